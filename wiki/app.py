@@ -1,0 +1,146 @@
+"""Putting the application together: routes, middleware, error pages, static files."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from wiki import accounts
+from wiki.db import Database, migrate
+from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
+from wiki.middleware import ActorMiddleware, SecurityHeaders
+from wiki.routes import auth, pages
+from wiki.routes.api import api, openapi_json
+from wiki.routes.common import login_url, page
+from wiki.settings import Settings
+from wiki.store.audit import view_log
+from wiki.templates import static_path
+
+log = logging.getLogger("planwiki")
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _json_error(code: str, message: str, status: int, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}, **extra}, status_code=status)
+
+
+async def wiki_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WikiError)
+    if _is_api(request):
+        extra: dict[str, Any] = {}
+        if exc.fields:
+            extra["error_fields"] = exc.fields
+        current = getattr(exc, "current", None)
+        if current is not None:
+            from wiki.routes.api import page_out
+
+            extra["current"] = page_out(request.path_params.get("site", ""), current).model_dump()
+        response = _json_error(exc.code, exc.message, exc.status, **extra)
+        if isinstance(exc, SlowDown):
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, NotSignedIn):
+        from wiki.routes.common import redirect
+
+        return redirect(login_url(request.url.path))
+    return page(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {404: NotFound().message, 405: "That action is not available here."}.get(
+        exc.status_code, "Something went wrong with that request."
+    )
+    if _is_api(request):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+        return _json_error(code, message, exc.status_code)
+    return page(request, "error.html", {"status": exc.status_code, "message": message}, status=exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path)
+    message = "Sorry, something went wrong on our side. Nothing you saved has been lost; please try again."
+    if _is_api(request):
+        return _json_error("server_error", message, 500)
+    return PlainTextResponse(message, status_code=500)
+
+
+async def static(request: Request) -> Response:
+    theme, name = request.path_params["theme"], request.path_params["path"]
+    found = static_path(theme, name)
+    if found is None:
+        raise HTTPException(404)
+    media_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    return FileResponse(found, media_type=media_type, headers={"cache-control": "public, max-age=3600"})
+
+
+async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
+    """A form posted without its security check: say so plainly, keep nothing half-done."""
+    is_api = scope["path"].startswith("/api/")
+    if is_api:
+        body = b'{"error": {"code": "csrf", "message": "Send the x-csrftoken header (or use a bearer token)."}}'
+        content_type = b"application/json"
+    else:
+        body = ("<!doctype html><html lang=en><title>Please try again</title><main><h1>Please try again</h1>"
+                "<p>This form had expired or was sent from another page. Go back, reload the page and send"
+                " it again. Nothing was changed.</p></main></html>").encode()  # fmt: skip
+        content_type = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 403, "headers": [(b"content-type", content_type)]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Any:
+    settings = settings or Settings()
+    db = Database(settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    if run_migrations:
+        migrate(db.db)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        view_log(db).flush(db)
+
+    routes = [
+        Route("/static/{theme}/{path:path}", static, methods=["GET"]),
+        Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
+        *api.routes(),
+        *auth.routes,
+        *pages.routes,
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={WikiError: wiki_error, HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+
+    inner: Any = ActorMiddleware(app, db=db, idle_minutes=settings.session_idle_minutes)
+    inner = asgi_csrf(
+        inner,
+        signing_secret=accounts.app_secret(db, "csrf"),
+        cookie_secure=settings.secure_cookies,
+        send_csrf_failed=csrf_failed,
+    )
+    outer = SecurityHeaders(inner)
+
+    async def application(scope: Scope, receive: Receive, send: Send) -> None:
+        await outer(scope, receive, send)
+
+    application.state = app.state  # type: ignore[attr-defined]
+    application.starlette = app  # type: ignore[attr-defined]
+    return application

@@ -1,0 +1,127 @@
+"""The ``planwiki`` command: serve, migrate, back up, restore, people and tokens."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from wiki import accounts
+from wiki.db import Database, migrate
+from wiki.errors import WikiError
+from wiki.settings import Settings
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="SQLite file (default ./planwiki.db, or $PLANWIKI_DB).",
+)  # fmt: skip
+
+
+def _settings(db_path: Path | None) -> Settings:
+    settings = Settings()
+    if db_path is not None:
+        settings = settings.model_copy(update={"db": db_path})
+    return settings
+
+
+def _database(db_path: Path | None) -> Database:
+    settings = _settings(db_path)
+    db = Database(settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    migrate(db.db)
+    return db
+
+
+@click.group()
+@click.version_option(package_name="planwiki")
+def cli() -> None:
+    """planwiki: a young person's own plan site, shared section by section."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@db_option
+@click.option("--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site.")
+def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
+    """Run the web app."""
+    import uvicorn
+
+    from wiki.app import create_app
+
+    if demo:
+        if db_path is None:
+            db_path = Path(tempfile.mkdtemp(prefix="planwiki-demo-")) / "demo.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        from wiki import demo as demo_data
+
+        db = _database(db_path)
+        click.echo(f"Creating the demo plan in {db_path} …")
+        people = demo_data.load(db)
+        db.close()
+        from wiki.demo_content import SITE
+
+        click.echo(f"\nDemo ready: open http://{host}:{port}/s/{SITE['slug']} and sign in as any of these people:\n")
+        for email, password, name, role in people:
+            click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
+        click.echo("")
+    settings = _settings(db_path)
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@cli.command("migrate")
+@db_option
+def migrate_command(db_path: Path | None) -> None:
+    """Apply any pending schema steps."""
+    settings = _settings(db_path)
+    db = Database(settings.db)
+    applied = migrate(db.db)
+    click.echo("\n".join(f"applied {name}" for name in applied) or "The database is up to date.")
+
+
+@cli.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name, as others will see it.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@db_option
+def user_add(email: str, name: str, password_stdin: bool, db_path: Path | None) -> None:
+    """Create an account."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        created = accounts.create_user(_database(db_path), email=email, name=name, password=password)
+    except WikiError as problem:
+        raise click.ClickException(problem.message) from None
+    click.echo(f"Created {created.email} ({created.name}).")
+
+
+@cli.group()
+def token() -> None:
+    """Personal access tokens for the JSON API."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="command line", help="A name to recognise the token by.")
+@db_option
+def token_create(email: str, name: str, db_path: Path | None) -> None:
+    """Print a new token, alone on the last line. It is shown only once."""
+    db = _database(db_path)
+    found = accounts.find_user(db, email)
+    if found is None:
+        raise click.ClickException(f"There is no account for {email}.")
+    secret = accounts.create_token(db, found, name=name)
+    click.echo(f"Token for {found.email} (keep it secret; it is shown only once):", err=True)
+    click.echo(secret)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name=os.path.basename(sys.argv[0]) or "planwiki")

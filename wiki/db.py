@@ -1,0 +1,109 @@
+"""Opening the SQLite file, running numbered migrations, and write transactions.
+
+One connection per thread (sqlite3 objects must not be shared across threads that
+write at once). Connections are in driver autocommit mode so that every write can
+start with ``BEGIN IMMEDIATE``: a busy database then waits ``busy_timeout`` for the
+write lock instead of failing half-way through a read-then-write transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import pkgutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+import migrations as migrations_package
+
+MIGRATION_SET = "planwiki"
+
+
+def connect(path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.row_factory = sqlite3.Row
+    return sqlite_utils.Database(conn)
+
+
+def core_migrations() -> Migrations:
+    """The core's numbered steps: every module ``migrations/NNNN_name.py`` with ``migrate(db)``."""
+    found = sorted(
+        m.name for m in pkgutil.iter_modules(migrations_package.__path__) if m.name[:4].isdigit()
+    )
+    steps = Migrations(MIGRATION_SET)
+    for name in found:
+        module = importlib.import_module(f"migrations.{name}")
+        steps(name=name)(module.migrate)
+    return steps
+
+
+def migrate(db: sqlite_utils.Database, *, extra: list[Migrations] | None = None) -> list[str]:
+    """Apply pending steps (core first, then plugins' own sets); return the names applied."""
+    applied: list[str] = []
+    for steps in [core_migrations(), *(extra or [])]:
+        pending = [m.name for m in steps.pending(db)]
+        steps.apply(db)
+        applied += [f"{steps.name}:{n}" for n in pending]
+    return applied
+
+
+class Database:
+    """The app's handle on its SQLite file: a connection per thread, and write transactions."""
+
+    def __init__(self, path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(path)
+        self._synchronous = synchronous
+        self._busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path, synchronous=self._synchronous, busy_timeout_ms=self._busy_timeout_ms)
+            self._local.db = db
+        return db
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        return self.db.conn.execute(sql, params)
+
+    def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.conn.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        return self.db.conn.execute(sql, params).fetchall()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction that takes the lock first (``BEGIN IMMEDIATE``)."""
+        db = self.db
+        if db.conn.in_transaction:  # nested: sqlite-utils turns it into a savepoint
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+            self._local.db = None

@@ -1,0 +1,264 @@
+"""The product's nouns, and the pydantic models that guard every edge (forms, API bodies)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_HELP = "Use lower-case letters, numbers and single hyphens, up to 60 characters (like my-profile)."
+MAX_TITLE = 120
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=60)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class Capability(enum.IntEnum):
+    """What a person may do to a section. Each includes the ones below it."""
+
+    NONE = 0
+    VIEW = 1
+    EDIT = 2
+    MANAGE = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Capability:
+        return {"view": cls.VIEW, "edit": cls.EDIT, "manage": cls.MANAGE}[name]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+# The standard sections every new site starts with (issue #2).
+STANDARD_SECTIONS: list[tuple[str, str, str]] = [
+    ("about-me", "About me", "one-page-profile"),
+    ("circle", "Circle of support", "circle"),
+    ("outcomes", "Outcomes", "outcomes"),
+    ("budget", "Personal budget", "budget"),
+    ("health", "Health", "health"),
+    ("education", "Education", "education"),
+    ("reviews", "Reviews", "reviews"),
+    ("handover", "Handover", "handover"),
+]
+
+STANDARD_GROUPS: list[tuple[str, str]] = [
+    ("family", "Family"),
+    ("friends", "Friends"),
+    ("school", "School or college"),
+    ("health", "Health"),
+    ("social-care", "Social care"),
+    ("paid-support", "Paid support"),
+]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking. Worked out once per request by the middleware and passed explicitly."""
+
+    user_id: int | None = None
+    email: str = ""
+    name: str = ""
+    session_id: str | None = None
+    # A guest link lets an anonymous reader view exactly one section of one site.
+    guest_link_id: int | None = None
+    guest_site_id: int | None = None
+    guest_section: str | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_link_id is not None
+
+
+ANONYMOUS = Actor()
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    """One grant as the policy sees it."""
+
+    section: str
+    capability: Capability
+    expires_at: str | None
+    user_id: int | None = None
+    group_key: str | None = None
+
+
+@dataclass
+class Site:
+    id: int
+    slug: str
+    title: str
+    owner_id: int
+    owner_email: str
+    date_of_birth: str | None
+    theme: str
+    created_at: str
+
+
+@dataclass
+class Section:
+    id: int
+    key: str
+    title: str
+    position: int
+    template: str | None
+    capability: Capability = Capability.NONE
+
+
+@dataclass
+class Page:
+    id: int
+    section: Section
+    slug: str
+    title: str
+    revision: int
+    body: str
+    html: str
+    updated_at: str
+    updated_by: str | None
+    updated_by_name: str | None = None
+
+
+@dataclass
+class Revision:
+    number: int
+    title: str
+    body: str
+    html: str
+    summary: str
+    author_email: str | None
+    author_name: str | None
+    base: int | None
+    created_at: str
+
+
+@dataclass
+class Access:
+    """A person's capabilities on one site, decided by ``wiki.access``."""
+
+    site_id: int
+    is_owner: bool
+    by_section: dict[str, Capability] = field(default_factory=dict)
+    everywhere: Capability = Capability.NONE
+
+    def on(self, section: str) -> Capability:
+        if self.is_owner:
+            return Capability.MANAGE
+        return max(self.everywhere, self.by_section.get(section, Capability.NONE))
+
+    @property
+    def is_steward(self) -> bool:
+        return self.is_owner or self.everywhere >= Capability.MANAGE
+
+
+# ---- edges: API bodies and forms -------------------------------------------------------
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class SiteCreate(StrictBody):
+    slug: Slug
+    title: Title
+    date_of_birth: date | None = None
+    template: str | None = Field(default=None, max_length=60)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        if value is not None and (value > date.today() or value.year < 1990):
+            raise ValueError("Enter a real date of birth, in the past.")
+        return value
+
+
+class SectionCreate(StrictBody):
+    key: Slug
+    title: Title
+    template: str | None = Field(default=None, max_length=60)
+
+
+class PageSave(StrictBody):
+    body: str
+    base_revision: int | None
+    summary: Summary = ""
+    title: Title | None = None
+
+
+class GrantCreate(StrictBody):
+    person: str | None = Field(default=None, max_length=320)
+    group: Slug | None = None
+    section: str = Field(pattern=r"^(\*|[a-z0-9]+(?:-[a-z0-9]+)*)$", max_length=60)
+    capability: Literal["view", "edit", "manage"]
+    expires_at: str | None = None
+
+
+class SiteOut(BaseModel):
+    slug: str
+    title: str
+    owner: str
+    date_of_birth: str | None = None
+
+
+class SectionOut(BaseModel):
+    key: str
+    title: str
+    capability: Literal["view", "edit", "manage"]
+
+
+class SiteDetailOut(SiteOut):
+    sections: list[SectionOut]
+
+
+class PageOut(BaseModel):
+    site: str
+    section: str
+    slug: str
+    title: str
+    body: str
+    revision: int
+    updated_at: str
+    updated_by: str | None
+
+
+class PageListItem(BaseModel):
+    slug: str
+    title: str
+    revision: int
+    updated_at: str
+
+
+class RevisionOut(BaseModel):
+    number: int
+    title: str
+    summary: str
+    author: str | None
+    base: int | None
+    created_at: str
+    body: str | None = None
+
+
+class MeOut(BaseModel):
+    email: str
+    name: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,78 @@
+"""What every route needs: the actor, the database, rendering a page, reading a form."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from wiki.db import Database
+from wiki.errors import NotSignedIn
+from wiki.models import Actor
+from wiki.settings import Settings
+from wiki.templates import render_template
+
+
+def actor_of(request: Request) -> Actor:
+    actor: Actor = request.state.actor
+    return actor
+
+
+def db_of(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def require_signed_in(request: Request) -> Actor:
+    actor = actor_of(request)
+    if not actor.signed_in:
+        raise NotSignedIn("Please sign in first.")
+    return actor
+
+
+def csrf_token(request: Request) -> str:
+    getter = request.scope.get("csrftoken")
+    return getter() if getter else ""
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200, theme: str | None = None
+) -> HTMLResponse:
+    ctx = {
+        "request": request,
+        "actor": actor_of(request),
+        "csrftoken": csrf_token(request),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    site = ctx.get("site")
+    chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
+    ctx.setdefault("theme", chosen)
+    return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)
+
+
+def redirect(url: str, *, status: int = 303) -> RedirectResponse:
+    return RedirectResponse(url, status_code=status)
+
+
+def login_url(next_path: str) -> str:
+    return "/login?next=" + quote(next_path, safe="/")
+
+
+def safe_next(value: str | None) -> str:
+    """Only local paths: never let ``next=`` send someone to another site."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}

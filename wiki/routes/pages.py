@@ -1,0 +1,325 @@
+"""The plan site's pages: home, sections, pages, editing, conflicts, history, diffs."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from wiki import diff as differ
+from wiki import store
+from wiki.errors import Conflict, Invalid, NotFound
+from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, Capability, SiteCreate
+from wiki.routes.common import (
+    actor_of,
+    db_of,
+    form_of,
+    login_url,
+    page,
+    redirect,
+    require_signed_in,
+    settings_of,
+)
+
+# Words that are pages of their own under /s/{site}/ and so cannot be section keys.
+RESERVED = {"sharing", "audit", "search", "sections", "settings", "export", "-", "api"}
+
+
+def slugify(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    return slug or "page"
+
+
+def _p(request: Request, name: str) -> str:
+    return str(request.path_params[name])
+
+
+async def home(request: Request) -> Response:
+    actor = actor_of(request)
+    if not actor.signed_in:
+        return page(request, "welcome.html")
+    sites = store.list_sites(db_of(request), actor)
+    return page(request, "home.html", {"sites": sites, "form": {}, "errors": {}})
+
+
+async def create_site(request: Request) -> Response:
+    actor = require_signed_in(request)
+    form = await form_of(request)
+    values = {"slug": form.get("slug", "").strip().lower(), "title": form.get("title", "").strip(),
+              "date_of_birth": form.get("date_of_birth") or None}  # fmt: skip
+    if not values["slug"] and values["title"]:
+        values["slug"] = slugify(values["title"])
+    errors: dict[str, str] = {}
+    try:
+        body = SiteCreate.model_validate(values)
+        site = store.create_site(
+            db_of(request), actor, slug=body.slug, title=body.title,
+            date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
+        )  # fmt: skip
+        return redirect(f"/s/{site.slug}")
+    except ValidationError as invalid:
+        for e in invalid.errors():
+            field = str(e["loc"][0]) if e["loc"] else "form"
+            errors[field] = {
+                "slug": SLUG_HELP,
+                "title": f"Give the site a name of up to {MAX_TITLE} characters.",
+            }.get(field, str(e["msg"]).removeprefix("Value error, "))
+    except Conflict as taken:
+        errors["slug"] = taken.message
+    sites = store.list_sites(db_of(request), actor)
+    return page(request, "home.html", {"sites": sites, "form": values, "errors": errors}, status=422)
+
+
+async def site_home(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    ctx = store.site_for(db, actor, _p(request, "site"))
+    return page(request, "site.html", {
+        "site": ctx.site, "ctx": ctx, "sections": ctx.sections,
+        "counts": store.section_counts(db, ctx),
+        "recent": store.recent_changes(db, actor, site=ctx.site.slug),
+    })  # fmt: skip
+
+
+async def add_section(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    site = _p(request, "site")
+    form = await form_of(request)
+    title = form.get("title", "").strip()
+    key = form.get("key", "").strip() or slugify(title)
+    if not title or len(title) > MAX_TITLE:
+        raise Invalid(f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+    if not SLUG_RE.match(key) or len(key) > 60 or key in RESERVED:
+        raise Invalid(SLUG_HELP, fields={"key": SLUG_HELP})
+    store.add_section(db, actor, site=site, key=key, title=title)
+    return redirect(f"/s/{site}/{key}")
+
+
+async def section_view(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    ctx, pages = store.list_pages(db, actor, site=_p(request, "site"), section=_p(request, "section"))
+    section = ctx.section(_p(request, "section"))
+    return page(request, "section.html", {
+        "site": ctx.site, "ctx": ctx, "section": section, "pages": pages,
+        "can_edit": section.capability >= Capability.EDIT,
+        "can_manage": section.capability >= Capability.MANAGE,
+    })  # fmt: skip
+
+
+async def section_post(request: Request) -> Response:
+    """New page (from a title), rename the section, or move it up/down."""
+    db, actor = db_of(request), require_signed_in(request)
+    site, section = _p(request, "site"), _p(request, "section")
+    form = await form_of(request)
+    action = form.get("action", "new-page")
+    if action == "rename":
+        title = form.get("title", "").strip()
+        if not title or len(title) > MAX_TITLE:
+            raise Invalid(f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+        store.rename_section(db, actor, site=site, section=section, title=title)
+        return redirect(f"/s/{site}/{section}")
+    if action in ("up", "down"):
+        store.move_section(db, actor, site=site, section=section, step=-1 if action == "up" else 1)
+        return redirect(f"/s/{site}")
+    ctx = store.site_for(db, actor, site)
+    ctx.require(Capability.EDIT, section)
+    title = form.get("title", "").strip()
+    if not title or len(title) > MAX_TITLE:
+        raise Invalid(f"Give the page a title of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+    return redirect(f"/s/{site}/{section}/{slugify(title)}/edit?title={title}")
+
+
+async def page_view(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    try:
+        ctx, found = store.get_page(db, actor, site=site, section=section, page=slug)
+    except NotFound:
+        moved = store.redirect_for(db, actor, site=site, section=section, page=slug)
+        if moved:
+            return redirect(f"/s/{site}/{section}/{moved}", status=301)
+        ctx = store.site_for(db, actor, site)
+        sec = ctx.section(section)  # 404 if the section is not yours to see
+        if sec.capability >= Capability.EDIT:
+            return page(request, "missing.html", {"site": ctx.site, "ctx": ctx, "section": sec, "slug": slug}, status=404)
+        raise
+    sec = found.section
+    return page(request, "page.html", {
+        "site": ctx.site, "ctx": ctx, "section": sec, "page": found,
+        "can_edit": sec.capability >= Capability.EDIT,
+    })  # fmt: skip
+
+
+async def edit_form(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
+    if not actor.signed_in:
+        return redirect(login_url(request.url.path))
+    ctx = store.site_for(db, actor, site)
+    sec = ctx.require(Capability.EDIT, section)
+    if not SLUG_RE.match(slug) or len(slug) > 60:
+        raise Invalid(SLUG_HELP)
+    try:
+        _, found = store.get_page(db, actor, site=site, section=section, page=slug, record_view=False)
+    except NotFound:
+        found = None
+    draft = store.get_draft(db, actor, site=site, section=section, page=slug) if found else None
+    values = {
+        "title": (found.title if found else request.query_params.get("title", slug.replace("-", " ").capitalize()))[:MAX_TITLE],
+        "body": found.body if found else "",
+        "base": found.revision if found else "",
+        "summary": "",
+    }
+    return page(request, "edit.html", {
+        "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "page": found,
+        "values": values, "draft": draft, "errors": {},
+        "max_chars": settings_of(request).max_page_chars,
+    })  # fmt: skip
+
+
+async def edit_save(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
+    form = await form_of(request)
+    if form.get("action") == "discard-draft":
+        store.discard_draft(db, actor, site=site, section=section, page=slug)
+        return redirect(f"/s/{site}/{section}/{slug}/edit")
+    body, title = form.get("body", ""), form.get("title", "").strip()
+    summary = form.get("summary", "").strip()[:300]
+    base_text = form.get("base", "").strip()
+    ctx = store.site_for(db, actor, site)
+    sec = ctx.require(Capability.EDIT, section)
+    errors = {}
+    if not title or len(title) > MAX_TITLE:
+        errors["title"] = f"Give the page a title of up to {MAX_TITLE} characters."
+    if not SLUG_RE.match(slug) or len(slug) > 60:
+        errors["title"] = SLUG_HELP
+    if len(body) > settings_of(request).max_page_chars:
+        errors["body"] = (f"A page can hold up to {settings_of(request).max_page_chars:,} characters;"
+                          f" this has {len(body):,}. Split it into two pages.")  # fmt: skip
+    values = {"title": title, "body": body, "base": base_text, "summary": summary}
+    if errors:
+        return page(request, "edit.html", {
+            "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "page": None,
+            "values": values, "draft": None, "errors": errors,
+            "max_chars": settings_of(request).max_page_chars,
+        }, status=422)  # fmt: skip
+    base = int(base_text) if base_text.isdigit() else None
+    try:
+        store.save_page(
+            db, actor, site=site, section=section, page=slug, body=body, base_revision=base,
+            summary=summary, title=title, max_chars=settings_of(request).max_page_chars,
+        )  # fmt: skip
+    except Conflict as conflict:
+        current = conflict.current
+        theirs = []
+        if current is not None and base is not None:
+            _, _, base_rev = store.get_revision(db, actor, site=site, section=section, page=slug, number=base)
+            theirs = differ.diff_lines(base_rev.body, current.body)
+        return page(request, "conflict.html", {
+            "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "current": current,
+            "values": values, "theirs": theirs, "message": conflict.message,
+            "mine": differ.diff_lines(current.body, body) if current else [],
+        }, status=409)  # fmt: skip
+    return redirect(f"/s/{site}/{section}/{slug}")
+
+
+async def history_view(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    ctx, found, revisions = store.history(
+        db, actor, site=_p(request, "site"), section=_p(request, "section"), page=_p(request, "page")
+    )
+    return page(request, "history.html", {
+        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found, "revisions": revisions,
+        "can_edit": found.section.capability >= Capability.EDIT,
+    })  # fmt: skip
+
+
+def _number(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit():
+        raise Invalid(f"“{name}” must be a revision number, like 3.")
+    return int(raw)
+
+
+async def diff_view(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    args = {"site": _p(request, "site"), "section": _p(request, "section"), "page": _p(request, "page")}
+    ctx, found = store.get_page(db, actor, **args, record_view=False)
+    to = _number(request, "to", found.revision)
+    frm = _number(request, "from", max(1, to - 1))
+    _, _, old = store.get_revision(db, actor, **args, number=frm)
+    _, _, new = store.get_revision(db, actor, **args, number=to)
+    lines = differ.diff_lines(old.body, new.body)
+    return page(request, "diff.html", {
+        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found,
+        "old": old, "new": new, "lines": lines, "changed": differ.has_changes(lines) or old.title != new.title,
+    })  # fmt: skip
+
+
+async def revision_view(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in and not actor.is_guest:
+        return redirect(login_url(request.url.path))
+    ctx, found, rev = store.get_revision(
+        db, actor, site=_p(request, "site"), section=_p(request, "section"), page=_p(request, "page"),
+        number=int(request.path_params["n"]),
+    )  # fmt: skip
+    return page(request, "revision.html", {
+        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found, "rev": rev,
+        "can_edit": found.section.capability >= Capability.EDIT,
+    })  # fmt: skip
+
+
+async def restore_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
+    form = await form_of(request)
+    number = form.get("revision", "")
+    if not number.isdigit():
+        raise Invalid("Choose a revision to restore.")
+    store.restore(db, actor, site=site, section=section, page=slug, number=int(number))
+    return redirect(f"/s/{site}/{section}/{slug}/history")
+
+
+async def rename_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
+    form = await form_of(request)
+    new_slug = form.get("slug", "").strip().lower()
+    if not SLUG_RE.match(new_slug) or len(new_slug) > 60:
+        raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
+    renamed = store.rename_page(db, actor, site=site, section=section, page=slug, new_slug=new_slug)
+    return redirect(f"/s/{site}/{section}/{renamed.slug}")
+
+
+routes = [
+    Route("/", home, methods=["GET"]),
+    Route("/sites", create_site, methods=["POST"]),
+    Route("/s/{site}", site_home, methods=["GET"]),
+    Route("/s/{site}/sections", add_section, methods=["POST"]),
+    Route("/s/{site}/{section}", section_view, methods=["GET"]),
+    Route("/s/{site}/{section}", section_post, methods=["POST"]),
+    Route("/s/{site}/{section}/{page}", page_view, methods=["GET"]),
+    Route("/s/{site}/{section}/{page}/edit", edit_form, methods=["GET"]),
+    Route("/s/{site}/{section}/{page}/edit", edit_save, methods=["POST"]),
+    Route("/s/{site}/{section}/{page}/history", history_view, methods=["GET"]),
+    Route("/s/{site}/{section}/{page}/diff", diff_view, methods=["GET"]),
+    Route("/s/{site}/{section}/{page}/revisions/{n:int}", revision_view, methods=["GET"]),
+    Route("/s/{site}/{section}/{page}/restore", restore_post, methods=["POST"]),
+    Route("/s/{site}/{section}/{page}/rename", rename_post, methods=["POST"]),
+]

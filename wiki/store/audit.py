@@ -1,0 +1,77 @@
+"""The audit log: who viewed and who changed what (issue #3).
+
+Changes are recorded inside the same transaction as the change itself. Views are
+many and cheap to lose one of, so they are buffered in memory and written in one
+transaction at most once a second (and at shutdown), instead of a write per view.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from wiki import clock
+from wiki.db import Database
+from wiki.models import Actor
+
+
+def record(
+    db: Database,
+    *,
+    site_id: int,
+    actor: Actor,
+    action: str,
+    section: str | None = None,
+    page_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Write one audit row now (call inside the change's own write transaction)."""
+    db.execute(
+        "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (site_id, clock.iso(), actor.user_id, actor.guest_link_id, action, section, page_id, detail),
+    )
+
+
+class ViewLog:
+    """Buffered page-view records, flushed in batches."""
+
+    def __init__(self, *, flush_seconds: float = 1.0, max_buffer: int = 500) -> None:
+        self._rows: list[tuple[Any, ...]] = []
+        self._lock = threading.Lock()
+        self._last_flush = clock.now()
+        self.flush_seconds = flush_seconds
+        self.max_buffer = max_buffer
+
+    def add(self, db: Database, *, site_id: int, actor: Actor, section: str, page_id: int | None) -> None:
+        row = (site_id, clock.iso(), actor.user_id, actor.guest_link_id, "view", section, page_id, "")
+        with self._lock:
+            self._rows.append(row)
+            due = (
+                len(self._rows) >= self.max_buffer
+                or (clock.now() - self._last_flush).total_seconds() >= self.flush_seconds
+            )
+        if due:
+            self.flush(db)
+
+    def flush(self, db: Database) -> None:
+        with self._lock:
+            rows, self._rows = self._rows, []
+            self._last_flush = clock.now()
+        if not rows:
+            return
+        with db.write():
+            db.db.conn.executemany(
+                "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+
+def view_log(db: Database) -> ViewLog:
+    """The view buffer that belongs to this database handle."""
+    log: ViewLog | None = getattr(db, "_view_log", None)
+    if log is None:
+        log = ViewLog()
+        db._view_log = log  # type: ignore[attr-defined]
+    return log

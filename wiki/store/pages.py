@@ -1,0 +1,280 @@
+"""Pages and their revisions: read, save (never overwriting), history, diff, restore, rename.
+
+Every function takes the actor and asks the policy first, through ``site_for`` and
+``SiteContext.require``: NotFound when you may not view, Forbidden when you may view
+but not do. Saves run in ``BEGIN IMMEDIATE`` and check the base revision inside the
+transaction, so two editors from the same base can never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from wiki import clock
+from wiki.db import Database
+from wiki.errors import Conflict, NotFound, TooLarge
+from wiki.models import Actor, Capability, Page, Revision, Section
+from wiki.render import render
+from wiki.store.audit import record, view_log
+from wiki.store.context import SiteContext, site_for
+
+_PAGE_SQL = """
+SELECT p.*, r.body, r.html, u.email AS updated_by_email, u.name AS updated_by_name
+FROM pages p JOIN revisions r ON r.page_id = p.id AND r.number = p.revision
+LEFT JOIN users u ON u.id = p.updated_by
+WHERE p.section_id = ? AND p.slug = ?
+"""
+
+
+@dataclass
+class SaveResult:
+    page: Page
+    created: bool  # a new page
+    changed: bool  # a new revision was made (identical text makes none)
+
+
+def _page(row: sqlite3.Row, section: Section) -> Page:
+    return Page(
+        id=row["id"],
+        section=section,
+        slug=row["slug"],
+        title=row["title"],
+        revision=row["revision"],
+        body=row["body"],
+        html=row["html"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by_email"],
+        updated_by_name=row["updated_by_name"],
+    )
+
+
+def _load(db: Database, section: Section, slug: str) -> Page | None:
+    row = db.one(_PAGE_SQL, (section.id, slug))
+    return _page(row, section) if row else None
+
+
+def redirect_for(db: Database, actor: Actor, *, site: str, section: str, page: str) -> str | None:
+    """The page's new slug if it was renamed from ``page`` (and you may view it)."""
+    ctx = site_for(db, actor, site)
+    sec = ctx.section(section)
+    row = db.one(
+        "SELECT p.slug FROM page_redirects r JOIN pages p ON p.id = r.page_id"
+        " WHERE r.section_id = ? AND r.slug = ?",
+        (sec.id, page),
+    )
+    return row["slug"] if row else None
+
+
+def get_page(
+    db: Database, actor: Actor, *, site: str, section: str, page: str, record_view: bool = True
+) -> tuple[SiteContext, Page]:
+    ctx = site_for(db, actor, site)
+    sec = ctx.require(Capability.VIEW, section)
+    found = _load(db, sec, page)
+    if found is None:
+        raise NotFound()
+    if record_view:
+        view_log(db).add(db, site_id=ctx.site.id, actor=actor, section=section, page_id=found.id)
+    return ctx, found
+
+
+def list_pages(db: Database, actor: Actor, *, site: str, section: str) -> tuple[SiteContext, list[Page]]:
+    ctx = site_for(db, actor, site)
+    sec = ctx.require(Capability.VIEW, section)
+    rows = db.all(
+        "SELECT p.*, '' AS body, '' AS html, u.email AS updated_by_email, u.name AS updated_by_name"
+        " FROM pages p LEFT JOIN users u ON u.id = p.updated_by"
+        " WHERE p.section_id = ? ORDER BY p.position, p.title COLLATE NOCASE",
+        (sec.id,),
+    )
+    return ctx, [_page(r, sec) for r in rows]
+
+
+def recent_changes(db: Database, actor: Actor, *, site: str, limit: int = 10) -> list[Page]:
+    """Recently changed pages, only from sections the actor may view (filtered in SQL)."""
+    ctx = site_for(db, actor, site)
+    by_id = {s.id: s for s in ctx.sections}
+    if not by_id:
+        return []
+    marks = ",".join("?" * len(by_id))
+    rows = db.all(
+        "SELECT p.*, '' AS body, '' AS html, u.email AS updated_by_email, u.name AS updated_by_name"  # noqa: S608
+        f" FROM pages p LEFT JOIN users u ON u.id = p.updated_by WHERE p.section_id IN ({marks})"
+        " ORDER BY p.updated_at DESC LIMIT ?",
+        [*by_id, limit],
+    )
+    return [_page(r, by_id[r["section_id"]]) for r in rows]
+
+
+def save_page(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    section: str,
+    page: str,
+    body: str,
+    base_revision: int | None,
+    summary: str = "",
+    title: str | None = None,
+    max_chars: int = 200_000,
+) -> SaveResult:
+    """Save a new revision, or raise Conflict (keeping the text as the actor's draft)."""
+    ctx = site_for(db, actor, site)
+    sec = ctx.require(Capability.EDIT, section)
+    if len(body) > max_chars:
+        raise TooLarge(f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}.")
+    body = body.replace("\r\n", "\n")
+    html = render(body, site=ctx.site.slug)  # outside the lock: rendering is the slow part
+    now = clock.iso()
+    conflict: Page | None = None
+    with db.write():
+        current = _load(db, sec, page)
+        if current is None and base_revision is not None:
+            raise Conflict("This page no longer exists (it may have been renamed). Your text is kept below.")
+        if current is not None and base_revision != current.revision:
+            # Keep what they typed as their draft, committed, before saying no.
+            db.execute(
+                "INSERT OR REPLACE INTO drafts (user_id, page_id, title, body, base, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (actor.user_id, current.id, title or current.title, body, base_revision, now),
+            )
+            conflict = current
+        else:
+            result = _write_revision(
+                db, actor, ctx, sec, current, page=page, body=body, html=html, title=title,
+                summary=summary, base_revision=base_revision, now=now,
+            )  # fmt: skip
+    if conflict is not None:
+        raise Conflict(
+            f"Someone else saved this page while you were editing (it is now at revision {conflict.revision}).",
+            current=conflict,
+        )
+    return result
+
+
+def _write_revision(
+    db: Database,
+    actor: Actor,
+    ctx: SiteContext,
+    sec: Section,
+    current: Page | None,
+    *,
+    page: str,
+    body: str,
+    html: str,
+    title: str | None,
+    summary: str,
+    base_revision: int | None,
+    now: str,
+) -> SaveResult:
+    new_title = title or (current.title if current else page.replace("-", " ").capitalize())
+    if current is not None and current.body == body and current.title == new_title:
+        return SaveResult(current, created=False, changed=False)
+    if current is None:
+        page_id = db.execute(
+            "INSERT INTO pages (site_id, section_id, slug, title, revision, created_at, updated_at, updated_by)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+            (ctx.site.id, sec.id, page, new_title, now, now, actor.user_id),
+        ).lastrowid
+        number = 1
+    else:
+        page_id, number = current.id, current.revision + 1
+    db.execute(
+        "INSERT INTO revisions (page_id, number, title, body, html, summary, author_id, base, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (page_id, number, new_title, body, html, summary, actor.user_id, base_revision, now),
+    )
+    db.execute(
+        "UPDATE pages SET revision = ?, title = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+        (number, new_title, now, actor.user_id, page_id),
+    )
+    db.execute("DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, page_id))
+    record(db, site_id=ctx.site.id, actor=actor, action="edit", section=sec.key, page_id=page_id,
+           detail=f"revision {number}" + (f": {summary}" if summary else ""))  # fmt: skip
+    saved = _load(db, sec, page)
+    assert saved is not None
+    return SaveResult(saved, created=current is None, changed=True)
+
+
+def get_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> dict | None:
+    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
+    ctx.require(Capability.EDIT, section)
+    row = db.one("SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id))
+    return dict(row) if row else None
+
+
+def discard_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> None:
+    _, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
+    with db.write():
+        db.execute("DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id))
+
+
+def _revision(row: sqlite3.Row) -> Revision:
+    return Revision(
+        number=row["number"],
+        title=row["title"],
+        body=row["body"],
+        html=row["html"],
+        summary=row["summary"],
+        author_email=row["email"],
+        author_name=row["name"],
+        base=row["base"],
+        created_at=row["created_at"],
+    )
+
+
+_REVISIONS_SQL = """
+SELECT r.*, u.email, u.name FROM revisions r LEFT JOIN users u ON u.id = r.author_id
+WHERE r.page_id = ?
+"""
+
+
+def history(db: Database, actor: Actor, *, site: str, section: str, page: str) -> tuple[SiteContext, Page, list[Revision]]:
+    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
+    rows = db.all(_REVISIONS_SQL + " ORDER BY r.number DESC", (found.id,))
+    return ctx, found, [_revision(r) for r in rows]
+
+
+def get_revision(
+    db: Database, actor: Actor, *, site: str, section: str, page: str, number: int
+) -> tuple[SiteContext, Page, Revision]:
+    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
+    row = db.one(_REVISIONS_SQL + " AND r.number = ?", (found.id, number))
+    if row is None:
+        raise NotFound("That page has no such revision.")
+    return ctx, found, _revision(row)
+
+
+def restore(db: Database, actor: Actor, *, site: str, section: str, page: str, number: int) -> SaveResult:
+    """Bring back an old revision's text as a new revision; nothing is removed."""
+    _, found, old = get_revision(db, actor, site=site, section=section, page=page, number=number)
+    return save_page(
+        db, actor, site=site, section=section, page=page, body=old.body, title=old.title,
+        base_revision=found.revision, summary=f"Restored revision {number}",
+    )  # fmt: skip
+
+
+def rename_page(
+    db: Database, actor: Actor, *, site: str, section: str, page: str, new_slug: str
+) -> Page:
+    """Change a page's address; the old address keeps working as a redirect."""
+    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
+    sec = ctx.require(Capability.EDIT, section)
+    if new_slug == page:
+        return found
+    with db.write():
+        if _load(db, sec, new_slug) is not None:
+            raise Conflict("Another page in this section already has that address.")
+        db.execute("UPDATE pages SET slug = ? WHERE id = ?", (new_slug, found.id))
+        db.execute("DELETE FROM page_redirects WHERE section_id = ? AND slug = ?", (sec.id, new_slug))
+        db.execute(
+            "INSERT OR REPLACE INTO page_redirects (section_id, slug, page_id) VALUES (?, ?, ?)",
+            (sec.id, page, found.id),
+        )
+        record(db, site_id=ctx.site.id, actor=actor, action="rename-page", section=section,
+               page_id=found.id, detail=f"{page} → {new_slug}")  # fmt: skip
+    renamed = _load(db, sec, new_slug)
+    assert renamed is not None
+    return renamed

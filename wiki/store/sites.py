@@ -1,0 +1,130 @@
+"""Sites and their sections: create, list what I can see, add, rename, reorder."""
+
+from __future__ import annotations
+
+from wiki import clock
+from wiki.db import Database
+from wiki.errors import Conflict, Invalid, NotSignedIn
+from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Capability, Site
+from wiki.store.audit import record
+from wiki.store.context import SiteContext, load_site, site_for
+
+# Sites the actor owns, or holds a live grant on (personally or through a group) as a member.
+_MY_SITES_SQL = """
+SELECT DISTINCT s.slug FROM sites s
+WHERE s.owner_id = :user
+   OR s.id IN (
+      SELECT g.site_id FROM grants g JOIN members m ON m.site_id = g.site_id AND m.user_id = :user
+      WHERE (g.expires_at IS NULL OR g.expires_at > :now)
+        AND (g.user_id = :user OR g.group_key IN (
+              SELECT mg.group_key FROM member_groups mg WHERE mg.member_id = m.id)))
+ORDER BY s.title COLLATE NOCASE
+"""
+
+
+def list_sites(db: Database, actor: Actor) -> list[SiteContext]:
+    """Every site where the actor may view at least one section."""
+    if actor.user_id is None:
+        return []
+    found = []
+    for row in db.all(_MY_SITES_SQL, {"user": actor.user_id, "now": clock.iso()}):
+        try:
+            found.append(site_for(db, actor, row["slug"]))
+        except Exception:  # noqa: S112 - a grant on a section that is gone shows nothing
+            continue
+    return found
+
+
+def create_site(
+    db: Database,
+    actor: Actor,
+    *,
+    slug: str,
+    title: str,
+    date_of_birth: str | None = None,
+    sections: list[tuple[str, str, str]] | None = None,
+) -> Site:
+    """The creator becomes the owner; the site starts with the standard sections."""
+    if actor.user_id is None or actor.is_guest:
+        raise NotSignedIn("Sign in to make a plan site.")
+    now = clock.iso()
+    with db.write() as w:
+        if load_site(db, slug) is not None:
+            raise Conflict(
+                "That web address is already taken. Try another.",
+            )
+        site_id = w.table("sites").insert(
+            {"slug": slug, "title": title, "owner_id": actor.user_id,
+             "date_of_birth": date_of_birth, "theme": "default", "created_at": now}
+        ).last_pk  # fmt: skip
+        for position, (key, section_title, template) in enumerate(sections or STANDARD_SECTIONS):
+            w.table("sections").insert(
+                {"site_id": site_id, "key": key, "title": section_title,
+                 "position": position, "template": template}
+            )  # fmt: skip
+        for key, group_title in STANDARD_GROUPS:
+            w.table("circle_groups").insert({"site_id": site_id, "key": key, "title": group_title})
+        record(db, site_id=site_id, actor=actor, action="create-site", detail=title)
+    site = load_site(db, slug)
+    assert site is not None
+    return site
+
+
+def add_section(
+    db: Database, actor: Actor, *, site: str, key: str, title: str, template: str | None = None
+) -> SiteContext:
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    with db.write() as w:
+        if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):
+            raise Conflict("There is already a section with that name in the address. Try another.")
+        last = db.one("SELECT COALESCE(MAX(position), -1) AS p FROM sections WHERE site_id = ?", (ctx.site.id,))
+        w.table("sections").insert(
+            {"site_id": ctx.site.id, "key": key, "title": title,
+             "position": (last["p"] if last else -1) + 1, "template": template}
+        )  # fmt: skip
+        record(db, site_id=ctx.site.id, actor=actor, action="add-section", section=key, detail=title)
+    return site_for(db, actor, site)
+
+
+def rename_section(db: Database, actor: Actor, *, site: str, section: str, title: str) -> None:
+    """The title changes; the address (key) stays, so links and grants keep working."""
+    ctx = site_for(db, actor, site)
+    ctx.require(Capability.MANAGE, section)
+    with db.write():
+        db.execute("UPDATE sections SET title = ? WHERE site_id = ? AND key = ?", (title, ctx.site.id, section))
+        record(db, site_id=ctx.site.id, actor=actor, action="rename-section", section=section, detail=title)
+
+
+def move_section(db: Database, actor: Actor, *, site: str, section: str, step: int) -> None:
+    """Move a section up (step -1) or down (+1) in the site's navigation."""
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    ctx.section(section)
+    with db.write():
+        keys = [r["key"] for r in db.all(
+            "SELECT key FROM sections WHERE site_id = ? ORDER BY position, id", (ctx.site.id,))]  # fmt: skip
+        i = keys.index(section)
+        j = max(0, min(len(keys) - 1, i + step))
+        if i == j:
+            return
+        keys[i], keys[j] = keys[j], keys[i]
+        for position, key in enumerate(keys):
+            db.execute(
+                "UPDATE sections SET position = ? WHERE site_id = ? AND key = ?", (position, ctx.site.id, key)
+            )
+
+
+def section_counts(db: Database, ctx: SiteContext) -> dict[int, int]:
+    """Number of pages in each section the actor may view (and only those)."""
+    ids = ctx.section_ids
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.all(f"SELECT section_id, COUNT(*) AS n FROM pages WHERE section_id IN ({marks}) GROUP BY section_id", ids)  # noqa: S608
+    return {r["section_id"]: r["n"] for r in rows}
+
+
+def invalid_if(condition: bool, field: str, message: str) -> None:
+    if condition:
+        raise Invalid(message, fields={field: message})
