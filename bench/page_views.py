@@ -429,7 +429,7 @@ def sign_in(port: int) -> Session:
     return web
 
 
-def check_page_view(web: Session, page: dict) -> None:
+def check_page_view(web: Session, page: dict) -> int:
     path = f"/s/{SITE}/{page['section']}/{page['slug']}"
     status, _h, body = web.request("GET", path)
     text = body.decode("utf-8", "replace")
@@ -440,6 +440,7 @@ def check_page_view(web: Session, page: dict) -> None:
             f"signed-in GET {path} answered 200 but the page title "
             f"{page['title']!r} is not in it (signed in at all?)"
         )
+    return len(body)
 
 
 def measure(
@@ -522,12 +523,14 @@ def print_table(rows: list[tuple[str, ...]], footer: str) -> None:
     except ImportError:
         print(render_table(rows, footer))
         return
-    t = Table(title="planwiki page views", caption=footer)
+    t = Table(title="planwiki page views")
     for i, c in enumerate(COLUMNS):
-        t.add_column(c, justify="left" if i == 0 else "right")
+        t.add_column(c, justify="left" if i == 0 else "right", no_wrap=True)
     for r in rows:
         t.add_row(*r)
-    Console().print(t)
+    console = Console(width=max(100, Console().width))
+    console.print(t)
+    console.print(footer, soft_wrap=True, highlight=False)
 
 
 # ---------------------------------------------------------------- main
@@ -555,6 +558,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=30,
         help="at most this many seconds per endpoint and client count (default 30)",
+    )
+    ap.add_argument(
+        "--keep-temp",
+        action="store_true",
+        help="keep the temp dir (database, server.log) after a successful run",
     )
     ap.add_argument(
         "--warmup",
@@ -632,8 +640,12 @@ def run(args: argparse.Namespace) -> int:
         api.close()
 
         web = sign_in(port)
-        check_page_view(web, pages[0])
+        size = check_page_view(web, pages[0])
         check_page_view(web, pages[-1])
+        log(
+            f"page view check ok: GET /s/{SITE}/{pages[0]['section']}/{pages[0]['slug']} "
+            f"answered 200 with the title ({size / 1024:.1f} KiB of HTML)"
+        )
         cookie = web.cookie_header()
         web.close()
 
@@ -645,12 +657,12 @@ def run(args: argparse.Namespace) -> int:
 
         endpoints = [
             (
-                "html /s/{site}/{section}/{page}",
+                "html page view",
                 [f"/s/{SITE}/{p['section']}/{p['slug']}" for p in pages],
                 {"Cookie": cookie, "Accept": "text/html"},
             ),
             (
-                "api  GET …/pages/{section}/{page}",
+                "api page read",
                 [f"/api/v1/sites/{SITE}/pages/{p['section']}/{p['slug']}" for p in pages],
                 {"Authorization": f"Bearer {token}", "Accept": "application/json"},
             ),
@@ -660,7 +672,7 @@ def run(args: argparse.Namespace) -> int:
                 w = measure(port, paths, headers, 1, args.warmup, args.seconds, seed=999)
                 if w["errors"]:
                     log(
-                        f"warning: warm-up of {name.split()[0]} had {w['errors']} errors "
+                        f"warning: warm-up of {name} had {w['errors']} errors "
                         f"{w['statuses']} {w['failures']}"
                     )
             for i, c in enumerate(args.clients):
@@ -668,7 +680,7 @@ def run(args: argparse.Namespace) -> int:
                     raise BenchError(
                         f"the server exited ({server.returncode}) during the run\n" + tail(log_path)
                     )
-                log(f"measuring {name.split()[0]} with {c} client(s) ...")
+                log(f"measuring {name} with {c} client(s) ...")
                 r = measure(port, paths, headers, c, args.requests, args.seconds, seed=i + 1)
                 results.append((name, r))
                 log(
@@ -693,17 +705,22 @@ def run(args: argparse.Namespace) -> int:
             f"{sum(others.values()) / 1024 + (main_kb or 0) / 1024:.0f} MB in all"
         )
     footer = (
-        f"server peak RSS: {rss} · nproc: {nproc()} · pages: {args.pages} · "
-        f"bounded by {args.requests} requests or {args.seconds:g} s per row"
+        f"server peak RSS: {rss} · nproc: {nproc()}\n"
+        f"{args.pages} pages; each row bounded by {args.requests} requests or "
+        f"{args.seconds:g} s; html page view = signed-in GET /s/{SITE}/{{section}}/{{page}}, "
+        f"api page read = bearer GET /api/v1/sites/{SITE}/pages/{{section}}/{{page}}"
     )
     print_table(rows, footer)
     for name, r in results:
         if r["errors"]:
             print(
-                f"errors in {name.split()[0]} x{r['clients']}: statuses {r['statuses']} "
+                f"errors in {name} x{r['clients']}: statuses {r['statuses']} "
                 f"failures {r['failures']}"
             )
-    shutil.rmtree(tmp, ignore_errors=True)
+    if args.keep_temp:
+        log(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 1 if any(r["errors"] for _n, r in results) else 0
 
 

@@ -123,5 +123,20 @@ def token_create(email: str, name: str, db_path: Path | None) -> None:
     click.echo(secret)
 
 
+@cli.command()
+@click.option("--limit", default=10, show_default=True)
+@db_option
+def outbox(limit: int, db_path: Path | None) -> None:
+    """Show the newest emails (when no SMTP server is configured they wait here)."""
+    from wiki import mail
+
+    messages = mail.outbox(_database(db_path), limit=limit)
+    if not messages:
+        click.echo("The outbox is empty.")
+    for m in messages:
+        state = "sent" if m["sent_at"] else "not sent (no SMTP server configured)"
+        click.echo(f"--- {m['at']} to {m['to_address']} [{state}]\nSubject: {m['subject']}\n\n{m['body']}\n")
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name=os.path.basename(sys.argv[0]) or "planwiki")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -132,7 +133,7 @@ async def section_post(request: Request) -> Response:
     title = form.get("title", "").strip()
     if not title or len(title) > MAX_TITLE:
         raise Invalid(f"Give the page a title of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
-    return redirect(f"/s/{site}/{section}/{slugify(title)}/edit?title={title}")
+    return redirect(f"/s/{site}/{section}/{slugify(title)}/edit?title={quote(title)}")
 
 
 async def page_view(request: Request) -> Response:

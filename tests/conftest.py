@@ -1,0 +1,169 @@
+"""Shared fixtures: fresh SQLite files, the app in-process, the real server, a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from wiki import accounts, clock
+from wiki.app import create_app
+from wiki.db import Database
+from wiki.models import Actor
+from wiki.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _clock_runs() -> Iterator[None]:
+    yield
+    clock.freeze(None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "wiki.db", synchronous="NORMAL")
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    return create_app(settings)
+
+
+@pytest.fixture
+def db(app) -> Database:  # type: ignore[no-untyped-def]
+    database: Database = app.state.db
+    return database
+
+
+class People:
+    """Make accounts and signed-in clients in a few words."""
+
+    def __init__(self, app, db: Database) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.db = app, db
+
+    def add(self, name: str, *, password: str = "correct-horse-battery") -> Actor:
+        email = f"{name.lower()}@example.org"
+        found = accounts.find_user(self.db, email)
+        user = found or accounts.create_user(self.db, email=email, name=name, password=password)
+        return Actor(user_id=user.id, email=user.email, name=user.name)
+
+    def client(self, who: Actor | None = None, *, password: str = "correct-horse-battery") -> TestClient:
+        client = TestClient(self.app, follow_redirects=False)
+        if who is not None:
+            sign_in(client, who.email, password)
+        return client
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrftoken" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str) -> None:
+    form = client.get("/login")
+    response = client.post("/login", data={"email": email, "password": password, "csrftoken": csrf_of(form.text)})
+    assert response.status_code == 303, response.text
+
+
+def post_form(client: TestClient, url: str, data: dict[str, str], *, page: str | None = None) -> httpx.Response:
+    """Post a form the way a browser does: with the CSRF token from a page."""
+    token = csrf_of(client.get(page or "/").text)
+    return client.post(url, data={**data, "csrftoken": token})
+
+
+@pytest.fixture
+def people(app, db) -> People:  # type: ignore[no-untyped-def]
+    return People(app, db)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, url: str, db_path: Path, process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+        self.url, self.db_path, self.process = url, db_path, process
+
+
+def start_server(db_path: Path, *, demo: bool = False, env: dict[str, str] | None = None) -> LiveServer:
+    """The real app under uvicorn, through the real ``planwiki`` command."""
+    port = free_port()
+    args = [sys.executable, "-m", "main", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
+    if demo:
+        args.append("--demo")
+    process = subprocess.Popen(
+        args, cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "PLANWIKI_SYNCHRONOUS": "NORMAL", **(env or {})},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"server exited: {out}")
+        try:
+            if httpx.get(url + "/login", timeout=1).status_code == 200:
+                return LiveServer(url, db_path, process)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = start_server(tmp_path_factory.mktemp("demo") / "demo.db", demo=True)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (bash .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Run axe-core with the WCAG 2.2 tags (the default run skips target size)."""
+    # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
+    page.evaluate(AXE)
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", AXE_TAGS
+    )
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result]
