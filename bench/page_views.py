@@ -119,16 +119,21 @@ def process_tree(pid: int) -> list[int]:
     return seen
 
 
-def vm_hwm_kb(pid: int) -> int | None:
-    """Peak resident set size (VmHWM) of one process in KiB, or None."""
+def proc_status_kb(pid: int, field: str = "VmHWM") -> int | None:
+    """A memory field of /proc/PID/status in KiB (VmHWM = peak RSS, VmRSS = now), or None."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         return None
     return None
+
+
+def vm_hwm_kb(pid: int) -> int | None:
+    """Peak resident set size (VmHWM) of one process in KiB, or None."""
+    return proc_status_kb(pid, "VmHWM")
 
 
 # ---------------------------------------------------------------- setup HTTP
@@ -463,13 +468,16 @@ def measure(
         "seed": seed,
         "timeout": min(30.0, seconds + 5),
     }
-    proc = subprocess.run(
-        [sys.executable, LOADGEN],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=seconds + 90,
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, LOADGEN],
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            timeout=seconds + 90,
+        )
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"the load generator did not stop within {seconds + 90:g} s") from None
     if proc.returncode != 0:
         raise BenchError(f"load generator failed ({proc.returncode}):\n{proc.stderr}")
     return json.loads(proc.stdout)
@@ -621,6 +629,7 @@ def run(args: argparse.Namespace) -> int:
     server = None
     results: list[tuple[str, dict]] = []
     peak = None
+    rss_ready = rss_end = None
     try:
         with open(log_path, "wb") as logf:
             server = subprocess.Popen(
@@ -634,6 +643,7 @@ def run(args: argparse.Namespace) -> int:
             )
         log(f"server pid {server.pid} on http://{HOST}:{port}")
         wait_ready(port, server, log_path)
+        rss_ready = proc_status_kb(server.pid, "VmRSS")
 
         api = Session(port, bearer=token)
         pages = seed_site(api, args.pages)
@@ -690,6 +700,7 @@ def run(args: argparse.Namespace) -> int:
         tree = process_tree(server.pid)
         peaks = {p: vm_hwm_kb(p) for p in tree}
         peak = (server.pid, peaks)
+        rss_end = proc_status_kb(server.pid, "VmRSS")
     finally:
         if server is not None:
             stop_server(server)
@@ -698,6 +709,8 @@ def run(args: argparse.Namespace) -> int:
     pid, peaks = peak
     main_kb = peaks.get(pid)
     rss = f"{main_kb / 1024:.0f} MB (VmHWM of pid {pid})" if main_kb else "n/a"
+    if rss_ready and rss_end:
+        rss += f"; RSS {rss_ready / 1024:.0f} MB when ready, {rss_end / 1024:.0f} MB at the end"
     others = {p: kb for p, kb in peaks.items() if p != pid and kb}
     if others:
         rss += (

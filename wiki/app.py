@@ -20,7 +20,8 @@ from wiki import accounts
 from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
-from wiki.routes import auth, pages
+from wiki.routes import auth, oversight, pages, sharing
+from wiki.routes import api_sharing  # noqa: F401 - registers the sharing endpoints
 from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
 from wiki.settings import Settings
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
         *api.routes(),
         *auth.routes,
+        *sharing.routes,
+        *oversight.routes,
         *pages.routes,
     ]
     app = Starlette(

@@ -86,6 +86,12 @@ class ActorMiddleware:
 
     def resolve(self, scope: Scope) -> tuple[Actor, bool]:
         """The actor, and whether a bearer token was offered (and so must be valid)."""
+        path = scope["path"]
+        if path.startswith("/g/"):
+            # A guest link's secret is in its address; it is the whole identity.
+            from wiki.store.links import guest_actor
+
+            return guest_actor(self.db, path.split("/")[2]) or ANONYMOUS, False
         token = bearer_of(scope)
         if token is not None:
             return accounts.actor_from_token(self.db, token) or ANONYMOUS, True

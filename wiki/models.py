@@ -262,3 +262,66 @@ class ErrorDetail(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorDetail
+
+
+# ---- sharing (issue #3) ----------------------------------------------------------------
+
+
+class GrantOut(BaseModel):
+    id: int
+    person: str | None
+    group: str | None
+    section: str
+    capability: Literal["view", "edit", "manage"]
+    expires_at: str | None
+
+
+class LinkCreate(StrictBody):
+    section: Slug
+    expires_at: str | None = None
+    label: str = Field(default="", max_length=120)
+
+
+class LinkOut(BaseModel):
+    id: int
+    section: str
+    url: str
+    expires_at: str
+    label: str = ""
+    revoked: bool = False
+
+
+class InvitationCreate(StrictBody):
+    email: str = Field(max_length=320)
+    relationship: str = Field(default="", max_length=80)
+    groups: list[Slug] = []
+    grants: list[dict[str, str]] = []
+
+
+class InvitationOut(BaseModel):
+    id: int
+    email: str
+    expires_at: str
+
+
+class MemberCreate(StrictBody):
+    person: str = Field(max_length=320)
+    relationship: str = Field(default="", max_length=80)
+    groups: list[Slug] = []
+
+
+class MemberOut(BaseModel):
+    person: str
+    name: str
+    relationship: str
+    groups: list[str]
+
+
+class AuditOut(BaseModel):
+    at: str
+    who: str
+    person: str | None
+    action: str
+    section: str | None
+    page: str | None
+    detail: str

@@ -100,4 +100,8 @@ def render(body: str, *, site: str) -> str:
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},
     )
-    return _TASK_BOX.sub(_task_box, html)
+    html = _TASK_BOX.sub(_task_box, html)
+    # Wide tables scroll on a phone; a scrolling region must be reachable by keyboard.
+    return html.replace(
+        "<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table"><table>'
+    ).replace("</table>", "</table></div>")

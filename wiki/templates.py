@@ -49,6 +49,14 @@ def when(value: str | None) -> str:
     return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
+def day(value: str | None) -> str:
+    """A date in plain words: '3 March 2027'."""
+    if not value:
+        return ""
+    moment = clock.now().fromisoformat(value)
+    return f"{moment.day} {moment:%B %Y}"
+
+
 def ago(value: str | None) -> str:
     if not value:
         return ""
@@ -76,6 +84,7 @@ def environment(theme: str = "default") -> Environment:
     )
     env.filters["when"] = when
     env.filters["ago"] = ago
+    env.filters["day"] = day
     return env
 
 

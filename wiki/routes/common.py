@@ -53,6 +53,8 @@ def page(
         **(context or {}),
     }
     site = ctx.get("site")
+    if site is not None:
+        ctx.setdefault("root", f"/s/{site.slug}")
     chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
     ctx.setdefault("theme", chosen)
     return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)

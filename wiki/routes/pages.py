@@ -13,6 +13,7 @@ from starlette.routing import Route
 from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
+from wiki.store import oversight
 from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, Capability, SiteCreate
 from wiki.routes.common import (
     actor_of,
@@ -26,7 +27,7 @@ from wiki.routes.common import (
 )
 
 # Words that are pages of their own under /s/{site}/ and so cannot be section keys.
-RESERVED = {"sharing", "audit", "search", "sections", "settings", "export", "-", "api"}
+RESERVED = {"sharing", "audit", "search", "sections", "settings", "export", "-", "api", "view-as", "growing-up", "review", "handover-pack"}
 
 
 def slugify(title: str) -> str:
@@ -83,6 +84,8 @@ async def site_home(request: Request) -> Response:
         "site": ctx.site, "ctx": ctx, "sections": ctx.sections,
         "counts": store.section_counts(db, ctx),
         "recent": store.recent_changes(db, actor, site=ctx.site.slug),
+        "looked": oversight.who_has_looked(db, actor, site=ctx.site.slug) if ctx.access.is_steward else [],
+        "control": oversight.control_status(db, actor, site=ctx.site.slug),
     })  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Data files bundled with planwiki (see README.txt)."""

@@ -1,0 +1,230 @@
+"""Guest links (read-only windows on one section) and invitations into the circle (issue #3).
+
+Both are random secrets handed out once; only their SHA-256 digests are stored. Both
+expire; guest links can be revoked at any time, invitations work exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import timedelta
+
+from wiki import access as policy
+from wiki import clock
+from wiki.db import Database
+from wiki.errors import Conflict, Forbidden, Invalid, NotFound
+from wiki.models import Actor
+from wiki.store.audit import record
+from wiki.store.circle import _add_member, add_grant
+from wiki.store.context import site_for
+
+GUEST_DAYS_DEFAULT = 30
+INVITE_DAYS = 7
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass
+class GuestLink:
+    id: int
+    section: str
+    label: str
+    expires_at: str
+    revoked_at: str | None
+    created_at: str
+    views: int = 0
+    token: str | None = None  # only when just created: shown once
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > clock.iso()
+
+
+def _link(row: sqlite3.Row, token: str | None = None) -> GuestLink:
+    return GuestLink(row["id"], row["section"], row["label"], row["expires_at"], row["revoked_at"],
+                     row["created_at"], row["views"] if "views" in row.keys() else 0, token)  # fmt: skip
+
+
+def create_guest_link(
+    db: Database, actor: Actor, *, site: str, section: str, expires_at: str | None = None, label: str = ""
+) -> GuestLink:
+    ctx = site_for(db, actor, site)
+    ctx.section(section)
+    if not policy.may_share(ctx.access, section):
+        raise Forbidden("You cannot share that section.")
+    expires = expires_at or clock.iso(clock.now() + timedelta(days=GUEST_DAYS_DEFAULT))
+    if expires <= clock.iso():
+        raise Invalid("The end date must be in the future.", fields={"expires_at": "In the past."})
+    if expires > clock.iso(clock.now() + timedelta(days=366)):
+        raise Invalid("A guest link can last a year at most.", fields={"expires_at": "Too far ahead."})
+    token = secrets.token_urlsafe(24)
+    with db.write():
+        link_id = db.execute(
+            "INSERT INTO guest_links (site_id, section, token_hash, label, expires_at, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ctx.site.id, section, _digest(token), label[:120], expires, actor.user_id, clock.iso()),
+        ).lastrowid
+        record(db, site_id=ctx.site.id, actor=actor, action="guest-link", section=section,
+               detail=f"link {link_id} ({label or 'no label'}) until {expires[:10]}")  # fmt: skip
+        row = db.one("SELECT * FROM guest_links WHERE id = ?", (link_id,))
+    assert row is not None
+    return _link(row, token)
+
+
+def list_guest_links(db: Database, actor: Actor, *, site: str) -> list[GuestLink]:
+    """Links on sections the actor may share, with how often each was opened."""
+    ctx = site_for(db, actor, site)
+    rows = db.all(
+        "SELECT l.*, (SELECT COUNT(*) FROM audit a WHERE a.guest_link_id = l.id AND a.action = 'view') AS views"
+        " FROM guest_links l WHERE l.site_id = ? ORDER BY l.created_at DESC",
+        (ctx.site.id,),
+    )
+    return [_link(r) for r in rows if policy.may_share(ctx.access, r["section"])]
+
+
+def revoke_guest_link(db: Database, actor: Actor, *, site: str, link_id: int) -> None:
+    ctx = site_for(db, actor, site)
+    row = db.one("SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (link_id, ctx.site.id))
+    if row is None or not policy.may_share(ctx.access, row["section"]):
+        raise NotFound("There is no such link.")
+    with db.write():
+        db.execute("UPDATE guest_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (clock.iso(), link_id))
+        record(db, site_id=ctx.site.id, actor=actor, action="revoke-link", section=row["section"],
+               detail=f"link {link_id} ({row['label'] or 'no label'})")  # fmt: skip
+
+
+def guest_actor(db: Database, token: str) -> Actor | None:
+    """The read-only actor for a live guest link, or None (unknown, revoked or expired)."""
+    row = db.one(
+        "SELECT l.id, l.section, l.site_id FROM guest_links l WHERE l.token_hash = ?"
+        " AND l.revoked_at IS NULL AND l.expires_at > ?",
+        (_digest(token), clock.iso()),
+    )
+    if row is None:
+        return None
+    return Actor(guest_link_id=row["id"], guest_site_id=row["site_id"], guest_section=row["section"],
+                 name="Guest")  # fmt: skip
+
+
+def guest_site_slug(db: Database, actor: Actor) -> str:
+    row = db.one("SELECT slug FROM sites WHERE id = ?", (actor.guest_site_id,))
+    if row is None:
+        raise NotFound()
+    return str(row["slug"])
+
+
+# ---- invitations ---------------------------------------------------------------------------
+
+
+@dataclass
+class Invitation:
+    id: int
+    email: str
+    relationship: str
+    groups: list[str]
+    grants: list[dict[str, str]]
+    expires_at: str
+    accepted_at: str | None
+    site_slug: str = ""
+    site_title: str = ""
+    token: str | None = None
+
+
+def _invitation(row: sqlite3.Row, token: str | None = None) -> Invitation:
+    return Invitation(row["id"], row["email"], row["relationship"], json.loads(row["groups"]),
+                      json.loads(row["grants"]), row["expires_at"], row["accepted_at"],
+                      row["slug"] if "slug" in row.keys() else "", row["title"] if "title" in row.keys() else "",
+                      token)  # fmt: skip
+
+
+def create_invitation(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    email: str,
+    relationship: str = "",
+    groups: list[str] | None = None,
+    grants: list[dict[str, str]] | None = None,
+) -> Invitation:
+    """Owner or steward invites someone by email; the link is single-use and lasts 7 days."""
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    groups, grants = groups or [], grants or []
+    known = {r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))}
+    if any(g not in known for g in groups):
+        raise Invalid("One of those groups does not exist in this circle.", fields={"groups": "Unknown."})
+    for grant in grants:
+        if grant.get("capability") not in ("view", "edit", "manage") or not grant.get("section"):
+            raise Invalid("Each starting grant needs a section and view, edit or manage.", fields={"grants": "Invalid."})
+        if grant["section"] != "*":
+            ctx.section(grant["section"])
+    if db.one(
+        "SELECT 1 FROM members m JOIN users u ON u.id = m.user_id WHERE m.site_id = ? AND u.email = ?",
+        (ctx.site.id, email),
+    ):
+        raise Conflict("That person is already in the circle.")
+    token = secrets.token_urlsafe(24)
+    expires = clock.iso(clock.now() + timedelta(days=INVITE_DAYS))
+    with db.write():
+        invite_id = db.execute(
+            "INSERT INTO invitations (site_id, email, relationship, groups, grants, token_hash, expires_at,"
+            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ctx.site.id, email, relationship[:80], json.dumps(groups), json.dumps(grants), _digest(token),
+             expires, actor.user_id, clock.iso()),
+        ).lastrowid  # fmt: skip
+        record(db, site_id=ctx.site.id, actor=actor, action="invite", detail=f"{email} ({relationship})")
+        row = db.one("SELECT * FROM invitations WHERE id = ?", (invite_id,))
+    assert row is not None
+    found = _invitation(row, token)
+    found.site_slug, found.site_title = ctx.site.slug, ctx.site.title
+    return found
+
+
+def open_invitation(db: Database, token: str) -> Invitation:
+    """The invitation behind a link, if it is still good; NotFound otherwise (says why)."""
+    row = db.one(
+        "SELECT i.*, s.slug, s.title FROM invitations i JOIN sites s ON s.id = i.site_id WHERE i.token_hash = ?",
+        (_digest(token),),
+    )
+    if row is None:
+        raise NotFound("This invitation link is not valid. Check you copied all of it, or ask for a new one.")
+    if row["accepted_at"]:
+        raise NotFound("This invitation has already been used. If it was you, sign in; if not, ask for a new one.")
+    if row["expires_at"] <= clock.iso():
+        raise NotFound("This invitation has expired (they last 7 days). Ask the person who invited you to send a new one.")
+    return _invitation(row)
+
+
+def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
+    """Join the circle with the invited groups and starting grants. Works once."""
+    invite = open_invitation(db, token)
+    site_row = db.one("SELECT * FROM invitations WHERE token_hash = ?", (_digest(token),))
+    assert site_row is not None
+    inviter_row = db.one("SELECT id, email, name FROM users WHERE id = ?", (site_row["created_by"],))
+    # Act as the person who sent the invitation, and only with the rights they still have.
+    inviter = Actor(user_id=inviter_row["id"], email=inviter_row["email"], name=inviter_row["name"]) if inviter_row else Actor()
+    with db.write():
+        claimed = db.execute(
+            "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL",
+            (clock.iso(), user_id, invite.id),
+        ).rowcount
+        if not claimed:
+            raise NotFound("This invitation has already been used.")
+        ctx = site_for(db, inviter, invite.site_slug)
+        ctx.require_steward()
+        if not db.one("SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)):
+            _add_member(db, inviter, ctx, user_id=user_id, relationship=invite.relationship, groups=invite.groups)
+        email = db.one("SELECT email FROM users WHERE id = ?", (user_id,))["email"]  # type: ignore[index]
+        for grant in invite.grants:
+            add_grant(db, inviter, site=invite.site_slug, section=grant["section"],
+                      capability=grant["capability"], person=email)  # fmt: skip
+        record(db, site_id=ctx.site.id, actor=Actor(user_id=user_id, email=email), action="join",
+               detail=f"accepted the invitation as {invite.relationship or 'a circle member'}")  # fmt: skip
+    return invite

@@ -1,0 +1,177 @@
+"""What the owner and stewards see about their plan: the audit log, who has looked,
+a preview as someone else, and the growing-up handover of control (issue #3)."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from wiki import clock
+from wiki.db import Database
+from wiki.errors import Forbidden, Invalid, NotFound
+from wiki.models import Actor
+from wiki.store.audit import record, view_log
+from wiki.store.circle import _manager_count
+from wiki.store.context import site_for
+
+
+@dataclass
+class AuditEntry:
+    at: str
+    who: str  # a name, "Guest link: <label>", or "a former member"
+    email: str | None
+    action: str
+    section: str | None
+    page_title: str | None
+    detail: str
+
+
+def list_audit(
+    db: Database, actor: Actor, *, site: str, person: str | None = None, section: str | None = None,
+    action: str | None = None, limit: int = 200,
+) -> list[AuditEntry]:  # fmt: skip
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    view_log(db).flush(db)  # so the owner sees views up to this moment
+    where, params = ["a.site_id = ?"], [ctx.site.id]
+    if person:
+        if person.startswith("link:") and person[5:].isdigit():
+            where.append("a.guest_link_id = ?")
+            params.append(int(person[5:]))
+        else:
+            where.append("u.email = ?")
+            params.append(person)
+    if section:
+        where.append("a.section = ?")
+        params.append(section)
+    if action == "view":
+        where.append("a.action = 'view'")
+    elif action == "change":
+        where.append("a.action != 'view'")
+    rows = db.all(
+        "SELECT a.*, u.name, u.email, l.label, p.title AS page_title FROM audit a"  # noqa: S608
+        " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN guest_links l ON l.id = a.guest_link_id"
+        " LEFT JOIN pages p ON p.id = a.page_id"
+        f" WHERE {' AND '.join(where)} ORDER BY a.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        AuditEntry(
+            at=r["at"],
+            who=r["name"] or (f"Guest link: {r['label'] or 'no label'}" if r["guest_link_id"] else "a former member"),
+            email=r["email"], action=r["action"], section=r["section"], page_title=r["page_title"],
+            detail=r["detail"],
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def who_has_looked(db: Database, actor: Actor, *, site: str, days: int = 30) -> list[dict]:
+    """Other people's (and guest links') views in the last ``days``, most recent first."""
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    view_log(db).flush(db)
+    since = clock.iso(clock.now() - timedelta(days=days))
+    rows = db.all(
+        "SELECT COALESCE(u.name, 'Guest link: ' || COALESCE(NULLIF(l.label, ''), 'no label')) AS who,"
+        " COUNT(*) AS views, MAX(a.at) AS last, GROUP_CONCAT(DISTINCT a.section) AS sections"
+        " FROM audit a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN guest_links l ON l.id = a.guest_link_id"
+        " WHERE a.site_id = ? AND a.action = 'view' AND a.at > ?"
+        " AND (a.user_id IS NULL OR a.user_id != ?) GROUP BY a.user_id, a.guest_link_id ORDER BY last DESC",
+        (ctx.site.id, since, actor.user_id),
+    )
+    return [dict(r) for r in rows]
+
+
+def preview_actor(db: Database, actor: Actor, *, site: str, who: str) -> Actor:
+    """The person (email) or guest link (``link:<id>``) to preview the site as, read-only."""
+    ctx = site_for(db, actor, site)
+    ctx.require_steward()
+    if who.startswith("link:") and who[5:].isdigit():
+        row = db.one("SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (int(who[5:]), ctx.site.id))
+        if row is None:
+            raise NotFound("There is no such link.")
+        return Actor(guest_link_id=row["id"], guest_site_id=ctx.site.id, guest_section=row["section"], name="Guest")
+    row = db.one(
+        "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
+        " WHERE m.site_id = ? AND u.email = ?",
+        (ctx.site.id, who),
+    )
+    if row is None:
+        raise NotFound("That person is not in the circle.")
+    return Actor(user_id=row["id"], email=row["email"], name=row["name"])
+
+
+# ---- growing up ---------------------------------------------------------------------------
+
+
+def end_of_compulsory_school_age(born: date) -> date:
+    """The last Friday of June in the school year (1 Sept–31 Aug) in which they turn 16.
+
+    From this day SEND decisions pass from parents to the young person (England).
+    """
+    sixteenth = born.replace(year=born.year + 16) if not (born.month == 2 and born.day == 29) \
+        else date(born.year + 16, 3, 1)  # fmt: skip
+    june_year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
+    last_day = date(june_year, 6, calendar.monthrange(june_year, 6)[1])
+    return last_day - timedelta(days=(last_day.weekday() - calendar.FRIDAY) % 7)
+
+
+@dataclass
+class ControlStatus:
+    due_on: date | None
+    due: bool  # the day has come
+    reviewed: bool  # the young person has decided
+    stewards: list[dict]
+
+    @property
+    def pending(self) -> bool:
+        return self.due and not self.reviewed
+
+
+def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
+    ctx = site_for(db, actor, site)
+    born = ctx.site.date_of_birth
+    due_on = end_of_compulsory_school_age(date.fromisoformat(born)) if born else None
+    reviewed = db.one("SELECT 1 FROM control_reviews WHERE site_id = ?", (ctx.site.id,)) is not None
+    stewards = []
+    if ctx.access.is_owner:
+        stewards = [dict(r) for r in db.all(
+            "SELECT DISTINCT u.email, u.name, m.relationship FROM grants g JOIN users u ON u.id = g.user_id"
+            " JOIN members m ON m.site_id = g.site_id AND m.user_id = g.user_id"
+            " WHERE g.site_id = ? AND g.section = '*' AND g.capability = 'manage'", (ctx.site.id,))]  # fmt: skip
+    return ControlStatus(due_on, bool(due_on and clock.now().date() >= due_on), reviewed, stewards)
+
+
+def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str, str]) -> None:
+    """The young person keeps each steward, makes them an editor, or removes them."""
+    ctx = site_for(db, actor, site)
+    if not ctx.access.is_owner:
+        raise Forbidden("Only the young person can make this choice.")
+    status = control_status(db, actor, site=site)
+    if not status.due:
+        raise Invalid("This choice opens when you reach the end of compulsory school age.")
+    known = {s["email"] for s in status.stewards}
+    if set(decisions) != known or any(v not in ("keep", "editor", "remove") for v in decisions.values()):
+        raise Invalid("Choose keep, editor or remove for each person.", fields={"decisions": "Incomplete."})
+    with db.write():
+        for email, choice in decisions.items():
+            user_id = db.one("SELECT id FROM users WHERE email = ?", (email,))["id"]  # type: ignore[index]
+            if choice in ("editor", "remove"):
+                db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ? AND section = '*' AND capability = 'manage'",
+                           (ctx.site.id, user_id))  # fmt: skip
+            if choice == "editor":
+                db.execute(
+                    "INSERT INTO grants (site_id, user_id, section, capability, created_by, created_at)"
+                    " VALUES (?, ?, '*', 'edit', ?, ?)",
+                    (ctx.site.id, user_id, actor.user_id, clock.iso()),
+                )
+            if choice == "remove":
+                db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
+                db.execute("DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
+            record(db, site_id=ctx.site.id, actor=actor, action="take-control",
+                   detail=f"{email}: {'kept as steward' if choice == 'keep' else 'now an editor' if choice == 'editor' else 'removed'}")  # fmt: skip
+        db.execute("INSERT OR REPLACE INTO control_reviews (site_id, decided_at, decided_by) VALUES (?, ?, ?)",
+                   (ctx.site.id, clock.iso(), actor.user_id))  # fmt: skip
+    assert _manager_count(db, ctx.site.id) >= 1
