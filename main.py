@@ -6,7 +6,7 @@ from typing import Any
 
 from wiki.cli import cli
 
-__all__ = ["app", "cli"]
+__all__ = ["cli"]  # and ``app``, built lazily by ``__getattr__``
 
 
 def __getattr__(name: str) -> Any:

@@ -20,8 +20,13 @@ from wiki import accounts
 from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
-from wiki.routes import auth, oversight, pages, sharing
-from wiki.routes import api_sharing  # noqa: F401 - registers the sharing endpoints
+from wiki.routes import (
+    api_sharing,  # noqa: F401 - registers the sharing endpoints
+    auth,
+    oversight,
+    pages,
+    sharing,
+)
 from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
 from wiki.settings import Settings
@@ -96,9 +101,9 @@ async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
         body = b'{"error": {"code": "csrf", "message": "Send the x-csrftoken header (or use a bearer token)."}}'
         content_type = b"application/json"
     else:
-        body = ("<!doctype html><html lang=en><title>Please try again</title><main><h1>Please try again</h1>"
-                "<p>This form had expired or was sent from another page. Go back, reload the page and send"
-                " it again. Nothing was changed.</p></main></html>").encode()  # fmt: skip
+        body = (b"<!doctype html><html lang=en><title>Please try again</title><main><h1>Please try again</h1>"
+                b"<p>This form had expired or was sent from another page. Go back, reload the page and send"
+                b" it again. Nothing was changed.</p></main></html>")  # fmt: skip
         content_type = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": 403, "headers": [(b"content-type", content_type)]})
     await send({"type": "http.response.body", "body": body})

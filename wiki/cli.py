@@ -15,9 +15,12 @@ from wiki.errors import WikiError
 from wiki.settings import Settings
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="SQLite file (default ./planwiki.db, or $PLANWIKI_DB).",
-)  # fmt: skip
+)
 
 
 def _settings(db_path: Path | None) -> Settings:
@@ -29,7 +32,9 @@ def _settings(db_path: Path | None) -> Settings:
 
 def _database(db_path: Path | None) -> Database:
     settings = _settings(db_path)
-    db = Database(settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    db = Database(
+        settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
+    )
     migrate(db.db)
     return db
 
@@ -44,7 +49,9 @@ def cli() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @db_option
-@click.option("--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site.")
+@click.option(
+    "--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site."
+)
 def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
     """Run the web app."""
     import uvicorn
@@ -64,7 +71,9 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
         db.close()
         from wiki.demo_content import SITE
 
-        click.echo(f"\nDemo ready: open http://{host}:{port}/s/{SITE['slug']} and sign in as any of these people:\n")
+        click.echo(
+            f"\nDemo ready: open http://{host}:{port}/s/{SITE['slug']} and sign in as any of these people:\n"
+        )
         for email, password, name, role in people:
             click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
         click.echo("")
@@ -97,7 +106,9 @@ def user_add(email: str, name: str, password_stdin: bool, db_path: Path | None) 
     """Create an account."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
-        created = accounts.create_user(_database(db_path), email=email, name=name, password=password)
+        created = accounts.create_user(
+            _database(db_path), email=email, name=name, password=password
+        )
     except WikiError as problem:
         raise click.ClickException(problem.message) from None
     click.echo(f"Created {created.email} ({created.name}).")
@@ -135,7 +146,9 @@ def outbox(limit: int, db_path: Path | None) -> None:
         click.echo("The outbox is empty.")
     for m in messages:
         state = "sent" if m["sent_at"] else "not sent (no SMTP server configured)"
-        click.echo(f"--- {m['at']} to {m['to_address']} [{state}]\nSubject: {m['subject']}\n\n{m['body']}\n")
+        click.echo(
+            f"--- {m['at']} to {m['to_address']} [{state}]\nSubject: {m['subject']}\n\n{m['body']}\n"
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry

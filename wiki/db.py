@@ -24,7 +24,9 @@ import migrations as migrations_package
 MIGRATION_SET = "planwiki"
 
 
-def connect(path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
+def connect(
+    path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
+) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -60,7 +62,9 @@ def migrate(db: sqlite_utils.Database, *, extra: list[Migrations] | None = None)
 class Database:
     """The app's handle on its SQLite file: a connection per thread, and write transactions."""
 
-    def __init__(self, path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> None:
+    def __init__(
+        self, path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
+    ) -> None:
         self.path = Path(path)
         self._synchronous = synchronous
         self._busy_timeout_ms = busy_timeout_ms
@@ -70,7 +74,9 @@ class Database:
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = connect(self.path, synchronous=self._synchronous, busy_timeout_ms=self._busy_timeout_ms)
+            db = connect(
+                self.path, synchronous=self._synchronous, busy_timeout_ms=self._busy_timeout_ms
+            )
             self._local.db = db
         return db
 

@@ -6,11 +6,18 @@ so that each circle member shows a different slice of the plan.
 
 from __future__ import annotations
 
-from wiki import accounts, store
+from typing import Any
+
+from wiki import accounts, demo_content, store
 from wiki.db import Database
 from wiki.models import Actor
 from wiki.store import circle
-from wiki.demo_content import CIRCLE, OWNER, PAGES, SITE
+
+# The content module is plain data; give it types once, here.
+SITE: dict[str, str] = demo_content.SITE
+OWNER: dict[str, str] = demo_content.OWNER
+CIRCLE: list[dict[str, Any]] = demo_content.CIRCLE
+PAGES: list[dict[str, str]] = demo_content.PAGES
 
 # (who, section or "*", capability): groups first, then named people.
 DEMO_GRANTS: list[tuple[str, str, str]] = [
@@ -39,7 +46,7 @@ DEMO_GRANTS: list[tuple[str, str, str]] = [
 
 
 def _steward_email() -> str:
-    return next(p["email"] for p in CIRCLE if p["relationship"] in ("mum", "dad", "parent"))
+    return str(next(p["email"] for p in CIRCLE if p["relationship"] in ("mum", "dad", "parent")))
 
 
 def load(db: Database) -> list[tuple[str, str, str, str]]:
@@ -52,18 +59,34 @@ def load(db: Database) -> list[tuple[str, str, str, str]]:
     actors = {email: Actor(user_id=u.id, email=u.email, name=u.name) for email, u in users.items()}
     owner = actors[OWNER["email"]]
     slug = SITE["slug"]
-    store.create_site(db, owner, slug=slug, title=SITE["title"], date_of_birth=SITE.get("date_of_birth"))
+    store.create_site(
+        db, owner, slug=slug, title=SITE["title"], date_of_birth=SITE.get("date_of_birth")
+    )
     for person in CIRCLE:
-        circle.add_member(db, owner, site=slug, email=person["email"],
-                          relationship=person["relationship"], groups=list(person["groups"]))  # fmt: skip
+        circle.add_member(
+            db,
+            owner,
+            site=slug,
+            email=person["email"],
+            relationship=person["relationship"],
+            groups=list(person["groups"]),
+        )
     steward = _steward_email()
     circle.add_grant(db, owner, site=slug, section="*", capability="manage", person=steward)
     # The sister may help write the one-page profile; the nurse and PA are named for theirs.
-    circle.add_grant(db, owner, site=slug, section="about-me", capability="edit", person=CIRCLE[1]["email"])
+    circle.add_grant(
+        db, owner, site=slug, section="about-me", capability="edit", person=CIRCLE[1]["email"]
+    )
     for who, section, capability in DEMO_GRANTS:
         kind, _, name = who.partition(":")
-        circle.add_grant(db, owner, site=slug, section=section, capability=capability,
-                         **({"group": name} if kind == "group" else {"person": name}))  # fmt: skip
+        circle.add_grant(
+            db,
+            owner,
+            site=slug,
+            section=section,
+            capability=capability,
+            **({"group": name} if kind == "group" else {"person": name}),
+        )
     bases: dict[tuple[str, str], int | None] = {}
     for entry in PAGES:
         key = (entry["section"], entry["slug"])
@@ -71,9 +94,16 @@ def load(db: Database) -> list[tuple[str, str, str, str]]:
         if author.email != OWNER["email"] and author.email != steward:
             author = owner if not _may_edit(db, author, slug, entry["section"]) else author
         result = store.save_page(
-            db, author, site=slug, section=entry["section"], page=entry["slug"], body=entry["body"],
-            base_revision=bases.get(key), summary=entry["summary"], title=entry["title"],
-        )  # fmt: skip
+            db,
+            author,
+            site=slug,
+            section=entry["section"],
+            page=entry["slug"],
+            body=entry["body"],
+            base_revision=bases.get(key),
+            summary=entry["summary"],
+            title=entry["title"],
+        )
         bases[key] = result.page.revision
     people = [(OWNER["email"], OWNER["password"], OWNER["name"], "the young person (owner)")]
     people += [(p["email"], p["password"], p["name"], p["relationship"]) for p in CIRCLE]

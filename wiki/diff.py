@@ -56,7 +56,9 @@ def diff_lines(old: str, new: str, *, context: int | None = 3) -> list[DiffLine]
                 head = same[:context] if lines else []
                 tail = same[-context:] if i2 < len(a) or j2 < len(b) else []
                 lines += [DiffLine("same", escape(t)) for t in head]
-                lines.append(DiffLine("fold", f"{len(same) - len(head) - len(tail)} lines unchanged"))
+                lines.append(
+                    DiffLine("fold", f"{len(same) - len(head) - len(tail)} lines unchanged")
+                )
                 lines += [DiffLine("same", escape(t)) for t in tail]
             else:
                 lines += [DiffLine("same", escape(t)) for t in same]

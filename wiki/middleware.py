@@ -45,10 +45,10 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                if scope["path"].startswith(("/s/", "/api/", "/g/", "/login", "/account")):
-                    # Private pages must never sit in a shared cache.
-                    if b"cache-control" not in present:
-                        headers.append((b"cache-control", b"no-store"))
+                # Private pages must never sit in a shared cache.
+                private = scope["path"].startswith(("/s/", "/api/", "/g/", "/login", "/account", "/invite"))
+                if private and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 
@@ -97,7 +97,9 @@ class ActorMiddleware:
             return accounts.actor_from_token(self.db, token) or ANONYMOUS, True
         secret = cookies_of(scope).get(SESSION_COOKIE)
         if secret:
-            return accounts.actor_from_session(self.db, secret, idle_minutes=self.idle_minutes) or ANONYMOUS, False
+            return accounts.actor_from_session(
+                self.db, secret, idle_minutes=self.idle_minutes
+            ) or ANONYMOUS, False
         return ANONYMOUS, False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -11,7 +11,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_HELP = "Use lower-case letters, numbers and single hyphens, up to 60 characters (like my-profile)."
+SLUG_HELP = (
+    "Use lower-case letters, numbers and single hyphens, up to 60 characters (like my-profile)."
+)
 MAX_TITLE = 120
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=60)]

@@ -81,22 +81,39 @@ class Api:
                     for p in _path_params(e.path)
                 ],
                 "responses": {
-                    "default": {"description": "An error", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/ErrorOut"}}}},
+                    "default": {
+                        "description": "An error",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    },
                 },
-            }  # fmt: skip
+            }
             if e.body:
-                op["requestBody"] = {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": f"#/components/schemas/{e.body.__name__}"}}}}  # fmt: skip
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{e.body.__name__}"}
+                        }
+                    },
+                }
             if e.response is None:
                 op["responses"][str(e.status)] = {"description": "Done"}
             else:
                 if isinstance(e.response, list):
-                    ref = {"type": "array", "items": {"$ref": f"#/components/schemas/{e.response[0].__name__}"}}
+                    ref = {
+                        "type": "array",
+                        "items": {"$ref": f"#/components/schemas/{e.response[0].__name__}"},
+                    }
                 else:
                     ref = {"$ref": f"#/components/schemas/{e.response.__name__}"}
                 op["responses"][str(e.status)] = {
-                    "description": "OK", "content": {"application/json": {"schema": ref}}}  # fmt: skip
+                    "description": "OK",
+                    "content": {"application/json": {"schema": ref}},
+                }
             paths.setdefault(self.prefix + _openapi_path(e.path), {})[e.method.lower()] = op
         return {
             "openapi": "3.1.0",

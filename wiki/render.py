@@ -17,18 +17,54 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-SAFE_LINK = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+SAFE_LINK = re.compile(
+    r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE
+)
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "img", "input", "li", "ol", "p", "pre", "s", "section", "strong", "sup", "sub",
-    "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "strong",
+    "sup",
+    "sub",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "img": {"src", "alt", "title"},
-    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h1": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
     "input": {"type", "checked", "disabled", "class"},
     "li": {"id", "class"},
     "ul": {"class"},
@@ -38,7 +74,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"style"},
     "th": {"style"},
     "hr": {"class"},
-}  # fmt: skip
+}
 
 
 def is_safe_link(url: str) -> bool:
@@ -48,8 +84,15 @@ def is_safe_link(url: str) -> bool:
     return scheme.group(1).lower() in {"http", "https", "mailto", "tel"}
 
 
+# A file of this site: no segment may start with a dot, so "../" cannot climb out.
+_OWN_FILE = re.compile(r"^/s/(?P<site>[a-z0-9-]+)/-/files/[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)?$")
+
+
 def _is_allowed_image(src: str, site: str) -> bool:
-    return src.startswith("https://") or src.startswith(f"/s/{site}/-/files/")
+    if src.startswith("https://"):
+        return True
+    own = _OWN_FILE.match(src)
+    return own is not None and own.group("site") == site
 
 
 def _build() -> MarkdownIt:
@@ -61,18 +104,19 @@ def _build() -> MarkdownIt:
     md.enable("table")
     md.enable("strikethrough")
 
-    default_image = md.renderer.rules["image"]
+    renderer: Any = md.renderer  # RendererHTML; the protocol type lacks ``rules``
+    default_image = renderer.rules["image"]
 
     def image(tokens: Any, idx: int, options: Any, env: dict, *rest: Any) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         if not _is_allowed_image(src, env.get("site", "")):
             # Pictures from elsewhere could track readers: show the words instead.
-            alt = md.renderer.renderInlineAsText(token.children or [], options, env)
-            return f'<em>[picture: {nh3.clean_text(alt) or "not shown"}]</em>'
+            alt = renderer.renderInlineAsText(token.children or [], options, env)
+            return f"<em>[picture: {nh3.clean_text(alt) or 'not shown'}]</em>"
         return str(default_image(tokens, idx, options, env, *rest))
 
-    md.renderer.rules["image"] = image
+    renderer.rules["image"] = image
     return md
 
 

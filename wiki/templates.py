@@ -13,7 +13,6 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 import themes as themes_package
-
 from wiki import clock
 
 THEMES_DIR = Path(themes_package.__file__).parent

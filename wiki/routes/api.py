@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from wiki import __version__, store
 from wiki.errors import Invalid, NotSignedIn, TooLarge, WikiError
 from wiki.models import (
+    Actor,
     Capability,
     MeOut,
     Page,
@@ -33,12 +34,14 @@ api = Api("/api/v1", title="planwiki", version=__version__)
 M = TypeVar("M", bound=BaseModel)
 
 
-def _actor(request: Request):  # type: ignore[no-untyped-def]
+def _actor(request: Request) -> Actor:
     actor = actor_of(request)
     if request.state.bad_token:
         raise NotSignedIn("That token is not valid (it may have been revoked). Create a new one.")
     if not actor.signed_in:
-        raise NotSignedIn("Sign in, or send a personal access token as 'Authorization: Bearer <token>'.")
+        raise NotSignedIn(
+            "Sign in, or send a personal access token as 'Authorization: Bearer <token>'."
+        )
     return actor
 
 
@@ -61,8 +64,10 @@ async def _body(request: Request, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as invalid:
         fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in invalid.errors()}
-        raise Invalid("Some fields are not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items()),
-                      fields=fields) from None  # fmt: skip
+        raise Invalid(
+            "Some fields are not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items()),
+            fields=fields,
+        ) from None
 
 
 def ok(model: BaseModel | list[BaseModel] | dict[str, Any], status: int = 200) -> JSONResponse:
@@ -77,9 +82,15 @@ def ok(model: BaseModel | list[BaseModel] | dict[str, Any], status: int = 200) -
 
 def page_out(site: str, found: Page) -> PageOut:
     return PageOut(
-        site=site, section=found.section.key, slug=found.slug, title=found.title, body=found.body,
-        revision=found.revision, updated_at=found.updated_at, updated_by=found.updated_by,
-    )  # fmt: skip
+        site=site,
+        section=found.section.key,
+        slug=found.slug,
+        title=found.title,
+        body=found.body,
+        revision=found.revision,
+        updated_at=found.updated_at,
+        updated_by=found.updated_by,
+    )
 
 
 def _p(request: Request, name: str) -> str:
@@ -96,75 +107,154 @@ async def me(request: Request) -> Response:
 async def sites_list(request: Request) -> Response:
     actor = _actor(request)
     found = store.list_sites(db_of(request), actor)
-    return ok([SiteOut(slug=c.site.slug, title=c.site.title, owner=c.site.owner_email,
-                       date_of_birth=c.site.date_of_birth) for c in found])  # fmt: skip
+    return ok(
+        [
+            SiteOut(
+                slug=c.site.slug,
+                title=c.site.title,
+                owner=c.site.owner_email,
+                date_of_birth=c.site.date_of_birth,
+            )
+            for c in found
+        ]
+    )
 
 
-@api.route("POST", "/sites", summary="Create a site (I become its owner)", body=SiteCreate, response=SiteOut, status=201)
+@api.route(
+    "POST",
+    "/sites",
+    summary="Create a site (I become its owner)",
+    body=SiteCreate,
+    response=SiteOut,
+    status=201,
+)
 async def sites_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, SiteCreate)
     site = store.create_site(
-        db_of(request), actor, slug=body.slug, title=body.title,
+        db_of(request),
+        actor,
+        slug=body.slug,
+        title=body.title,
         date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
-    )  # fmt: skip
-    return ok(SiteOut(slug=site.slug, title=site.title, owner=site.owner_email,
-                      date_of_birth=site.date_of_birth), 201)  # fmt: skip
+    )
+    return ok(
+        SiteOut(
+            slug=site.slug,
+            title=site.title,
+            owner=site.owner_email,
+            date_of_birth=site.date_of_birth,
+        ),
+        201,
+    )
 
 
 def _site_detail(ctx: store.SiteContext) -> SiteDetailOut:
     return SiteDetailOut(
-        slug=ctx.site.slug, title=ctx.site.title, owner=ctx.site.owner_email,
+        slug=ctx.site.slug,
+        title=ctx.site.title,
+        owner=ctx.site.owner_email,
         date_of_birth=ctx.site.date_of_birth,
-        sections=[SectionOut(key=s.key, title=s.title, capability=Capability(s.capability).label)  # type: ignore[arg-type]
-                  for s in ctx.sections],
-    )  # fmt: skip
+        sections=[
+            SectionOut(key=s.key, title=s.title, capability=Capability(s.capability).label)  # type: ignore[arg-type]
+            for s in ctx.sections
+        ],
+    )
 
 
-@api.route("GET", "/sites/{site}", summary="A site, with the sections I may view", response=SiteDetailOut)
+@api.route(
+    "GET", "/sites/{site}", summary="A site, with the sections I may view", response=SiteDetailOut
+)
 async def site_get(request: Request) -> Response:
     ctx = store.site_for(db_of(request), _actor(request), _p(request, "site"))
     return ok(_site_detail(ctx))
 
 
-@api.route("POST", "/sites/{site}/sections", summary="Add a section", body=SectionCreate, response=SiteDetailOut, status=201)
+@api.route(
+    "POST",
+    "/sites/{site}/sections",
+    summary="Add a section",
+    body=SectionCreate,
+    response=SiteDetailOut,
+    status=201,
+)
 async def section_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, SectionCreate)
     if body.key in RESERVED:
-        raise Invalid(f"“{body.key}” is used by planwiki itself; choose another key.", fields={"key": "Reserved."})
-    ctx = store.add_section(db_of(request), actor, site=_p(request, "site"), key=body.key, title=body.title,
-                            template=body.template)  # fmt: skip
+        raise Invalid(
+            f"“{body.key}” is used by planwiki itself; choose another key.",
+            fields={"key": "Reserved."},
+        )
+    ctx = store.add_section(
+        db_of(request),
+        actor,
+        site=_p(request, "site"),
+        key=body.key,
+        title=body.title,
+        template=body.template,
+    )
     return ok(_site_detail(ctx), 201)
 
 
-@api.route("GET", "/sites/{site}/sections/{section}/pages", summary="Pages in a section", response=[PageListItem])
+@api.route(
+    "GET",
+    "/sites/{site}/sections/{section}/pages",
+    summary="Pages in a section",
+    response=[PageListItem],
+)
 async def pages_list(request: Request) -> Response:
-    _, pages = store.list_pages(db_of(request), _actor(request), site=_p(request, "site"), section=_p(request, "section"))
-    return ok([PageListItem(slug=p.slug, title=p.title, revision=p.revision, updated_at=p.updated_at) for p in pages])
+    _, pages = store.list_pages(
+        db_of(request), _actor(request), site=_p(request, "site"), section=_p(request, "section")
+    )
+    return ok(
+        [
+            PageListItem(slug=p.slug, title=p.title, revision=p.revision, updated_at=p.updated_at)
+            for p in pages
+        ]
+    )
 
 
 @api.route("GET", "/sites/{site}/pages/{section}/{page}", summary="Read a page", response=PageOut)
 async def page_get(request: Request) -> Response:
     site = _p(request, "site")
-    _, found = store.get_page(db_of(request), _actor(request), site=site, section=_p(request, "section"),
-                              page=_p(request, "page"))  # fmt: skip
+    _, found = store.get_page(
+        db_of(request),
+        _actor(request),
+        site=site,
+        section=_p(request, "section"),
+        page=_p(request, "page"),
+    )
     return ok(page_out(site, found))
 
 
-@api.route("PUT", "/sites/{site}/pages/{section}/{page}", summary="Save a page (409 on a stale base_revision)",
-           body=PageSave, response=PageOut)  # fmt: skip
+@api.route(
+    "PUT",
+    "/sites/{site}/pages/{section}/{page}",
+    summary="Save a page (409 on a stale base_revision)",
+    body=PageSave,
+    response=PageOut,
+)
 async def page_put(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, PageSave)
     site, slug = _p(request, "site"), _p(request, "page")
     if not store_slug_ok(slug):
-        raise Invalid("The page address must use lower-case letters, numbers and hyphens (up to 60).")
+        raise Invalid(
+            "The page address must use lower-case letters, numbers and hyphens (up to 60)."
+        )
     result = store.save_page(
-        db_of(request), actor, site=site, section=_p(request, "section"), page=slug, body=body.body,
-        base_revision=body.base_revision, summary=body.summary, title=body.title,
+        db_of(request),
+        actor,
+        site=site,
+        section=_p(request, "section"),
+        page=slug,
+        body=body.body,
+        base_revision=body.base_revision,
+        summary=body.summary,
+        title=body.title,
         max_chars=settings_of(request).max_page_chars,
-    )  # fmt: skip
+    )
     return ok(page_out(site, result.page), 201 if result.created else 200)
 
 
@@ -174,21 +264,61 @@ def store_slug_ok(slug: str) -> bool:
     return bool(SLUG_RE.match(slug)) and len(slug) <= 60
 
 
-@api.route("GET", "/sites/{site}/pages/{section}/{page}/revisions", summary="A page's history", response=[RevisionOut])
+@api.route(
+    "GET",
+    "/sites/{site}/pages/{section}/{page}/revisions",
+    summary="A page's history",
+    response=[RevisionOut],
+)
 async def revisions_list(request: Request) -> Response:
-    _, _, revisions = store.history(db_of(request), _actor(request), site=_p(request, "site"),
-                                    section=_p(request, "section"), page=_p(request, "page"))  # fmt: skip
-    return ok([RevisionOut(number=r.number, title=r.title, summary=r.summary, author=r.author_email,
-                           base=r.base, created_at=r.created_at) for r in revisions])  # fmt: skip
+    _, _, revisions = store.history(
+        db_of(request),
+        _actor(request),
+        site=_p(request, "site"),
+        section=_p(request, "section"),
+        page=_p(request, "page"),
+    )
+    return ok(
+        [
+            RevisionOut(
+                number=r.number,
+                title=r.title,
+                summary=r.summary,
+                author=r.author_email,
+                base=r.base,
+                created_at=r.created_at,
+            )
+            for r in revisions
+        ]
+    )
 
 
-@api.route("GET", "/sites/{site}/pages/{section}/{page}/revisions/{n:int}", summary="One revision", response=RevisionOut)
+@api.route(
+    "GET",
+    "/sites/{site}/pages/{section}/{page}/revisions/{n:int}",
+    summary="One revision",
+    response=RevisionOut,
+)
 async def revision_get(request: Request) -> Response:
-    _, _, r = store.get_revision(db_of(request), _actor(request), site=_p(request, "site"),
-                                 section=_p(request, "section"), page=_p(request, "page"),
-                                 number=int(request.path_params["n"]))  # fmt: skip
-    return ok(RevisionOut(number=r.number, title=r.title, summary=r.summary, author=r.author_email,
-                          base=r.base, created_at=r.created_at, body=r.body))  # fmt: skip
+    _, _, r = store.get_revision(
+        db_of(request),
+        _actor(request),
+        site=_p(request, "site"),
+        section=_p(request, "section"),
+        page=_p(request, "page"),
+        number=int(request.path_params["n"]),
+    )
+    return ok(
+        RevisionOut(
+            number=r.number,
+            title=r.title,
+            summary=r.summary,
+            author=r.author_email,
+            base=r.base,
+            created_at=r.created_at,
+            body=r.body,
+        )
+    )
 
 
 async def openapi_json(request: Request) -> Response:

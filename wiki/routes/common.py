@@ -43,7 +43,12 @@ def csrf_token(request: Request) -> str:
 
 
 def page(
-    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200, theme: str | None = None
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    theme: str | None = None,
 ) -> HTMLResponse:
     ctx = {
         "request": request,

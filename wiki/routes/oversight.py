@@ -30,8 +30,10 @@ def _p(request: Request, name: str) -> str:
 def _guest(request: Request) -> Actor:
     actor = actor_of(request)
     if not actor.is_guest:
-        raise NotFound("This link is not valid any more. It may have expired or been switched off; "
-                       "ask the person who shared it for a new one.")  # fmt: skip
+        raise NotFound(
+            "This link is not valid any more. It may have expired or been switched off; "
+            "ask the person who shared it for a new one."
+        )
     return actor
 
 
@@ -44,20 +46,38 @@ async def guest_section(request: Request) -> Response:
     db, actor = db_of(request), _guest(request)
     site = links.guest_site_slug(db, actor)
     ctx, pages = store.list_pages(db, actor, site=site, section=_p(request, "section"))
-    return page(request, "section.html", {
-        "site": ctx.site, "ctx": ctx, "section": ctx.section(_p(request, "section")), "pages": pages,
-        "root": f"/g/{_p(request, 'token')}", "readonly": True,
-    })  # fmt: skip
+    return page(
+        request,
+        "section.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": ctx.section(_p(request, "section")),
+            "pages": pages,
+            "root": f"/g/{_p(request, 'token')}",
+            "readonly": True,
+        },
+    )
 
 
 async def guest_page(request: Request) -> Response:
     db, actor = db_of(request), _guest(request)
     site = links.guest_site_slug(db, actor)
-    ctx, found = store.get_page(db, actor, site=site, section=_p(request, "section"), page=_p(request, "page"))
-    return page(request, "page.html", {
-        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found,
-        "root": f"/g/{_p(request, 'token')}", "readonly": True,
-    })  # fmt: skip
+    ctx, found = store.get_page(
+        db, actor, site=site, section=_p(request, "section"), page=_p(request, "page")
+    )
+    return page(
+        request,
+        "page.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found.section,
+            "page": found,
+            "root": f"/g/{_p(request, 'token')}",
+            "readonly": True,
+        },
+    )
 
 
 # ---- view as: /s/{site}/view-as/{who}/... ---------------------------------------------------
@@ -80,32 +100,67 @@ async def view_as_home(request: Request) -> Response:
         return page(request, "preview_empty.html", {"preview": label}, status=200)
     if target.is_guest:
         return redirect(f"{root}/{target.guest_section}")
-    return page(request, "site.html", {
-        "site": ctx.site, "ctx": ctx, "sections": ctx.sections, "counts": store.section_counts(db, ctx),
-        "recent": store.recent_changes(db, target, site=ctx.site.slug), "root": root, "readonly": True,
-        "preview": label,
-    })  # fmt: skip
+    return page(
+        request,
+        "site.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "sections": ctx.sections,
+            "counts": store.section_counts(db, ctx),
+            "recent": store.recent_changes(db, target, site=ctx.site.slug),
+            "root": root,
+            "readonly": True,
+            "preview": label,
+        },
+    )
 
 
 async def view_as_section(request: Request) -> Response:
     db = db_of(request)
     target, root, label = _previewed(request)
-    ctx, pages = store.list_pages(db, target, site=_p(request, "site"), section=_p(request, "section"))
-    return page(request, "section.html", {
-        "site": ctx.site, "ctx": ctx, "section": ctx.section(_p(request, "section")), "pages": pages,
-        "root": root, "readonly": True, "preview": label,
-    })  # fmt: skip
+    ctx, pages = store.list_pages(
+        db, target, site=_p(request, "site"), section=_p(request, "section")
+    )
+    return page(
+        request,
+        "section.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": ctx.section(_p(request, "section")),
+            "pages": pages,
+            "root": root,
+            "readonly": True,
+            "preview": label,
+        },
+    )
 
 
 async def view_as_page(request: Request) -> Response:
     db = db_of(request)
     target, root, label = _previewed(request)
-    ctx, found = store.get_page(db, target, site=_p(request, "site"), section=_p(request, "section"),
-                                page=_p(request, "page"), record_view=False)  # fmt: skip
-    return page(request, "page.html", {
-        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found,
-        "root": root, "readonly": True, "preview": label,
-    })  # fmt: skip
+    ctx, found = store.get_page(
+        db,
+        target,
+        site=_p(request, "site"),
+        section=_p(request, "section"),
+        page=_p(request, "page"),
+        record_view=False,
+    )
+    return page(
+        request,
+        "page.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found.section,
+            "page": found,
+            "root": root,
+            "readonly": True,
+            "preview": label,
+        },
+    )
 
 
 # ---- audit and growing up -------------------------------------------------------------------
@@ -115,16 +170,29 @@ async def audit_page(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
     q = request.query_params
-    person, section, action = q.get("person") or None, q.get("section") or None, q.get("action") or None
-    entries = oversight.list_audit(db, actor, site=site, person=person, section=section, action=action)
+    person, section, action = (
+        q.get("person") or None,
+        q.get("section") or None,
+        q.get("action") or None,
+    )
+    entries = oversight.list_audit(
+        db, actor, site=site, person=person, section=section, action=action
+    )
     ctx = store.site_for(db, actor, site)
     from wiki.store import circle
 
-    return page(request, "audit.html", {
-        "site": ctx.site, "ctx": ctx, "entries": entries, "members": circle.list_members(db, actor, site=site),
-        "links": links.list_guest_links(db, actor, site=site),
-        "filters": {"person": person or "", "section": section or "", "action": action or ""},
-    })  # fmt: skip
+    return page(
+        request,
+        "audit.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "entries": entries,
+            "members": circle.list_members(db, actor, site=site),
+            "links": links.list_guest_links(db, actor, site=site),
+            "filters": {"person": person or "", "section": section or "", "action": action or ""},
+        },
+    )
 
 
 async def growing_up_get(request: Request) -> Response:
@@ -132,7 +200,9 @@ async def growing_up_get(request: Request) -> Response:
     site = _p(request, "site")
     ctx = store.site_for(db, actor, site)
     status = oversight.control_status(db, actor, site=site)
-    return page(request, "growing_up.html", {"site": ctx.site, "ctx": ctx, "status": status, "errors": {}})
+    return page(
+        request, "growing_up.html", {"site": ctx.site, "ctx": ctx, "status": status, "errors": {}}
+    )
 
 
 async def growing_up_post(request: Request) -> Response:

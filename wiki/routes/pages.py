@@ -13,7 +13,6 @@ from starlette.routing import Route
 from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
-from wiki.store import oversight
 from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, Capability, SiteCreate
 from wiki.routes.common import (
     actor_of,
@@ -25,9 +24,23 @@ from wiki.routes.common import (
     require_signed_in,
     settings_of,
 )
+from wiki.store import oversight
 
 # Words that are pages of their own under /s/{site}/ and so cannot be section keys.
-RESERVED = {"sharing", "audit", "search", "sections", "settings", "export", "-", "api", "view-as", "growing-up", "review", "handover-pack"}
+RESERVED = {
+    "sharing",
+    "audit",
+    "search",
+    "sections",
+    "settings",
+    "export",
+    "-",
+    "api",
+    "view-as",
+    "growing-up",
+    "review",
+    "handover-pack",
+}
 
 
 def slugify(title: str) -> str:
@@ -50,17 +63,23 @@ async def home(request: Request) -> Response:
 async def create_site(request: Request) -> Response:
     actor = require_signed_in(request)
     form = await form_of(request)
-    values = {"slug": form.get("slug", "").strip().lower(), "title": form.get("title", "").strip(),
-              "date_of_birth": form.get("date_of_birth") or None}  # fmt: skip
+    values = {
+        "slug": form.get("slug", "").strip().lower(),
+        "title": form.get("title", "").strip(),
+        "date_of_birth": form.get("date_of_birth") or None,
+    }
     if not values["slug"] and values["title"]:
         values["slug"] = slugify(values["title"])
     errors: dict[str, str] = {}
     try:
         body = SiteCreate.model_validate(values)
         site = store.create_site(
-            db_of(request), actor, slug=body.slug, title=body.title,
+            db_of(request),
+            actor,
+            slug=body.slug,
+            title=body.title,
             date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
-        )  # fmt: skip
+        )
         return redirect(f"/s/{site.slug}")
     except ValidationError as invalid:
         for e in invalid.errors():
@@ -72,7 +91,9 @@ async def create_site(request: Request) -> Response:
     except Conflict as taken:
         errors["slug"] = taken.message
     sites = store.list_sites(db_of(request), actor)
-    return page(request, "home.html", {"sites": sites, "form": values, "errors": errors}, status=422)
+    return page(
+        request, "home.html", {"sites": sites, "form": values, "errors": errors}, status=422
+    )
 
 
 async def site_home(request: Request) -> Response:
@@ -80,13 +101,21 @@ async def site_home(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, _p(request, "site"))
-    return page(request, "site.html", {
-        "site": ctx.site, "ctx": ctx, "sections": ctx.sections,
-        "counts": store.section_counts(db, ctx),
-        "recent": store.recent_changes(db, actor, site=ctx.site.slug),
-        "looked": oversight.who_has_looked(db, actor, site=ctx.site.slug) if ctx.access.is_steward else [],
-        "control": oversight.control_status(db, actor, site=ctx.site.slug),
-    })  # fmt: skip
+    return page(
+        request,
+        "site.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "sections": ctx.sections,
+            "counts": store.section_counts(db, ctx),
+            "recent": store.recent_changes(db, actor, site=ctx.site.slug),
+            "looked": oversight.who_has_looked(db, actor, site=ctx.site.slug)
+            if ctx.access.is_steward
+            else [],
+            "control": oversight.control_status(db, actor, site=ctx.site.slug),
+        },
+    )
 
 
 async def add_section(request: Request) -> Response:
@@ -96,7 +125,9 @@ async def add_section(request: Request) -> Response:
     title = form.get("title", "").strip()
     key = form.get("key", "").strip() or slugify(title)
     if not title or len(title) > MAX_TITLE:
-        raise Invalid(f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+        raise Invalid(
+            f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."}
+        )
     if not SLUG_RE.match(key) or len(key) > 60 or key in RESERVED:
         raise Invalid(SLUG_HELP, fields={"key": SLUG_HELP})
     store.add_section(db, actor, site=site, key=key, title=title)
@@ -107,13 +138,22 @@ async def section_view(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
-    ctx, pages = store.list_pages(db, actor, site=_p(request, "site"), section=_p(request, "section"))
+    ctx, pages = store.list_pages(
+        db, actor, site=_p(request, "site"), section=_p(request, "section")
+    )
     section = ctx.section(_p(request, "section"))
-    return page(request, "section.html", {
-        "site": ctx.site, "ctx": ctx, "section": section, "pages": pages,
-        "can_edit": section.capability >= Capability.EDIT,
-        "can_manage": section.capability >= Capability.MANAGE,
-    })  # fmt: skip
+    return page(
+        request,
+        "section.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": section,
+            "pages": pages,
+            "can_edit": section.capability >= Capability.EDIT,
+            "can_manage": section.capability >= Capability.MANAGE,
+        },
+    )
 
 
 async def section_post(request: Request) -> Response:
@@ -125,7 +165,10 @@ async def section_post(request: Request) -> Response:
     if action == "rename":
         title = form.get("title", "").strip()
         if not title or len(title) > MAX_TITLE:
-            raise Invalid(f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+            raise Invalid(
+                f"Give the section a name of up to {MAX_TITLE} characters.",
+                fields={"title": "Needed."},
+            )
         store.rename_section(db, actor, site=site, section=section, title=title)
         return redirect(f"/s/{site}/{section}")
     if action in ("up", "down"):
@@ -135,7 +178,9 @@ async def section_post(request: Request) -> Response:
     ctx.require(Capability.EDIT, section)
     title = form.get("title", "").strip()
     if not title or len(title) > MAX_TITLE:
-        raise Invalid(f"Give the page a title of up to {MAX_TITLE} characters.", fields={"title": "Needed."})
+        raise Invalid(
+            f"Give the page a title of up to {MAX_TITLE} characters.", fields={"title": "Needed."}
+        )
     return redirect(f"/s/{site}/{section}/{slugify(title)}/edit?title={quote(title)}")
 
 
@@ -153,13 +198,25 @@ async def page_view(request: Request) -> Response:
         ctx = store.site_for(db, actor, site)
         sec = ctx.section(section)  # 404 if the section is not yours to see
         if sec.capability >= Capability.EDIT:
-            return page(request, "missing.html", {"site": ctx.site, "ctx": ctx, "section": sec, "slug": slug}, status=404)
+            return page(
+                request,
+                "missing.html",
+                {"site": ctx.site, "ctx": ctx, "section": sec, "slug": slug},
+                status=404,
+            )
         raise
     sec = found.section
-    return page(request, "page.html", {
-        "site": ctx.site, "ctx": ctx, "section": sec, "page": found,
-        "can_edit": sec.capability >= Capability.EDIT,
-    })  # fmt: skip
+    return page(
+        request,
+        "page.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": sec,
+            "page": found,
+            "can_edit": sec.capability >= Capability.EDIT,
+        },
+    )
 
 
 async def edit_form(request: Request) -> Response:
@@ -172,21 +229,37 @@ async def edit_form(request: Request) -> Response:
     if not SLUG_RE.match(slug) or len(slug) > 60:
         raise Invalid(SLUG_HELP)
     try:
-        _, found = store.get_page(db, actor, site=site, section=section, page=slug, record_view=False)
+        _, found = store.get_page(
+            db, actor, site=site, section=section, page=slug, record_view=False
+        )
     except NotFound:
         found = None
     draft = store.get_draft(db, actor, site=site, section=section, page=slug) if found else None
     values = {
-        "title": (found.title if found else request.query_params.get("title", slug.replace("-", " ").capitalize()))[:MAX_TITLE],
+        "title": (
+            found.title
+            if found
+            else request.query_params.get("title", slug.replace("-", " ").capitalize())
+        )[:MAX_TITLE],
         "body": found.body if found else "",
         "base": found.revision if found else "",
         "summary": "",
     }
-    return page(request, "edit.html", {
-        "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "page": found,
-        "values": values, "draft": draft, "errors": {},
-        "max_chars": settings_of(request).max_page_chars,
-    })  # fmt: skip
+    return page(
+        request,
+        "edit.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": sec,
+            "slug": slug,
+            "page": found,
+            "values": values,
+            "draft": draft,
+            "errors": {},
+            "max_chars": settings_of(request).max_page_chars,
+        },
+    )
 
 
 async def edit_save(request: Request) -> Response:
@@ -207,32 +280,66 @@ async def edit_save(request: Request) -> Response:
     if not SLUG_RE.match(slug) or len(slug) > 60:
         errors["title"] = SLUG_HELP
     if len(body) > settings_of(request).max_page_chars:
-        errors["body"] = (f"A page can hold up to {settings_of(request).max_page_chars:,} characters;"
-                          f" this has {len(body):,}. Split it into two pages.")  # fmt: skip
+        errors["body"] = (
+            f"A page can hold up to {settings_of(request).max_page_chars:,} characters;"
+            f" this has {len(body):,}. Split it into two pages."
+        )
     values = {"title": title, "body": body, "base": base_text, "summary": summary}
     if errors:
-        return page(request, "edit.html", {
-            "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "page": None,
-            "values": values, "draft": None, "errors": errors,
-            "max_chars": settings_of(request).max_page_chars,
-        }, status=422)  # fmt: skip
+        return page(
+            request,
+            "edit.html",
+            {
+                "site": ctx.site,
+                "ctx": ctx,
+                "section": sec,
+                "slug": slug,
+                "page": None,
+                "values": values,
+                "draft": None,
+                "errors": errors,
+                "max_chars": settings_of(request).max_page_chars,
+            },
+            status=422,
+        )
     base = int(base_text) if base_text.isdigit() else None
     try:
         store.save_page(
-            db, actor, site=site, section=section, page=slug, body=body, base_revision=base,
-            summary=summary, title=title, max_chars=settings_of(request).max_page_chars,
-        )  # fmt: skip
+            db,
+            actor,
+            site=site,
+            section=section,
+            page=slug,
+            body=body,
+            base_revision=base,
+            summary=summary,
+            title=title,
+            max_chars=settings_of(request).max_page_chars,
+        )
     except Conflict as conflict:
         current = conflict.current
         theirs = []
         if current is not None and base is not None:
-            _, _, base_rev = store.get_revision(db, actor, site=site, section=section, page=slug, number=base)
+            _, _, base_rev = store.get_revision(
+                db, actor, site=site, section=section, page=slug, number=base
+            )
             theirs = differ.diff_lines(base_rev.body, current.body)
-        return page(request, "conflict.html", {
-            "site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "current": current,
-            "values": values, "theirs": theirs, "message": conflict.message,
-            "mine": differ.diff_lines(current.body, body) if current else [],
-        }, status=409)  # fmt: skip
+        return page(
+            request,
+            "conflict.html",
+            {
+                "site": ctx.site,
+                "ctx": ctx,
+                "section": sec,
+                "slug": slug,
+                "current": current,
+                "values": values,
+                "theirs": theirs,
+                "message": conflict.message,
+                "mine": differ.diff_lines(current.body, body) if current else [],
+            },
+            status=409,
+        )
     return redirect(f"/s/{site}/{section}/{slug}")
 
 
@@ -241,12 +348,24 @@ async def history_view(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx, found, revisions = store.history(
-        db, actor, site=_p(request, "site"), section=_p(request, "section"), page=_p(request, "page")
+        db,
+        actor,
+        site=_p(request, "site"),
+        section=_p(request, "section"),
+        page=_p(request, "page"),
     )
-    return page(request, "history.html", {
-        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found, "revisions": revisions,
-        "can_edit": found.section.capability >= Capability.EDIT,
-    })  # fmt: skip
+    return page(
+        request,
+        "history.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found.section,
+            "page": found,
+            "revisions": revisions,
+            "can_edit": found.section.capability >= Capability.EDIT,
+        },
+    )
 
 
 def _number(request: Request, name: str, default: int) -> int:
@@ -262,17 +381,31 @@ async def diff_view(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
-    args = {"site": _p(request, "site"), "section": _p(request, "section"), "page": _p(request, "page")}
+    args = {
+        "site": _p(request, "site"),
+        "section": _p(request, "section"),
+        "page": _p(request, "page"),
+    }
     ctx, found = store.get_page(db, actor, **args, record_view=False)
     to = _number(request, "to", found.revision)
     frm = _number(request, "from", max(1, to - 1))
     _, _, old = store.get_revision(db, actor, **args, number=frm)
     _, _, new = store.get_revision(db, actor, **args, number=to)
     lines = differ.diff_lines(old.body, new.body)
-    return page(request, "diff.html", {
-        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found,
-        "old": old, "new": new, "lines": lines, "changed": differ.has_changes(lines) or old.title != new.title,
-    })  # fmt: skip
+    return page(
+        request,
+        "diff.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found.section,
+            "page": found,
+            "old": old,
+            "new": new,
+            "lines": lines,
+            "changed": differ.has_changes(lines) or old.title != new.title,
+        },
+    )
 
 
 async def revision_view(request: Request) -> Response:
@@ -280,13 +413,25 @@ async def revision_view(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx, found, rev = store.get_revision(
-        db, actor, site=_p(request, "site"), section=_p(request, "section"), page=_p(request, "page"),
+        db,
+        actor,
+        site=_p(request, "site"),
+        section=_p(request, "section"),
+        page=_p(request, "page"),
         number=int(request.path_params["n"]),
-    )  # fmt: skip
-    return page(request, "revision.html", {
-        "site": ctx.site, "ctx": ctx, "section": found.section, "page": found, "rev": rev,
-        "can_edit": found.section.capability >= Capability.EDIT,
-    })  # fmt: skip
+    )
+    return page(
+        request,
+        "revision.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found.section,
+            "page": found,
+            "rev": rev,
+            "can_edit": found.section.capability >= Capability.EDIT,
+        },
+    )
 
 
 async def restore_post(request: Request) -> Response:

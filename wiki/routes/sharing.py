@@ -33,37 +33,69 @@ def end_of_day(value: str, field: str) -> str | None:
     return clock.iso(datetime.combine(day, time(23, 59, 59), tzinfo=UTC))
 
 
-def _matrix(ctx: store.SiteContext, members: list[circle.Member], groups: dict[str, str],
-            grants: list[circle.Grant]) -> list[dict]:  # fmt: skip
+def _matrix(
+    ctx: store.SiteContext,
+    members: list[circle.Member],
+    groups: dict[str, str],
+    grants: list[circle.Grant],
+) -> list[dict]:
     """Rows for the page: each person and group, their direct grant per section, and what they
     can actually do once group grants are counted."""
     keys = ["*", *[s.key for s in ctx.sections]]
     rows = []
     group_rows = [g for g in grants if g.group]
-    for kind, ident, label, extra in (
-        [("person", m.email, m.name, m) for m in members] + [("group", k, t, None) for k, t in groups.items()]
-    ):
+    for kind, ident, label, extra in [("person", m.email, m.name, m) for m in members] + [
+        ("group", k, t, None) for k, t in groups.items()
+    ]:
         mine = [g for g in grants if (g.person == ident if kind == "person" else g.group == ident)]
         cells = {}
         for key in keys:
-            live = [g for g in mine if g.section == key and (g.expires_at is None or g.expires_at > clock.iso())]
+            live = [
+                g
+                for g in mine
+                if g.section == key and (g.expires_at is None or g.expires_at > clock.iso())
+            ]
             best = max(live, key=lambda g: Capability.parse(g.capability), default=None)
-            cells[key] = {"cap": best.capability if best else "none", "until": best.expires_at if best else None}
+            cells[key] = {
+                "cap": best.capability if best else "none",
+                "until": best.expires_at if best else None,
+            }
         effective: Access | None = None
         if kind == "person" and extra is not None:
-            rows_for = [GrantRow(g.section, Capability.parse(g.capability), g.expires_at) for g in mine]
-            rows_for += [GrantRow(g.section, Capability.parse(g.capability), g.expires_at)
-                         for g in group_rows if g.group in extra.groups]  # fmt: skip
-            effective = policy.decide(Actor(user_id=-1), site_id=ctx.site.id, owner_id=0, grants=rows_for)
-        rows.append({
-            "kind": kind, "id": ident, "label": label, "member": extra, "cells": cells,
-            "effective": {s.key: (effective.on(s.key).label if effective else None) for s in ctx.sections},
-        })  # fmt: skip
+            rows_for = [
+                GrantRow(g.section, Capability.parse(g.capability), g.expires_at) for g in mine
+            ]
+            rows_for += [
+                GrantRow(g.section, Capability.parse(g.capability), g.expires_at)
+                for g in group_rows
+                if g.group in extra.groups
+            ]
+            effective = policy.decide(
+                Actor(user_id=-1), site_id=ctx.site.id, owner_id=0, grants=rows_for
+            )
+        rows.append(
+            {
+                "kind": kind,
+                "id": ident,
+                "label": label,
+                "member": extra,
+                "cells": cells,
+                "effective": {
+                    s.key: (effective.on(s.key).label if effective else None) for s in ctx.sections
+                },
+            }
+        )
     return rows
 
 
-async def sharing_page(request: Request, *, status: int = 200, errors: dict | None = None,
-                       created_link: links.GuestLink | None = None, notice: str = "") -> Response:  # fmt: skip
+async def sharing_page(
+    request: Request,
+    *,
+    status: int = 200,
+    errors: dict | None = None,
+    created_link: links.GuestLink | None = None,
+    notice: str = "",
+) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
     ctx = store.site_for(db, actor, site)
@@ -71,14 +103,26 @@ async def sharing_page(request: Request, *, status: int = 200, errors: dict | No
     members = circle.list_members(db, actor, site=site)
     groups = circle.list_groups(db, actor, site=site)
     grants = circle.list_grants(db, actor, site=site)
-    return page(request, "sharing.html", {
-        "site": ctx.site, "ctx": ctx, "members": members, "groups": groups, "grants": grants,
-        "rows": _matrix(ctx, members, groups, grants), "caps": CAPS,
-        "links": links.list_guest_links(db, actor, site=site), "created_link": created_link,
-        "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
-        "errors": errors or {}, "notice": notice or request.query_params.get("done", ""),
-        "today": clock.now().date().isoformat(),
-    }, status=status)  # fmt: skip
+    return page(
+        request,
+        "sharing.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "members": members,
+            "groups": groups,
+            "grants": grants,
+            "rows": _matrix(ctx, members, groups, grants),
+            "caps": CAPS,
+            "links": links.list_guest_links(db, actor, site=site),
+            "created_link": created_link,
+            "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
+            "errors": errors or {},
+            "notice": notice or request.query_params.get("done", ""),
+            "today": clock.now().date().isoformat(),
+        },
+        status=status,
+    )
 
 
 async def sharing_get(request: Request) -> Response:
@@ -95,13 +139,19 @@ async def sharing_post(request: Request) -> Response:
     except WikiError as problem:
         if isinstance(problem, NotFound) and action not in ("share", "invite", "member"):
             raise
-        return await sharing_page(request, status=problem.status, errors={"form": problem.message, **problem.fields})
+        return await sharing_page(
+            request, status=problem.status, errors={"form": problem.message, **problem.fields}
+        )
     if isinstance(notice, links.GuestLink):
-        return await sharing_page(request, created_link=notice, notice="The guest link is ready. Copy it now: it is shown only once.")
+        return await sharing_page(
+            request,
+            created_link=notice,
+            notice="The guest link is ready. Copy it now: it is shown only once.",
+        )
     return redirect(f"/s/{site}/sharing?done={notice}")
 
 
-def _apply(db, actor: Actor, site: str, action: str, form, request: Request):  # type: ignore[no-untyped-def]
+def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
     get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
     if action == "matrix":
         return _save_matrix(db, actor, site, form)
@@ -110,9 +160,15 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):  #
         kind, _, ident = who.partition(":")
         if kind not in ("person", "group") or not ident:
             raise Invalid("Choose who to share with.", fields={"who": "Choose someone."})
-        circle.add_grant(db, actor, site=site, section=get("section"), capability=get("capability"),
-                         expires_at=end_of_day(get("until"), "until"),
-                         **({"person": ident} if kind == "person" else {"group": ident}))  # fmt: skip
+        circle.add_grant(
+            db,
+            actor,
+            site=site,
+            section=get("section"),
+            capability=get("capability"),
+            expires_at=end_of_day(get("until"), "until"),
+            **({"person": ident} if kind == "person" else {"group": ident}),
+        )
         return "Shared."
     if action == "revoke":
         if not get("grant").isdigit():
@@ -120,33 +176,55 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):  #
         circle.revoke_grant(db, actor, site=site, grant_id=int(get("grant")))
         return "Removed. It stops working straight away."
     if action == "member":
-        circle.add_member(db, actor, site=site, email=accounts.normalise_email(get("email")),
-                          relationship=get("relationship"), groups=form.getlist("groups"))  # fmt: skip
+        circle.add_member(
+            db,
+            actor,
+            site=site,
+            email=accounts.normalise_email(get("email")),
+            relationship=get("relationship"),
+            groups=form.getlist("groups"),
+        )
         return "Added to the circle."
     if action == "remove-member":
         circle.remove_member(db, actor, site=site, email=get("email"))
         return "Removed from the circle. They can no longer see anything."
     if action == "groups":
-        circle.set_member_groups(db, actor, site=site, email=get("email"), groups=form.getlist("groups"))
+        circle.set_member_groups(
+            db, actor, site=site, email=get("email"), groups=form.getlist("groups")
+        )
         return "Groups updated."
     if action == "group":
         title = get("title")
         key = get("key") or "-".join(title.lower().split())
         if not title or not SLUG_RE.match(key):
-            raise Invalid("Give the group a short name, like 'Swimming club'.", fields={"title": "Needed."})
+            raise Invalid(
+                "Give the group a short name, like 'Swimming club'.", fields={"title": "Needed."}
+            )
         circle.add_group(db, actor, site=site, key=key[:60], title=title[:80])
         return "Group added."
     if action == "invite":
         invite = links.create_invitation(
-            db, actor, site=site, email=accounts.normalise_email(get("email")), relationship=get("relationship"),
+            db,
+            actor,
+            site=site,
+            email=accounts.normalise_email(get("email")),
+            relationship=get("relationship"),
             groups=form.getlist("groups"),
-            grants=[{"section": get("section"), "capability": get("capability")}] if get("section") else [],
-        )  # fmt: skip
+            grants=[{"section": get("section"), "capability": get("capability")}]
+            if get("section")
+            else [],
+        )
         send_invitation(db, request, invite, inviter=actor)
         return "Invitation sent. It works once and lasts 7 days."
     if action == "link":
-        return links.create_guest_link(db, actor, site=site, section=get("section"),
-                                       expires_at=end_of_day(get("until"), "until"), label=get("label"))  # fmt: skip
+        return links.create_guest_link(
+            db,
+            actor,
+            site=site,
+            section=get("section"),
+            expires_at=end_of_day(get("until"), "until"),
+            label=get("label"),
+        )
     if action == "revoke-link":
         if not get("link").isdigit():
             raise Invalid("Choose a link.")
@@ -155,7 +233,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):  #
     raise Invalid("Unknown action.")
 
 
-def _save_matrix(db, actor: Actor, site: str, form) -> str:  # type: ignore[no-untyped-def]
+def _save_matrix(db, actor: Actor, site: str, form) -> str:
     """Cells named ``cell|person:email|section`` (or group:key); change only what changed."""
     grants = circle.list_grants(db, actor, site=site)
     changed = 0
@@ -167,22 +245,40 @@ def _save_matrix(db, actor: Actor, site: str, form) -> str:  # type: ignore[no-u
             continue
         kind, _, ident = who.partition(":")
         for g in grants:
-            if g.section == section and ((kind == "person" and g.person == ident) or (kind == "group" and g.group == ident)):
+            if g.section == section and (
+                (kind == "person" and g.person == ident) or (kind == "group" and g.group == ident)
+            ):
                 circle.revoke_grant(db, actor, site=site, grant_id=g.id)
         if value != "none":
-            circle.add_grant(db, actor, site=site, section=section, capability=value,
-                             **({"person": ident} if kind == "person" else {"group": ident}))  # fmt: skip
+            circle.add_grant(
+                db,
+                actor,
+                site=site,
+                section=section,
+                capability=value,
+                **({"person": ident} if kind == "person" else {"group": ident}),
+            )
         changed += 1
-    return f"Saved {changed} change{'s' if changed != 1 else ''}." if changed else "Nothing was changed."
+    return (
+        f"Saved {changed} change{'s' if changed != 1 else ''}."
+        if changed
+        else "Nothing was changed."
+    )
 
 
-def send_invitation(db, request: Request, invite: links.Invitation, *, inviter: Actor) -> None:  # type: ignore[no-untyped-def]
+def send_invitation(db, request: Request, invite: links.Invitation, *, inviter: Actor) -> None:
     base = settings_of(request).base_url or str(request.base_url).rstrip("/")
-    mail.send(db, to=invite.email, subject=f"{inviter.name} invited you to {invite.site_title}",
-              body=(f"Hello,\n\n{inviter.name} has invited you to join the circle of {invite.site_title} on planwiki"
-                    f"{' as ' + invite.relationship if invite.relationship else ''}.\n\n"
-                    f"Open this link to accept (it works once, within 7 days):\n{base}/invite/{invite.token}\n\n"
-                    "If you were not expecting this, you can ignore this email.\n"))  # fmt: skip
+    mail.send(
+        db,
+        to=invite.email,
+        subject=f"{inviter.name} invited you to {invite.site_title}",
+        body=(
+            f"Hello,\n\n{inviter.name} has invited you to join the circle of {invite.site_title} on planwiki"
+            f"{' as ' + invite.relationship if invite.relationship else ''}.\n\n"
+            f"Open this link to accept (it works once, within 7 days):\n{base}/invite/{invite.token}\n\n"
+            "If you were not expecting this, you can ignore this email.\n"
+        ),
+    )
 
 
 async def invite_get(request: Request) -> Response:
@@ -192,7 +288,9 @@ async def invite_get(request: Request) -> Response:
     except NotFound as gone:
         return page(request, "link_problem.html", {"message": gone.message}, status=404)
     existing = accounts.find_user(db, invite.email)
-    return page(request, "invite.html", {"invite": invite, "existing": existing, "errors": {}, "name": ""})
+    return page(
+        request, "invite.html", {"invite": invite, "existing": existing, "errors": {}, "name": ""}
+    )
 
 
 async def invite_post(request: Request) -> Response:
@@ -208,17 +306,38 @@ async def invite_post(request: Request) -> Response:
     if user is None:
         name = str(form.get("name", "")).strip()
         if not name or len(name) > 120:
-            return page(request, "invite.html", {"invite": invite, "existing": None, "name": name,
-                        "errors": {"name": "Tell us your name, as the circle will see it."}}, status=422)  # fmt: skip
+            return page(
+                request,
+                "invite.html",
+                {
+                    "invite": invite,
+                    "existing": None,
+                    "name": name,
+                    "errors": {"name": "Tell us your name, as the circle will see it."},
+                },
+                status=422,
+            )
         user = accounts.create_user(db, email=invite.email, name=name)
     links.accept_invitation(db, token, user_id=user.id)
-    secret = accounts.start_session(db, user, absolute_hours=settings.session_absolute_hours,
-                                    user_agent=request.headers.get("user-agent", ""), method="invitation")  # fmt: skip
+    secret = accounts.start_session(
+        db,
+        user,
+        absolute_hours=settings.session_absolute_hours,
+        user_agent=request.headers.get("user-agent", ""),
+        method="invitation",
+    )
     response = redirect(f"/s/{invite.site_slug}")
     from wiki.middleware import SESSION_COOKIE
 
-    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", secure=settings.secure_cookies,
-                        max_age=settings.session_absolute_hours * 3600, path="/")  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_absolute_hours * 3600,
+        path="/",
+    )
     return response
 
 

@@ -16,7 +16,14 @@ from wiki.store.pages import (
     restore,
     save_page,
 )
-from wiki.store.sites import add_section, create_site, list_sites, move_section, rename_section, section_counts
+from wiki.store.sites import (
+    add_section,
+    create_site,
+    list_sites,
+    move_section,
+    rename_section,
+    section_counts,
+)
 
 __all__ = [
     "SaveResult",

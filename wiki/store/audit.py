@@ -29,7 +29,16 @@ def record(
     db.execute(
         "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (site_id, clock.iso(), actor.user_id, actor.guest_link_id, action, section, page_id, detail),
+        (
+            site_id,
+            clock.iso(),
+            actor.user_id,
+            actor.guest_link_id,
+            action,
+            section,
+            page_id,
+            detail,
+        ),
     )
 
 
@@ -43,8 +52,19 @@ class ViewLog:
         self.flush_seconds = flush_seconds
         self.max_buffer = max_buffer
 
-    def add(self, db: Database, *, site_id: int, actor: Actor, section: str, page_id: int | None) -> None:
-        row = (site_id, clock.iso(), actor.user_id, actor.guest_link_id, "view", section, page_id, "")
+    def add(
+        self, db: Database, *, site_id: int, actor: Actor, section: str, page_id: int | None
+    ) -> None:
+        row = (
+            site_id,
+            clock.iso(),
+            actor.user_id,
+            actor.guest_link_id,
+            "view",
+            section,
+            page_id,
+            "",
+        )
         with self._lock:
             self._rows.append(row)
             due = (

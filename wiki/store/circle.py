@@ -45,7 +45,10 @@ def _user_id(db: Database, email: str) -> int:
 
 
 def _groups(db: Database, site_id: int) -> dict[str, str]:
-    return {r["key"]: r["title"] for r in db.all("SELECT key, title FROM circle_groups WHERE site_id = ?", (site_id,))}
+    return {
+        r["key"]: r["title"]
+        for r in db.all("SELECT key, title FROM circle_groups WHERE site_id = ?", (site_id,))
+    }
 
 
 def list_groups(db: Database, actor: Actor, *, site: str) -> dict[str, str]:
@@ -60,7 +63,10 @@ def add_group(db: Database, actor: Actor, *, site: str, key: str, title: str) ->
     with db.write():
         if key in _groups(db, ctx.site.id):
             raise Conflict("There is already a group with that name.")
-        db.execute("INSERT INTO circle_groups (site_id, key, title) VALUES (?, ?, ?)", (ctx.site.id, key, title))
+        db.execute(
+            "INSERT INTO circle_groups (site_id, key, title) VALUES (?, ?, ?)",
+            (ctx.site.id, key, title),
+        )
         record(db, site_id=ctx.site.id, actor=actor, action="add-group", detail=title)
 
 
@@ -73,25 +79,50 @@ def list_members(db: Database, actor: Actor, *, site: str) -> list[Member]:
         " WHERE m.site_id = ? GROUP BY m.id ORDER BY u.name COLLATE NOCASE",
         (ctx.site.id,),
     )
-    return [Member(r["id"], r["email"], r["name"], r["relationship"],
-                   sorted((r["groups"] or "").split(",")) if r["groups"] else []) for r in rows]  # fmt: skip
+    return [
+        Member(
+            r["id"],
+            r["email"],
+            r["name"],
+            r["relationship"],
+            sorted((r["groups"] or "").split(",")) if r["groups"] else [],
+        )
+        for r in rows
+    ]
 
 
 def add_member(
-    db: Database, actor: Actor, *, site: str, email: str, relationship: str = "", groups: list[str] | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    email: str,
+    relationship: str = "",
+    groups: list[str] | None = None,
 ) -> Member:
     ctx = site_for(db, actor, site)
     ctx.require_steward()
-    return _add_member(db, actor, ctx, user_id=_user_id(db, email), relationship=relationship, groups=groups or [])
+    return _add_member(
+        db, actor, ctx, user_id=_user_id(db, email), relationship=relationship, groups=groups or []
+    )
 
 
 def _add_member(
-    db: Database, actor: Actor, ctx: SiteContext, *, user_id: int, relationship: str, groups: list[str]
+    db: Database,
+    actor: Actor,
+    ctx: SiteContext,
+    *,
+    user_id: int,
+    relationship: str,
+    groups: list[str],
 ) -> Member:
     known = _groups(db, ctx.site.id)
     unknown = [g for g in groups if g not in known]
     if unknown:
-        raise Invalid(f"No such group: {', '.join(unknown)}. Add the group first.", fields={"groups": "Unknown."})
+        raise Invalid(
+            f"No such group: {', '.join(unknown)}. Add the group first.",
+            fields={"groups": "Unknown."},
+        )
     if user_id == ctx.site.owner_id:
         raise Conflict("That is the young person who owns this plan.")
     with db.write():
@@ -103,17 +134,26 @@ def _add_member(
         except sqlite3.IntegrityError:
             raise Conflict("That person is already in the circle.") from None
         for group in groups:
-            db.execute("INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
-                       (member_id, ctx.site.id, group))  # fmt: skip
+            db.execute(
+                "INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
+                (member_id, ctx.site.id, group),
+            )
         email = db.one("SELECT email FROM users WHERE id = ?", (user_id,))["email"]  # type: ignore[index]
-        record(db, site_id=ctx.site.id, actor=actor, action="add-member",
-               detail=f"{email} ({relationship}) in {', '.join(groups) or 'no group'}")  # fmt: skip
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="add-member",
+            detail=f"{email} ({relationship}) in {', '.join(groups) or 'no group'}",
+        )
     assert member_id is not None
     name = db.one("SELECT name FROM users WHERE id = ?", (user_id,))["name"]  # type: ignore[index]
     return Member(member_id, email, name, relationship, sorted(groups))
 
 
-def set_member_groups(db: Database, actor: Actor, *, site: str, email: str, groups: list[str]) -> None:
+def set_member_groups(
+    db: Database, actor: Actor, *, site: str, email: str, groups: list[str]
+) -> None:
     ctx = site_for(db, actor, site)
     ctx.require_steward()
     user_id = _user_id(db, email)
@@ -121,14 +161,24 @@ def set_member_groups(db: Database, actor: Actor, *, site: str, email: str, grou
     if any(g not in known for g in groups):
         raise Invalid("One of those groups does not exist.", fields={"groups": "Unknown."})
     with db.write():
-        row = db.one("SELECT id FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
+        row = db.one(
+            "SELECT id FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+        )
         if row is None:
             raise NotFound("That person is not in the circle.")
         db.execute("DELETE FROM member_groups WHERE member_id = ?", (row["id"],))
         for group in groups:
-            db.execute("INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
-                       (row["id"], ctx.site.id, group))  # fmt: skip
-        record(db, site_id=ctx.site.id, actor=actor, action="set-groups", detail=f"{email}: {', '.join(groups)}")
+            db.execute(
+                "INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
+                (row["id"], ctx.site.id, group),
+            )
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="set-groups",
+            detail=f"{email}: {', '.join(groups)}",
+        )
 
 
 def remove_member(db: Database, actor: Actor, *, site: str, email: str) -> None:
@@ -140,8 +190,12 @@ def remove_member(db: Database, actor: Actor, *, site: str, email: str) -> None:
         raise Forbidden("Nobody can remove the young person from their own plan.")
     with db.write():
         if user_id == actor.user_id and _manager_count(db, ctx.site.id) <= 1:
-            raise Forbidden("You are the last person who can manage this plan, so you cannot remove yourself.")
-        gone = db.execute("DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)).rowcount
+            raise Forbidden(
+                "You are the last person who can manage this plan, so you cannot remove yourself."
+            )
+        gone = db.execute(
+            "DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+        ).rowcount
         if not gone:
             raise NotFound("That person is not in the circle.")
         db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
@@ -159,7 +213,14 @@ def _manager_count(db: Database, site_id: int) -> int:
 
 
 def _grant(row: sqlite3.Row) -> Grant:
-    return Grant(row["id"], row["email"], row["group_key"], row["section"], row["capability"], row["expires_at"])
+    return Grant(
+        row["id"],
+        row["email"],
+        row["group_key"],
+        row["section"],
+        row["capability"],
+        row["expires_at"],
+    )
 
 
 _GRANTS_SQL = """
@@ -199,17 +260,37 @@ def add_grant(
         user_id = None
         if person is not None:
             user_id = _user_id(db, person)
-            if not db.one("SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)):
-                raise Invalid("Add that person to the circle first.", fields={"person": "Not in the circle."})
+            if not db.one(
+                "SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+            ):
+                raise Invalid(
+                    "Add that person to the circle first.", fields={"person": "Not in the circle."}
+                )
         elif group not in _groups(db, ctx.site.id):
             raise Invalid("There is no such group in this circle.", fields={"group": "Unknown."})
         grant_id = db.execute(
             "INSERT INTO grants (site_id, user_id, group_key, section, capability, expires_at, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ctx.site.id, user_id, group, section, capability, expires_at, actor.user_id, clock.iso()),
+            (
+                ctx.site.id,
+                user_id,
+                group,
+                section,
+                capability,
+                expires_at,
+                actor.user_id,
+                clock.iso(),
+            ),
         ).lastrowid
-        record(db, site_id=ctx.site.id, actor=actor, action="share", section=section,
-               detail=f"{capability} to {person or 'group ' + str(group)}" + (f" until {expires_at}" if expires_at else ""))  # fmt: skip
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="share",
+            section=section,
+            detail=f"{capability} to {person or 'group ' + str(group)}"
+            + (f" until {expires_at}" if expires_at else ""),
+        )
         row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
     assert row is not None
     return _grant(row)
@@ -223,9 +304,19 @@ def revoke_grant(db: Database, actor: Actor, *, site: str, grant_id: int) -> Non
     if not policy.may_share(ctx.access, row["section"]):
         raise Forbidden("You cannot change who sees that section.")
     with db.write():
-        if row["section"] == "*" and row["capability"] == "manage" and row["user_id"] == actor.user_id \
-                and _manager_count(db, ctx.site.id) <= 1:  # fmt: skip
+        if (
+            row["section"] == "*"
+            and row["capability"] == "manage"
+            and row["user_id"] == actor.user_id
+            and _manager_count(db, ctx.site.id) <= 1
+        ):
             raise Forbidden("You are the last person who can manage this plan.")
         db.execute("DELETE FROM grants WHERE id = ?", (grant_id,))
-        record(db, site_id=ctx.site.id, actor=actor, action="unshare", section=row["section"],
-               detail=f"{row['capability']} from {row['email'] or 'group ' + str(row['group_key'])}")  # fmt: skip
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="unshare",
+            section=row["section"],
+            detail=f"{row['capability']} from {row['email'] or 'group ' + str(row['group_key'])}",
+        )

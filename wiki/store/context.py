@@ -46,12 +46,16 @@ class SiteContext:
         """Load-and-check: NotFound if you may not view it, Forbidden if you may not do this."""
         section = self.section(key)
         if not policy.can(self.access, capability, key):
-            raise Forbidden(f"You can read “{section.title}” but you cannot {_verb(capability)} it.")
+            raise Forbidden(
+                f"You can read “{section.title}” but you cannot {_verb(capability)} it."
+            )
         return section
 
     def require_steward(self) -> None:
         if not policy.may_manage_site(self.access):
-            raise Forbidden("Only the young person and the people they trust to manage the site can do that.")
+            raise Forbidden(
+                "Only the young person and the people they trust to manage the site can do that."
+            )
 
     @property
     def section_ids(self) -> list[int]:
@@ -59,7 +63,9 @@ class SiteContext:
 
 
 def _verb(capability: Capability) -> str:
-    return {Capability.EDIT: "change", Capability.MANAGE: "change who can see"}.get(capability, "open")
+    return {Capability.EDIT: "change", Capability.MANAGE: "change who can see"}.get(
+        capability, "open"
+    )
 
 
 def load_site(db: Database, slug: str) -> Site | None:

@@ -47,12 +47,26 @@ class GuestLink:
 
 
 def _link(row: sqlite3.Row, token: str | None = None) -> GuestLink:
-    return GuestLink(row["id"], row["section"], row["label"], row["expires_at"], row["revoked_at"],
-                     row["created_at"], row["views"] if "views" in row.keys() else 0, token)  # fmt: skip
+    return GuestLink(
+        row["id"],
+        row["section"],
+        row["label"],
+        row["expires_at"],
+        row["revoked_at"],
+        row["created_at"],
+        dict(row).get("views", 0),
+        token,
+    )
 
 
 def create_guest_link(
-    db: Database, actor: Actor, *, site: str, section: str, expires_at: str | None = None, label: str = ""
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    section: str,
+    expires_at: str | None = None,
+    label: str = "",
 ) -> GuestLink:
     ctx = site_for(db, actor, site)
     ctx.section(section)
@@ -62,16 +76,32 @@ def create_guest_link(
     if expires <= clock.iso():
         raise Invalid("The end date must be in the future.", fields={"expires_at": "In the past."})
     if expires > clock.iso(clock.now() + timedelta(days=366)):
-        raise Invalid("A guest link can last a year at most.", fields={"expires_at": "Too far ahead."})
+        raise Invalid(
+            "A guest link can last a year at most.", fields={"expires_at": "Too far ahead."}
+        )
     token = secrets.token_urlsafe(24)
     with db.write():
         link_id = db.execute(
             "INSERT INTO guest_links (site_id, section, token_hash, label, expires_at, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (ctx.site.id, section, _digest(token), label[:120], expires, actor.user_id, clock.iso()),
+            (
+                ctx.site.id,
+                section,
+                _digest(token),
+                label[:120],
+                expires,
+                actor.user_id,
+                clock.iso(),
+            ),
         ).lastrowid
-        record(db, site_id=ctx.site.id, actor=actor, action="guest-link", section=section,
-               detail=f"link {link_id} ({label or 'no label'}) until {expires[:10]}")  # fmt: skip
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="guest-link",
+            section=section,
+            detail=f"link {link_id} ({label or 'no label'}) until {expires[:10]}",
+        )
         row = db.one("SELECT * FROM guest_links WHERE id = ?", (link_id,))
     assert row is not None
     return _link(row, token)
@@ -94,9 +124,18 @@ def revoke_guest_link(db: Database, actor: Actor, *, site: str, link_id: int) ->
     if row is None or not policy.may_share(ctx.access, row["section"]):
         raise NotFound("There is no such link.")
     with db.write():
-        db.execute("UPDATE guest_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (clock.iso(), link_id))
-        record(db, site_id=ctx.site.id, actor=actor, action="revoke-link", section=row["section"],
-               detail=f"link {link_id} ({row['label'] or 'no label'})")  # fmt: skip
+        db.execute(
+            "UPDATE guest_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (clock.iso(), link_id),
+        )
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="revoke-link",
+            section=row["section"],
+            detail=f"link {link_id} ({row['label'] or 'no label'})",
+        )
 
 
 def guest_actor(db: Database, token: str) -> Actor | None:
@@ -108,8 +147,12 @@ def guest_actor(db: Database, token: str) -> Actor | None:
     )
     if row is None:
         return None
-    return Actor(guest_link_id=row["id"], guest_site_id=row["site_id"], guest_section=row["section"],
-                 name="Guest")  # fmt: skip
+    return Actor(
+        guest_link_id=row["id"],
+        guest_site_id=row["site_id"],
+        guest_section=row["section"],
+        name="Guest",
+    )
 
 
 def guest_site_slug(db: Database, actor: Actor) -> str:
@@ -137,10 +180,18 @@ class Invitation:
 
 
 def _invitation(row: sqlite3.Row, token: str | None = None) -> Invitation:
-    return Invitation(row["id"], row["email"], row["relationship"], json.loads(row["groups"]),
-                      json.loads(row["grants"]), row["expires_at"], row["accepted_at"],
-                      row["slug"] if "slug" in row.keys() else "", row["title"] if "title" in row.keys() else "",
-                      token)  # fmt: skip
+    return Invitation(
+        row["id"],
+        row["email"],
+        row["relationship"],
+        json.loads(row["groups"]),
+        json.loads(row["grants"]),
+        row["expires_at"],
+        row["accepted_at"],
+        dict(row).get("slug", ""),
+        dict(row).get("title", ""),
+        token,
+    )
 
 
 def create_invitation(
@@ -157,12 +208,19 @@ def create_invitation(
     ctx = site_for(db, actor, site)
     ctx.require_steward()
     groups, grants = groups or [], grants or []
-    known = {r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))}
+    known = {
+        r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))
+    }
     if any(g not in known for g in groups):
-        raise Invalid("One of those groups does not exist in this circle.", fields={"groups": "Unknown."})
+        raise Invalid(
+            "One of those groups does not exist in this circle.", fields={"groups": "Unknown."}
+        )
     for grant in grants:
         if grant.get("capability") not in ("view", "edit", "manage") or not grant.get("section"):
-            raise Invalid("Each starting grant needs a section and view, edit or manage.", fields={"grants": "Invalid."})
+            raise Invalid(
+                "Each starting grant needs a section and view, edit or manage.",
+                fields={"grants": "Invalid."},
+            )
         if grant["section"] != "*":
             ctx.section(grant["section"])
     if db.one(
@@ -176,10 +234,25 @@ def create_invitation(
         invite_id = db.execute(
             "INSERT INTO invitations (site_id, email, relationship, groups, grants, token_hash, expires_at,"
             " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (ctx.site.id, email, relationship[:80], json.dumps(groups), json.dumps(grants), _digest(token),
-             expires, actor.user_id, clock.iso()),
-        ).lastrowid  # fmt: skip
-        record(db, site_id=ctx.site.id, actor=actor, action="invite", detail=f"{email} ({relationship})")
+            (
+                ctx.site.id,
+                email,
+                relationship[:80],
+                json.dumps(groups),
+                json.dumps(grants),
+                _digest(token),
+                expires,
+                actor.user_id,
+                clock.iso(),
+            ),
+        ).lastrowid
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="invite",
+            detail=f"{email} ({relationship})",
+        )
         row = db.one("SELECT * FROM invitations WHERE id = ?", (invite_id,))
     assert row is not None
     found = _invitation(row, token)
@@ -194,11 +267,17 @@ def open_invitation(db: Database, token: str) -> Invitation:
         (_digest(token),),
     )
     if row is None:
-        raise NotFound("This invitation link is not valid. Check you copied all of it, or ask for a new one.")
+        raise NotFound(
+            "This invitation link is not valid. Check you copied all of it, or ask for a new one."
+        )
     if row["accepted_at"]:
-        raise NotFound("This invitation has already been used. If it was you, sign in; if not, ask for a new one.")
+        raise NotFound(
+            "This invitation has already been used. If it was you, sign in; if not, ask for a new one."
+        )
     if row["expires_at"] <= clock.iso():
-        raise NotFound("This invitation has expired (they last 7 days). Ask the person who invited you to send a new one.")
+        raise NotFound(
+            "This invitation has expired (they last 7 days). Ask the person who invited you to send a new one."
+        )
     return _invitation(row)
 
 
@@ -207,9 +286,15 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
     invite = open_invitation(db, token)
     site_row = db.one("SELECT * FROM invitations WHERE token_hash = ?", (_digest(token),))
     assert site_row is not None
-    inviter_row = db.one("SELECT id, email, name FROM users WHERE id = ?", (site_row["created_by"],))
+    inviter_row = db.one(
+        "SELECT id, email, name FROM users WHERE id = ?", (site_row["created_by"],)
+    )
     # Act as the person who sent the invitation, and only with the rights they still have.
-    inviter = Actor(user_id=inviter_row["id"], email=inviter_row["email"], name=inviter_row["name"]) if inviter_row else Actor()
+    inviter = (
+        Actor(user_id=inviter_row["id"], email=inviter_row["email"], name=inviter_row["name"])
+        if inviter_row
+        else Actor()
+    )
     with db.write():
         claimed = db.execute(
             "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL",
@@ -219,12 +304,32 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
             raise NotFound("This invitation has already been used.")
         ctx = site_for(db, inviter, invite.site_slug)
         ctx.require_steward()
-        if not db.one("SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)):
-            _add_member(db, inviter, ctx, user_id=user_id, relationship=invite.relationship, groups=invite.groups)
+        if not db.one(
+            "SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+        ):
+            _add_member(
+                db,
+                inviter,
+                ctx,
+                user_id=user_id,
+                relationship=invite.relationship,
+                groups=invite.groups,
+            )
         email = db.one("SELECT email FROM users WHERE id = ?", (user_id,))["email"]  # type: ignore[index]
         for grant in invite.grants:
-            add_grant(db, inviter, site=invite.site_slug, section=grant["section"],
-                      capability=grant["capability"], person=email)  # fmt: skip
-        record(db, site_id=ctx.site.id, actor=Actor(user_id=user_id, email=email), action="join",
-               detail=f"accepted the invitation as {invite.relationship or 'a circle member'}")  # fmt: skip
+            add_grant(
+                db,
+                inviter,
+                site=invite.site_slug,
+                section=grant["section"],
+                capability=grant["capability"],
+                person=email,
+            )
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=Actor(user_id=user_id, email=email),
+            action="join",
+            detail=f"accepted the invitation as {invite.relationship or 'a circle member'}",
+        )
     return invite

@@ -28,13 +28,20 @@ class AuditEntry:
 
 
 def list_audit(
-    db: Database, actor: Actor, *, site: str, person: str | None = None, section: str | None = None,
-    action: str | None = None, limit: int = 200,
-) -> list[AuditEntry]:  # fmt: skip
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    person: str | None = None,
+    section: str | None = None,
+    action: str | None = None,
+    limit: int = 200,
+) -> list[AuditEntry]:
     ctx = site_for(db, actor, site)
     ctx.require_steward()
     view_log(db).flush(db)  # so the owner sees views up to this moment
-    where, params = ["a.site_id = ?"], [ctx.site.id]
+    where: list[str] = ["a.site_id = ?"]
+    params: list[object] = [ctx.site.id]
     if person:
         if person.startswith("link:") and person[5:].isdigit():
             where.append("a.guest_link_id = ?")
@@ -59,10 +66,18 @@ def list_audit(
     return [
         AuditEntry(
             at=r["at"],
-            who=r["name"] or (f"Guest link: {r['label'] or 'no label'}" if r["guest_link_id"] else "a former member"),
-            email=r["email"], action=r["action"], section=r["section"], page_title=r["page_title"],
+            who=r["name"]
+            or (
+                f"Guest link: {r['label'] or 'no label'}"
+                if r["guest_link_id"]
+                else "a former member"
+            ),
+            email=r["email"],
+            action=r["action"],
+            section=r["section"],
+            page_title=r["page_title"],
             detail=r["detail"],
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -89,10 +104,17 @@ def preview_actor(db: Database, actor: Actor, *, site: str, who: str) -> Actor:
     ctx = site_for(db, actor, site)
     ctx.require_steward()
     if who.startswith("link:") and who[5:].isdigit():
-        row = db.one("SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (int(who[5:]), ctx.site.id))
+        row = db.one(
+            "SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (int(who[5:]), ctx.site.id)
+        )
         if row is None:
             raise NotFound("There is no such link.")
-        return Actor(guest_link_id=row["id"], guest_site_id=ctx.site.id, guest_section=row["section"], name="Guest")
+        return Actor(
+            guest_link_id=row["id"],
+            guest_site_id=ctx.site.id,
+            guest_section=row["section"],
+            name="Guest",
+        )
     row = db.one(
         "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
         " WHERE m.site_id = ? AND u.email = ?",
@@ -111,8 +133,11 @@ def end_of_compulsory_school_age(born: date) -> date:
 
     From this day SEND decisions pass from parents to the young person (England).
     """
-    sixteenth = born.replace(year=born.year + 16) if not (born.month == 2 and born.day == 29) \
-        else date(born.year + 16, 3, 1)  # fmt: skip
+    sixteenth = (
+        born.replace(year=born.year + 16)
+        if not (born.month == 2 and born.day == 29)
+        else date(born.year + 16, 3, 1)
+    )
     june_year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
     last_day = date(june_year, 6, calendar.monthrange(june_year, 6)[1])
     return last_day - timedelta(days=(last_day.weekday() - calendar.FRIDAY) % 7)
@@ -137,10 +162,15 @@ def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
     reviewed = db.one("SELECT 1 FROM control_reviews WHERE site_id = ?", (ctx.site.id,)) is not None
     stewards = []
     if ctx.access.is_owner:
-        stewards = [dict(r) for r in db.all(
-            "SELECT DISTINCT u.email, u.name, m.relationship FROM grants g JOIN users u ON u.id = g.user_id"
-            " JOIN members m ON m.site_id = g.site_id AND m.user_id = g.user_id"
-            " WHERE g.site_id = ? AND g.section = '*' AND g.capability = 'manage'", (ctx.site.id,))]  # fmt: skip
+        stewards = [
+            dict(r)
+            for r in db.all(
+                "SELECT DISTINCT u.email, u.name, m.relationship FROM grants g JOIN users u ON u.id = g.user_id"
+                " JOIN members m ON m.site_id = g.site_id AND m.user_id = g.user_id"
+                " WHERE g.site_id = ? AND g.section = '*' AND g.capability = 'manage'",
+                (ctx.site.id,),
+            )
+        ]
     return ControlStatus(due_on, bool(due_on and clock.now().date() >= due_on), reviewed, stewards)
 
 
@@ -153,14 +183,20 @@ def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str
     if not status.due:
         raise Invalid("This choice opens when you reach the end of compulsory school age.")
     known = {s["email"] for s in status.stewards}
-    if set(decisions) != known or any(v not in ("keep", "editor", "remove") for v in decisions.values()):
-        raise Invalid("Choose keep, editor or remove for each person.", fields={"decisions": "Incomplete."})
+    if set(decisions) != known or any(
+        v not in ("keep", "editor", "remove") for v in decisions.values()
+    ):
+        raise Invalid(
+            "Choose keep, editor or remove for each person.", fields={"decisions": "Incomplete."}
+        )
     with db.write():
         for email, choice in decisions.items():
             user_id = db.one("SELECT id FROM users WHERE email = ?", (email,))["id"]  # type: ignore[index]
             if choice in ("editor", "remove"):
-                db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ? AND section = '*' AND capability = 'manage'",
-                           (ctx.site.id, user_id))  # fmt: skip
+                db.execute(
+                    "DELETE FROM grants WHERE site_id = ? AND user_id = ? AND section = '*' AND capability = 'manage'",
+                    (ctx.site.id, user_id),
+                )
             if choice == "editor":
                 db.execute(
                     "INSERT INTO grants (site_id, user_id, section, capability, created_by, created_at)"
@@ -168,10 +204,21 @@ def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str
                     (ctx.site.id, user_id, actor.user_id, clock.iso()),
                 )
             if choice == "remove":
-                db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
-                db.execute("DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
-            record(db, site_id=ctx.site.id, actor=actor, action="take-control",
-                   detail=f"{email}: {'kept as steward' if choice == 'keep' else 'now an editor' if choice == 'editor' else 'removed'}")  # fmt: skip
-        db.execute("INSERT OR REPLACE INTO control_reviews (site_id, decided_at, decided_by) VALUES (?, ?, ?)",
-                   (ctx.site.id, clock.iso(), actor.user_id))  # fmt: skip
+                db.execute(
+                    "DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+                )
+                db.execute(
+                    "DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
+                )
+            record(
+                db,
+                site_id=ctx.site.id,
+                actor=actor,
+                action="take-control",
+                detail=f"{email}: {'kept as steward' if choice == 'keep' else 'now an editor' if choice == 'editor' else 'removed'}",
+            )
+        db.execute(
+            "INSERT OR REPLACE INTO control_reviews (site_id, decided_at, decided_by) VALUES (?, ?, ?)",
+            (ctx.site.id, clock.iso(), actor.user_id),
+        )
     assert _manager_count(db, ctx.site.id) >= 1

@@ -79,7 +79,9 @@ def get_page(
     return ctx, found
 
 
-def list_pages(db: Database, actor: Actor, *, site: str, section: str) -> tuple[SiteContext, list[Page]]:
+def list_pages(
+    db: Database, actor: Actor, *, site: str, section: str
+) -> tuple[SiteContext, list[Page]]:
     ctx = site_for(db, actor, site)
     sec = ctx.require(Capability.VIEW, section)
     rows = db.all(
@@ -124,7 +126,9 @@ def save_page(
     ctx = site_for(db, actor, site)
     sec = ctx.require(Capability.EDIT, section)
     if len(body) > max_chars:
-        raise TooLarge(f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}.")
+        raise TooLarge(
+            f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
+        )
     body = body.replace("\r\n", "\n")
     html = render(body, site=ctx.site.slug)  # outside the lock: rendering is the slow part
     now = clock.iso()
@@ -132,7 +136,9 @@ def save_page(
     with db.write():
         current = _load(db, sec, page)
         if current is None and base_revision is not None:
-            raise Conflict("This page no longer exists (it may have been renamed). Your text is kept below.")
+            raise Conflict(
+                "This page no longer exists (it may have been renamed). Your text is kept below."
+            )
         if current is not None and base_revision != current.revision:
             # Keep what they typed as their draft, committed, before saying no.
             db.execute(
@@ -143,9 +149,19 @@ def save_page(
             conflict = current
         else:
             result = _write_revision(
-                db, actor, ctx, sec, current, page=page, body=body, html=html, title=title,
-                summary=summary, base_revision=base_revision, now=now,
-            )  # fmt: skip
+                db,
+                actor,
+                ctx,
+                sec,
+                current,
+                page=page,
+                body=body,
+                html=html,
+                title=title,
+                summary=summary,
+                base_revision=base_revision,
+                now=now,
+            )
     if conflict is not None:
         raise Conflict(
             f"Someone else saved this page while you were editing (it is now at revision {conflict.revision}).",
@@ -191,8 +207,15 @@ def _write_revision(
         (number, new_title, now, actor.user_id, page_id),
     )
     db.execute("DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, page_id))
-    record(db, site_id=ctx.site.id, actor=actor, action="edit", section=sec.key, page_id=page_id,
-           detail=f"revision {number}" + (f": {summary}" if summary else ""))  # fmt: skip
+    record(
+        db,
+        site_id=ctx.site.id,
+        actor=actor,
+        action="edit",
+        section=sec.key,
+        page_id=page_id,
+        detail=f"revision {number}" + (f": {summary}" if summary else ""),
+    )
     saved = _load(db, sec, page)
     assert saved is not None
     return SaveResult(saved, created=current is None, changed=True)
@@ -201,14 +224,18 @@ def _write_revision(
 def get_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> dict | None:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     ctx.require(Capability.EDIT, section)
-    row = db.one("SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id))
+    row = db.one(
+        "SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
+    )
     return dict(row) if row else None
 
 
 def discard_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> None:
     _, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     with db.write():
-        db.execute("DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id))
+        db.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
+        )
 
 
 def _revision(row: sqlite3.Row) -> Revision:
@@ -231,7 +258,9 @@ WHERE r.page_id = ?
 """
 
 
-def history(db: Database, actor: Actor, *, site: str, section: str, page: str) -> tuple[SiteContext, Page, list[Revision]]:
+def history(
+    db: Database, actor: Actor, *, site: str, section: str, page: str
+) -> tuple[SiteContext, Page, list[Revision]]:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     rows = db.all(_REVISIONS_SQL + " ORDER BY r.number DESC", (found.id,))
     return ctx, found, [_revision(r) for r in rows]
@@ -247,13 +276,22 @@ def get_revision(
     return ctx, found, _revision(row)
 
 
-def restore(db: Database, actor: Actor, *, site: str, section: str, page: str, number: int) -> SaveResult:
+def restore(
+    db: Database, actor: Actor, *, site: str, section: str, page: str, number: int
+) -> SaveResult:
     """Bring back an old revision's text as a new revision; nothing is removed."""
     _, found, old = get_revision(db, actor, site=site, section=section, page=page, number=number)
     return save_page(
-        db, actor, site=site, section=section, page=page, body=old.body, title=old.title,
-        base_revision=found.revision, summary=f"Restored revision {number}",
-    )  # fmt: skip
+        db,
+        actor,
+        site=site,
+        section=section,
+        page=page,
+        body=old.body,
+        title=old.title,
+        base_revision=found.revision,
+        summary=f"Restored revision {number}",
+    )
 
 
 def rename_page(
@@ -268,13 +306,22 @@ def rename_page(
         if _load(db, sec, new_slug) is not None:
             raise Conflict("Another page in this section already has that address.")
         db.execute("UPDATE pages SET slug = ? WHERE id = ?", (new_slug, found.id))
-        db.execute("DELETE FROM page_redirects WHERE section_id = ? AND slug = ?", (sec.id, new_slug))
+        db.execute(
+            "DELETE FROM page_redirects WHERE section_id = ? AND slug = ?", (sec.id, new_slug)
+        )
         db.execute(
             "INSERT OR REPLACE INTO page_redirects (section_id, slug, page_id) VALUES (?, ?, ?)",
             (sec.id, page, found.id),
         )
-        record(db, site_id=ctx.site.id, actor=actor, action="rename-page", section=section,
-               page_id=found.id, detail=f"{page} → {new_slug}")  # fmt: skip
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="rename-page",
+            section=section,
+            page_id=found.id,
+            detail=f"{page} → {new_slug}",
+        )
     renamed = _load(db, sec, new_slug)
     assert renamed is not None
     return renamed

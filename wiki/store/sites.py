@@ -53,15 +53,23 @@ def create_site(
             raise Conflict(
                 "That web address is already taken. Try another.",
             )
-        site_id = w.table("sites").insert(
-            {"slug": slug, "title": title, "owner_id": actor.user_id,
-             "date_of_birth": date_of_birth, "theme": "default", "created_at": now}
-        ).last_pk  # fmt: skip
+        inserted = db.execute(
+            "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at)"
+            " VALUES (?, ?, ?, ?, 'default', ?)",
+            (slug, title, actor.user_id, date_of_birth, now),
+        ).lastrowid
+        assert inserted is not None
+        site_id = inserted
         for position, (key, section_title, template) in enumerate(sections or STANDARD_SECTIONS):
             w.table("sections").insert(
-                {"site_id": site_id, "key": key, "title": section_title,
-                 "position": position, "template": template}
-            )  # fmt: skip
+                {
+                    "site_id": site_id,
+                    "key": key,
+                    "title": section_title,
+                    "position": position,
+                    "template": template,
+                }
+            )
         for key, group_title in STANDARD_GROUPS:
             w.table("circle_groups").insert({"site_id": site_id, "key": key, "title": group_title})
         record(db, site_id=site_id, actor=actor, action="create-site", detail=title)
@@ -78,12 +86,22 @@ def add_section(
     with db.write() as w:
         if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):
             raise Conflict("There is already a section with that name in the address. Try another.")
-        last = db.one("SELECT COALESCE(MAX(position), -1) AS p FROM sections WHERE site_id = ?", (ctx.site.id,))
+        last = db.one(
+            "SELECT COALESCE(MAX(position), -1) AS p FROM sections WHERE site_id = ?",
+            (ctx.site.id,),
+        )
         w.table("sections").insert(
-            {"site_id": ctx.site.id, "key": key, "title": title,
-             "position": (last["p"] if last else -1) + 1, "template": template}
-        )  # fmt: skip
-        record(db, site_id=ctx.site.id, actor=actor, action="add-section", section=key, detail=title)
+            {
+                "site_id": ctx.site.id,
+                "key": key,
+                "title": title,
+                "position": (last["p"] if last else -1) + 1,
+                "template": template,
+            }
+        )
+        record(
+            db, site_id=ctx.site.id, actor=actor, action="add-section", section=key, detail=title
+        )
     return site_for(db, actor, site)
 
 
@@ -92,8 +110,18 @@ def rename_section(db: Database, actor: Actor, *, site: str, section: str, title
     ctx = site_for(db, actor, site)
     ctx.require(Capability.MANAGE, section)
     with db.write():
-        db.execute("UPDATE sections SET title = ? WHERE site_id = ? AND key = ?", (title, ctx.site.id, section))
-        record(db, site_id=ctx.site.id, actor=actor, action="rename-section", section=section, detail=title)
+        db.execute(
+            "UPDATE sections SET title = ? WHERE site_id = ? AND key = ?",
+            (title, ctx.site.id, section),
+        )
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="rename-section",
+            section=section,
+            detail=title,
+        )
 
 
 def move_section(db: Database, actor: Actor, *, site: str, section: str, step: int) -> None:
@@ -102,8 +130,12 @@ def move_section(db: Database, actor: Actor, *, site: str, section: str, step: i
     ctx.require_steward()
     ctx.section(section)
     with db.write():
-        keys = [r["key"] for r in db.all(
-            "SELECT key FROM sections WHERE site_id = ? ORDER BY position, id", (ctx.site.id,))]  # fmt: skip
+        keys = [
+            r["key"]
+            for r in db.all(
+                "SELECT key FROM sections WHERE site_id = ? ORDER BY position, id", (ctx.site.id,)
+            )
+        ]
         i = keys.index(section)
         j = max(0, min(len(keys) - 1, i + step))
         if i == j:
@@ -111,7 +143,8 @@ def move_section(db: Database, actor: Actor, *, site: str, section: str, step: i
         keys[i], keys[j] = keys[j], keys[i]
         for position, key in enumerate(keys):
             db.execute(
-                "UPDATE sections SET position = ? WHERE site_id = ? AND key = ?", (position, ctx.site.id, key)
+                "UPDATE sections SET position = ? WHERE site_id = ? AND key = ?",
+                (position, ctx.site.id, key),
             )
 
 
@@ -121,7 +154,10 @@ def section_counts(db: Database, ctx: SiteContext) -> dict[int, int]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    rows = db.all(f"SELECT section_id, COUNT(*) AS n FROM pages WHERE section_id IN ({marks}) GROUP BY section_id", ids)  # noqa: S608
+    rows = db.all(
+        f"SELECT section_id, COUNT(*) AS n FROM pages WHERE section_id IN ({marks}) GROUP BY section_id",  # noqa: S608 - only "?" marks are interpolated
+        ids,
+    )
     return {r["section_id"]: r["n"] for r in rows}
 
 
