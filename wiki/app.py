@@ -21,6 +21,7 @@ from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.routes import (
+    account,
     api_sharing,  # noqa: F401 - registers the sharing endpoints
     auth,
     oversight,
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
         *api.routes(),
         *auth.routes,
+        *account.routes,
         *sharing.routes,
         *oversight.routes,
         *pages.routes,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
+import httpx2
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth
 from authlib.oidc.core import CodeIDToken
@@ -86,7 +86,7 @@ class Clients:
         client = self._client(provider.key)
         try:
             metadata: dict[str, Any] = await client.load_server_metadata()
-        except (httpx.HTTPError, ValueError) as problem:
+        except (httpx2.HTTPError, ValueError) as problem:
             log.warning("OIDC provider %s: discovery failed: %r", provider.key, problem)
             raise _unavailable(provider) from None
         if metadata.get("issuer", "").rstrip("/") != provider.issuer:
@@ -120,7 +120,7 @@ class Clients:
         except OAuthError as refused:
             log.warning("OIDC provider %s refused the code: %s", provider.key, refused.error)
             raise SignInFailed(_START_AGAIN) from None
-        except (httpx.HTTPError, ValueError) as problem:
+        except (httpx2.HTTPError, ValueError) as problem:
             log.warning("OIDC provider %s: token request failed: %r", provider.key, problem)
             raise _unavailable(provider) from None
         if "id_token" not in token:
@@ -144,7 +144,7 @@ class Clients:
                     token["id_token"], jwks=jwks, issuer=provider.issuer, client_id=provider.client_id,
                     nonce=nonce, access_token=token.get("access_token"), algorithms=algorithms,
                 )  # fmt: skip
-        except (httpx.HTTPError, ValueError) as problem:
+        except (httpx2.HTTPError, ValueError) as problem:
             log.warning("OIDC provider %s: keys could not be fetched: %r", provider.key, problem)
             raise _unavailable(provider) from None
         email, verified, name = claims.get("email"), claims.get("email_verified"), claims.get("name")
@@ -152,7 +152,7 @@ class Clients:
             # Real providers often put these only in the userinfo response.
             try:
                 info = await client.userinfo(token=token)
-            except (httpx.HTTPError, ValueError, OAuthError) as problem:
+            except (httpx2.HTTPError, ValueError, OAuthError) as problem:
                 log.warning("OIDC provider %s: userinfo failed: %r", provider.key, problem)
                 raise _unavailable(provider) from None
             if info.get("sub") != claims["sub"]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from wiki.db import Database
-from wiki.errors import NotSignedIn
+from wiki.errors import NotSignedIn, TooLarge
 from wiki.models import Actor
 from wiki.settings import Settings
 from wiki.templates import render_template
@@ -81,5 +82,14 @@ def safe_next(value: str | None) -> str:
 
 
 async def form_of(request: Request) -> dict[str, str]:
-    form = await request.form()
+    """The posted form's text fields. A field far beyond what a page may hold is refused
+    with a plain message (url-encoding can take up to 12 bytes for one character)."""
+    limit = settings_of(request).max_page_chars
+    try:
+        form = await request.form(max_part_size=12 * limit + 64_000)
+    except HTTPException:
+        raise TooLarge(
+            f"That is more than a page can hold: a page can hold up to {limit:,} characters."
+            " Split it into smaller pages."
+        ) from None
     return {k: v for k, v in form.items() if isinstance(v, str)}

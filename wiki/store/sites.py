@@ -9,16 +9,19 @@ from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Capability, S
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, load_site, site_for
 
-# Sites the actor owns, or holds a live grant on (personally or through a group) as a member.
+# Sites the actor owns, or holds a live grant on (personally or through a group) as a
+# member. A UNION of indexed lookups: an OR would scan every site on the server.
 _MY_SITES_SQL = """
-SELECT DISTINCT s.slug FROM sites s
-WHERE s.owner_id = :user
-   OR s.id IN (
-      SELECT g.site_id FROM grants g JOIN members m ON m.site_id = g.site_id AND m.user_id = :user
-      WHERE (g.expires_at IS NULL OR g.expires_at > :now)
-        AND (g.user_id = :user OR g.group_key IN (
-              SELECT mg.group_key FROM member_groups mg WHERE mg.member_id = m.id)))
-ORDER BY s.title COLLATE NOCASE
+SELECT s.slug, s.title FROM sites s WHERE s.owner_id = :user
+UNION
+SELECT s.slug, s.title FROM members m JOIN sites s ON s.id = m.site_id
+WHERE m.user_id = :user AND (
+    EXISTS (SELECT 1 FROM grants g WHERE g.site_id = m.site_id AND g.user_id = :user
+            AND (g.expires_at IS NULL OR g.expires_at > :now))
+ OR EXISTS (SELECT 1 FROM member_groups mg CROSS JOIN grants g INDEXED BY grants_group
+            ON g.site_id = m.site_id AND g.group_key = mg.group_key
+            WHERE mg.member_id = m.id AND (g.expires_at IS NULL OR g.expires_at > :now)))
+ORDER BY 2 COLLATE NOCASE
 """
 
 
