@@ -9,6 +9,7 @@ deleting it signs that browser out on its very next request (issue #2, #4).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -226,11 +227,8 @@ def check_rate(db: Database, keys: list[str], *, limit: int, window_minutes: int
         )
         if row and row["n"] >= limit:
             first = clock.now().fromisoformat(row["first"])
-            wait = max(
-                1,
-                int((first + timedelta(minutes=window_minutes) - clock.now()).total_seconds() // 60)
-                + 1,
-            )
+            remaining = (first + timedelta(minutes=window_minutes) - clock.now()).total_seconds()
+            wait = max(1, math.ceil(remaining / 60))
             raise SlowDown(
                 f"Too many tries. Please wait {wait} minute{'s' if wait != 1 else ''}"
                 " and try again.",

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import mimetypes
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from asgi_csrf import asgi_csrf
@@ -32,7 +33,8 @@ from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
 from wiki.settings import Settings
 from wiki.store.audit import view_log
-from wiki.templates import static_path
+from wiki.plugins import RevisionSaved, collect, make_manager
+from wiki.templates import add_plugin_templates, static_path
 
 log = logging.getLogger("planwiki")
 
@@ -110,9 +112,17 @@ async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Any:
+def create_app(
+    settings: Settings | None = None, *, run_migrations: bool = True, plugins: list[Any] | None = None
+) -> Any:
+    """The ASGI app. ``plugins`` are registered after the built-in and installed ones."""
     settings = settings or Settings()
     db = Database(settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    pm = make_manager(extra=plugins)
+    db.extensions.blocks = {block.name: block for block in collect(pm.hook.block_types())}
+    db.extensions.on_saved.append(lambda **event: pm.hook.revision_saved(event=RevisionSaved(**event)))
+    for folder in collect(pm.hook.template_dirs()):
+        add_plugin_templates(Path(folder))
     if run_migrations:
         migrate(db.db)
 
@@ -129,6 +139,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         *account.routes,
         *sharing.routes,
         *oversight.routes,
+        *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]
     app = Starlette(
@@ -138,6 +149,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     app.state.db = db
     app.state.settings = settings
+    app.state.plugins = pm
 
     inner: Any = ActorMiddleware(app, db=db, idle_minutes=settings.session_idle_minutes)
     inner = asgi_csrf(

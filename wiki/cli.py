@@ -82,6 +82,15 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
+@cli.command("plugins")
+def plugins_command() -> None:
+    """List the plugins that are loaded and the hooks each implements."""
+    from wiki.plugins import describe, make_manager
+
+    for name, hooks in describe(make_manager()):
+        click.echo(f"{name}: {', '.join(hooks) or '(no hooks)'}")
+
+
 @cli.command("migrate")
 @db_option
 def migrate_command(db_path: Path | None) -> None:

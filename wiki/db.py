@@ -13,8 +13,10 @@ import importlib
 import pkgutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -59,12 +61,22 @@ def migrate(db: sqlite_utils.Database, *, extra: list[Migrations] | None = None)
     return applied
 
 
+@dataclass
+class Extensions:
+    """What plugins add to the data layer: block types used when a revision is rendered,
+    and listeners told (after commit, with no page text) that a revision was saved."""
+
+    blocks: dict[str, Any] = field(default_factory=dict)
+    on_saved: list[Callable[..., None]] = field(default_factory=list)
+
+
 class Database:
     """The app's handle on its SQLite file: a connection per thread, and write transactions."""
 
     def __init__(
         self, path: Path | str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
     ) -> None:
+        self.extensions = Extensions()
         self.path = Path(path)
         self._synchronous = synchronous
         self._busy_timeout_ms = busy_timeout_ms

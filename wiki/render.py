@@ -9,7 +9,12 @@ independent line of defence (issue #2).
 from __future__ import annotations
 
 import re
+import secrets
+from html import escape
 from typing import Any
+
+import yaml
+from pydantic import ValidationError
 
 import nh3
 from markdown_it import MarkdownIt
@@ -117,6 +122,21 @@ def _build() -> MarkdownIt:
         return str(default_image(tokens, idx, options, env, *rest))
 
     renderer.rules["image"] = image
+    default_fence = renderer.rules["fence"]
+
+    def fence(tokens: Any, idx: int, options: Any, env: dict, *rest: Any) -> str:
+        token = tokens[idx]
+        name = token.info.strip().split(" ")[0] if token.info.strip() else ""
+        blocks = env.get("blocks") or {}
+        if name not in blocks:
+            return str(default_fence(tokens, idx, options, env, *rest))
+        # A structured block (issue #5): its HTML comes from the block type's renderer,
+        # which escapes what it shows; it goes in after nh3 through a one-time marker.
+        marker = f"PLANWIKIBLOCK{len(env['_blocks'])}X{env['_nonce']}"
+        env["_blocks"].append(render_block(blocks[name], token.content))
+        return f"<p>{marker}</p>\n"
+
+    renderer.rules["fence"] = fence
     return md
 
 
@@ -133,9 +153,38 @@ def _task_box(match: re.Match[str]) -> str:
     return '<span aria-hidden="true">☐</span><span class="visually-hidden">To do:</span>'
 
 
-def render(body: str, *, site: str) -> str:
+def parse_block(block: Any, text: str) -> Any:
+    """The validated model of one block's YAML text; raises ValueError with plain words."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as bad:
+        mark = getattr(bad, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ValueError(f"The text is not in the expected “name: value” form{where}.") from None
+    if not isinstance(data, dict):
+        raise ValueError("Each line should look like “name: value”.")
+    try:
+        return block.model.model_validate(data)
+    except ValidationError as invalid:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'block'}: {e['msg']}" for e in invalid.errors()]
+        raise ValueError("; ".join(problems)) from None
+
+
+def render_block(block: Any, text: str) -> str:
+    try:
+        model = parse_block(block, text)
+    except ValueError as problem:
+        return (
+            f'<div class="block-error" role="note"><p><strong>This {escape(block.title.lower())} needs fixing'
+            f" before it can be shown:</strong> {escape(str(problem))}</p><pre>{escape(text)}</pre></div>"
+        )
+    return str(block.render(model))
+
+
+def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
     """Render a page body for a site; the result is safe to insert into a page."""
-    html = _MD.render(body, {"site": site})
+    env: dict[str, Any] = {"site": site, "blocks": blocks or {}, "_blocks": [], "_nonce": secrets.token_hex(8)}
+    html = _MD.render(body, env)
     html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -145,6 +194,8 @@ def render(body: str, *, site: str) -> str:
         filter_style_properties={"text-align"},
     )
     html = _TASK_BOX.sub(_task_box, html)
+    for number, block_html in enumerate(env["_blocks"]):
+        html = html.replace(f"<p>PLANWIKIBLOCK{number}X{env['_nonce']}</p>", block_html, 1)
     # Wide tables scroll on a phone; a scrolling region must be reachable by keyboard.
     return html.replace(
         "<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table"><table>'

@@ -17,7 +17,7 @@ from wiki import accounts
 from wiki.errors import Forbidden, NotFound, WikiError
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import Actor
-from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
+from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in, settings_of
 
 DONE = {
     "name": "Your name has been saved.",
@@ -58,12 +58,16 @@ def _account_page(
 ) -> Response:
     db = db_of(request)
     sessions = accounts.list_sessions(db, user.id, current_id=actor.session_id)
+    names = {p.key: p.name for p in settings_of(request).providers()}
     context = {
         "user": user,
         "has_password": accounts.has_password(db, user.id),
         "sessions": [{"info": s, "device": device_of(s.user_agent)} for s in sessions],
         "tokens": accounts.list_tokens(db, user.id),
-        "identities": accounts.list_identities(db, user.id),
+        "identities": [
+            {**i, "provider_name": names.get(i["provider"], i["provider"])}
+            for i in accounts.list_identities(db, user.id)
+        ],
         "done": DONE.get(request.query_params.get("done", "")),
         "errors": {},
         **extra,

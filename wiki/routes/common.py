@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from wiki.db import Database
 from wiki.errors import NotSignedIn, TooLarge
 from wiki.models import Actor
+from wiki.plugins import PluginContext, collect
 from wiki.settings import Settings
 from wiki.templates import render_template
 
@@ -61,6 +62,15 @@ def page(
     site = ctx.get("site")
     if site is not None:
         ctx.setdefault("root", f"/s/{site.slug}")
+    site_ctx = ctx.get("ctx")
+    if site_ctx is not None and not ctx.get("readonly"):
+        pm = request.app.state.plugins
+        plugin_ctx = PluginContext(request.app.state.db, actor_of(request))
+        ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
+        if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
+            ctx["page_actions"] = collect(
+                pm.hook.page_actions(context=plugin_ctx, site=site_ctx, page=ctx["page"])
+            )
     chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
     ctx.setdefault("theme", chosen)
     return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)

@@ -130,7 +130,7 @@ def save_page(
             f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
         )
     body = body.replace("\r\n", "\n")
-    html = render(body, site=ctx.site.slug)  # outside the lock: rendering is the slow part
+    html = render(body, site=ctx.site.slug, blocks=db.extensions.blocks)  # outside the lock: rendering is the slow part
     now = clock.iso()
     conflict: Page | None = None
     with db.write():
@@ -167,6 +167,12 @@ def save_page(
             f"Someone else saved this page while you were editing (it is now at revision {conflict.revision}).",
             current=conflict,
         )
+    if result.changed:
+        for listener in db.extensions.on_saved:
+            listener(
+                site=ctx.site.slug, section=section, page=result.page.slug,
+                revision=result.page.revision, author=actor.email or None,
+            )  # fmt: skip
     return result
 
 

@@ -1,0 +1,185 @@
+"""The plugin manager, the shapes plugins exchange with the core, and ``PluginContext``.
+
+Plugins come from the built-in ``plugins`` package and from installed packages that
+declare an entry point in the group ``planwiki`` (issue #6). Everything a plugin reads
+goes through ``PluginContext``, whose methods call the store with the request's actor.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel
+from starlette.requests import Request
+
+import plugins as builtin_plugins
+from wiki import hookspecs, store
+from wiki.db import Database
+from wiki.models import Actor, Capability, Page, Revision
+from wiki.store import SiteContext
+
+ENTRY_POINT_GROUP = "planwiki"
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+
+
+@dataclass
+class StarterPage:
+    slug: str
+    title: str
+    body: str
+
+
+@dataclass
+class SectionTemplate:
+    key: str
+    title: str
+    pages: list[StarterPage] = field(default_factory=list)
+
+
+@dataclass
+class SiteTemplate:
+    key: str
+    title: str
+    description: str
+    sections: list[tuple[str, str, str]]  # (key, title, section template key)
+
+
+@dataclass
+class BlockType:
+    """A structured block: fenced in the page text as ```name ... ```, YAML inside."""
+
+    name: str
+    title: str
+    model: type[BaseModel]
+    render: Callable[[Any], str]
+    example: str = ""
+
+
+@dataclass
+class RevisionSaved:
+    site: str
+    section: str
+    page: str
+    revision: int
+    author: str | None
+
+
+@dataclass
+class ExportFormat:
+    name: str
+    media_type: str
+    build: Callable[[list[Page]], bytes]
+
+
+@dataclass
+class ReviewInfo:
+    meeting: date
+    kind: str  # "annual", "early-years", "budget"
+    date_of_birth: date | None
+
+
+@dataclass
+class ChecklistItem:
+    text: str
+    due: date | None
+    who: str
+
+
+class PluginContext:
+    """What a plugin may ask for, on behalf of one person. Every call goes through the store,
+    which asks the policy first: a plugin sees only what that person may view."""
+
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self.__db = db
+        self.actor = actor
+
+    def site(self, site: str) -> SiteContext:
+        return store.site_for(self.__db, self.actor, site)
+
+    def pages(self, site: str, section: str) -> list[Page]:
+        return store.list_pages(self.__db, self.actor, site=site, section=section)[1]
+
+    def page(self, site: str, section: str, page: str) -> Page:
+        return store.get_page(self.__db, self.actor, site=site, section=section, page=page, record_view=False)[1]
+
+    def readable_pages(self, site: str) -> list[Page]:
+        """Every page, with its text, in every section this person may view."""
+        ctx = self.site(site)
+        found = []
+        for section in ctx.sections:
+            for listed in self.pages(site, section.key):
+                found.append(self.page(site, section.key, listed.slug))
+        return found
+
+    def history(self, site: str, section: str, page: str) -> list[Revision]:
+        return store.history(self.__db, self.actor, site=site, section=section, page=page)[2]
+
+    def revision(self, site: str, section: str, page: str, number: int) -> Revision:
+        return store.get_revision(self.__db, self.actor, site=site, section=section, page=page, number=number)[2]
+
+    def save(
+        self, site: str, section: str, page: str, *, body: str, base_revision: int | None, summary: str = "",
+        title: str | None = None,
+    ) -> Page:  # fmt: skip
+        return store.save_page(self.__db, self.actor, site=site, section=section, page=page, body=body,
+                               base_revision=base_revision, summary=summary, title=title).page  # fmt: skip
+
+    def can(self, site: str, section: str, capability: Capability) -> bool:
+        try:
+            return self.site(site).section(section).capability >= capability
+        except Exception:
+            return False
+
+    def note(self, site: str, *, action: str, section: str | None = None, detail: str = "") -> None:
+        """Record something this person did in the site's audit log (they must see the section)."""
+        store.note_in_audit(self.__db, self.actor, site=site, action=action, section=section, detail=detail)
+
+
+def context_of(request: Request) -> PluginContext:
+    """The plugin context for the person making this request."""
+    return PluginContext(request.app.state.db, request.state.actor)
+
+
+def _builtin_modules() -> list[Any]:
+    return [
+        importlib.import_module(f"plugins.{m.name}")
+        for m in pkgutil.iter_modules(builtin_plugins.__path__)
+        if not m.name.startswith("_")
+    ]
+
+
+def make_manager(*, extra: list[Any] | None = None, entry_points: bool = True) -> pluggy.PluginManager:
+    """Built-in plugins, then installed ones (entry points), then any given directly."""
+    pm = pluggy.PluginManager("planwiki")
+    pm.add_hookspecs(hookspecs)
+    for module in _builtin_modules():
+        pm.register(module, name=f"planwiki.{module.__name__.split('.')[-1]}")
+    if entry_points:
+        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for plugin in extra or []:
+        pm.register(plugin)
+    return pm
+
+
+def describe(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
+    """Each plugin's name and the hooks it implements (for ``planwiki plugins``)."""
+    rows = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda item: item[0]):
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+        rows.append((name, hooks))
+    return rows
+
+
+def collect(hook_results: list[list[Any]]) -> list[Any]:
+    return [item for result in hook_results for item in (result or [])]
