@@ -29,7 +29,6 @@ def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-
 def text_of(html: str) -> str:
     """The words a reader sees (tags dropped, whitespace squeezed)."""
     import html as entities

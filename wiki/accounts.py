@@ -87,7 +87,7 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         for w in re.split(r"[^a-z0-9]+", (email.split("@")[0] + " " + name).lower())
         if len(w) >= 3
     ]
-    remainder = lowered
+    remainder = lowered.replace(email.lower(), "") if email else lowered
     for word in sorted(personal, key=len, reverse=True):
         remainder = remainder.replace(word, "")
     if personal and len(re.sub(r"[\W_]", "", remainder)) < 6:

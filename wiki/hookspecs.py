@@ -35,9 +35,11 @@ def block_types() -> list[Any]:
 
 
 @hookspec
-def page_actions(context: Any, site: Any, page: Any) -> list[Any]:
+def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Any]:
     """Buttons under a page: a list of ``wiki.plugins.Link``. ``context`` is the request's
-    ``PluginContext``, ``site`` the ``SiteContext`` and ``page`` a page the person may view."""
+    ``PluginContext``, ``site`` the ``SiteContext``, ``page`` a page the person may view and
+    ``root`` the address the page's links start from (``/s/<site>``, or ``/g/<token>`` for a
+    guest link, whose reader has no account)."""
 
 
 @hookspec

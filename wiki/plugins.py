@@ -141,6 +141,10 @@ class PluginContext:
         except Exception:
             return False
 
+    def audit(self, site: str, *, action: str | None = None, section: str | None = None) -> list[Any]:
+        """The site's audit entries (owner and stewards only; others get Forbidden)."""
+        return store.list_audit(self.__db, self.actor, site=site, action=action, section=section, limit=500)
+
     def note(self, site: str, *, action: str, section: str | None = None, detail: str = "") -> None:
         """Record something this person did in the site's audit log (they must see the section)."""
         store.note_in_audit(self.__db, self.actor, site=site, action=action, section=section, detail=detail)

@@ -63,13 +63,14 @@ def page(
     if site is not None:
         ctx.setdefault("root", f"/s/{site.slug}")
     site_ctx = ctx.get("ctx")
-    if site_ctx is not None and not ctx.get("readonly"):
+    if site_ctx is not None and not ctx.get("preview"):
         pm = request.app.state.plugins
         plugin_ctx = PluginContext(request.app.state.db, actor_of(request))
-        ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
+        if not ctx.get("readonly"):
+            ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
             ctx["page_actions"] = collect(
-                pm.hook.page_actions(context=plugin_ctx, site=site_ctx, page=ctx["page"])
+                pm.hook.page_actions(context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"])
             )
     chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
     ctx.setdefault("theme", chosen)

@@ -16,6 +16,7 @@ from wiki.store.pages import (
     restore,
     save_page,
 )
+from wiki.store.oversight import list_audit, note_in_audit
 from wiki.store.sites import (
     add_section,
     create_site,
@@ -35,7 +36,9 @@ __all__ = [
     "get_page",
     "get_revision",
     "history",
+    "list_audit",
     "list_pages",
+    "note_in_audit",
     "list_sites",
     "move_section",
     "recent_changes",

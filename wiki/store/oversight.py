@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, NotFound
-from wiki.models import Actor
+from wiki.models import Actor, Capability
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _manager_count
 from wiki.store.context import site_for
@@ -222,3 +222,14 @@ def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str
             (ctx.site.id, clock.iso(), actor.user_id),
         )
     assert _manager_count(db, ctx.site.id) >= 1
+
+
+def note_in_audit(
+    db: Database, actor: Actor, *, site: str, action: str, section: str | None = None, detail: str = ""
+) -> None:
+    """Record something a person did (e.g. "I have read this"); they must be able to view the section."""
+    ctx = site_for(db, actor, site)
+    if section is not None:
+        ctx.require(Capability.VIEW, section)
+    with db.write():
+        record(db, site_id=ctx.site.id, actor=actor, action=action[:40], section=section, detail=detail[:2000])
