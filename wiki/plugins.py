@@ -22,7 +22,9 @@ import plugins as builtin_plugins
 from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.models import Actor, Capability, Page, Revision
+from wiki.errors import NotFound
 from wiki.store import SiteContext
+from wiki.store.links import guest_site_slug
 
 ENTRY_POINT_GROUP = "planwiki"
 
@@ -144,6 +146,12 @@ class PluginContext:
     def audit(self, site: str, *, action: str | None = None, section: str | None = None) -> list[Any]:
         """The site's audit entries (owner and stewards only; others get Forbidden)."""
         return store.list_audit(self.__db, self.actor, site=site, action=action, section=section, limit=500)
+
+    def guest_site(self) -> str:
+        """For a guest-link reader: the site their link belongs to (NotFound otherwise)."""
+        if not self.actor.is_guest:
+            raise NotFound()
+        return guest_site_slug(self.__db, self.actor)
 
     def note(self, site: str, *, action: str, section: str | None = None, detail: str = "") -> None:
         """Record something this person did in the site's audit log (they must see the section)."""

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     max_page_chars: int = Field(default=200_000, ge=1000)
     max_json_bytes: int = Field(default=1_000_000, ge=10_000)
     theme: str = "default"
+    # Attachments (issue #5): photos, recordings and documents live here, at random paths.
+    files_dir: Path | None = Field(
+        default=None, description="folder for attachments (default: next to the database)"
+    )
+    max_image_mb: int = Field(default=15, ge=1)
+    max_audio_mb: int = Field(default=40, ge=1)
+    max_video_mb: int = Field(default=200, ge=1)
+    max_document_mb: int = Field(default=20, ge=1)
     login_attempts_per_15_minutes: int = Field(default=10, ge=1)
     # Sign-in (issue #4): email links, password reset, single sign-on.
     email_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
@@ -89,6 +97,10 @@ class Settings(BaseSettings):
         if self.base_url.lower().startswith("https://"):
             self.secure_cookies = True
         return self
+
+    def files_path(self) -> Path:
+        """Where attachments are kept: ``files_dir``, else ``<db>.files`` beside the database."""
+        return self.files_dir or self.db.with_name(self.db.name + ".files")
 
     def providers(self) -> list[OidcProvider]:
         """The providers from the environment, then those from the config file."""
