@@ -25,7 +25,7 @@ from plugins import _review_rules as rules
 from wiki.errors import Forbidden, Invalid, NotFound
 from wiki.hookspecs import hookimpl
 from wiki.models import Capability
-from wiki.plugins import BlockType, Link, context_of
+from wiki.plugins import BlockType, Link, ReviewInfo, collect, context_of
 from wiki.routes.common import form_of, page, redirect
 
 SECTION = "reviews"
@@ -171,6 +171,11 @@ async def start(request: Request) -> Response:
     kind = "budget" if values["kind"] == "budget" else "annual"
     born = _born(site_ctx)
     review = new_review(meeting, kind, born)
+    # Other plugins may add their own items (the checklist_items hook).
+    info = ReviewInfo(meeting=meeting, kind=kind, date_of_birth=born)
+    for extra in collect(request.app.state.plugins.hook.checklist_items(review=info)):
+        review.items.append(ReviewItem(text=extra.text[:300], due=extra.due, who=extra.who[:80]))
+    review.items.sort(key=lambda item: item.due or meeting)
     name = site_ctx.site.title.split("'")[0] if "'" in site_ctx.site.title else "the young person"
     title = f"{'Budget review' if kind == 'budget' else 'Annual review'} {_day(meeting)}"
     page_slug = f"{kind}-review-{meeting.isoformat()}"

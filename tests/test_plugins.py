@@ -177,3 +177,44 @@ def test_an_installed_block_type_renders_in_a_saved_page(example_installed, tmp_
     assert out.returncode == 0, out.stderr
     assert '<section class="favourites"' in out.stdout
     assert "&lt;b&gt;bread&lt;/b&gt;" in out.stdout
+
+
+class Listener:
+    """Hears about saves, and adds an item to every review's checklist."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    @hookimpl
+    def revision_saved(self, event: Any) -> None:
+        self.events.append(event)
+
+    @hookimpl
+    def checklist_items(self, review: Any) -> list[Any]:
+        from datetime import timedelta
+
+        from wiki.plugins import ChecklistItem
+
+        return [ChecklistItem("Book the accessible meeting room", review.meeting - timedelta(days=21), "Family")]
+
+
+def test_plugins_hear_about_saved_revisions_without_the_text_and_can_add_checklist_items(tmp_path) -> None:
+    from conftest import People, post_form
+
+    from wiki.app import create_app
+    from wiki.settings import Settings
+
+    listener = Listener()
+    app = create_app(Settings(db=tmp_path / "l.db", synchronous="NORMAL"), plugins=[listener])
+    people = People(app, app.state.db)
+    owner = people.add("Ola")
+    store.create_site(app.state.db, owner, slug="ola", title="Ola's plan")
+    store.save_page(app.state.db, owner, site="ola", section="about-me", page="p", base_revision=None, body="secret words")
+    store.save_page(app.state.db, owner, site="ola", section="about-me", page="p", base_revision=1, body="secret words")
+    assert [(e.section, e.page, e.revision, e.author) for e in listener.events] == [("about-me", "p", 1, owner.email)]
+    assert "secret" not in repr(listener.events[0])
+    client = people.client(owner)
+    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-03-17"}, page="/s/ola").headers["location"]
+    page = client.get(url).text
+    assert "Book the accessible meeting room" in page
+    assert page.index("Book the accessible meeting room") < page.index("Invite everyone")
