@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - SQL assembled from fixed fragments in this file only
 """Full-text search (issue #7), and the record of deleted sites and accounts.
 
 One FTS5 index, ``search_index``, holds every searchable thing. Each row's rowid says
@@ -21,8 +22,8 @@ The other columns are UNINDEXED labels for the second, plain-SQL filter
 Triggers keep the index in step with every save, rename, move and delete, so no code
 path can forget it. A later migration that adds attachments indexes them by adding
 rows with rowid ``attachment_id * 8 + 2`` and the ``cs``/``cc`` scope tokens from its
-own triggers; search picks them up with no change to the query (``kind`` tells them
-apart when results are shown).
+own triggers: the search's match already covers them; ``wiki.store.search`` then needs
+the new ``kind`` in its list and a link for it when results are shown.
 
 ``deletions`` records every site and account deletion. A deleted site is moved out of
 the live tables at once and kept as a sealed archive for its 30-day grace period, so it
@@ -149,6 +150,8 @@ def _statements(script: str) -> list[str]:
     """Split on ';' at the end of a line, keeping each CREATE TRIGGER ... END whole."""
     statements, current = [], []
     for line in script.strip().splitlines():
+        if line.strip().startswith("--"):
+            continue
         current.append(line)
         text = "\n".join(current).strip()
         in_trigger = text.upper().startswith("CREATE TRIGGER")

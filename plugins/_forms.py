@@ -34,6 +34,7 @@ class Spec:
     rows: int = 4
     item: str = ""  # for a group: what one row is called
     model: type[BaseModel] | None = None  # for a group: the row's model
+    default: str = ""  # the text a new form starts with
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -67,9 +68,9 @@ def spec_of(name: str, info: FieldInfo) -> Spec:
             return Spec(name, label, hint, "group", False, item=str(extra.get("item", "item")), model=item)
         if extra.get("inline"):
             return Spec(name, label, hint, "inline", required)
-        return Spec(name, label, hint or "One thing on each line.", "lines", required, rows=int(extra.get("rows", 4)))
+        return Spec(name, label, hint or "One thing on each line.", "lines", required, rows=int(str(extra.get("rows", 4))))
     if origin is Literal:
-        options = [(str(v), str(v).capitalize() if v else "Not said") for v in get_args(annotation)]
+        options = [(str(v), str(v)[:1].upper() + str(v)[1:] if v else "Not said") for v in get_args(annotation)]
         return Spec(name, label, hint, "select", required, options=options)
     if annotation is bool:
         return Spec(name, label, hint, "checkbox", False)
@@ -78,12 +79,18 @@ def spec_of(name: str, info: FieldInfo) -> Spec:
     if annotation is Decimal:
         return Spec(name, label, hint, "money", required)
     if extra.get("long"):
-        return Spec(name, label, hint, "textarea", required, rows=int(extra.get("rows", 3)))
+        return Spec(name, label, hint, "textarea", required, rows=int(str(extra.get("rows", 3))))
     return Spec(name, label, hint, "text", required)
 
 
 def specs_of(model: type[BaseModel]) -> list[Spec]:
-    return [spec_of(name, info) for name, info in model.model_fields.items()]
+    specs = []
+    for name, info in model.model_fields.items():
+        spec = spec_of(name, info)
+        if not info.is_required() and info.default_factory is None and spec.widget != "group":
+            spec.default = _as_text(spec, info.default)
+        specs.append(spec)
+    return specs
 
 
 # ---- values: model -> text, text -> data ------------------------------------------------------
@@ -142,11 +149,15 @@ def group_rows(form: dict[str, str], name: str) -> list[int]:
 
 
 def _row_is_blank(model: type[BaseModel], form: dict[str, str], prefix: str) -> bool:
+    """A row with nothing typed in it (a choice, or a value left as it started, says nothing)."""
     for sub in specs_of(model):
-        if sub.widget in ("select",):
-            continue  # a choice left at its first option says nothing on its own
-        given, value = _from_text(sub, form, prefix + sub.name)
-        if given and (sub.widget != "checkbox" or value):
+        if sub.widget == "select":
+            continue
+        raw = form.get(prefix + sub.name, "").strip()
+        if sub.widget == "checkbox":
+            if prefix + sub.name in form and raw not in ("", "off"):
+                return False
+        elif raw and raw != sub.default:
             return False
     return True
 
@@ -158,7 +169,8 @@ def read_data(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, A
     for spec in specs_of(model):
         if spec.widget == "group":
             assert spec.model is not None
-            items, origin = [], {}
+            items: list[dict[str, Any]] = []
+            origin: dict[int, int] = {}
             for n in group_rows(form, spec.name):
                 prefix = f"{spec.name}.{n}."
                 if form.get(prefix + "_remove") or _row_is_blank(spec.model, form, prefix):
@@ -279,7 +291,8 @@ def layout(
     items: list[Control | Group] = []
     for spec in specs_of(model):
         if spec.widget != "group":
-            items.append(Control(spec, spec.name, html_id(spec.name), values.get(spec.name, ""), errors.get(spec.name, "")))
+            items.append(Control(spec, spec.name, html_id(spec.name), values.get(spec.name, spec.default),
+                                 errors.get(spec.name, "")))  # fmt: skip
             continue
         assert spec.model is not None
         numbers = [
@@ -294,8 +307,13 @@ def layout(
         for position, n in enumerate(numbers, start=1):
             prefix = f"{spec.name}.{n}."
             controls = [
-                Control(sub, prefix + sub.name, html_id(prefix + sub.name), values.get(prefix + sub.name, ""),
-                        errors.get(prefix + sub.name, ""))  # fmt: skip
+                Control(
+                    sub,
+                    prefix + sub.name,
+                    html_id(prefix + sub.name),
+                    values.get(prefix + sub.name, sub.default if position > filled else ""),
+                    errors.get(prefix + sub.name, ""),
+                )
                 for sub in specs_of(spec.model)
             ]
             is_new = position > filled

@@ -96,9 +96,32 @@ _Dumper.add_representer(Decimal, _decimal)
 _Dumper.add_representer(date, yaml.SafeDumper.represent_date)
 
 
+def _inline(model: type[BaseModel], data: Any) -> Any:
+    """Short lists written on one line (``outcomes: 1, 3, 4``) where the model says so."""
+    if not isinstance(data, dict):
+        return data
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        value = data.get(name)
+        if extra.get("inline") and isinstance(value, list):
+            data[name] = ", ".join(str(v) for v in value)
+        elif isinstance(value, list):
+            inner = _item_model(info.annotation)
+            if inner is not None:
+                data[name] = [_inline(inner, v) for v in value]
+    return data
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    for arg in getattr(annotation, "__args__", ()):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
 def dump_yaml(model: BaseModel) -> str:
     """The block's YAML, with only what differs from the defaults, in the model's order."""
-    data: Any = model.model_dump(mode="python", exclude_defaults=True)
+    data: Any = _inline(type(model), model.model_dump(mode="python", exclude_defaults=True))
     if not data:
         return ""
     text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from wiki.hookspecs import hookimpl
 from wiki.plugins import BlockType
@@ -340,6 +347,11 @@ def day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
+def sentence(text: str) -> str:
+    """First letter a capital, the rest as written ("NHS managed" stays so)."""
+    return text[:1].upper() + text[1:]
+
+
 def refs_label(refs: list[str]) -> str:
     if not refs:
         return ""
@@ -357,6 +369,7 @@ _env = Environment(
 _env.filters["money"] = money
 _env.filters["day"] = day
 _env.filters["refs"] = refs_label
+_env.filters["sentence"] = sentence
 
 
 def _render(template: str, **context: Any) -> str:
@@ -364,7 +377,7 @@ def _render(template: str, **context: Any) -> str:
 
 
 # Circle of support: four rings around the person, drawn as concentric circles.
-RING_RADII = {"closest": (60, 125), "friends and family": (125, 190), "community": (190, 250), "paid support": (250, 305)}
+RING_RADII = {"closest": (52, 132), "friends and family": (132, 196), "community": (196, 252), "paid support": (252, 305)}
 MAX_ON_RING = 10
 
 
@@ -388,7 +401,7 @@ def place_members(model: Circle) -> dict[str, list[Placed]]:
         if len(people) > MAX_ON_RING:
             labels[-1] = f"+{len(people) - MAX_ON_RING + 1} more"
         inner, outer = RING_RADII[ring]
-        radius = (inner + outer) / 2
+        radius = inner + (outer - inner) * (0.6 if ring == "closest" else 0.5)  # clear of the middle
         spots = []
         for n, label in enumerate(labels):
             # From 115° to 425° (clockwise from the right): the wedge round 90° (the bottom) stays free.

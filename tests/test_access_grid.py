@@ -12,11 +12,15 @@ appear only in one section; someone without view on that section must never rece
 
 from __future__ import annotations
 
+import contextlib
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -67,13 +71,29 @@ for (_section, _slug), _count in REVISIONS.items():
     PAGES[_section].append((_slug, _count))
 
 
+def _interface_words() -> str:
+    """Everything the app itself may say (templates, plugins, code), so titles that are also
+    ordinary interface words ("My circle of support" as a template hint) are not counted."""
+    root = Path(__file__).parent.parent
+    files = [*root.glob("themes/**/*.html"), *root.glob("plugins/**/*.html"), *root.glob("plugins/**/*.py"),
+             *(f for f in root.glob("wiki/**/*.py") if f.name != "demo_content.py")]  # fmt: skip
+    return " ".join(f.read_text(errors="replace") for f in files).lower()
+
+
 def _unique_titles() -> dict[str, list[str]]:
-    """Page titles found in no other section's titles, summaries or text (so a leak, if seen)."""
+    """Page titles found in no other section's titles, summaries or text, nor anywhere in the
+    interface (so a leak, if seen)."""
     found: dict[str, list[str]] = {s: [] for s in SECTIONS}
+    interface = _interface_words()
     for section in SECTIONS:
-        others = " ".join(
-            f"{p['title']} {p['summary']} {p['body']}" for p in demo_content.PAGES if p["section"] != section
-        ).lower()
+        others = (
+            interface
+            + " ".join(
+                f"{p['title']} {p['summary']} {p['body']}"
+                for p in demo_content.PAGES
+                if p["section"] != section
+            ).lower()
+        )
         for title in {p["title"] for p in demo_content.PAGES if p["section"] == section}:
             if html.escape(title) == title and title.lower() not in others and len(title) > 8:
                 found[section].append(title.lower())
@@ -106,27 +126,35 @@ class Person:
     def denied(self) -> list[str]:
         return [s for s in SECTIONS if self.allowed.get(s, Capability.NONE) < Capability.VIEW]
 
-    def check(self, response: httpx.Response, url: str) -> httpx.Response:
+    def check(self, response: httpx.Response, url: str, echo: str = "") -> httpx.Response:
+        """No leak words of a denied section (``echo`` is the caller's own search words)."""
         self.fetched += 1
         body = response.text.lower()
         for section in self.denied:
             for word in leak_words(section):
-                assert word not in body, f"{self.who} received {word!r} (only in {section}) from {url}"
+                if word != echo:
+                    assert word not in body, (
+                        f"{self.who} received {word!r} (only in {section}) from {url}"
+                    )
         nav = re.search(r'<nav class="site-nav".*?</nav>', response.text, flags=re.S)
         if nav:
             keys = re.findall(r'<a href="/s/' + SITE + r'/([a-z0-9-]+)"', nav.group(0))
             shown = [k for k in keys if k in SECTIONS]
-            assert shown == [s for s in SECTIONS if s not in self.denied], f"{self.who}: navigation on {url}"
+            assert shown == [s for s in SECTIONS if s not in self.denied], (
+                f"{self.who}: navigation on {url}"
+            )
         return response
 
-    def get(self, url: str, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
-        return self.check(self.client.get(url, **kw), url)
+    def get(self, url: str, echo: str = "", **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+        return self.check(self.client.get(url, **kw), url, echo)
 
-    def api(self, method: str, url: str, **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if method != "GET" and not self.token:
             headers["x-csrftoken"] = self.csrf()
-        return self.check(self.client.request(method, "/api/v1" + url, headers=headers, **kw), url)
+        return self.check(
+            self.client.request(method, "/api/v1" + url, headers=headers, **kw), url, echo
+        )
 
     def csrf(self) -> str:
         if not self._csrf:
@@ -164,20 +192,24 @@ def grid(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Grid]:
     app = create_app(Settings(db=tmp_path_factory.mktemp("grid") / "demo.db", synchronous="NORMAL"))
     db = app.state.db
     demo.load(db)
-    stranger = accounts.create_user(db, email=STRANGER[0], name="Stella Stranger", password=STRANGER[1])
+    stranger = accounts.create_user(
+        db, email=STRANGER[0], name="Stella Stranger", password=STRANGER[1]
+    )
     actors = {"stranger": Actor(user_id=stranger.id, email=stranger.email, name=stranger.name)}
     people = {}
-    for who, (email, password) in [*PEOPLE.items(), ("stranger", STRANGER)]:
-        user = accounts.find_user(db, email)
-        assert user is not None
-        actors[who] = Actor(user_id=user.id, email=user.email, name=user.name)
-        client = TestClient(app, follow_redirects=False)
-        sign_in(client, email, password)
-        people[who] = Person(who, client, {})
-    found = Grid(app, db, actors, people, TestClient(app, follow_redirects=False))
-    for who, person in people.items():
-        person.allowed = {s: found.cap(who, s) for s in SECTIONS}
-    yield found
+    with contextlib.ExitStack() as open_clients:  # one app thread per client: quicker requests
+        for who, (email, password) in [*PEOPLE.items(), ("stranger", STRANGER)]:
+            user = accounts.find_user(db, email)
+            assert user is not None
+            actors[who] = Actor(user_id=user.id, email=user.email, name=user.name)
+            client = open_clients.enter_context(TestClient(app, follow_redirects=False))
+            sign_in(client, email, password)
+            people[who] = Person(who, client, {})
+        anonymous = open_clients.enter_context(TestClient(app, follow_redirects=False))
+        found = Grid(app, db, actors, people, anonymous)
+        for who, person in people.items():
+            person.allowed = {s: found.cap(who, s) for s in SECTIONS}
+        yield found
     db.close()
 
 
@@ -200,13 +232,17 @@ def test_the_leak_words_are_real_words_of_their_sections(grid: Grid):
     """A sanity check on the detector: the owner does receive every leak word from its section."""
     rhys = grid.people["rhys"]
     for section in SECTIONS:
-        text = " ".join(rhys.get(f"/s/{SITE}/{section}/{slug}").text for slug, _ in PAGES[section]).lower()
+        text = " ".join(
+            rhys.get(f"/s/{SITE}/{section}/{slug}").text for slug, _ in PAGES[section]
+        ).lower()
         for word in leak_words(section):
             assert word in text, (section, word)
     assert UNIQUE_TITLES["health"] and UNIQUE_TITLES["budget"]
 
 
-@pytest.mark.parametrize("who, section", [(w, s) for w in PEOPLE for s in SECTIONS] + [("stranger", s) for s in SECTIONS])
+@pytest.mark.parametrize(
+    "who, section", [(w, s) for w in PEOPLE for s in SECTIONS] + [("stranger", s) for s in SECTIONS]
+)
 def test_every_door_into_a_section_agrees_with_the_policy(grid: Grid, who: str, section: str):
     me = grid.people[who]
     cap = grid.cap(who, section)
@@ -217,7 +253,9 @@ def test_every_door_into_a_section_agrees_with_the_policy(grid: Grid, who: str, 
     listing = me.api("GET", f"/sites/{SITE}/sections/{section}/pages")
     assert listing.status_code == read
     if read == 200:
-        assert sorted(p["slug"] for p in listing.json()) == sorted(slug for slug, _ in PAGES[section])
+        assert sorted(p["slug"] for p in listing.json()) == sorted(
+            slug for slug, _ in PAGES[section]
+        )
 
     for slug, revisions in PAGES[section]:
         base = f"/s/{SITE}/{section}/{slug}"
@@ -232,19 +270,38 @@ def test_every_door_into_a_section_agrees_with_the_policy(grid: Grid, who: str, 
         assert me.get(f"{base}/edit").status_code == write
         if write == 200:
             # Saving the same text proves the door is open without changing anything.
-            same = {"title": before.title, "body": before.body, "base": str(before.revision), "summary": ""}
+            same = {
+                "title": before.title,
+                "body": before.body,
+                "base": str(before.revision),
+                "summary": "",
+            }
             assert me.post(f"{base}/edit", same).status_code == 303
-            put = me.api("PUT", api, json={"body": before.body, "base_revision": before.revision, "title": before.title})
+            put = me.api(
+                "PUT",
+                api,
+                json={"body": before.body, "base_revision": before.revision, "title": before.title},
+            )
             assert put.status_code == 200
         else:
-            sneaky = {"title": "Changed", "body": f"overwritten by {who}", "base": str(before.revision)}
+            sneaky = {
+                "title": "Changed",
+                "body": f"overwritten by {who}",
+                "base": str(before.revision),
+            }
             assert me.post(f"{base}/edit", sneaky).status_code == write
-            put = me.api("PUT", api, json={"body": f"overwritten by {who}", "base_revision": before.revision})
+            put = me.api(
+                "PUT", api, json={"body": f"overwritten by {who}", "base_revision": before.revision}
+            )
             assert put.status_code == write
             assert me.post(f"{base}/restore", {"revision": "1"}).status_code == write
             assert me.post(f"{base}/rename", {"slug": "renamed-by-" + who}).status_code == write
         after = grid.current(section, slug)
-        assert (after.revision, after.body, after.slug) == (before.revision, before.body, before.slug)
+        assert (after.revision, after.body, after.slug) == (
+            before.revision,
+            before.body,
+            before.slug,
+        )
 
     if write != 200:
         # Nor can they start a new page there, through the form or the API.
@@ -252,7 +309,10 @@ def test_every_door_into_a_section_agrees_with_the_policy(grid: Grid, who: str, 
                        {"title": "Planted", "body": "x", "base": ""}).status_code == write  # fmt: skip
         assert me.api("PUT", f"/sites/{SITE}/pages/{section}/planted-by-{who}",
                       json={"body": "x", "base_revision": None}).status_code == write  # fmt: skip
-        assert me.post(f"/s/{SITE}/{section}", {"action": "new-page", "title": "Planted"}).status_code == write
+        assert (
+            me.post(f"/s/{SITE}/{section}", {"action": "new-page", "title": "Planted"}).status_code
+            == write
+        )
         assert me.api("GET", f"/sites/{SITE}/sections/{section}/pages").status_code == read
         if read == 200:
             assert not any(p["slug"].startswith("planted") for p in
@@ -260,15 +320,21 @@ def test_every_door_into_a_section_agrees_with_the_policy(grid: Grid, who: str, 
 
 
 @pytest.mark.parametrize("who", list(PEOPLE))
-def test_home_navigation_and_recent_changes_show_only_what_each_person_may_see(grid: Grid, who: str):
+def test_home_navigation_and_recent_changes_show_only_what_each_person_may_see(
+    grid: Grid, who: str
+):
     me = grid.people[who]
     allowed = [s for s in SECTIONS if grid.cap(who, s) >= Capability.VIEW]
     home = me.get(f"/s/{SITE}")
     assert home.status_code == 200
-    cards = re.findall(r'<li class="card">\s*<h2><a href="/s/' + SITE + r'/([a-z0-9-]+)">([^<]+)</a>', home.text)
+    cards = re.findall(
+        r'<li class="card">\s*<h2><a href="/s/' + SITE + r'/([a-z0-9-]+)">([^<]+)</a>', home.text
+    )
     assert [k for k, _ in cards] == allowed
     assert [html.unescape(t) for _, t in cards] == [SECTION_TITLES[s] for s in allowed]
-    recent = re.search(r'<section aria-labelledby="recent-title">.*?</section>', home.text, flags=re.S)
+    recent = re.search(
+        r'<section aria-labelledby="recent-title">.*?</section>', home.text, flags=re.S
+    )
     assert recent, "everyone here can see at least one changed page"
     linked = re.findall(r'<a href="/s/' + SITE + r'/([a-z0-9-]+)/([a-z0-9-]+)">', recent.group(0))
     assert linked and {s for s, _ in linked} <= set(allowed)
@@ -283,7 +349,8 @@ def test_home_navigation_and_recent_changes_show_only_what_each_person_may_see(g
     detail = me.api("GET", f"/sites/{SITE}")
     assert detail.status_code == 200
     assert detail.json()["sections"] == [
-        {"key": s, "title": SECTION_TITLES[s], "capability": grid.cap(who, s).label} for s in allowed
+        {"key": s, "title": SECTION_TITLES[s], "capability": grid.cap(who, s).label}
+        for s in allowed
     ]
     assert SITE in [s["slug"] for s in me.api("GET", "/sites").json()]
     my_plans = me.get("/")
@@ -301,9 +368,88 @@ def test_the_api_answers_the_same_with_a_personal_access_token(grid: Grid):
             read = status_for(grid.cap(who, section), Capability.VIEW)
             assert tokened.api("GET", f"/sites/{SITE}/sections/{section}/pages").status_code == read
             for slug, _ in PAGES[section]:
-                assert tokened.api("GET", f"/sites/{SITE}/pages/{section}/{slug}").status_code == read
+                assert (
+                    tokened.api("GET", f"/sites/{SITE}/pages/{section}/{slug}").status_code == read
+                )
         sections = [s["key"] for s in tokened.api("GET", f"/sites/{SITE}").json()["sections"]]
         assert sections == [s for s in SECTIONS if grid.cap(who, s) >= Capability.VIEW]
+
+
+def _neutral(text: str, query: str) -> str:
+    """A search answer with the caller's own words (in every spelling) taken out."""
+    for form in {
+        query,
+        html.escape(query),
+        quote_plus(query),
+        quote(query),
+        json.dumps(query)[1:-1],
+    }:
+        text = re.sub(re.escape(form), "<QUERY>", text, flags=re.I)
+    return text
+
+
+NOWHERE = "qqxv zzkw nowhere words"
+
+
+@pytest.mark.parametrize("who", [*PEOPLE, "stranger"])
+def test_side_doors_search_print_and_export_never_hand_over_a_hidden_section(grid: Grid, who: str):
+    """Search (site, everywhere, API, with history), print and export go through the same policy.
+    Searching for a hidden section's words must answer exactly as for words found nowhere."""
+    me = grid.people[who]
+    visible = [s for s in SECTIONS if grid.cap(who, s) >= Capability.VIEW]
+    searches = [
+        (me.get, f"/s/{SITE}/search?q={{q}}"), (me.get, f"/s/{SITE}/search?q={{q}}&history=1"),
+        (me.get, "/search?q={q}"), (me.get, "/search?q={q}&history=1"),
+        (lambda u, echo: me.api("GET", u, echo), f"/sites/{SITE}/search?q={{q}}"),
+        (lambda u, echo: me.api("GET", u, echo), f"/sites/{SITE}/search?q={{q}}&history=1"),
+        (lambda u, echo: me.api("GET", u, echo), "/search?q={q}"),
+    ]  # fmt: skip
+    for fetch, pattern in searches:
+        baseline = fetch(pattern.format(q=quote_plus(NOWHERE)), NOWHERE)
+        for section in me.denied:
+            for word in SECRET_WORDS.get(section, []):
+                answer = fetch(pattern.format(q=quote_plus(word)), word)
+                assert answer.status_code == baseline.status_code, (pattern, word)
+                assert _neutral(answer.text, word) == _neutral(baseline.text, NOWHERE), \
+                    f"{who}: searching {pattern} for {word!r} (only in {section}) gives something away"  # fmt: skip
+            for title in UNIQUE_TITLES[section]:  # many words: hits elsewhere are fine, not here
+                answer = fetch(pattern.format(q=quote_plus(title)), title)
+                if (
+                    answer.headers.get("content-type", "").startswith("application/json")
+                    and answer.status_code == 200
+                ):
+                    assert {r["section"] for r in answer.json()["results"]} <= set(visible), (
+                        pattern,
+                        title,
+                    )
+                else:
+                    hits = re.findall(
+                        r'<li class="result">.*?href="/s/' + SITE + r"/([a-z0-9-]+)/",
+                        answer.text,
+                        flags=re.S,
+                    )
+                    assert set(hits) <= set(visible), (pattern, title)
+    assert me.get(f"/s/{SITE}/-/print").status_code == (200 if visible else 404)
+    for section in SECTIONS:
+        assert me.get(f"/s/{SITE}/-/print/{section}").status_code == (
+            200 if section in visible else 404
+        ), section
+    for exported in (me.get(f"/s/{SITE}/export.zip"), me.api("GET", f"/sites/{SITE}/export")):
+        if not visible:
+            assert exported.status_code == 404
+            continue
+        assert exported.status_code == 200
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
+            for name in archive.namelist():
+                text = (name + "\n" + archive.read(name).decode("utf-8", "replace")).lower()
+                for section in me.denied:
+                    for word in leak_words(section):
+                        assert word not in text, (
+                            f"{who}'s export has {word!r} (only in {section}) in {name}"
+                        )
 
 
 # ---- stories: the key cells, told plainly ---------------------------------------------------
@@ -315,7 +461,9 @@ def test_friend_with_view_on_profile_cannot_open_budget_history(grid: Grid):
     assert sami.get(f"/s/{SITE}/about-me/one-page-profile/history").status_code == 200
     assert sami.get(f"/s/{SITE}/budget/payments-2026-27/history").status_code == 404
     assert sami.get(f"/s/{SITE}/budget/payments-2026-27/diff?from=1&to=2").status_code == 404
-    assert sami.api("GET", f"/sites/{SITE}/pages/budget/payments-2026-27/revisions").status_code == 404
+    assert (
+        sami.api("GET", f"/sites/{SITE}/pages/budget/payments-2026-27/revisions").status_code == 404
+    )
 
 
 def test_friend_can_read_the_profile_but_is_told_plainly_he_cannot_change_it(grid: Grid):
@@ -338,8 +486,12 @@ def test_a_hidden_section_answers_exactly_like_one_that_does_not_exist(grid: Gri
     main = lambda r: re.search(r"<main\b.*?</main>", r.text, flags=re.S).group(0)  # noqa: E731
     assert hidden_html.status_code == missing_html.status_code == 404
     assert main(hidden_html) == main(missing_html)
-    hidden_edit = sami.api("PUT", f"/sites/{SITE}/pages/health/my-health", json={"body": "x", "base_revision": 1})
-    missing_edit = sami.api("PUT", f"/sites/{SITE}/pages/nowhere/my-health", json={"body": "x", "base_revision": 1})
+    hidden_edit = sami.api(
+        "PUT", f"/sites/{SITE}/pages/health/my-health", json={"body": "x", "base_revision": 1}
+    )
+    missing_edit = sami.api(
+        "PUT", f"/sites/{SITE}/pages/nowhere/my-health", json={"body": "x", "base_revision": 1}
+    )
     assert hidden_edit.status_code == missing_edit.status_code == 404
     assert hidden_edit.json() == missing_edit.json()
 
@@ -370,7 +522,9 @@ def test_mum_is_a_steward_who_can_manage_sharing_and_read_the_audit_log(grid: Gr
     assert claire.get(f"/s/{SITE}/audit").status_code == 200
     assert claire.api("GET", f"/sites/{SITE}/grants").status_code == 200
     assert claire.api("GET", f"/sites/{SITE}/audit").status_code == 200
-    assert all(s["capability"] == "manage" for s in claire.api("GET", f"/sites/{SITE}").json()["sections"])
+    assert all(
+        s["capability"] == "manage" for s in claire.api("GET", f"/sites/{SITE}").json()["sections"]
+    )
 
 
 def test_sister_can_edit_the_profile_but_health_does_not_exist_for_her(grid: Grid):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wiki import access, clock, store
+from wiki import access, accounts, clock, store
 from wiki.errors import NotFound
 from wiki.models import ANONYMOUS, Actor, Capability, GrantRow
 from wiki.store import circle
@@ -23,7 +23,9 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SECTIONS = ["about-me", "budget", "health", "education"]
 
 
-def g(section: str, capability: str, expires_at: str | None = None, *, group: str | None = None) -> GrantRow:
+def g(
+    section: str, capability: str, expires_at: str | None = None, *, group: str | None = None
+) -> GrantRow:
     return GrantRow(section, Capability.parse(capability), expires_at,
                     user_id=None if group else ALICE.user_id, group_key=group)  # fmt: skip
 
@@ -62,7 +64,12 @@ def test_default_is_deny_for_a_signed_in_person_with_no_grants():
 
 def test_a_person_grant_opens_exactly_its_section():
     acc = decide(ALICE, g("about-me", "view"))
-    assert caps(acc) == {"about-me": "view", "budget": "none", "health": "none", "education": "none"}
+    assert caps(acc) == {
+        "about-me": "view",
+        "budget": "none",
+        "health": "none",
+        "education": "none",
+    }
     assert access.can(acc, Capability.VIEW, "about-me")
     assert not access.can(acc, Capability.EDIT, "about-me")
     assert access.visible_sections(acc, SECTIONS) == ["about-me"]
@@ -87,7 +94,12 @@ def test_the_strongest_of_several_grants_wins_whatever_their_order():
             g("health", "manage", group="health"), g("health", "view")]  # fmt: skip
     for ordering in (rows, rows[::-1], rows[2:] + rows[:2]):
         acc = decide(ALICE, *ordering)
-        assert caps(acc) == {"about-me": "view", "budget": "edit", "health": "manage", "education": "view"}
+        assert caps(acc) == {
+            "about-me": "view",
+            "budget": "edit",
+            "health": "manage",
+            "education": "view",
+        }
 
 
 def test_a_section_grant_never_lowers_a_star_grant():
@@ -136,7 +148,9 @@ def test_an_expired_grant_leaves_the_live_ones_in_force():
 def test_the_moment_can_be_given_instead_of_the_clock():
     ends = NOW + timedelta(days=3)
     row = g("health", "view", clock.iso(ends))
-    clock.freeze(NOW + timedelta(days=30))  # the clock is past the end, but we ask about an earlier moment
+    clock.freeze(
+        NOW + timedelta(days=30)
+    )  # the clock is past the end, but we ask about an earlier moment
     assert decide(ALICE, row, at=ends - timedelta(seconds=1)).on("health") is Capability.VIEW
     assert decide(ALICE, row, at=ends).on("health") is Capability.NONE
     assert decide(ALICE, row).on("health") is Capability.NONE
@@ -145,7 +159,12 @@ def test_the_moment_can_be_given_instead_of_the_clock():
 def test_a_guest_link_reads_its_one_section_and_nothing_else():
     guest = Actor(guest_link_id=5, guest_site_id=SITE_ID, guest_section="about-me", name="Guest")
     acc = decide(guest, g("*", "manage"))  # grant rows can never widen a guest
-    assert caps(acc) == {"about-me": "view", "budget": "none", "health": "none", "education": "none"}
+    assert caps(acc) == {
+        "about-me": "view",
+        "budget": "none",
+        "health": "none",
+        "education": "none",
+    }
     assert not access.can(acc, Capability.EDIT, "about-me")
     assert not acc.is_steward and not acc.is_owner
     assert not access.may_share(acc, "about-me")
@@ -174,12 +193,22 @@ def test_anonymous_sees_nothing_whatever_rows_are_passed():
 
 
 @pytest.fixture
-def plan(db, people):  # type: ignore[no-untyped-def]
-    owner, alice, bob = people.add("Olive"), people.add("Alice"), people.add("Bob")
+def plan(db):  # type: ignore[no-untyped-def]
+    owner, alice, bob = (_account(db, name) for name in ("Olive", "Alice", "Bob"))
     store.create_site(db, owner, slug="olive", title="Olive's plan")
-    circle.add_member(db, owner, site="olive", email=alice.email, relationship="aunt", groups=["family"])
-    circle.add_member(db, owner, site="olive", email=bob.email, relationship="friend", groups=["friends"])
+    circle.add_member(
+        db, owner, site="olive", email=alice.email, relationship="aunt", groups=["family"]
+    )
+    circle.add_member(
+        db, owner, site="olive", email=bob.email, relationship="friend", groups=["friends"]
+    )
     return owner, alice, bob
+
+
+def _account(db, name: str) -> Actor:  # type: ignore[no-untyped-def]
+    """An account without a password (quick to make; nobody signs in here)."""
+    made = accounts.create_user(db, email=f"{name.lower()}@example.org", name=name)
+    return Actor(user_id=made.id, email=made.email, name=made.name)
 
 
 def on_site(db, actor: Actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -194,7 +223,9 @@ def test_site_for_counts_my_groups_grants_and_not_other_groups(db, plan):
     owner, alice, bob = plan
     circle.add_grant(db, owner, site="olive", section="health", capability="view", group="family")
     circle.add_grant(db, owner, site="olive", section="budget", capability="edit", group="friends")
-    circle.add_grant(db, owner, site="olive", section="about-me", capability="edit", person=alice.email)
+    circle.add_grant(
+        db, owner, site="olive", section="about-me", capability="edit", person=alice.email
+    )
     assert on_site(db, alice) == {"about-me": "edit", "health": "view"}
     assert on_site(db, bob) == {"budget": "edit"}
 
@@ -209,7 +240,9 @@ def test_site_for_forgets_group_grants_once_i_leave_the_group(db, plan):
 def test_site_for_forgets_every_grant_once_i_leave_the_circle(db, plan):
     owner, alice, _ = plan
     circle.add_grant(db, owner, site="olive", section="*", capability="view", group="family")
-    circle.add_grant(db, owner, site="olive", section="health", capability="edit", person=alice.email)
+    circle.add_grant(
+        db, owner, site="olive", section="health", capability="edit", person=alice.email
+    )
     circle.remove_member(db, owner, site="olive", email=alice.email)
     assert on_site(db, alice) == {}
     # and coming back into the same group does not bring the personal grant back
@@ -217,8 +250,8 @@ def test_site_for_forgets_every_grant_once_i_leave_the_circle(db, plan):
     assert set(on_site(db, alice).values()) == {"view"}
 
 
-def test_a_site_where_i_have_nothing_does_not_exist_for_me(db, plan, people):
-    stranger = people.add("Stranger")
+def test_a_site_where_i_have_nothing_does_not_exist_for_me(db, plan):
+    stranger = _account(db, "Stranger")
     for who in (stranger, ANONYMOUS, plan[1]):
         with pytest.raises(NotFound):
             store.site_for(db, who, "olive")

@@ -211,6 +211,21 @@ def test_three_editors_from_one_base_only_the_first_is_applied(ola, claire, peop
     assert draft_of(db, jess)["body"] == jess_says
 
 
+def test_two_people_starting_the_same_new_page_do_not_overwrite_each_other(ola, claire, db) -> None:
+    _, claire_client = claire
+    url = "/s/ola/about-me/favourite-buses"
+    olas_form, claires_form = ola.get(url + "/edit").text, claire_client.get(url + "/edit").text
+    assert hidden_of(olas_form, "base") == hidden_of(claires_form, "base") == ""
+    assert submit(ola, olas_form, "The 47 and the X5", url=url, title="Favourite buses").status_code == 303
+    second = submit(claire_client, claires_form, "The 12, for the seaside", url=url, title="Favourite buses")
+    assert second.status_code == 409
+    assert textarea_of(second.text) == "The 12, for the seaside"
+    assert "The 47 and the X5" in text_of(second.text), "the page as Ola wrote it is shown"
+    bodies = [r["body"] for r in db.all(
+        "SELECT r.body FROM revisions r JOIN pages p ON p.id = r.page_id WHERE p.slug = 'favourite-buses'")]  # fmt: skip
+    assert bodies == ["The 47 and the X5"]
+
+
 def test_a_page_renamed_while_someone_typed_gives_their_words_back(ola, claire, db) -> None:
     _, claire_client = claire
     claires_form = claire_client.get(PAGE + "/edit").text

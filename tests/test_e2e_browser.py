@@ -144,7 +144,7 @@ def test_wrong_password_in_the_browser_says_so_and_signs_nobody_in(browser, demo
 def test_edit_and_save_then_see_it_in_history_and_the_diff(person, demo) -> None:
     page = person("rhys")
     page.goto(demo.url + PROFILE)
-    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("link", name="Edit", exact=True).click()
     assert page.url == demo.url + PROFILE + "/edit"
     before = page.input_value("#body")
     page.fill("#body", before + "\n- I can make focaccia now.")
@@ -155,7 +155,7 @@ def test_edit_and_save_then_see_it_in_history_and_the_diff(person, demo) -> None
     assert page.url == demo.url + PROFILE
     assert "I can make focaccia now." in body_text(page)
 
-    page.get_by_role("link", name="History").click()
+    page.get_by_role("link", name="History", exact=True).click()
     newest = page.locator("table.history tbody tr").first
     assert "Added focaccia" in newest.inner_text()
     assert OWNER["name"] in newest.inner_text()

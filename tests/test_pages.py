@@ -579,6 +579,16 @@ def test_an_over_long_page_title_is_refused_and_the_text_is_kept(ola, profile, d
     assert snapshot(db) == before
 
 
+def test_a_refused_save_of_an_existing_page_still_says_which_page_is_being_edited(ola, profile) -> None:
+    response = save(ola, profile, "My precious new words", base=1, title="T" * 121)
+    assert response.status_code == 422
+    heading = re.search(r"<h1>(.*?)</h1>", response.text, flags=re.S)
+    assert heading
+    assert "New page" not in heading.group(1), "the page exists: a 'New page' heading makes it look lost"
+    assert "My profile" in text_of(heading.group(1))
+    assert hidden_of(response.text, "base") == "1"
+
+
 def test_an_empty_page_title_is_refused(ola, profile, db) -> None:
     before = snapshot(db)
     response = save(ola, profile, "words", base=1, title="   ")
@@ -776,6 +786,24 @@ def test_next_never_sends_you_to_another_site(people, owner, target: str) -> Non
     as_browser_reads_it = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
     assert as_browser_reads_it.startswith("/") and not as_browser_reads_it.startswith("//"), location
     assert urlsplit(as_browser_reads_it).netloc == ""
+
+
+# ---- words are shown, never run ----------------------------------------------------------
+
+
+def test_titles_summaries_and_names_with_markup_are_shown_as_words_everywhere(people, db) -> None:
+    sneaky = people.add("Ola <b>bold</b>")
+    client = people.client(sneaky)
+    assert post_form(client, "/sites", {"title": "<script>alert(1)</script> plan", "slug": "ola"}).status_code == 303
+    url = "/s/ola/about-me/profile"
+    assert save(client, url, "one", base=None, title="<img src=x onerror=alert(1)>", summary="<i>why</i>").status_code == 303
+    assert save(client, url, "two", base=1, title="<img src=y onerror=alert(2)>", summary="<i>why</i>").status_code == 303
+    for path in ("/", "/s/ola", "/s/ola/about-me", url, url + "/edit", url + "/history", url + "/diff?from=1&to=2",
+                 url + "/revisions/1"):  # fmt: skip
+        html = client.get(path).text
+        for raw in ("<script>alert", "<img src=x", "<img src=y", "<i>why", "<b>bold"):
+            assert raw not in html, (path, raw)
+    assert "&lt;img src=y onerror=alert(2)&gt;" in client.get(url).text
 
 
 # ---- headers ------------------------------------------------------------------------------

@@ -61,7 +61,9 @@ class Plan:
         if who is not None:
             user = accounts.find_user(self.db, who.email)  # type: ignore[arg-type]
             assert user is not None
-            client.cookies.set(SESSION_COOKIE, accounts.start_session(self.db, user, absolute_hours=24 * 14))  # type: ignore[arg-type]
+            client.cookies.set(
+                SESSION_COOKIE, accounts.start_session(self.db, user, absolute_hours=24 * 14)
+            )  # type: ignore[arg-type]
         return client
 
     def api(self, who: Actor) -> TestClient:
@@ -92,13 +94,26 @@ def build_plan(app, db, *, date_of_birth: str | None = None) -> Plan:  # type: i
     owner, mum, ben, cara, stranger = (user(db, n) for n in ("Ava", "Mo", "Ben", "Cara", "Stan"))
     store.create_site(db, owner, slug=SITE, title="Ava's plan", date_of_birth=date_of_birth)
     circle.add_member(db, owner, site=SITE, email=mum.email, relationship="mum", groups=["family"])
-    circle.add_member(db, owner, site=SITE, email=ben.email, relationship="friend", groups=["friends"])
-    circle.add_member(db, owner, site=SITE, email=cara.email, relationship="teacher", groups=["school"])
+    circle.add_member(
+        db, owner, site=SITE, email=ben.email, relationship="friend", groups=["friends"]
+    )
+    circle.add_member(
+        db, owner, site=SITE, email=cara.email, relationship="teacher", groups=["school"]
+    )
     circle.add_grant(db, owner, site=SITE, section="*", capability="manage", person=mum.email)
     circle.add_grant(db, owner, site=SITE, section="about-me", capability="view", group="friends")
     circle.add_grant(db, owner, site=SITE, section="education", capability="edit", group="school")
     for section, slug, title, body in CONTENT:
-        store.save_page(db, owner, site=SITE, section=section, page=slug, body=body, base_revision=None, title=title)
+        store.save_page(
+            db,
+            owner,
+            site=SITE,
+            section=section,
+            page=slug,
+            body=body,
+            base_revision=None,
+            title=title,
+        )
     return Plan(app, db, owner, mum, ben, cara, stranger)
 
 
@@ -121,7 +136,9 @@ def share(client: TestClient, **fields: str):  # type: ignore[no-untyped-def]
 def nav_sections(html: str) -> list[str]:
     nav = re.search(r'<nav class="site-nav".*?</nav>', html, flags=re.S)
     assert nav, "no section navigation"
-    return [k for k in re.findall(r'<a href="[^"]*/([a-z0-9-]+)"', nav.group(0)) if k in SECTION_TITLES]
+    return [
+        k for k in re.findall(r'<a href="[^"]*/([a-z0-9-]+)"', nav.group(0)) if k in SECTION_TITLES
+    ]
 
 
 # ---- taking access back -----------------------------------------------------------------------
@@ -146,12 +163,18 @@ def test_a_revoked_grant_stops_working_on_the_very_next_request_in_an_open_sessi
     assert ben.get(f"/s/{SITE}/health").status_code == 404
     assert "health" not in [s["key"] for s in ben_api.get(f"/sites/{SITE}").json()["sections"]]
     assert ben.get(f"/s/{SITE}/about-me/profile").status_code == 200  # the group grant is untouched
-    assert [e.action for e in plan.audit(section="health", action="change")][:2] == ["unshare", "share"]
+    assert [e.action for e in plan.audit(section="health", action="change")][:2] == [
+        "unshare",
+        "share",
+    ]
 
 
 def test_revoking_through_the_api_ends_access_for_a_token_holder_at_once(plan: Plan):
     owner_api, ben_api = plan.api(plan.owner), plan.api(plan.ben)
-    made = owner_api.post(f"/sites/{SITE}/grants", json={"person": plan.ben.email, "section": "budget", "capability": "edit"})
+    made = owner_api.post(
+        f"/sites/{SITE}/grants",
+        json={"person": plan.ben.email, "section": "budget", "capability": "edit"},
+    )
     assert made.status_code == 201
     assert made.json() == {"id": made.json()["id"], "person": plan.ben.email, "group": None,
                            "section": "budget", "capability": "edit", "expires_at": None}  # fmt: skip
@@ -159,7 +182,9 @@ def test_revoking_through_the_api_ends_access_for_a_token_holder_at_once(plan: P
     assert ben_api.put(f"/sites/{SITE}/pages/budget/money",
                        json={"body": page["body"] + " More.", "base_revision": page["revision"]}).status_code == 200  # fmt: skip
     assert owner_api.delete(f"/sites/{SITE}/grants/{made.json()['id']}").status_code == 204
-    refused = ben_api.put(f"/sites/{SITE}/pages/budget/money", json={"body": "x", "base_revision": 2})
+    refused = ben_api.put(
+        f"/sites/{SITE}/pages/budget/money", json={"body": "x", "base_revision": 2}
+    )
     assert refused.status_code == 404
     assert ben_api.get(f"/sites/{SITE}/pages/budget/money").status_code == 404
     assert [s["slug"] for s in ben_api.get("/sites").json()] == [SITE]  # still sees about-me
@@ -200,7 +225,9 @@ def test_a_grant_shared_until_a_day_lasts_to_the_end_of_that_day(plan: Plan):
     assert ben.get(f"/s/{SITE}/budget/money").status_code == 404
 
 
-def test_a_past_end_date_or_a_person_outside_the_circle_is_refused_and_nothing_is_shared(plan: Plan):
+def test_a_past_end_date_or_a_person_outside_the_circle_is_refused_and_nothing_is_shared(
+    plan: Plan,
+):
     owner_api = plan.api(plan.owner)
     before = plan.grants()
     past = owner_api.post(f"/sites/{SITE}/grants", json={"person": plan.ben.email, "section": "health",
@@ -215,7 +242,9 @@ def test_a_past_end_date_or_a_person_outside_the_circle_is_refused_and_nothing_i
 def test_leaving_a_group_takes_its_sections_away_on_the_next_request(plan: Plan):
     owner, ben = plan.client(plan.owner), plan.client(plan.ben)
     assert ben.get(f"/s/{SITE}/about-me/profile").status_code == 200
-    assert share(owner, action="groups", email=plan.ben.email).status_code == 303  # no groups ticked
+    assert (
+        share(owner, action="groups", email=plan.ben.email).status_code == 303
+    )  # no groups ticked
     assert ben.get(f"/s/{SITE}/about-me/profile").status_code == 404
     assert ben.get(f"/s/{SITE}").status_code == 404
     assert plan.api(plan.ben).get("/sites").json() == []
@@ -228,16 +257,25 @@ def test_leaving_a_group_takes_its_sections_away_on_the_next_request(plan: Plan)
 
 def test_removing_someone_from_the_circle_ends_everything_they_had(plan: Plan):
     owner, cara = plan.client(plan.owner), plan.client(plan.cara)
-    circle.add_grant(plan.db, plan.owner, site=SITE, section="health", capability="view", person=plan.cara.email)  # type: ignore[arg-type]
+    circle.add_grant(
+        plan.db, plan.owner, site=SITE, section="health", capability="view", person=plan.cara.email
+    )  # type: ignore[arg-type]
     assert cara.get(f"/s/{SITE}/health/medicines").status_code == 200
     assert cara.get(f"/s/{SITE}/education/school").status_code == 200
     assert share(owner, action="remove-member", email=plan.cara.email).status_code == 303
-    for url in (f"/s/{SITE}", f"/s/{SITE}/health/medicines", f"/s/{SITE}/education/school", f"/s/{SITE}/education"):
+    for url in (
+        f"/s/{SITE}",
+        f"/s/{SITE}/health/medicines",
+        f"/s/{SITE}/education/school",
+        f"/s/{SITE}/education",
+    ):
         response = cara.get(url)
         assert response.status_code == 404
         no_markers(response.text, "health", "education")
     assert not any(g["person"] == plan.cara.email for g in plan.grants())
-    assert plan.cara.email not in [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)]  # type: ignore[arg-type]
+    assert plan.cara.email not in [
+        m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)
+    ]  # type: ignore[arg-type]
     assert any(e.action == "remove-member" and plan.cara.email in e.detail for e in plan.audit())
 
 
@@ -252,7 +290,9 @@ def test_removing_someone_through_the_api_works_the_same_way(plan: Plan):
 # ---- guest links --------------------------------------------------------------------------
 
 
-def make_link(owner: TestClient, section: str = "about-me", label: str = "Leisure centre", until: str = "") -> str:
+def make_link(
+    owner: TestClient, section: str = "about-me", label: str = "Leisure centre", until: str = ""
+) -> str:
     made = share(owner, action="link", section=section, label=label, until=until)
     assert made.status_code == 200, made.text
     match = re.search(r"/g/([A-Za-z0-9_-]{20,})", made.text)
@@ -263,7 +303,11 @@ def make_link(owner: TestClient, section: str = "about-me", label: str = "Leisur
 def link_id(plan: Plan, label: str = "Leisure centre") -> int:
     from wiki.store import links
 
-    return next(link.id for link in links.list_guest_links(plan.db, plan.owner, site=SITE) if link.label == label)  # type: ignore[arg-type]
+    return next(
+        link.id
+        for link in links.list_guest_links(plan.db, plan.owner, site=SITE)
+        if link.label == label
+    )  # type: ignore[arg-type]
 
 
 def test_a_guest_link_shows_its_one_section_and_nothing_else(plan: Plan):
@@ -293,7 +337,10 @@ def test_a_guest_link_shows_its_one_section_and_nothing_else(plan: Plan):
         no_markers(refused.text, "health", "budget")
     # the secret opens nothing outside /g/
     assert guest.get(f"/s/{SITE}/about-me/profile").status_code == 303
-    assert guest.get(f"/api/v1/sites/{SITE}", headers={"authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        guest.get(f"/api/v1/sites/{SITE}", headers={"authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
 
 
 def test_each_guest_page_view_is_in_the_audit_log_as_the_guest_link(plan: Plan):
@@ -303,7 +350,11 @@ def test_each_guest_page_view_is_in_the_audit_log_as_the_guest_link(plan: Plan):
     assert guest.get(f"/g/{token}/about-me/profile").status_code == 200
     assert guest.get(f"/g/{token}/about-me/likes").status_code == 200
     ident = link_id(plan)
-    views = plan.api(plan.owner).get(f"/sites/{SITE}/audit", params={"person": f"link:{ident}", "action": "view"}).json()
+    views = (
+        plan.api(plan.owner)
+        .get(f"/sites/{SITE}/audit", params={"person": f"link:{ident}", "action": "view"})
+        .json()
+    )
     assert [(v["who"], v["section"], v["page"]) for v in views] == [
         ("Guest link: Leisure centre", "about-me", "Things I like"),
         ("Guest link: Leisure centre", "about-me", "All about Ava"),
@@ -367,13 +418,59 @@ def test_a_guest_link_lasts_thirty_days_when_no_day_is_given(plan: Plan):
     assert guest.get(f"/g/{token}/about-me").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/g/not-a-real-token", "/g/not-a-real-token/about-me", "/g/x/about-me/profile"])
+@pytest.mark.parametrize(
+    "path", ["/g/not-a-real-token", "/g/not-a-real-token/about-me", "/g/x/about-me/profile"]
+)
 def test_a_wrong_guest_token_gets_a_friendly_not_found_page(plan: Plan, path: str):
     response = plan.client().get(path)
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert "not valid any more" in response.text and "ask the person who shared it" in response.text
     assert "Ava" not in response.text and "marmalade" not in response.text
+
+
+def test_a_file_on_a_hidden_page_cannot_be_fetched_by_reader_guest_or_api(plan: Plan):
+    """Attachments ask the same policy as their page: 404 for anyone who cannot view the section."""
+    owner_api, ben_api = plan.api(plan.owner), plan.api(plan.ben)
+    made = owner_api.post(
+        f"/sites/{SITE}/attachments",
+        data={"section": "health", "page": "medicines", "caption": "kestrelmycin leaflet"},
+        files={"file": ("leaflet.txt", b"kestrelmycin dose chart", "text/plain")},
+    )
+    assert made.status_code == 201, made.text
+    url = made.json()["url"]
+    key = url.split("/-/files/")[1].split("/")[0]
+    ben = plan.client(plan.ben)
+    token = make_link(plan.client(plan.owner), section="about-me")
+    guest = plan.client()
+    doors = [
+        (ben, url), (ben, f"/s/{SITE}/-/thumbs/{key}"), (guest, f"/g/{token}/-/files/{key}/leaflet.txt"),
+        (guest, f"/g/{token}/-/thumbs/{key}"),
+    ]  # fmt: skip
+    for client, door in doors:
+        refused = client.get(door)
+        assert refused.status_code == 404, door
+        no_markers(refused.text, "health")
+    listing = ben_api.get(f"/sites/{SITE}/pages/health/medicines/attachments")
+    assert listing.status_code == 404
+    no_markers(listing.text, "health")
+    assert "kestrelmycin" not in ben.get(f"/s/{SITE}/about-me/profile").text.lower()
+
+    circle.add_grant(
+        plan.db, plan.owner, site=SITE, section="health", capability="view", person=plan.ben.email
+    )  # type: ignore[arg-type]
+    opened = ben.get(url)
+    assert opened.status_code == 200 and opened.content == b"kestrelmycin dose chart"
+    assert ben_api.get(f"/sites/{SITE}/pages/health/medicines/attachments").status_code == 200
+    assert (
+        guest.get(f"/g/{token}/-/files/{key}/leaflet.txt").status_code == 404
+    )  # a guest link never widens
+    share(
+        plan.client(plan.owner),
+        action="revoke",
+        grant=str(plan.grant_id(person=plan.ben.email, section="health")),
+    )
+    assert ben.get(url).status_code == 404
 
 
 # ---- invitations ------------------------------------------------------------------------------
@@ -385,8 +482,10 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
 
@@ -416,7 +515,9 @@ def invite(client: TestClient, address: str, **extra: str):  # type: ignore[no-u
     return share(client, **data)
 
 
-def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_signs_in(plan: Plan, smtp: Inbox):
+def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_signs_in(
+    plan: Plan, smtp: Inbox
+):
     assert invite(plan.client(plan.owner), "Nia@Example.org").status_code == 303
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
@@ -428,16 +529,28 @@ def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_si
     newcomer = plan.client()
     form = newcomer.get(f"/invite/{token}")
     assert form.status_code == 200 and "You are invited to Ava" in form.text
-    joined = newcomer.post(f"/invite/{token}", data={"name": "Nia Swim", "csrftoken": csrf_of(form.text)})
+    joined = newcomer.post(
+        f"/invite/{token}", data={"name": "Nia Swim", "csrftoken": csrf_of(form.text)}
+    )
     assert joined.status_code == 303 and joined.headers["location"] == f"/s/{SITE}"
 
     # signed in, in the circle with the invited group and starting grant, and nothing more
     assert newcomer.get(f"/s/{SITE}/health/medicines").status_code == 200
-    assert newcomer.get(f"/s/{SITE}/about-me/profile").status_code == 200  # through the friends group
+    assert (
+        newcomer.get(f"/s/{SITE}/about-me/profile").status_code == 200
+    )  # through the friends group
     assert newcomer.get(f"/s/{SITE}/budget/money").status_code == 404
     assert newcomer.get(f"/s/{SITE}/health/medicines/edit").status_code == 403
-    member = next(m for m in circle.list_members(plan.db, plan.owner, site=SITE) if m.email == "nia@example.org")  # type: ignore[arg-type]
-    assert (member.name, member.relationship, member.groups) == ("Nia Swim", "swimming coach", ["friends"])
+    member = next(
+        m
+        for m in circle.list_members(plan.db, plan.owner, site=SITE)
+        if m.email == "nia@example.org"
+    )  # type: ignore[arg-type]
+    assert (member.name, member.relationship, member.groups) == (
+        "Nia Swim",
+        "swimming coach",
+        ["friends"],
+    )
     assert plan.grant_id(person="nia@example.org", section="health", capability="view")
     assert any(e.action == "join" and e.email == "nia@example.org" for e in plan.audit())
     assert any(e.action == "invite" and "nia@example.org" in e.detail for e in plan.audit())
@@ -448,22 +561,42 @@ def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_si
         assert again.status_code in (403, 404)
     reused = plan.client().get(f"/invite/{token}")
     assert reused.status_code == 404 and "already been used" in reused.text
-    assert len([m for m in circle.list_members(plan.db, plan.owner, site=SITE) if m.email == "nia@example.org"]) == 1  # type: ignore[arg-type]
+    assert (
+        len(
+            [
+                m
+                for m in circle.list_members(plan.db, plan.owner, site=SITE)
+                if m.email == "nia@example.org"
+            ]
+        )
+        == 1
+    )  # type: ignore[arg-type]
 
 
-def test_a_second_use_of_an_invitation_with_its_form_is_refused_and_changes_nothing(plan: Plan, smtp: Inbox):
+def test_a_second_use_of_an_invitation_with_its_form_is_refused_and_changes_nothing(
+    plan: Plan, smtp: Inbox
+):
     assert invite(plan.client(plan.owner), "nia@example.org").status_code == 303
     token = invitation_token(smtp.messages[0].get_content())
     first, second = plan.client(), plan.client()
     form_a, form_b = first.get(f"/invite/{token}"), second.get(f"/invite/{token}")  # both open it
-    assert first.post(f"/invite/{token}", data={"name": "Nia", "csrftoken": csrf_of(form_a.text)}).status_code == 303
-    late = second.post(f"/invite/{token}", data={"name": "Mallory", "csrftoken": csrf_of(form_b.text)})
+    assert (
+        first.post(
+            f"/invite/{token}", data={"name": "Nia", "csrftoken": csrf_of(form_a.text)}
+        ).status_code
+        == 303
+    )
+    late = second.post(
+        f"/invite/{token}", data={"name": "Mallory", "csrftoken": csrf_of(form_b.text)}
+    )
     assert late.status_code == 404 and "already been used" in late.text
     assert SESSION_COOKIE not in late.headers.get("set-cookie", "")
     assert second.get(f"/s/{SITE}").status_code == 303  # still not signed in
 
 
-def test_without_smtp_the_invitation_waits_in_the_outbox(plan: Plan, monkeypatch: pytest.MonkeyPatch):
+def test_without_smtp_the_invitation_waits_in_the_outbox(
+    plan: Plan, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.delenv("PLANWIKI_SMTP_HOST", raising=False)
     assert invite(plan.client(plan.owner), "olu@example.org").status_code == 303
     waiting = mail.outbox(plan.db)[0]  # type: ignore[arg-type]
@@ -475,7 +608,9 @@ def test_without_smtp_the_invitation_waits_in_the_outbox(plan: Plan, monkeypatch
 def test_an_invitation_expires_after_seven_days(plan: Plan, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("PLANWIKI_SMTP_HOST", raising=False)
     clock.freeze(T0)
-    made = plan.api(plan.owner).post(f"/sites/{SITE}/invitations", json={"email": "late@example.org", "groups": ["friends"]})
+    made = plan.api(plan.owner).post(
+        f"/sites/{SITE}/invitations", json={"email": "late@example.org", "groups": ["friends"]}
+    )
     assert made.status_code == 201
     assert datetime.fromisoformat(made.json()["expires_at"]) == T0 + timedelta(days=7)
     token = invitation_token(mail.outbox(plan.db)[0]["body"])  # type: ignore[arg-type]
@@ -485,20 +620,33 @@ def test_an_invitation_expires_after_seven_days(plan: Plan, monkeypatch: pytest.
     late = plan.client()
     expired = late.get(f"/invite/{token}")
     assert expired.status_code == 404 and "expired" in expired.text
-    refused = late.post(f"/invite/{token}", data={"name": "Late Larry", "csrftoken": csrf_of(late.get("/login").text)})
+    refused = late.post(
+        f"/invite/{token}",
+        data={"name": "Late Larry", "csrftoken": csrf_of(late.get("/login").text)},
+    )
     assert refused.status_code == 404
     assert accounts.find_user(plan.db, "late@example.org") is None  # type: ignore[arg-type]
 
 
 def test_accepting_an_invitation_links_an_account_that_already_exists(plan: Plan, smtp: Inbox):
-    assert invite(plan.client(plan.owner), plan.stranger.email, section="", groups="school").status_code == 303
+    assert (
+        invite(
+            plan.client(plan.owner), plan.stranger.email, section="", groups="school"
+        ).status_code
+        == 303
+    )
     token = invitation_token(smtp.messages[0].get_content())
     stan = plan.client()
     form = stan.get(f"/invite/{token}")
     assert "You will be signed in as" in form.text
     assert stan.post(f"/invite/{token}", data={"csrftoken": csrf_of(form.text)}).status_code == 303
     assert stan.get(f"/s/{SITE}/education/school/edit").status_code == 200
-    assert len([u for u in plan.db.all("SELECT id FROM users WHERE email = ?", (plan.stranger.email,))]) == 1  # type: ignore[attr-defined]
+    assert (
+        len(
+            [u for u in plan.db.all("SELECT id FROM users WHERE email = ?", (plan.stranger.email,))]
+        )
+        == 1
+    )  # type: ignore[attr-defined]
 
 
 # ---- who may manage sharing ---------------------------------------------------------------------
@@ -525,14 +673,24 @@ def test_a_reader_in_the_circle_is_told_no_and_a_stranger_finds_nothing(plan: Pl
     {"action": "group", "title": "Ben's gang"},
     {"action": "matrix", "cell|person:ben@example.org|health": "view", "was|person:ben@example.org|health": "none"},
 ])  # fmt: skip
-def test_a_reader_cannot_change_sharing_through_the_form_and_a_stranger_finds_nothing(plan: Plan, action: dict):
+def test_a_reader_cannot_change_sharing_through_the_form_and_a_stranger_finds_nothing(
+    plan: Plan, action: dict
+):
     before = (plan.grants(), [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)])  # type: ignore[arg-type]
     ben = plan.client(plan.ben)
     token = csrf_of(ben.get("/").text)
     assert ben.post(f"/s/{SITE}/sharing", data={**action, "csrftoken": token}).status_code == 403
     stan = plan.client(plan.stranger)
-    assert stan.post(f"/s/{SITE}/sharing", data={**action, "csrftoken": csrf_of(stan.get("/").text)}).status_code == 404
-    assert (plan.grants(), [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)]) == before  # type: ignore[arg-type]
+    assert (
+        stan.post(
+            f"/s/{SITE}/sharing", data={**action, "csrftoken": csrf_of(stan.get("/").text)}
+        ).status_code
+        == 404
+    )
+    assert (
+        plan.grants(),
+        [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)],
+    ) == before  # type: ignore[arg-type]
     assert plan.db.one("SELECT COUNT(*) AS n FROM invitations")["n"] == 0  # type: ignore[attr-defined]
     assert plan.db.one("SELECT COUNT(*) AS n FROM guest_links")["n"] == 0  # type: ignore[attr-defined]
 
@@ -544,11 +702,31 @@ def test_a_reader_cannot_manage_sharing_through_the_api(plan: Plan):
     about_grant = plan.grant_id(group="friends", section="about-me")
     calls = [
         ("GET", f"/sites/{SITE}/grants", None, 403),
-        ("POST", f"/sites/{SITE}/grants", {"person": plan.ben.email, "section": "about-me", "capability": "manage"}, 403),
-        ("POST", f"/sites/{SITE}/grants", {"person": plan.ben.email, "section": "health", "capability": "view"}, 404),
-        ("POST", f"/sites/{SITE}/grants", {"person": plan.ben.email, "section": "*", "capability": "view"}, 403),
+        (
+            "POST",
+            f"/sites/{SITE}/grants",
+            {"person": plan.ben.email, "section": "about-me", "capability": "manage"},
+            403,
+        ),
+        (
+            "POST",
+            f"/sites/{SITE}/grants",
+            {"person": plan.ben.email, "section": "health", "capability": "view"},
+            404,
+        ),
+        (
+            "POST",
+            f"/sites/{SITE}/grants",
+            {"person": plan.ben.email, "section": "*", "capability": "view"},
+            403,
+        ),
         ("DELETE", f"/sites/{SITE}/grants/{about_grant}", None, 403),
-        ("DELETE", f"/sites/{SITE}/grants/{health_grant}", None, 404),  # a rule about a section Ben cannot see
+        (
+            "DELETE",
+            f"/sites/{SITE}/grants/{health_grant}",
+            None,
+            404,
+        ),  # a rule about a section Ben cannot see
         ("DELETE", f"/sites/{SITE}/grants/99999", None, 404),
         ("POST", f"/sites/{SITE}/invitations", {"email": "x@example.org"}, 403),
         ("POST", f"/sites/{SITE}/links", {"section": "about-me"}, 403),
@@ -569,15 +747,31 @@ def test_a_reader_cannot_manage_sharing_through_the_api(plan: Plan):
 
 def test_a_steward_can_share_invite_and_read_the_log(plan: Plan):
     mum = plan.api(plan.mum)
-    assert mum.post(f"/sites/{SITE}/grants", json={"group": "friends", "section": "health", "capability": "view"}).status_code == 201
-    assert mum.post(f"/sites/{SITE}/links", json={"section": "budget", "label": "Bank"}).status_code == 201
+    assert (
+        mum.post(
+            f"/sites/{SITE}/grants",
+            json={"group": "friends", "section": "health", "capability": "view"},
+        ).status_code
+        == 201
+    )
+    assert (
+        mum.post(f"/sites/{SITE}/links", json={"section": "budget", "label": "Bank"}).status_code
+        == 201
+    )
     assert mum.get(f"/sites/{SITE}/audit").status_code == 200
     assert mum.get(f"/sites/{SITE}/members").status_code == 200
     assert plan.client(plan.ben).get(f"/s/{SITE}/health/medicines").status_code == 200
 
 
 def test_a_section_manager_may_share_that_section_only(plan: Plan):
-    circle.add_grant(plan.db, plan.owner, site=SITE, section="education", capability="manage", person=plan.cara.email)  # type: ignore[arg-type]
+    circle.add_grant(
+        plan.db,
+        plan.owner,
+        site=SITE,
+        section="education",
+        capability="manage",
+        person=plan.cara.email,
+    )  # type: ignore[arg-type]
     cara = plan.api(plan.cara)
     assert cara.post(f"/sites/{SITE}/grants", json={"person": plan.ben.email, "section": "education",
                      "capability": "view"}).status_code == 201  # fmt: skip
@@ -599,7 +793,9 @@ def test_view_as_shows_exactly_what_that_person_sees_and_records_no_views_as_the
     assert "Preview:" in preview.text and "Ben" in preview.text
     assert nav_sections(preview.text) == nav_sections(ben.get(f"/s/{SITE}").text) == ["about-me"]
     no_markers(preview.text, "health", "budget", "education")
-    assert "Who can see what</a>" not in preview.text.split("</nav>", 2)[1]  # no steward links inside the preview
+    assert (
+        "Who can see what</a>" not in preview.text.split("</nav>", 2)[1]
+    )  # no steward links inside the preview
 
     view_as = f"/s/{SITE}/view-as/{plan.ben.email}"
     assert owner.get(f"{view_as}/about-me").status_code == 200
@@ -613,7 +809,9 @@ def test_view_as_shows_exactly_what_that_person_sees_and_records_no_views_as_the
 
     assert plan.audit(person=plan.ben.email) == []  # previewing never counts as Ben looking
     assert plan.audit(action="view") == []
-    assert owner.get(f"/s/{SITE}/view-as/{plan.stranger.email}").status_code == 404  # not in the circle
+    assert (
+        owner.get(f"/s/{SITE}/view-as/{plan.stranger.email}").status_code == 404
+    )  # not in the circle
 
 
 def test_view_as_a_teacher_and_as_a_guest_link(plan: Plan):
@@ -623,7 +821,9 @@ def test_view_as_a_teacher_and_as_a_guest_link(plan: Plan):
     token = make_link(owner, section="budget", label="Bank")
     ident = link_id(plan, "Bank")
     as_link = owner.get(f"/s/{SITE}/view-as/link:{ident}")
-    assert as_link.status_code == 303 and as_link.headers["location"].endswith(f"/view-as/link:{ident}/budget")
+    assert as_link.status_code == 303 and as_link.headers["location"].endswith(
+        f"/view-as/link:{ident}/budget"
+    )
     seen = owner.get(as_link.headers["location"])
     assert seen.status_code == 200 and nav_sections(seen.text) == ["budget"]
     assert owner.get(f"/s/{SITE}/view-as/link:{ident}/about-me").status_code == 404
@@ -646,7 +846,12 @@ def matrix_form(html: str) -> dict[str, str]:
     """Every cell of the matrix as the browser would send it, unchanged."""
     was = dict(re.findall(r'<input type="hidden" name="(was\|[^"]+)" value="([^"]*)"', html))
     assert was, "no matrix on the page"
-    return {**was, **{"cell" + k[3:]: v for k, v in was.items()}, "action": "matrix", "csrftoken": csrf_of(html)}
+    return {
+        **was,
+        **{"cell" + k[3:]: v for k, v in was.items()},
+        "action": "matrix",
+        "csrftoken": csrf_of(html),
+    }
 
 
 def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan):
@@ -656,16 +861,20 @@ def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan
     assert form[f"cell|person:{plan.ben.email}|health"] == "none"
     form[f"cell|person:{plan.ben.email}|health"] = "view"
     saved = owner.post(f"/s/{SITE}/sharing", data=form)
-    assert saved.status_code == 303 and "Saved+1+change" in saved.headers["location"].replace("%20", "+")
+    assert saved.status_code == 303 and "Saved+1+change" in saved.headers["location"].replace(
+        "%20", "+"
+    )
     after = plan.grants()
     added = [g for g in after if g not in before]
-    assert [(g["person"], g["section"], g["capability"]) for g in added] == [(plan.ben.email, "health", "view")]
+    assert [(g["person"], g["section"], g["capability"]) for g in added] == [
+        (plan.ben.email, "health", "view")
+    ]
     assert all(g in after for g in before)
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 200
 
     form = matrix_form(owner.get(f"/s/{SITE}/sharing").text)
-    assert form[f"cell|group:friends|about-me"] == "view"
-    form[f"cell|group:friends|about-me"] = "edit"
+    assert form["cell|group:friends|about-me"] == "view"
+    form["cell|group:friends|about-me"] = "edit"
     form[f"cell|person:{plan.ben.email}|health"] = "none"
     assert owner.post(f"/s/{SITE}/sharing", data=form).status_code == 303
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 404
@@ -703,8 +912,12 @@ def test_the_audit_log_lists_views_and_changes_and_filters_by_person_and_section
     assert {e["action"] for e in education} >= {"view", "edit"}
     views = api.get(f"/sites/{SITE}/audit", params={"action": "view"}).json()
     assert views and all(e["action"] == "view" for e in views)
-    changes = api.get(f"/sites/{SITE}/audit", params={"action": "change", "person": plan.cara.email}).json()
-    assert [(e["action"], e["section"], e["page"]) for e in changes] == [("edit", "education", "School days")]
+    changes = api.get(
+        f"/sites/{SITE}/audit", params={"action": "change", "person": plan.cara.email}
+    ).json()
+    assert [(e["action"], e["section"], e["page"]) for e in changes] == [
+        ("edit", "education", "School days")
+    ]
 
     page = owner.get(f"/s/{SITE}/audit", params={"person": plan.cara.email, "section": "education"})
     assert page.status_code == 200
@@ -732,10 +945,14 @@ def last_friday_of_june_in_the_school_year_they_turn_16(born: date) -> date:
     return day
 
 
-@pytest.mark.parametrize("born", ["2010-03-14", "2010-08-31", "2010-09-01", "2011-06-30", "2008-02-29", "2010-12-25"])
+@pytest.mark.parametrize(
+    "born", ["2010-03-14", "2010-08-31", "2010-09-01", "2011-06-30", "2008-02-29", "2010-12-25"]
+)
 def test_the_end_of_compulsory_school_age_is_the_last_friday_of_june(born: str):
     day = date.fromisoformat(born)
-    assert oversight.end_of_compulsory_school_age(day) == last_friday_of_june_in_the_school_year_they_turn_16(day)
+    assert oversight.end_of_compulsory_school_age(
+        day
+    ) == last_friday_of_june_in_the_school_year_they_turn_16(day)
 
 
 @pytest.fixture
@@ -745,8 +962,17 @@ def grown(app, db) -> tuple[Plan, Actor, Actor]:  # type: ignore[no-untyped-def]
     found = build_plan(app, db, date_of_birth="2010-03-14")
     dad, gran = user(db, "Dev"), user(db, "Gwen")
     for person, relationship in ((dad, "dad"), (gran, "gran")):
-        circle.add_member(db, found.owner, site=SITE, email=person.email, relationship=relationship, groups=["family"])
-        circle.add_grant(db, found.owner, site=SITE, section="*", capability="manage", person=person.email)
+        circle.add_member(
+            db,
+            found.owner,
+            site=SITE,
+            email=person.email,
+            relationship=relationship,
+            groups=["family"],
+        )
+        circle.add_grant(
+            db, found.owner, site=SITE, section="*", capability="manage", person=person.email
+        )
     return found, dad, gran
 
 
@@ -770,7 +996,9 @@ def test_on_the_day_everyone_sees_the_banner_and_only_the_owner_gets_the_choice(
     plan, dad, gran = grown
     clock.freeze(HANDOVER_DAY)
     owner_home = plan.client(plan.owner).get(f"/s/{SITE}").text
-    assert "Your plan is now yours to control" in owner_home and f"/s/{SITE}/growing-up" in owner_home
+    assert (
+        "Your plan is now yours to control" in owner_home and f"/s/{SITE}/growing-up" in owner_home
+    )
     for who in (plan.mum, plan.ben, plan.cara, dad):
         home = plan.client(who).get(f"/s/{SITE}").text
         assert "now belongs fully to the young person" in home
@@ -780,19 +1008,29 @@ def test_on_the_day_everyone_sees_the_banner_and_only_the_owner_gets_the_choice(
         for option in ("keep", "editor", "remove"):
             assert f'name="choice:{steward.email}" value="{option}"' in choice
     assert f"choice:{plan.ben.email}" not in choice
-    assert "Only the young person can make this choice" in plan.client(plan.mum).get(f"/s/{SITE}/growing-up").text
+    assert (
+        "Only the young person can make this choice"
+        in plan.client(plan.mum).get(f"/s/{SITE}/growing-up").text
+    )
     mum_tries = post_form(plan.client(plan.mum), f"/s/{SITE}/growing-up",
                           {"choice:mo@example.org": "keep", "choice:dev@example.org": "remove",
                            "choice:gwen@example.org": "remove"}, page=f"/s/{SITE}/growing-up")  # fmt: skip
     assert mum_tries.status_code == 403
-    assert plan.client(gran).get(f"/s/{SITE}/sharing").status_code == 200  # until Ava decides, nothing changes
+    assert (
+        plan.client(gran).get(f"/s/{SITE}/sharing").status_code == 200
+    )  # until Ava decides, nothing changes
 
 
 def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):  # type: ignore[no-untyped-def]
     plan, dad, gran = grown
     clock.freeze(HANDOVER_DAY)
     owner = plan.client(plan.owner)
-    incomplete = post_form(owner, f"/s/{SITE}/growing-up", {"choice:mo@example.org": "keep"}, page=f"/s/{SITE}/growing-up")
+    incomplete = post_form(
+        owner,
+        f"/s/{SITE}/growing-up",
+        {"choice:mo@example.org": "keep"},
+        page=f"/s/{SITE}/growing-up",
+    )
     assert incomplete.status_code == 422
     assert plan.client(gran).get(f"/s/{SITE}/sharing").status_code == 200
 
@@ -811,9 +1049,35 @@ def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):  # 
     assert gran.email not in [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)]  # type: ignore[arg-type]
 
     logged = {e.detail for e in plan.audit(action="change") if e.action == "take-control"}
-    assert logged == {f"{plan.mum.email}: kept as steward", f"{dad.email}: now an editor", f"{gran.email}: removed"}
-    assert "Your plan is now yours to control" not in owner.get(f"/s/{SITE}").text  # decided: the step is done
+    assert logged == {
+        f"{plan.mum.email}: kept as steward",
+        f"{dad.email}: now an editor",
+        f"{gran.email}: removed",
+    }
+    assert (
+        "Your plan is now yours to control" not in owner.get(f"/s/{SITE}").text
+    )  # decided: the step is done
     assert "belongs fully" not in mum.get(f"/s/{SITE}").text
+
+
+def test_a_steward_through_a_group_is_also_offered_for_review_at_handover(grown):  # type: ignore[no-untyped-def]
+    """Manage on every section through a group ("family") makes a steward just as a personal
+    grant does; the young person must be able to review them too."""
+    plan, _, _ = grown
+    circle.revoke_grant(
+        plan.db, plan.owner, site=SITE, grant_id=plan.grant_id(person=plan.mum.email, section="*")
+    )  # type: ignore[arg-type]
+    circle.add_grant(
+        plan.db, plan.owner, site=SITE, section="*", capability="manage", group="family"
+    )  # type: ignore[arg-type]
+    clock.freeze(HANDOVER_DAY)
+    assert (
+        plan.client(plan.mum).get(f"/s/{SITE}/sharing").status_code == 200
+    )  # mum manages, through family
+    choice = plan.client(plan.owner).get(f"/s/{SITE}/growing-up").text
+    assert f'name="choice:{plan.mum.email}"' in choice, (
+        "a steward through a group is left out of the review"
+    )
 
 
 # ---- nobody can take the plan from its owner --------------------------------------------------------
@@ -831,7 +1095,10 @@ def test_a_steward_can_never_remove_the_owner(plan: Plan):
 def test_a_steward_cannot_take_the_owner_out_through_the_matrix_or_grants(plan: Plan):
     mum_api = plan.api(plan.mum)
     # the owner holds no grant rows that could be revoked; a grant to them is refused
-    refused = mum_api.post(f"/sites/{SITE}/grants", json={"person": plan.owner.email, "section": "*", "capability": "view"})
+    refused = mum_api.post(
+        f"/sites/{SITE}/grants",
+        json={"person": plan.owner.email, "section": "*", "capability": "view"},
+    )
     assert refused.status_code == 422
     assert plan.client(plan.owner).get(f"/s/{SITE}/health/medicines/edit").status_code == 200
 
@@ -839,7 +1106,9 @@ def test_a_steward_cannot_take_the_owner_out_through_the_matrix_or_grants(plan: 
 def test_the_last_person_who_can_manage_cannot_remove_themselves(plan: Plan):
     owner = plan.client(plan.owner)
     mum_grant = plan.grant_id(person=plan.mum.email, section="*")
-    assert share(owner, action="revoke", grant=str(mum_grant)).status_code == 303  # now Ava alone manages
+    assert (
+        share(owner, action="revoke", grant=str(mum_grant)).status_code == 303
+    )  # now Ava alone manages
     refused = share(owner, action="remove-member", email=plan.owner.email)
     assert refused.status_code == 403
     assert owner.get(f"/s/{SITE}/sharing").status_code == 200

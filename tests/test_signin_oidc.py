@@ -13,6 +13,7 @@ audience), an expired token, a replayed or cross-browser callback — are refuse
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
@@ -337,8 +339,6 @@ def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str,
     """A real ID token issued by the provider to ``client_id``, with the nonce we sent."""
     config = provider_config(provider, key, client_id=client_id)
     clients = Clients([config])
-    import asyncio
-
     async def run() -> tuple[str, str, dict]:
         begun = await clients.begin(config, redirect_uri=f"http://testserver/login/oidc/{key}/callback")
         url = through_provider(begun["url"], "kim@council.example")
@@ -350,7 +350,9 @@ def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str,
         jwks = await clients._client(key).fetch_jwk_set()
         return token["id_token"], begun["nonce"], jwks
 
-    raw, nonce, jwks = asyncio.run(run())
+    # In a thread of its own: Playwright's session-wide browser may own this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        raw, nonce, jwks = pool.submit(lambda: asyncio.run(run())).result()
     return raw, nonce, jwks, clients
 
 
@@ -436,6 +438,26 @@ def test_providers_from_a_config_file(tmp_path: Path, settings: Settings) -> Non
     ]
     html = TestClient(create_app(settings.model_copy(update={"oidc_config": config}))).get("/login").text
     assert "Sign in with NHS mail" in html
+
+
+def test_a_broken_config_file_leaves_the_other_ways_in(tmp_path: Path, settings: Settings, db) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "sso.toml"
+    config.write_text("[[provider]]\nkey = 'Not A Key'\n")
+    app = create_app(settings.model_copy(update={"oidc_config": config}))
+    accounts.create_user(db, email="ola@example.org", name="Ola", password="correct-horse-battery")
+    client = TestClient(app, follow_redirects=False)
+    page = client.get("/login")
+    assert page.status_code == 200 and "Sign in with" not in page.text
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = client.post("/login", data={"email": "ola@example.org", "password": "correct-horse-battery",
+                                           "csrftoken": token})  # fmt: skip
+    assert response.status_code == 303
+
+
+def test_next_after_single_sign_on_is_only_local(sso_app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(sso_app, follow_redirects=False)
+    response = sign_in_sso(client, "pip@council.example", next_path="https://evil.example/")
+    assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_providers_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

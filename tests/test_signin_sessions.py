@@ -162,7 +162,7 @@ def test_account_page_lists_sessions_and_can_end_one(app, people, db) -> None:  
     assert "Safari on iPhone or iPad" in html
     assert html.count('action="/account/sessions/') == 2 + 2  # two sessions, plus "everywhere" buttons
     assert "this browser" in html
-    phone_handle = [s.handle for s in accounts.list_sessions(db, ivy.user_id) if "iPhone" in s.user_agent][0]
+    phone_handle = next(s.handle for s in accounts.list_sessions(db, ivy.user_id) if "iPhone" in s.user_agent)
     response = post_form(laptop, f"/account/sessions/{phone_handle}/end", {}, page="/account")
     assert response.status_code == 303 and response.headers["location"] == "/account?done=session-ended"
     assert phone.get("/api/v1/me").status_code == 401

@@ -515,7 +515,51 @@ def use_email_link(
     return link
 
 
-# ---- single sign-on identities ---------------------------------------------------------
+# ---- single sign-on: requests in flight, and identities ----------------------------------
+
+
+@dataclass
+class OidcRequest:
+    provider: str
+    nonce: str
+    code_verifier: str
+    next: str
+
+
+def save_oidc_request(
+    db: Database, *, state: str, provider: str, nonce: str, code_verifier: str, browser_secret: str,
+    next_path: str, minutes: int = 10,
+) -> None:
+    """Remember a sign-in sent to a provider (PKCE verifier, nonce), keyed by its state."""
+    now = clock.now()
+    with db.write():
+        db.execute(
+            "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, browser_hash, next,"
+            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_digest(state), provider, nonce, code_verifier, _digest(browser_secret), next_path,
+             clock.iso(now), clock.iso(now + timedelta(minutes=minutes))),
+        )  # fmt: skip
+
+
+def take_oidc_request(
+    db: Database, *, state: str, provider: str, browser_secret: str | None
+) -> OidcRequest | None:
+    """The request this provider's answer belongs to, spent at once (single use); ``None``
+    if unknown, already used, expired, for another provider or from another browser."""
+    with db.write():
+        row = db.one("SELECT * FROM oidc_requests WHERE state_hash = ?", (_digest(state),))
+        if row is not None:
+            db.execute("DELETE FROM oidc_requests WHERE state_hash = ?", (row["state_hash"],))
+    if (
+        row is None
+        or row["provider"] != provider
+        or row["expires_at"] <= clock.iso()
+        or not browser_secret
+        or not secrets.compare_digest(row["browser_hash"], _digest(browser_secret))
+    ):
+        return None
+    return OidcRequest(row["provider"], row["nonce"], row["code_verifier"], row["next"])
+
 
 
 class SignInRefused(WikiError):

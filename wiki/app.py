@@ -23,8 +23,12 @@ from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.routes import (
     account,
+    api_find,  # noqa: F401 - registers the search, export and import endpoints
     api_sharing,  # noqa: F401 - registers the sharing endpoints
     auth,
+    files,  # photos, recordings and documents; also registers the attachments API
+    find,
+    look,
     oversight,
     pages,
     sharing,
@@ -32,6 +36,7 @@ from wiki.routes import (
 from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
 from wiki.settings import Settings
+from wiki.store import erasure
 from wiki.store.audit import view_log
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.templates import add_plugin_templates, static_path
@@ -125,6 +130,7 @@ def create_app(
         add_plugin_templates(Path(folder))
     if run_migrations:
         migrate(db.db)
+        erasure.purge_due(db, files_dir=settings.files_path())  # past their 30-day grace period
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -139,6 +145,9 @@ def create_app(
         *account.routes,
         *sharing.routes,
         *oversight.routes,
+        *find.routes,
+        *files.routes,
+        *look.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]
@@ -157,6 +166,8 @@ def create_app(
         signing_secret=accounts.app_secret(db, "csrf"),
         cookie_secure=settings.secure_cookies,
         send_csrf_failed=csrf_failed,
+        # uploads (attachments, a plan brought from elsewhere): each checks its own token
+        skip_if_scope=lambda scope: files.checks_its_own_csrf(scope) or find.checks_its_own_csrf(scope),
     )
     outer = SecurityHeaders(inner)
 

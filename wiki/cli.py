@@ -160,5 +160,127 @@ def outbox(limit: int, db_path: Path | None) -> None:
         )
 
 
+# ---- take it with you, keep it safe (issue #7) ----------------------------------------------
+
+
+@cli.command("export")
+@click.argument("site")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--no-history", is_flag=True, help="Only the current text of each page.")
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+@db_option
+def export_command(site: str, path: Path, no_history: bool, overwrite: bool, db_path: Path | None) -> None:
+    """Write the whole SITE (every section, the circle, sharing, the log) as a zip at PATH."""
+    from wiki.store import transfer
+
+    db = _database(db_path)
+    try:
+        made = transfer.export_site_as_operator(
+            db, site=site, history=not no_history, files_dir=_settings(db_path).files_path()
+        )
+    except WikiError as problem:
+        raise click.ClickException(problem.message) from None
+    target = path / made.filename if path.is_dir() else path
+    if target.exists() and not overwrite:
+        made.discard()
+        raise click.ClickException(f"{target} already exists (pass --overwrite to replace it).")
+    import shutil
+
+    shutil.move(str(made.path), str(target))
+    click.echo(f"Wrote {target} ({target.stat().st_size:,} bytes).")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", default=None, help="A new address for the site (default: the one it had).")
+@click.option("--owner", default=None, help="The account that will own it (default: the export's owner).")
+@db_option
+def import_command(path: Path, slug: str | None, owner: str | None, db_path: Path | None) -> None:
+    """Bring in a site exported from a planwiki. The owner is the account with the export's
+    owner email (made, without a password, if there is none) unless --owner is given;
+    circle members without an account get one (without a password) too."""
+    from wiki.store import transfer
+
+    db = _database(db_path)
+    try:
+        result = transfer.import_site_as_operator(
+            db, path, slug=slug, owner=owner, files_dir=_settings(db_path).files_path()
+        )
+    except WikiError as problem:
+        raise click.ClickException(problem.message) from None
+    click.echo(
+        f"Imported “{result.title}” at /s/{result.slug}: {result.pages} pages, {result.revisions} revisions."
+    )
+    for skipped in result.skipped_files:
+        click.echo(f"Not brought in: {skipped}", err=True)
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
+@db_option
+def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
+    """Write a consistent, checked copy of the database to PATH (safe while the app runs)."""
+    from wiki import backup
+
+    try:
+        report = backup.backup(_settings(db_path).db, path, overwrite=overwrite)
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"Backed up to {report.summary()}")
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+def restore_command(path: Path, db_path: Path | None) -> None:
+    """Check the backup at PATH, keep a copy of the current database, then put the backup
+    in its place."""
+    from wiki import backup
+
+    try:
+        report, kept = backup.restore(path, _settings(db_path).db)
+    except backup.BackupError as problem:
+        raise click.ClickException(str(problem)) from None
+    if kept:
+        click.echo(f"The database as it was is kept at {kept}.")
+    click.echo(f"Restored: {report.summary()}")
+
+
+@cli.command("check")
+@click.option("--repair", is_flag=True, help="Rebuild the search index from the pages.")
+@db_option
+def check_command(repair: bool, db_path: Path | None) -> None:
+    """Check the database: integrity, links between rows, the search index."""
+    from wiki import backup
+    from wiki.store import search
+
+    path = _settings(db_path).db
+    report = backup.check(path, writable=True)
+    click.echo(report.summary())
+    if report.ok:
+        db = _database(db_path)
+        health = search.index_health(db)
+        click.echo("Search index: " + ", ".join(f"{v} {k}" for k, v in health.items()))
+        stale = not search.index_in_step(health)
+        if repair:
+            search.rebuild_index(db)
+            click.echo("The search index has been rebuilt.")
+        elif stale:
+            raise click.ClickException("The search index is out of step: run planwiki check --repair.")
+    if not report.ok:
+        raise click.ClickException("The database has problems (see above). Restore the last good backup.")
+
+
+@cli.command("purge")
+@db_option
+def purge_command(db_path: Path | None) -> None:
+    """Destroy deleted plans whose 30-day grace period is over (also done at start)."""
+    from wiki.store import erasure
+
+    count = erasure.purge_due(_database(db_path), files_dir=_settings(db_path).files_path())
+    click.echo(f"{count} deleted plan{'s' if count != 1 else ''} destroyed for good.")
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name=os.path.basename(sys.argv[0]) or "planwiki")

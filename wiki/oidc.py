@@ -188,7 +188,7 @@ def validate_id_token(
     """The ID token's claims if it was signed by one of the provider's keys and is for us,
     from this issuer, unexpired, and carries the nonce we sent; else ``SignInFailed``."""
     try:
-        decoded = jwt.decode(raw, KeySet.import_key_set(jwks), algorithms=list(algorithms))
+        decoded = jwt.decode(raw, KeySet.import_key_set(jwks), algorithms=list(algorithms))  # type: ignore[arg-type]
         claims = CodeIDToken(
             decoded.claims, decoded.header,
             {"iss": {"essential": True, "value": issuer}, "aud": {"essential": True, "value": client_id}},

@@ -194,9 +194,11 @@ def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str
         filter_style_properties={"text-align"},
     )
     html = _TASK_BOX.sub(_task_box, html)
-    for number, block_html in enumerate(env["_blocks"]):
-        html = html.replace(f"<p>PLANWIKIBLOCK{number}X{env['_nonce']}</p>", block_html, 1)
     # Wide tables scroll on a phone; a scrolling region must be reachable by keyboard.
-    return html.replace(
+    html = html.replace(
         "<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="Table"><table>'
     ).replace("</table>", "</table></div>")
+    # Blocks go in last: their HTML is their renderer's own (it wraps its own tables).
+    for number, block_html in enumerate(env["_blocks"]):
+        html = html.replace(f"<p>PLANWIKIBLOCK{number}X{env['_nonce']}</p>", block_html, 1)
+    return html

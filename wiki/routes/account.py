@@ -17,6 +17,7 @@ from wiki import accounts
 from wiki.errors import Forbidden, NotFound, WikiError
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import Actor
+from wiki.routes.auth import oidc_clients
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in, settings_of
 
 DONE = {
@@ -58,7 +59,7 @@ def _account_page(
 ) -> Response:
     db = db_of(request)
     sessions = accounts.list_sessions(db, user.id, current_id=actor.session_id)
-    names = {p.key: p.name for p in settings_of(request).providers()}
+    names = {p.key: p.name for p in oidc_clients(request).providers.values()}
     context = {
         "user": user,
         "has_password": accounts.has_password(db, user.id),
@@ -99,7 +100,7 @@ async def change_password(request: Request) -> Response:
         current = form.get("current_password", "")
         keys = ["email:" + user.email]
         try:
-            accounts.check_rate(db, keys, limit=10)
+            accounts.check_rate(db, keys, limit=settings_of(request).login_attempts_per_15_minutes)
         except WikiError as slow:
             return _account_page(request, actor, user, status=slow.status, error=slow.message)
         if accounts.check_password(db, email=user.email, password=current) is None:

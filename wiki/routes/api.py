@@ -27,6 +27,7 @@ from wiki.models import (
     SiteOut,
 )
 from wiki.openapi import Api
+from wiki.routes import site_setup
 from wiki.routes.common import actor_of, db_of, settings_of
 from wiki.routes.pages import RESERVED
 
@@ -131,13 +132,7 @@ async def sites_list(request: Request) -> Response:
 async def sites_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, SiteCreate)
-    site = store.create_site(
-        db_of(request),
-        actor,
-        slug=body.slug,
-        title=body.title,
-        date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
-    )
+    site = site_setup.create_site(request, actor, body)  # with the template's sections and pages
     return ok(
         SiteOut(
             slug=site.slug,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 from starlette.background import BackgroundTask
@@ -21,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki import accounts, clock, mail
+from wiki import accounts, mail
 from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, SlowDown, WikiError
 from wiki.middleware import SESSION_COOKIE, cookies_of
@@ -92,13 +91,19 @@ def _keep_browser_secret(response: Response, secret: str, settings: Settings) ->
     )  # fmt: skip
 
 
-def _clients(request: Request) -> Clients:
+def oidc_clients(request: Request) -> Clients:
     """The app's single sign-on clients, made on first use (they cache keys)."""
     state = request.app.state
     clients: Clients | None = getattr(state, "oidc_clients", None)
     if clients is None:
         settings = settings_of(request)
-        clients = Clients(settings.providers(), timeout=settings.oidc_timeout_seconds)
+        try:
+            providers = settings.providers()
+        except (OSError, ValueError):
+            # A broken single sign-on file must not lock people out of the other ways in.
+            log.exception("single sign-on is off: could not read %s", settings.oidc_config)
+            providers = []
+        clients = Clients(providers, timeout=settings.oidc_timeout_seconds)
         state.oidc_clients = clients
     return clients
 
@@ -108,7 +113,7 @@ def _login_context(request: Request, **extra: object) -> dict[str, object]:
     providers = [
         {"key": p.key, "name": p.name,
          "url": f"/login/oidc/{p.key}" + (f"?{urlencode({'next': next_path})}" if next_path != "/" else "")}
-        for p in _clients(request).providers.values()
+        for p in oidc_clients(request).providers.values()
     ]  # fmt: skip
     return {"next": next_path, "email": "", "providers": providers, "errors": {}, **extra}
 
@@ -190,8 +195,9 @@ def _link_email(purpose: str, *, url: str | None, name: str, minutes: int, base:
             " password stays as it is.\n"
         )
     return "Signing in to planwiki", (
-        f"{greeting}Someone (we hope you) asked to sign in to planwiki at {base} with this email"
-        " address, but there is no account for it there.\n\nIf someone invited you to their plan,"
+        f"{greeting}Someone (we hope you) asked for a {'password' if purpose == 'reset' else 'sign-in'}"
+        f" link for planwiki at {base} with this email address, but there is no account for it"
+        " there.\n\nIf someone invited you to their plan,"
         " use the link in their invitation email. Otherwise ask the person who looks after the plan"
         " to add you.\n\nIf you did not ask, you can ignore this email.\n"
     )
@@ -315,15 +321,15 @@ async def reset(request: Request) -> Response:
     password = form.get("password", "")
     try:
         link = accounts.check_email_link(db, token, purpose="reset", browser_secret=browser)
-    except accounts.LinkProblem as problem:
-        return _link_problem(request, problem, purpose="reset")
+    except accounts.LinkProblem as bad_link:
+        return _link_problem(request, bad_link, purpose="reset")
     user = accounts.get_user(db, link.user_id) if link.user_id else None
     if user is None:
         return _link_problem(request, accounts.LinkProblem("unknown"), purpose="reset")
-    problem = accounts.password_problem(password, email=user.email, name=user.name)
-    if problem:
-        return page(request, "reset.html", {"email": link.email, "error": problem,
-                                            "errors": {"password": problem}}, status=422)  # fmt: skip
+    weak = accounts.password_problem(password, email=user.email, name=user.name)
+    if weak:
+        return page(request, "reset.html", {"email": link.email, "error": weak,
+                                            "errors": {"password": weak}}, status=422)  # fmt: skip
     try:
         accounts.use_email_link(db, token, purpose="reset", browser_secret=browser)
     except accounts.LinkProblem as gone:  # used by a request at the same moment
@@ -345,7 +351,7 @@ def _redirect_uri(request: Request, key: str) -> str:
 
 async def oidc_start(request: Request) -> Response:
     db, settings = db_of(request), settings_of(request)
-    clients = _clients(request)
+    clients = oidc_clients(request)
     provider = clients.provider(request.path_params["key"])
     if provider is None:
         return _problem(request, title="We do not know that way of signing in",
@@ -356,16 +362,12 @@ async def oidc_start(request: Request) -> Response:
         return _problem(request, title=f"{provider.name} is not answering", message=down.message,
                         status=down.status, kind="provider")  # fmt: skip
     browser = _browser_secret(request)
-    now = clock.now()
     accounts.prune_expired(db)
-    with db.write():
-        db.execute(
-            "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, browser_hash, next,"
-            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (accounts.digest(found["state"]), provider.key, found["nonce"], found["code_verifier"],
-             accounts.digest(browser), safe_next(request.query_params.get("next")), clock.iso(now),
-             clock.iso(now + timedelta(minutes=OIDC_REQUEST_MINUTES))),
-        )  # fmt: skip
+    accounts.save_oidc_request(
+        db, state=found["state"], provider=provider.key, nonce=found["nonce"],
+        code_verifier=found["code_verifier"], browser_secret=browser,
+        next_path=safe_next(request.query_params.get("next")), minutes=OIDC_REQUEST_MINUTES,
+    )  # fmt: skip
     response = redirect(found["url"], status=302)
     _keep_browser_secret(response, browser, settings)
     return response
@@ -373,7 +375,7 @@ async def oidc_start(request: Request) -> Response:
 
 async def oidc_callback(request: Request) -> Response:
     db = db_of(request)
-    clients = _clients(request)
+    clients = oidc_clients(request)
     key = request.path_params["key"]
     provider = clients.provider(key)
     again = {"again": "/login", "again_label": "Go back to sign in"}
@@ -381,14 +383,12 @@ async def oidc_callback(request: Request) -> Response:
         return _problem(request, title="We do not know that way of signing in",
                         message="Please go back to the sign-in page and choose again.", status=404)  # fmt: skip
     params = request.query_params
-    state = params.get("state", "")
-    with db.write():
-        row = db.one("SELECT * FROM oidc_requests WHERE state_hash = ?", (accounts.digest(state),))
-        if row is not None:  # single use, whatever happens next
-            db.execute("DELETE FROM oidc_requests WHERE state_hash = ?", (row["state_hash"],))
-    browser = cookies_of(request.scope).get(BROWSER_COOKIE) or ""
-    if (row is None or row["provider"] != key or row["expires_at"] <= clock.iso()
-            or not secrets.compare_digest(row["browser_hash"], accounts.digest(browser))):  # fmt: skip
+    # Single use, whatever happens next; and only in the browser that started it.
+    row = accounts.take_oidc_request(
+        db, state=params.get("state", ""), provider=key,
+        browser_secret=cookies_of(request.scope).get(BROWSER_COOKIE),
+    )  # fmt: skip
+    if row is None:
         log.warning("OIDC callback for %s refused: unknown, expired, used or other-browser state", key)
         return page(request, "signin_problem.html", {
             "title": "That sign-in did not finish",
@@ -413,7 +413,7 @@ async def oidc_callback(request: Request) -> Response:
     try:
         person = await clients.finish(
             provider, code=params.get("code", ""), redirect_uri=_redirect_uri(request, key),
-            code_verifier=row["code_verifier"], nonce=row["nonce"],
+            code_verifier=row.code_verifier, nonce=row.nonce,
         )  # fmt: skip
     except ProviderUnavailable as down:
         return page(request, "signin_problem.html", {"title": f"{provider.name} is not answering",
@@ -446,7 +446,7 @@ async def oidc_callback(request: Request) -> Response:
     except WikiError as refused:
         return page(request, "signin_problem.html", {"title": "We could not sign you in",
                     "message": refused.message, **again}, status=refused.status)  # fmt: skip
-    return signed_in(request, user, method=f"single sign-on ({provider.name})", next_path=row["next"])
+    return signed_in(request, user, method=f"single sign-on ({provider.name})", next_path=row.next)
 
 
 def login_url_for(next_path: str) -> str:

@@ -10,10 +10,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from wiki.db import Database
-from wiki.errors import NotSignedIn, TooLarge
+from wiki.errors import NotFound, NotSignedIn, TooLarge
 from wiki.models import Actor
 from wiki.plugins import PluginContext, collect
 from wiki.settings import Settings
+from wiki.store import appearance
+from wiki.store import files as attachments
 from wiki.templates import render_template
 
 
@@ -74,7 +76,24 @@ def page(
             )
     chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
     ctx.setdefault("theme", chosen)
+    if site_ctx is not None:
+        _look_and_media(request, ctx, site_ctx, chosen)
     return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)
+
+
+def _look_and_media(request: Request, ctx: dict[str, Any], site_ctx: Any, theme: str) -> None:
+    """The site's accent colour (a stylesheet: inline styles are not allowed) and, on a page,
+    its photos and recordings, for this person (issue #5)."""
+    db = request.app.state.db
+    look = appearance.look_of(db, site_ctx)
+    if look.accent:
+        ctx.setdefault("accent_css", f"/look/{theme}/{look.accent.lstrip('#')}.css")
+    found = ctx.get("page")
+    if found is not None and hasattr(found, "html"):
+        try:
+            ctx.setdefault("media", attachments.for_page(db, site_ctx, found))
+        except NotFound:
+            ctx.setdefault("media", [])
 
 
 def redirect(url: str, *, status: int = 303) -> RedirectResponse:

@@ -14,6 +14,7 @@ from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, Capability, SiteCreate
+from wiki.routes import site_setup
 from wiki.routes.common import (
     actor_of,
     db_of,
@@ -40,6 +41,7 @@ RESERVED = {
     "growing-up",
     "review",
     "handover-pack",
+    "ehc-plan",
 }
 
 
@@ -57,7 +59,8 @@ async def home(request: Request) -> Response:
     if not actor.signed_in:
         return page(request, "welcome.html")
     sites = store.list_sites(db_of(request), actor)
-    return page(request, "home.html", {"sites": sites, "form": {}, "errors": {}})
+    return page(request, "home.html", {"sites": sites, "form": {"template": "person-centred-plan"}, "errors": {},
+                                       "site_templates": site_setup.site_templates(request)})  # fmt: skip
 
 
 async def create_site(request: Request) -> Response:
@@ -67,19 +70,14 @@ async def create_site(request: Request) -> Response:
         "slug": form.get("slug", "").strip().lower(),
         "title": form.get("title", "").strip(),
         "date_of_birth": form.get("date_of_birth") or None,
+        "template": form.get("template") or None,
     }
     if not values["slug"] and values["title"]:
         values["slug"] = slugify(values["title"])
     errors: dict[str, str] = {}
     try:
         body = SiteCreate.model_validate(values)
-        site = store.create_site(
-            db_of(request),
-            actor,
-            slug=body.slug,
-            title=body.title,
-            date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
-        )
+        site = site_setup.create_site(request, actor, body)
         return redirect(f"/s/{site.slug}")
     except ValidationError as invalid:
         for e in invalid.errors():
@@ -90,10 +88,13 @@ async def create_site(request: Request) -> Response:
             }.get(field, str(e["msg"]).removeprefix("Value error, "))
     except Conflict as taken:
         errors["slug"] = taken.message
+    except Invalid as unknown:
+        errors["template"] = unknown.message
     sites = store.list_sites(db_of(request), actor)
     return page(
-        request, "home.html", {"sites": sites, "form": values, "errors": errors}, status=422
-    )
+        request, "home.html", {"sites": sites, "form": values, "errors": errors,
+                               "site_templates": site_setup.site_templates(request)}, status=422,
+    )  # fmt: skip
 
 
 async def site_home(request: Request) -> Response:

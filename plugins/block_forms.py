@@ -1,0 +1,304 @@
+"""Edit a block with a friendly form (issue #5).
+
+``/s/{site}/{section}/{page}/blocks`` lists a page's blocks; ``…/block/{n}`` edits one;
+``…/blocks/new?type=…`` adds one. Saving rewrites only that block's YAML in the page
+text and saves a new revision from the revision the form was made from, through the
+request's ``PluginContext``: the same revisions, history, sharing and conflicts as the
+ordinary editor. A form with mistakes comes back with everything typed still in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from plugins import _forms
+from plugins._pagetext import FoundBlock, append_block, dump_yaml, find_blocks, replace_block
+from plugins.blocks import BLOCKS
+from wiki import diff as differ
+from wiki.errors import Conflict, Invalid, NotFound
+from wiki.hookspecs import hookimpl
+from wiki.models import MAX_TITLE, Capability, Page
+from wiki.plugins import BlockType, Link, PluginContext, collect, context_of
+from wiki.render import parse_block
+from wiki.routes.common import form_of, page, redirect, require_signed_in
+from wiki.store import SiteContext
+
+
+def registered(request: Request) -> dict[str, BlockType]:
+    """Every block type the running app knows (built-in and from other plugins)."""
+    pm = request.app.state.plugins
+    return {b.name: b for b in collect(pm.hook.block_types())}
+
+
+def _p(request: Request, name: str) -> str:
+    return str(request.path_params[name])
+
+
+def _where(request: Request) -> tuple[str, str, str]:
+    return _p(request, "site"), _p(request, "section"), _p(request, "page")
+
+
+def _editable(context: PluginContext, site: str, section: str, slug: str) -> tuple[SiteContext, Page]:
+    """Load-and-check: 404 if you may not view the page, 403 if you may view but not edit."""
+    ctx = context.site(site)
+    ctx.require(Capability.EDIT, section)
+    return ctx, context.page(site, section, slug)
+
+
+def _page_url(site: str, section: str, slug: str) -> str:
+    return f"/s/{site}/{section}/{slug}"
+
+
+def _values_of(block: BlockType, found: FoundBlock) -> tuple[dict[str, str], str]:
+    """The form's starting values, and a note if the block's text had a mistake."""
+    try:
+        return _forms.form_values(parse_block(block, found.text)), ""
+    except ValueError as problem:
+        try:
+            data = yaml.safe_load(found.text)
+        except yaml.YAMLError:
+            data = None
+        return _forms.lenient_values(block.model, data), (
+            f"The text of this {block.title.lower()} has a mistake ({problem}). The form shows what could be read;"
+            " check it, then save to put it right."
+        )
+
+
+def _show(
+    request: Request,
+    *,
+    ctx: SiteContext,
+    found_page: Page,
+    block: BlockType,
+    number: int | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    base: int,
+    summary: str,
+    note: str = "",
+    extra_rows: dict[str, int] | None = None,
+    status: int = 200,
+) -> Response:
+    site, section = ctx.site.slug, found_page.section
+    action = f"{_page_url(site, section.key, found_page.slug)}/" + (
+        f"block/{number}" if number is not None else f"blocks/new?type={block.name}"
+    )
+    items = _forms.layout(block.model, values, errors, extra_rows=extra_rows)
+    summary_links = [(k, v) for k, v in errors.items() if k != "_form"]
+    return page(
+        request,
+        "block_form.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": section,
+            "page": found_page,
+            "block": block,
+            "number": number,
+            "items": items,
+            "errors": errors,
+            "error_links": [(_forms.html_id(k), v) for k, v in summary_links],
+            "form_error": errors.get("_form", ""),
+            "note": note,
+            "base": base,
+            "summary": summary,
+            "action": action,
+        },
+        status=status,
+    )
+
+
+async def blocks_index(request: Request) -> Response:
+    require_signed_in(request)
+    context = context_of(request)
+    site, section, slug = _where(request)
+    ctx, found_page = _editable(context, site, section, slug)
+    types = registered(request)
+    found = find_blocks(found_page.body, types)
+    return page(
+        request,
+        "block_list.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "section": found_page.section,
+            "page": found_page,
+            "found": [(b, types[b.name], _gist(types[b.name], b)) for b in found],
+            "types": sorted(types.values(), key=lambda t: t.title),
+        },
+    )
+
+
+def _gist(block: BlockType, found: FoundBlock) -> str:
+    """A few words to tell blocks of the same kind apart: the first thing written in it."""
+    try:
+        model = parse_block(block, found.text)
+    except ValueError:
+        return "This one has a mistake in its text."
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, str) and value.strip() and name not in ("ref",):
+            return value if len(value) <= 90 else value[:89].rstrip() + "…"
+    return ""
+
+
+def _block_at(request: Request, body: str, number: int) -> tuple[FoundBlock, BlockType]:
+    types = registered(request)
+    found = find_blocks(body, types)
+    if number >= len(found):
+        raise NotFound("This page has no block with that number. It may have been changed; open the page again.")
+    return found[number], types[found[number].name]
+
+
+async def block_form(request: Request) -> Response:
+    require_signed_in(request)
+    context = context_of(request)
+    site, section, slug = _where(request)
+    ctx, found_page = _editable(context, site, section, slug)
+    number = int(request.path_params["n"])
+    found, block = _block_at(request, found_page.body, number)
+    values, note = _values_of(block, found)
+    if not found.editable:
+        note = "This block is inside a quote, so it can only be changed with the ordinary editor."
+    return _show(request, ctx=ctx, found_page=found_page, block=block, number=number, values=values, errors={},
+                 base=found_page.revision, summary="", note=note)  # fmt: skip
+
+
+def _more_rows(form: dict[str, str], extra: dict[str, int]) -> dict[str, int]:
+    action = form.get("action", "")
+    if action.startswith("more:"):
+        name = action.removeprefix("more:")
+        extra[name] = extra.get(name, 0) + 1
+    return extra
+
+
+async def _save(
+    request: Request, form: dict[str, str], *, number: int | None, block: BlockType, context: PluginContext, ctx: SiteContext, current: Page
+) -> Response:
+    site, section, slug = ctx.site.slug, current.section.key, current.slug
+    base_text = form.get("base", "")
+    if not base_text.isdigit():
+        raise Invalid("This form is missing the revision it was made from. Open the page again and retry.")
+    base = int(base_text)
+    summary = form.get("summary", "").strip()[:300]
+    if form.get("action", "").startswith("more:"):
+        # "Add another": show the form again with one more empty row; nothing is saved.
+        values = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "summary", "kind")}
+        return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values, errors={},
+                     base=base, summary=summary, extra_rows=_more_rows(form, {}))  # fmt: skip
+    model, errors = _forms.read_form(block.model, form)
+    if model is None:
+        values = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "summary", "kind")}
+        return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values,
+                     errors=errors, base=base, summary=summary, status=422)  # fmt: skip
+    # The change is made to the text the form was made from, and saved from that revision:
+    # if someone saved in between, the store says Conflict, exactly as in the ordinary editor.
+    start = current if base == current.revision else context.revision(site, section, slug, base)
+    if number is None:
+        body = append_block(start.body, block.name, dump_yaml(model))
+    else:
+        found, kind = _block_at(request, start.body, number)
+        if kind.name != block.name:
+            raise NotFound("This page has no such block any more. Open the page again.")
+        try:
+            body = replace_block(start.body, found, dump_yaml(model))
+        except ValueError as problem:
+            raise Invalid(str(problem)) from None
+    words = summary or (f"Changed the {block.title.lower()} with its form" if number is not None
+                        else f"Added a {block.title.lower()} with a form")  # fmt: skip
+    try:
+        context.save(site, section, slug, body=body, base_revision=base, summary=words, title=current.title)
+    except Conflict as conflict:
+        latest = conflict.current
+        theirs = differ.diff_lines(start.body, latest.body) if latest is not None else []
+        return page(
+            request,
+            "conflict.html",
+            {
+                "site": ctx.site,
+                "ctx": ctx,
+                "section": current.section,
+                "slug": slug,
+                "current": latest,
+                "values": {"title": current.title[:MAX_TITLE], "body": body, "base": base, "summary": words},
+                "theirs": theirs,
+                "message": conflict.message,
+                "mine": differ.diff_lines(latest.body, body) if latest is not None else [],
+            },
+            status=409,
+        )
+    return redirect(_page_url(site, section, slug))
+
+
+async def block_save(request: Request) -> Response:
+    require_signed_in(request)
+    context = context_of(request)
+    site, section, slug = _where(request)
+    ctx, current = _editable(context, site, section, slug)
+    form = await form_of(request)
+    # The kind of block comes with the form, so a page changed meanwhile still gets a fair conflict.
+    block = _type_of(request, form.get("kind"))
+    return await _save(request, form, number=int(request.path_params["n"]), block=block, context=context, ctx=ctx,
+                       current=current)  # fmt: skip
+
+
+def _type_of(request: Request, name: str | None) -> BlockType:
+    types = registered(request)
+    if not name or name not in types:
+        raise NotFound("There is no kind of block with that name.")
+    return types[name]
+
+
+async def new_block_form(request: Request) -> Response:
+    require_signed_in(request)
+    context = context_of(request)
+    site, section, slug = _where(request)
+    ctx, found_page = _editable(context, site, section, slug)
+    block = _type_of(request, request.query_params.get("type"))
+    defaults: dict[str, Any] = {}
+    return _show(request, ctx=ctx, found_page=found_page, block=block, number=None, values=defaults, errors={},
+                 base=found_page.revision, summary="")  # fmt: skip
+
+
+async def new_block_save(request: Request) -> Response:
+    require_signed_in(request)
+    context = context_of(request)
+    site, section, slug = _where(request)
+    ctx, current = _editable(context, site, section, slug)
+    block = _type_of(request, request.query_params.get("type"))
+    form = await form_of(request)
+    return await _save(request, form, number=None, block=block, context=context, ctx=ctx, current=current)
+
+
+@hookimpl
+def routes() -> list[Route]:
+    base = "/s/{site}/{section}/{page}"
+    return [
+        Route(base + "/blocks", blocks_index, methods=["GET"]),
+        Route(base + "/blocks/new", new_block_form, methods=["GET"]),
+        Route(base + "/blocks/new", new_block_save, methods=["POST"]),
+        Route(base + "/block/{n:int}", block_form, methods=["GET"]),
+        Route(base + "/block/{n:int}", block_save, methods=["POST"]),
+    ]
+
+
+@hookimpl
+def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[Link]:
+    try:
+        capability = site.section(page.section.key).capability
+    except NotFound:
+        return []
+    if capability < Capability.EDIT:
+        return []
+    url = _page_url(site.site.slug, page.section.key, page.slug)
+    found = find_blocks(page.body, BLOCKS)
+    if len(found) == 1:
+        return [Link(f"Edit the {BLOCKS[found[0].name].title.lower()} with a form", f"{url}/block/0")]
+    if found:
+        return [Link("Edit with a form", f"{url}/blocks")]
+    return [Link("Add a block", f"{url}/blocks")]

@@ -1,0 +1,443 @@
+"""Find it, take it with you, keep it safe (issue #7): search, export and import, print
+and PDF, deleting a plan (with 30 days to bring it back) and deleting an account.
+
+Every page here calls the store with the request's actor; the store asks the policy.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from urllib.parse import urlencode
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+from starlette.types import Scope
+
+from wiki import clock
+from wiki.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from wiki.middleware import SESSION_COOKIE
+from wiki.models import ANONYMOUS, SLUG_HELP, SLUG_RE
+from wiki.plugins import collect
+from wiki.routes.common import (
+    actor_of,
+    csrf_token,
+    db_of,
+    form_of,
+    login_url,
+    page,
+    redirect,
+    require_signed_in,
+    settings_of,
+)
+from wiki.store import erasure, search, transfer
+from wiki.store.context import site_for
+from wiki.templates import render_template, static_path
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
+def _p(request: Request, name: str) -> str:
+    return str(request.path_params[name])
+
+
+def _flag(request: Request, name: str, default: bool = False) -> bool:
+    value = request.query_params.get(name)
+    if value is None:
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def _offset(request: Request) -> int:
+    raw = request.query_params.get("offset", "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+# ---- search ------------------------------------------------------------------------------
+
+
+def _pages_of(request: Request, results: search.Results, base: str) -> dict[str, str | None]:
+    """Links to the previous and next pages of results."""
+
+    def link(offset: int) -> str:
+        params = {"q": results.query, "offset": str(offset)}
+        if results.history:
+            params["history"] = "1"
+        return f"{base}?{urlencode(params)}"
+
+    return {
+        "previous": link(max(0, results.offset - results.limit)) if results.offset > 0 else None,
+        "next": link(results.offset + results.limit) if results.more else None,
+    }
+
+
+async def site_search(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in:
+        if actor.is_guest:
+            raise NotFound()
+        return redirect(login_url(str(request.url.path)))
+    query = request.query_params.get("q", "")
+    history = _flag(request, "history")
+    if query.strip():
+        ctx, results = search.search_site(
+            db, actor, site=_p(request, "site"), query=query, history=history,
+            offset=_offset(request),
+        )  # fmt: skip
+    else:
+        ctx, results = site_for(db, actor, _p(request, "site")), None
+    base = f"/s/{ctx.site.slug}/search"
+    return page(
+        request,
+        "search.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "query": query,
+            "history": history,
+            "results": results,
+            "action": base,
+            "more": _pages_of(request, results, base) if results else {},
+        },
+    )
+
+
+async def all_search(request: Request) -> Response:
+    db, actor = db_of(request), actor_of(request)
+    if not actor.signed_in:
+        return redirect(login_url("/search"))
+    query = request.query_params.get("q", "")
+    history = _flag(request, "history")
+    results = (
+        search.search_all(db, actor, query=query, history=history, offset=_offset(request))
+        if query.strip()
+        else None
+    )
+    return page(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "history": history,
+            "results": results,
+            "action": "/search",
+            "more": _pages_of(request, results, "/search") if results else {},
+        },
+    )
+
+
+# ---- export, print, PDF --------------------------------------------------------------------
+
+
+@cache
+def pdf_available() -> bool:
+    """WeasyPrint is optional (``pip install weasyprint``); without it there is no PDF button."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # OSError: the Pango library is missing
+        return False
+    return True
+
+
+def _export_formats(request: Request) -> list[object]:
+    return collect(request.app.state.plugins.hook.export_formats())
+
+
+async def export_page(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    ctx = site_for(db, actor, _p(request, "site"))
+    return page(
+        request,
+        "export.html",
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "full": ctx.access.is_steward,
+            "grace_days": erasure.GRACE_DAYS,
+            "pdf": pdf_available(),
+            "formats": _export_formats(request),
+        },
+    )
+
+
+def _download(data: bytes, filename: str, media_type: str) -> Response:
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def send_export(made: transfer.Export) -> Response:
+    """The zip from its temporary file, which is removed once it has been sent."""
+    return FileResponse(
+        made.path, media_type="application/zip", filename=made.filename,
+        background=BackgroundTask(made.discard),
+    )  # fmt: skip
+
+
+async def export_zip(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    made = await run_in_threadpool(
+        transfer.export_site, db, actor, site=_p(request, "site"),
+        history=_flag(request, "history", default=True), files_dir=settings_of(request).files_path(),
+    )  # fmt: skip
+    return send_export(made)
+
+
+async def export_format(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    name = _p(request, "format")
+    chosen = next((f for f in _export_formats(request) if getattr(f, "name", None) == name), None)
+    if chosen is None:
+        raise NotFound("There is no such download.")
+    ctx, groups = transfer.printable(db, actor, site=_p(request, "site"))
+    data = await run_in_threadpool(chosen.build, transfer.all_pages(groups))  # type: ignore[attr-defined]
+    extension = name if SLUG_RE.match(name) else "bin"
+    return _download(data, f"{ctx.site.slug}.{extension}", chosen.media_type)  # type: ignore[attr-defined]
+
+
+def _print_context(request: Request, section: str | None) -> dict[str, object]:
+    db, actor = db_of(request), require_signed_in(request)
+    ctx, groups = transfer.printable(db, actor, site=_p(request, "site"), section=section)
+    only = groups[0][0] if section else None
+    return {
+        "site": ctx.site,
+        "ctx": ctx,
+        "groups": groups,
+        "only": only,
+        "printed_at": clock.iso(),
+        "pdf": pdf_available(),
+        "pdf_url": f"/s/{ctx.site.slug}/-/print.pdf" + (f"?section={section}" if section else ""),
+    }
+
+
+async def print_site(request: Request) -> Response:
+    return page(request, "print.html", _print_context(request, None))
+
+
+async def print_section(request: Request) -> Response:
+    return page(request, "print.html", _print_context(request, _p(request, "section")))
+
+
+def _refuse_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+    """The PDF is made from what is on the page only: no address is ever fetched (an
+    image from anywhere would make the server call out)."""
+    raise ValueError(f"not fetched: {url[:60]}")
+
+
+def _pdf(html: str, css: str) -> bytes:
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch)
+    data: bytes = document.write_pdf(
+        stylesheets=[weasyprint.CSS(string=css, url_fetcher=_refuse_fetch)],
+        pdf_variant="pdf/ua-1",
+    )
+    return data
+
+
+async def print_pdf(request: Request) -> Response:
+    if not pdf_available():
+        raise NotFound("PDF downloads are not switched on here. Use Print instead.")
+    section = request.query_params.get("section") or None
+    context = _print_context(request, section)
+    context.update({"actor": actor_of(request)})
+    html = render_template("print_document.html", context)
+    css_file = static_path("default", "print.css")
+    css = css_file.read_text() if css_file else ""
+    data = await run_in_threadpool(_pdf, html, css)
+    site = context["site"]
+    name = f"{site.slug}-{section}.pdf" if section else f"{site.slug}.pdf"  # type: ignore[attr-defined]
+    return _download(data, name, "application/pdf")
+
+
+# ---- import -------------------------------------------------------------------------------
+
+
+def checks_its_own_csrf(scope: Scope) -> bool:
+    """For ``asgi_csrf(skip_if_scope=...)``: asgi-csrf cannot read multipart forms with
+    this python-multipart (see wiki/routes/files.py), so the plan upload makes the same
+    double-submit check itself, in ``import_post``, before anything is read or kept."""
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    return scope.get("path") == "/import" and content_type.startswith(b"multipart/form-data")
+
+
+def _check_csrf(request: Request, sent: str) -> None:
+    if not request.headers.get("cookie"):
+        return  # no cookies: nothing a forged form could borrow (and no session either)
+    if not sent or not secrets.compare_digest(sent, csrf_token(request)):
+        raise Forbidden(
+            "This form had expired or was sent from another page. Go back, reload the page and"
+            " send it again. Nothing was changed."
+        )
+
+
+async def import_form(request: Request) -> Response:
+    require_signed_in(request)
+    return page(request, "import.html", {"errors": {}, "values": {}})
+
+
+async def import_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 100_000:
+        raise TooLarge(f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    try:
+        form = await request.form(max_files=1, max_fields=10, max_part_size=64_000)
+    except HTTPException:
+        raise Invalid("Choose the file you downloaded from your old planwiki.") from None
+    try:
+        _check_csrf(request, str(form.get("csrftoken") or request.headers.get("x-csrftoken") or ""))
+        upload = form.get("file")
+        slug = str(form.get("slug") or "").strip().lower()
+        values = {"slug": slug}
+        errors: dict[str, str] = {}
+        data = b""
+        if upload is None or isinstance(upload, str):
+            errors["file"] = "Choose the file you downloaded from your old planwiki (it ends in .zip)."
+        else:
+            data = await upload.read(MAX_UPLOAD_BYTES + 1)
+            if len(data) > MAX_UPLOAD_BYTES:
+                raise TooLarge(f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    finally:
+        await form.close()
+    if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
+        errors["slug"] = SLUG_HELP
+    if not errors:
+        try:
+            result = await run_in_threadpool(
+                transfer.import_site, db, actor, data, slug=slug or None,
+                files_dir=settings_of(request).files_path(),
+            )
+            return page(request, "import_done.html", {"result": result})
+        except (Invalid, Conflict, TooLarge) as problem:
+            errors["slug" if isinstance(problem, Conflict) else "file"] = problem.message
+    return page(request, "import.html", {"errors": errors, "values": values}, status=422)
+
+
+# ---- deleting a plan, bringing it back ----------------------------------------------------
+
+
+async def delete_site_form(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    ctx = site_for(db, actor, _p(request, "site"))
+    if not ctx.access.is_owner:
+        raise Forbidden("Only the young person who owns this plan can delete it.")
+    return page(
+        request, "delete_site.html",
+        {"site": ctx.site, "ctx": ctx, "errors": {}, "grace_days": erasure.GRACE_DAYS},
+    )  # fmt: skip
+
+
+async def delete_site_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    form = await form_of(request)
+    try:
+        erasure.delete_site(
+            db, actor, site=_p(request, "site"), confirm=form.get("confirm", ""),
+            files_dir=settings_of(request).files_path(),
+        )  # fmt: skip
+    except Invalid as wrong:
+        ctx = site_for(db, actor, _p(request, "site"))
+        return page(
+            request, "delete_site.html",
+            {"site": ctx.site, "ctx": ctx, "errors": {"confirm": wrong.message},
+             "grace_days": erasure.GRACE_DAYS},
+            status=422,
+        )  # fmt: skip
+    return redirect("/deleted?done=deleted")
+
+
+async def deleted_list(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    done = {
+        "deleted": f"Your plan is deleted. Nobody can see it now. You can bring it back for {erasure.GRACE_DAYS} days.",
+    }.get(request.query_params.get("done", ""))
+    return page(
+        request, "deleted.html",
+        {"deleted": erasure.deleted_sites(db, actor), "done": done, "errors": {}},
+    )  # fmt: skip
+
+
+async def restore_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    form = await form_of(request)
+    raw = str(request.path_params["deletion"])
+    slug = form.get("slug", "").strip().lower() or None
+    if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
+        raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
+    try:
+        result = erasure.restore_site(
+            db, actor, deletion_id=int(raw), slug=slug, files_dir=settings_of(request).files_path()
+        )
+    except Conflict as taken:
+        return page(
+            request, "deleted.html",
+            {"deleted": erasure.deleted_sites(db, actor), "done": None,
+             "errors": {raw: taken.message}},
+            status=409,
+        )  # fmt: skip
+    return redirect(f"/s/{result.slug}")
+
+
+# ---- deleting an account ------------------------------------------------------------------
+
+
+async def delete_account_form(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    return page(
+        request, "delete_account.html",
+        {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
+         "errors": {}},
+    )  # fmt: skip
+
+
+async def delete_account_post(request: Request) -> Response:
+    db, actor = db_of(request), require_signed_in(request)
+    if actor.session_id is None:
+        raise Forbidden("Deleting an account needs you to sign in in a browser, not with a token.")
+    form = await form_of(request)
+    try:
+        erasure.delete_account(
+            db, actor, confirm_email=form.get("confirm", ""),
+            files_dir=settings_of(request).files_path(),
+        )  # fmt: skip
+    except (Invalid, Conflict) as problem:
+        return page(
+            request, "delete_account.html",
+            {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
+             "errors": {"confirm": problem.message}},
+            status=422 if isinstance(problem, Invalid) else 409,
+        )  # fmt: skip
+    request.state.actor = ANONYMOUS  # signed out from here on
+    response = page(request, "account_deleted.html", {})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+routes = [
+    Route("/search", all_search, methods=["GET"]),
+    Route("/import", import_form, methods=["GET"]),
+    Route("/import", import_post, methods=["POST"]),
+    Route("/deleted", deleted_list, methods=["GET"]),
+    Route("/deleted/{deletion:int}/restore", restore_post, methods=["POST"]),
+    Route("/account/delete", delete_account_form, methods=["GET"]),
+    Route("/account/delete", delete_account_post, methods=["POST"]),
+    Route("/s/{site}/search", site_search, methods=["GET"]),
+    Route("/s/{site}/export", export_page, methods=["GET"]),
+    Route("/s/{site}/export.zip", export_zip, methods=["GET"]),
+    Route("/s/{site}/export/{format}", export_format, methods=["GET"]),
+    Route("/s/{site}/-/print", print_site, methods=["GET"]),
+    Route("/s/{site}/-/print.pdf", print_pdf, methods=["GET"]),
+    Route("/s/{site}/-/print/{section}", print_section, methods=["GET"]),
+    Route("/s/{site}/-/delete", delete_site_form, methods=["GET"]),
+    Route("/s/{site}/-/delete", delete_site_post, methods=["POST"]),
+]

@@ -1,0 +1,325 @@
+"""Deleting a site or an account, for real (issue #7).
+
+A site: only its owner may delete it, after typing its address. At that moment the
+site leaves every live table (pages, revisions, circle, grants, links, log, search
+index) in one transaction, so nothing of it can be reached by anyone, and a sealed
+archive of it (a full export with history) is kept in ``deletions`` for the 30-day
+grace period, in which the owner can bring it back. When the grace period is over
+(``planwiki purge``, also run at start) the archive is destroyed, the search index is
+rewritten without it (FTS5 ``optimize``) and the write-ahead log is checkpointed and
+truncated; ``secure_delete`` (on for every connection) zeroes the freed space, so the
+words are gone from the file itself.
+
+An account: the person types their email address. Their sessions, tokens, sign-in
+links, memberships and grants go; their past edits stay in the plans they helped
+with, shown as "a former member"; their email is taken out of the sites' logs and of
+the outbox. Someone who still owns a plan must delete it first (plans already
+deleted and waiting out their grace period are destroyed with the account).
+
+Both are recorded: in ``deletions`` (which keeps no content once purged) and, for an
+account, in the log of every site whose circle they were in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from wiki import clock
+from wiki.db import Database
+from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from wiki.models import Actor
+from wiki.store import transfer
+from wiki.store.audit import record, view_log
+from wiki.store.context import site_for
+
+GRACE_DAYS = 30
+FORMER = "a former member"
+
+
+@dataclass
+class Deletion:
+    id: int
+    slug: str
+    title: str
+    requested_at: str
+    purge_after: str
+
+
+def _deletion(row: sqlite3.Row) -> Deletion:
+    return Deletion(
+        row["id"], row["site_slug"], row["site_title"], row["requested_at"], row["purge_after"]
+    )
+
+
+# ---- sites -----------------------------------------------------------------------------
+
+
+def holding(files_dir: Path, deletion_id: int) -> Path:
+    """Where a deleted site's attachment files wait out the grace period: out of the
+    site's folder at once (a new site may be given the same id)."""
+    return files_dir / ".deleted" / str(deletion_id)
+
+
+def delete_site(
+    db: Database, actor: Actor, *, site: str, confirm: str, files_dir: Path | None = None
+) -> Deletion:
+    """The owner deletes their plan; it can be brought back for ``GRACE_DAYS`` days."""
+    ctx = site_for(db, actor, site)
+    if not ctx.access.is_owner or actor.is_guest:
+        raise Forbidden("Only the young person who owns this plan can delete it.")
+    if confirm.strip().lower() != ctx.site.slug:
+        raise Invalid(
+            f"To delete the plan, type its address, {ctx.site.slug}, exactly.",
+            fields={"confirm": "Type the address to confirm."},
+        )
+    view_log(db).flush(db)  # no buffered view may outlive the site
+    now = clock.now()
+    moved: Path | None = None
+    try:
+        with db.write():
+            record(db, site_id=ctx.site.id, actor=actor, action="delete-site",
+                   detail=f"deleted; it can be brought back until {clock.iso(now + timedelta(days=GRACE_DAYS))[:10]}")  # fmt: skip
+            archive = transfer.build_archive(db, site=ctx.site.slug, exported_by=actor.email)
+            deletion_id = db.execute(
+                "INSERT INTO deletions (kind, site_id, site_slug, site_title, owner_id, requested_by,"
+                " requested_at, purge_after, archive) VALUES ('site', ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ctx.site.id, ctx.site.slug, ctx.site.title, ctx.site.owner_id, actor.user_id,
+                 clock.iso(now), clock.iso(now + timedelta(days=GRACE_DAYS)), archive),
+            ).lastrowid  # fmt: skip
+            _remove_site_rows(db, ctx.site.id)
+            moved = _set_aside(files_dir, ctx.site.id, int(deletion_id or 0))
+    except BaseException:
+        _put_back(moved, files_dir, ctx.site.id)  # the site is still there: so are its files
+        raise
+    row = db.one("SELECT * FROM deletions WHERE id = ?", (deletion_id,))
+    assert row is not None
+    return _deletion(row)
+
+
+def _remove_site_rows(db: Database, site_id: int) -> None:
+    """Every row of the site: ON DELETE CASCADE takes sections, pages, revisions, the
+    circle, grants, links, invitations and the log; the index triggers take its rows out
+    of the search index. The explicit delete below is a second line for the index."""
+    db.execute("DELETE FROM sites WHERE id = ?", (site_id,))
+    db.execute(
+        "DELETE FROM search_index WHERE rowid IN"
+        " (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
+        (f"scope : (cs{site_id} OR rs{site_id})",),
+    )
+
+
+def _set_aside(files_dir: Path | None, site_id: int, deletion_id: int) -> Path | None:
+    if files_dir is None:
+        return None
+    folder = files_dir / str(site_id)
+    if not folder.is_dir():
+        return None
+    target = holding(files_dir, deletion_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(folder, target)
+    return target
+
+
+def _put_back(moved: Path | None, files_dir: Path | None, site_id: int) -> None:
+    if moved is not None and files_dir is not None:
+        os.replace(moved, files_dir / str(site_id))
+
+
+def deleted_sites(db: Database, actor: Actor) -> list[Deletion]:
+    """The actor's own deleted plans that can still be brought back."""
+    if actor.user_id is None or actor.is_guest:
+        return []
+    rows = db.all(
+        "SELECT * FROM deletions WHERE kind = 'site' AND owner_id = ? AND restored_at IS NULL"
+        " AND purged_at IS NULL AND purge_after > ? ORDER BY requested_at DESC",
+        (actor.user_id, clock.iso()),
+    )
+    return [_deletion(r) for r in rows]
+
+
+def restore_site(
+    db: Database,
+    actor: Actor,
+    *,
+    deletion_id: int,
+    slug: str | None = None,
+    files_dir: Path | None = None,
+) -> transfer.ImportResult:
+    """Bring a deleted plan back, as it was (guest links stay switched off)."""
+    if actor.user_id is None or actor.is_guest:
+        raise NotSignedIn("Sign in to bring back a plan.")
+    row = db.one(
+        "SELECT * FROM deletions WHERE id = ? AND kind = 'site' AND owner_id = ?"
+        " AND restored_at IS NULL AND purged_at IS NULL AND purge_after > ?",
+        (deletion_id, actor.user_id, clock.iso()),
+    )
+    if row is None:
+        raise NotFound("There is no deleted plan of yours to bring back there.")
+    parsed = transfer.parse_export(row["archive"])
+    with db.write():
+        result = transfer.write_import(
+            db, parsed, slug=slug or row["site_slug"], owner_id=actor.user_id, actor=actor,
+            make_accounts=False, note="brought back after being deleted", action="restore-site",
+            files_dir=files_dir, files_root=holding(files_dir, deletion_id) if files_dir else None,
+        )  # fmt: skip
+        db.execute(
+            "UPDATE deletions SET restored_at = ?, archive = NULL WHERE id = ?",
+            (clock.iso(), deletion_id),
+        )
+    if files_dir is not None:  # the files were copied into the site's new folder
+        shutil.rmtree(holding(files_dir, deletion_id), ignore_errors=True)
+    return result
+
+
+def purge_due(db: Database, *, files_dir: Path | None = None) -> int:
+    """Destroy the archives (and files) whose grace period is over; return how many."""
+    due = [
+        r["id"]
+        for r in db.all(
+            "SELECT id FROM deletions WHERE kind = 'site' AND purged_at IS NULL"
+            " AND restored_at IS NULL AND purge_after <= ?",
+            (clock.iso(),),
+        )
+    ]
+    if due:
+        with db.write():
+            for deletion_id in due:
+                _purge(db, deletion_id)
+        for deletion_id in due:
+            _purge_files(files_dir, deletion_id)
+        finish_erasure(db)
+    return len(due)
+
+
+def _purge(db: Database, deletion_id: int) -> None:
+    db.execute(
+        "UPDATE deletions SET archive = NULL, site_slug = NULL, site_title = NULL, purged_at = ?"
+        " WHERE id = ?",
+        (clock.iso(), deletion_id),
+    )
+
+
+def _purge_files(files_dir: Path | None, deletion_id: int) -> None:
+    if files_dir is not None:
+        shutil.rmtree(holding(files_dir, deletion_id), ignore_errors=True)
+
+
+def finish_erasure(db: Database) -> dict[str, int]:
+    """Make deleted words leave the file: rewrite the search index without them, then
+    copy the write-ahead log back and truncate it (waiting for readers to finish)."""
+    with db.write():
+        db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+    busy = 1
+    for _ in range(50):
+        row = db.one("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy = int(row[0]) if row else 0
+        if not busy:
+            break
+        time.sleep(0.1)
+    return {"checkpoint_busy": busy}
+
+
+# ---- accounts ---------------------------------------------------------------------------
+
+
+def owned_sites(db: Database, actor: Actor) -> list[tuple[str, str]]:
+    if actor.user_id is None:
+        return []
+    return [
+        (r["slug"], r["title"])
+        for r in db.all(
+            "SELECT slug, title FROM sites WHERE owner_id = ? ORDER BY title", (actor.user_id,)
+        )
+    ]
+
+
+def delete_account(
+    db: Database, actor: Actor, *, confirm_email: str, files_dir: Path | None = None
+) -> None:
+    """The person deletes their own account (see the module's description)."""
+    if actor.user_id is None or actor.is_guest:
+        raise NotSignedIn("Sign in to delete your account.")
+    if confirm_email.strip().lower() != actor.email.lower():
+        raise Invalid(
+            "To delete your account, type your email address exactly.",
+            fields={"confirm": "Type your email address to confirm."},
+        )
+    owned = owned_sites(db, actor)
+    if owned:
+        raise Conflict(
+            "You still own "
+            + ", ".join(f"“{title}”" for _, title in owned)
+            + ". Delete your plans first, then your account."
+        )
+    view_log(db).flush(db)
+    user_id, email = actor.user_id, actor.email
+    purged: list[int] = []
+    with db.write():
+        for r in db.all("SELECT id FROM deletions WHERE owner_id = ? AND purged_at IS NULL"
+                        " AND restored_at IS NULL AND kind = 'site'", (user_id,)):  # fmt: skip
+            _purge(db, r["id"])
+            purged.append(r["id"])
+        for r in db.all("SELECT site_id FROM members WHERE user_id = ?", (user_id,)):
+            record(db, site_id=r["site_id"], actor=Actor(), action="account-deleted",
+                   detail=f"Someone in the circle deleted their account; their changes now show as by {FORMER}.")  # fmt: skip
+        _scrub_email(db, email)
+        _unlink_references(db, user_id)
+        db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        db.execute(
+            "INSERT INTO deletions (kind, requested_at, purged_at) VALUES ('account', ?, ?)",
+            (clock.iso(), clock.iso()),
+        )
+    for deletion_id in purged:
+        _purge_files(files_dir, deletion_id)
+    finish_erasure(db)
+
+
+def _scrub_email(db: Database, email: str) -> None:
+    pattern = re.compile(re.escape(email), re.IGNORECASE)
+    for r in db.all(
+        "SELECT id, detail FROM audit WHERE instr(lower(detail), lower(?)) > 0", (email,)
+    ):
+        db.execute(
+            "UPDATE audit SET detail = ? WHERE id = ?", (pattern.sub(FORMER, r["detail"]), r["id"])
+        )
+    db.execute("DELETE FROM invitations WHERE email = ?", (email,))
+    db.execute(
+        "DELETE FROM outbox WHERE lower(to_address) = lower(?) OR instr(lower(body), lower(?)) > 0",
+        (email, email),
+    )
+    for table, column in (("email_links", "email"), ("identities", "email")):
+        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (email,))  # noqa: S608 - fixed names
+    db.execute(
+        "DELETE FROM login_attempts WHERE lower(key) = lower(?)", (f"email:{email}",)
+    )
+
+
+def _unlink_references(db: Database, user_id: int) -> None:
+    """Every column that points at the person without ON DELETE CASCADE or SET NULL is set
+    to NULL (their edits become "a former member"'s); found from the schema, so tables
+    added later are covered too. Columns that cannot be NULL stop the deletion."""
+    tables = [
+        r["name"]
+        for r in db.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+    for table in tables:
+        for fk in db.all(f"PRAGMA foreign_key_list('{table}')"):
+            if fk["table"] != "users" or fk["on_delete"] in ("CASCADE", "SET NULL"):
+                continue
+            column = fk["from"]
+            notnull = {c["name"]: c["notnull"] for c in db.all(f"PRAGMA table_info('{table}')")}
+            if notnull.get(column):
+                if db.one(f'SELECT 1 FROM "{table}" WHERE "{column}" = ?', (user_id,)):  # noqa: S608 - names from the schema
+                    raise Conflict("This account still owns something that must be deleted first.")
+                continue
+            db.execute(f'UPDATE "{table}" SET "{column}" = NULL WHERE "{column}" = ?', (user_id,))  # noqa: S608

@@ -1,0 +1,309 @@
+"""Search within one site, or across every site a person can see (issue #7).
+
+The index (``search_index``, migration 0005) is kept in step with every save by
+triggers. A search is narrowed to the sections the person may view at this moment
+*inside* the full-text match — through the scope tokens each row carries — and again
+in plain SQL (``section_id IN (...)``), so rows from other sections are never read
+out, ranked, counted or snippeted. What you may not see does not exist for you: no
+hit, no snippet, no count, no title.
+
+What people type is never passed to FTS5 as syntax: every word or quoted phrase
+becomes a quoted FTS phrase, so stray quotes, ``AND``/``OR``, ``*`` or ``NEAR(`` can only
+ever find words, never cause an error.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from wiki.db import Database
+from wiki.errors import NotFound, NotSignedIn
+from wiki.models import Actor, Capability, Section
+from wiki.store.context import SiteContext, site_for
+from wiki.store.sites import list_sites
+
+OPEN, CLOSE = "\x02", "\x03"  # snippet markers; the index never holds them (see 0005)
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+PAGE_SIZE = 20
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+NO_WORDS = "Type one or more words to search for."
+TRY_AGAIN = "We could not search for that. Try different words."
+
+
+@dataclass
+class Hit:
+    site: str
+    site_title: str
+    section: str
+    section_title: str
+    page: str
+    title: Markup  # escaped, with <mark> around matched words
+    snippet: Markup  # escaped, with <mark> around matched words
+    revision: int
+    current: bool  # False: an older revision of the page
+    updated_at: str
+    url: str
+    kind: str = "page"  # page, revision, or attachment (a file on the page)
+    page_title: str = ""
+
+    @property
+    def plain_snippet(self) -> str:
+        return html.unescape(re.sub(r"</?mark>", "", str(self.snippet)))
+
+    @property
+    def plain_title(self) -> str:
+        return html.unescape(re.sub(r"</?mark>", "", str(self.title)))
+
+
+@dataclass
+class Results:
+    query: str
+    history: bool = False
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    limit: int = PAGE_SIZE
+    message: str | None = None  # a plain-words reason there are no results
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.hits) < self.total
+
+
+def fts_phrases(text: str) -> list[str]:
+    """What the person typed, as quoted FTS5 phrases (implicitly ANDed).
+
+    ``"a phrase"`` in balanced quotes stays a phrase; every other whitespace-separated
+    term becomes a phrase of its words (``o'neil`` → ``"o neil"``); a term ending in ``*``
+    is a prefix search; bare AND/OR/NOT/NEAR are dropped as operators. Nothing the
+    person types can reach FTS5 as syntax: only word characters go inside the quotes.
+    """
+    text = text[:MAX_QUERY_CHARS]
+    phrases: list[str] = []
+    for part in re.split(r'("[^"]*")', text):
+        if len(part) >= 2 and part.startswith('"') and part.endswith('"'):
+            words = _WORD.findall(part[1:-1])
+            if words:
+                phrases.append('"' + " ".join(words) + '"')
+            continue
+        for raw in part.replace('"', " ").split():
+            if raw in _OPERATORS:
+                continue
+            words = _WORD.findall(raw)
+            if not words:
+                continue
+            phrase = '"' + " ".join(words) + '"'
+            if raw.endswith("*") and len(words[-1]) >= 2:
+                phrase += " *"
+            phrases.append(phrase)
+    return phrases[:MAX_TERMS]
+
+
+def _scope_tokens(ctx: SiteContext, history: bool) -> list[str]:
+    """The index tokens for the sections this person may view in one site."""
+    whole_site = ctx.access.is_owner or ctx.access.everywhere >= Capability.VIEW
+    kinds = ["c", "r"] if history else ["c"]
+    if whole_site:
+        return [f"{k}s{ctx.site.id}" for k in kinds]
+    return [f"{k}c{s.id}" for k in kinds for s in ctx.sections]
+
+
+def _match(phrases: list[str], scope: list[str]) -> str:
+    return f"{{title body section}} : ({' '.join(phrases)}) AND scope : ({' OR '.join(scope)})"
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKS = re.compile(r"[*`|~]+|\b__|__\b|^\s*(?:#+|>|[-+])\s", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+def marked(text: str | None, *, markdown: bool = False) -> Markup:
+    """Escape everything; only our own markers become <mark> … </mark>."""
+    text = text or ""
+    if markdown:
+        text = _MARKDOWN_MARKS.sub(" ", _MARKDOWN_LINK.sub(r"\1", text))
+    text = _SPACE.sub(" ", text).strip()
+    escaped = html.escape(text, quote=True)
+    if escaped.count(OPEN) != escaped.count(CLOSE):
+        escaped = escaped.replace(OPEN, "").replace(CLOSE, "")
+    return Markup(escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))  # noqa: S704 - escaped above
+
+
+def _run(
+    db: Database,
+    contexts: list[SiteContext],
+    *,
+    query: str,
+    history: bool,
+    limit: int,
+    offset: int,
+) -> Results:
+    limit = max(1, min(limit, 100))
+    offset = max(0, min(offset, 10_000))
+    results = Results(query=query, history=history, offset=offset, limit=limit)
+    phrases = fts_phrases(query)
+    if not phrases:
+        results.message = NO_WORDS
+        return results
+    scope = [token for ctx in contexts for token in _scope_tokens(ctx, history)]
+    sections: dict[int, tuple[SiteContext, Section]] = {
+        s.id: (ctx, s) for ctx in contexts for s in ctx.sections
+    }
+    if not scope or not sections:
+        return results
+    match = _match(phrases, scope)
+    ids = list(sections)
+    marks = ",".join("?" * len(ids))
+    kinds = "('page', 'attachment', 'revision')" if history else "('page', 'attachment')"
+    where = f"search_index MATCH ? AND section_id IN ({marks}) AND kind IN {kinds}"
+    try:
+        total = db.one(f"SELECT COUNT(*) AS n FROM search_index WHERE {where}", [match, *ids])  # noqa: S608 - only "?" marks and fixed words are interpolated
+        rows = db.all(
+            "SELECT rowid, kind, section_id, page_id, number,"  # noqa: S608 - as above
+            f" highlight(search_index, 0, '{OPEN}', '{CLOSE}') AS title_marked,"
+            f" snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snippet_marked"
+            f" FROM search_index WHERE {where} ORDER BY rank LIMIT ? OFFSET ?",
+            [match, *ids, limit, offset],
+        )
+    except sqlite3.OperationalError:
+        results.message = TRY_AGAIN
+        return results
+    results.total = int(total["n"]) if total else 0
+    if not rows:
+        return results
+    page_ids = sorted({r["page_id"] for r in rows})
+    pages = {
+        p["id"]: p
+        for p in db.all(
+            f"SELECT id, slug, title, revision, updated_at FROM pages WHERE id IN ({','.join('?' * len(page_ids))})"  # noqa: S608
+            f" AND section_id IN ({marks})",
+            [*page_ids, *ids],
+        )
+    }
+    for r in rows:
+        found = pages.get(r["page_id"])
+        if found is None:  # removed between the two reads
+            continue
+        ctx, section = sections[r["section_id"]]
+        current = r["kind"] != "revision"
+        url = f"/s/{ctx.site.slug}/{section.key}/{found['slug']}"
+        if not current:
+            url += f"/revisions/{r['number']}"
+        results.hits.append(
+            Hit(
+                site=ctx.site.slug,
+                site_title=ctx.site.title,
+                section=section.key,
+                section_title=section.title,
+                page=found["slug"],
+                title=marked(r["title_marked"]),
+                snippet=marked(r["snippet_marked"], markdown=True),
+                revision=int(r["number"] if r["number"] is not None else found["revision"]),
+                current=current,
+                updated_at=found["updated_at"],
+                url=url,
+                kind=r["kind"],
+                page_title=found["title"],
+            )
+        )
+    return results
+
+
+def _searcher(actor: Actor) -> None:
+    if actor.is_guest:
+        raise NotFound()  # a guest link is a window on one section, not a search box
+    if actor.user_id is None:
+        raise NotSignedIn("Sign in to search.")
+
+
+def search_site(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    query: str,
+    history: bool = False,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> tuple[SiteContext, Results]:
+    """Search one site, in the sections this person may view now."""
+    _searcher(actor)
+    ctx = site_for(db, actor, site)
+    return ctx, _run(db, [ctx], query=query, history=history, limit=limit, offset=offset)
+
+
+def search_all(
+    db: Database,
+    actor: Actor,
+    *,
+    query: str,
+    history: bool = False,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> Results:
+    """Search every site this person can see, in the sections they may view now."""
+    _searcher(actor)
+    contexts = list_sites(db, actor)
+    return _run(db, contexts, query=query, history=history, limit=limit, offset=offset)
+
+
+def index_health(db: Database) -> dict[str, int]:
+    """Operator check: rows the index should have and has (``planwiki check``)."""
+    expected_current = db.one("SELECT COUNT(*) AS n FROM pages WHERE revision > 0")
+    expected_old = db.one(
+        "SELECT COUNT(*) AS n FROM revisions r JOIN pages p ON p.id = r.page_id"
+        " WHERE r.number < p.revision"
+    )
+    have = {
+        r["kind"]: r["n"]
+        for r in db.all("SELECT kind, COUNT(*) AS n FROM search_index GROUP BY kind")
+    }
+    health = {
+        "pages": int(expected_current["n"]) if expected_current else 0,
+        "indexed pages": int(have.get("page", 0)),
+        "old revisions": int(expected_old["n"]) if expected_old else 0,
+        "indexed old revisions": int(have.get("revision", 0)),
+    }
+    if _indexes_attachments(db):
+        files = db.one("SELECT COUNT(*) AS n FROM attachments")
+        health["attachments"] = int(files["n"]) if files else 0
+        health["indexed attachments"] = int(have.get("attachment", 0))
+    return health
+
+
+def _indexes_attachments(db: Database) -> bool:
+    return (
+        db.one("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'search_attachment_added'")
+        is not None
+    )
+
+
+def index_in_step(health: dict[str, int]) -> bool:
+    return (
+        health["pages"] == health["indexed pages"]
+        and health["old revisions"] == health["indexed old revisions"]
+        and health.get("attachments", 0) == health.get("indexed attachments", 0)
+    )
+
+
+def rebuild_index(db: Database) -> None:
+    """Operator repair: empty the index and build it again from the revisions and the
+    attachments, with the migrations' own statements (``planwiki check --repair``)."""
+    import importlib
+
+    pages = importlib.import_module("migrations.0005_search")
+    with db.write():
+        db.execute("DELETE FROM search_index")
+        for statement in pages.BACKFILL:
+            db.execute(statement)
+        if _indexes_attachments(db):
+            db.execute(importlib.import_module("migrations.0007_search_attachments").INDEX)
+        db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
