@@ -27,6 +27,7 @@ p50/p99 per person and scope.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import sys
@@ -186,14 +187,23 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=100, help="repeats of each query")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="seed this file (kept), or reuse it if it was seeded before")  # fmt: skip
+    parser.add_argument("--verbose", action="store_true", help="print each case as it is measured")
     args = parser.parse_args()
     if args.sites < 60:
         parser.error("--sites must be at least 60 (the member sees 50 of them)")
     folder = Path(tempfile.mkdtemp(prefix="planwiki-search-bench-"))
-    path = folder / "bench.db"
+    path = args.db or folder / "bench.db"
+    saved = path.with_name(path.name + ".json")
     try:
-        print(f"Seeding {path} …", file=sys.stderr)
-        info = seed(path, sites=args.sites, pages=args.pages)
+        if args.db and path.exists() and saved.exists():
+            info = json.loads(saved.read_text())
+            print(f"Reusing {path} ({info['pages']:,} pages)", file=sys.stderr)
+        else:
+            print(f"Seeding {path} …", file=sys.stderr)
+            info = seed(path, sites=args.sites, pages=args.pages)
+            saved.write_text(json.dumps(info))
         db = Database(path, synchronous="NORMAL")
         owner = Actor(user_id=1, email="owner0@example.org", name="Owner 0")
         member = Actor(user_id=int(info["member"]), email="member@example.org", name="Member")  # type: ignore[call-overload]
@@ -213,6 +223,9 @@ def main() -> int:
                 if name == "restricted-only":
                     assert results.total == 0, "a hidden section's word was found"
                 times = measure(lambda q=query, r=run: r(q), args.queries)
+                if args.verbose:
+                    print(f"  {who} / {scope} / {name}: {results.total} hits, p50 {percentile(times, 50):.2f} ms",
+                          file=sys.stderr)  # fmt: skip
                 rows.append((who, scope, name, query, results.total, percentile(times, 50), percentile(times, 99)))
         db.close()
         size_mb = path.stat().st_size / 1024 / 1024

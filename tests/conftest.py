@@ -134,6 +134,9 @@ def stop_server(server: LiveServer) -> None:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait(timeout=10)
+    if server.process.stdout is not None:
+        server.process.stdout.close()  # or the pipe is reported as a leaked resource
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ async def guest_home(request: Request) -> Response:
 async def guest_section(request: Request) -> Response:
     db, actor = db_of(request), _guest(request)
     site = links.guest_site_slug(db, actor)
-    ctx, pages = store.list_pages(db, actor, site=site, section=_p(request, "section"))
+    ctx, pages = store.list_pages(db, actor, site=site, section=_p(request, "section"), record_view=True)
     return page(
         request,
         "section.html",
@@ -97,7 +97,8 @@ async def view_as_home(request: Request) -> Response:
     try:
         ctx = store.site_for(db, target, _p(request, "site"))
     except NotFound:
-        return page(request, "preview_empty.html", {"preview": label}, status=200)
+        own = store.site_for(db, actor_of(request), _p(request, "site"))
+        return page(request, "preview_empty.html", {"preview": label, "site": own.site}, status=200)
     if target.is_guest:
         return redirect(f"{root}/{target.guest_section}")
     return page(

@@ -287,6 +287,10 @@ async def edit_save(request: Request) -> Response:
         )
     values = {"title": title, "body": body, "base": base_text, "summary": summary}
     if errors:
+        try:  # say which page is being edited, and let Cancel go back to it
+            existing = store.get_page(db, actor, site=site, section=section, page=slug, record_view=False)[1]
+        except NotFound:
+            existing = None
         return page(
             request,
             "edit.html",
@@ -295,7 +299,7 @@ async def edit_save(request: Request) -> Response:
                 "ctx": ctx,
                 "section": sec,
                 "slug": slug,
-                "page": None,
+                "page": existing,
                 "values": values,
                 "draft": None,
                 "errors": errors,

@@ -12,6 +12,7 @@ from wiki import access as policy
 from wiki import accounts, clock, mail, store
 from wiki.errors import Invalid, NotFound, WikiError
 from wiki.models import SLUG_RE, Access, Actor, Capability, GrantRow
+from wiki.routes.auth import signed_in
 from wiki.routes.common import actor_of, db_of, page, redirect, require_signed_in, settings_of
 from wiki.store import circle, links
 
@@ -295,7 +296,7 @@ async def invite_get(request: Request) -> Response:
 
 async def invite_post(request: Request) -> Response:
     """Accepting proves the invited email address: sign in (or create) that account."""
-    db, settings = db_of(request), settings_of(request)
+    db = db_of(request)
     token = _p(request, "token")
     try:
         invite = links.open_invitation(db, token)
@@ -317,28 +318,11 @@ async def invite_post(request: Request) -> Response:
                 },
                 status=422,
             )
-        user = accounts.create_user(db, email=invite.email, name=name)
+    # Opening the link proves the address: find or create that account, then sign in on a
+    # fresh session (the same path as email links, so the session is always rotated).
+    user = accounts.sign_in_by_verified_email(db, invite.email, str(form.get("name", "")))
     links.accept_invitation(db, token, user_id=user.id)
-    secret = accounts.start_session(
-        db,
-        user,
-        absolute_hours=settings.session_absolute_hours,
-        user_agent=request.headers.get("user-agent", ""),
-        method="invitation",
-    )
-    response = redirect(f"/s/{invite.site_slug}")
-    from wiki.middleware import SESSION_COOKIE
-
-    response.set_cookie(
-        SESSION_COOKIE,
-        secret,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        max_age=settings.session_absolute_hours * 3600,
-        path="/",
-    )
-    return response
+    return signed_in(request, user, method="invitation", next_path=f"/s/{invite.site_slug}")
 
 
 routes = [

@@ -299,7 +299,11 @@ def add_grant(
 def revoke_grant(db: Database, actor: Actor, *, site: str, grant_id: int) -> None:
     ctx = site_for(db, actor, site)
     row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
-    if row is None:
+    visible = row is not None and (
+        ctx.access.is_steward or (row["section"] != "*" and row["section"] in {s.key for s in ctx.sections})
+    )
+    if row is None or not visible:
+        # A rule about something you cannot see does not exist for you (no id probing).
         raise NotFound("There is no such sharing rule.")
     if not policy.may_share(ctx.access, row["section"]):
         raise Forbidden("You cannot change who sees that section.")

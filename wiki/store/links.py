@@ -18,7 +18,7 @@ from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
-from wiki.store.audit import record
+from wiki.store.audit import record, view_log
 from wiki.store.circle import _add_member, add_grant
 from wiki.store.context import site_for
 
@@ -110,6 +110,7 @@ def create_guest_link(
 def list_guest_links(db: Database, actor: Actor, *, site: str) -> list[GuestLink]:
     """Links on sections the actor may share, with how often each was opened."""
     ctx = site_for(db, actor, site)
+    view_log(db).flush(db)  # count every view up to this moment
     rows = db.all(
         "SELECT l.*, (SELECT COUNT(*) FROM audit a WHERE a.guest_link_id = l.id AND a.action = 'view') AS views"
         " FROM guest_links l WHERE l.site_id = ? ORDER BY l.created_at DESC",

@@ -13,7 +13,7 @@ from wiki.errors import Forbidden, Invalid, NotFound
 from wiki.models import Actor, Capability
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _manager_count
-from wiki.store.context import site_for
+from wiki.store.context import access_for, site_for
 
 
 @dataclass
@@ -162,15 +162,15 @@ def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
     reviewed = db.one("SELECT 1 FROM control_reviews WHERE site_id = ?", (ctx.site.id,)) is not None
     stewards = []
     if ctx.access.is_owner:
-        stewards = [
-            dict(r)
-            for r in db.all(
-                "SELECT DISTINCT u.email, u.name, m.relationship FROM grants g JOIN users u ON u.id = g.user_id"
-                " JOIN members m ON m.site_id = g.site_id AND m.user_id = g.user_id"
-                " WHERE g.site_id = ? AND g.section = '*' AND g.capability = 'manage'",
-                (ctx.site.id,),
-            )
-        ]
+        # Everyone who is a steward right now, through a personal grant or a group's.
+        for r in db.all(
+            "SELECT u.id, u.email, u.name, m.relationship FROM members m JOIN users u ON u.id = m.user_id"
+            " WHERE m.site_id = ? ORDER BY u.name",
+            (ctx.site.id,),
+        ):
+            member = Actor(user_id=r["id"], email=r["email"], name=r["name"])
+            if access_for(db, member, ctx.site).is_steward:
+                stewards.append({"email": r["email"], "name": r["name"], "relationship": r["relationship"]})
     return ControlStatus(due_on, bool(due_on and clock.now().date() >= due_on), reviewed, stewards)
 
 
@@ -196,6 +196,13 @@ def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str
                 db.execute(
                     "DELETE FROM grants WHERE site_id = ? AND user_id = ? AND section = '*' AND capability = 'manage'",
                     (ctx.site.id, user_id),
+                )
+                # Out of any group that manages everything, so no group keeps them a steward.
+                db.execute(
+                    "DELETE FROM member_groups WHERE member_id = (SELECT id FROM members WHERE site_id = ?"
+                    " AND user_id = ?) AND group_key IN (SELECT group_key FROM grants WHERE site_id = ?"
+                    " AND group_key IS NOT NULL AND section = '*' AND capability = 'manage')",
+                    (ctx.site.id, user_id, ctx.site.id),
                 )
             if choice == "editor":
                 db.execute(

@@ -80,10 +80,12 @@ def get_page(
 
 
 def list_pages(
-    db: Database, actor: Actor, *, site: str, section: str
+    db: Database, actor: Actor, *, site: str, section: str, record_view: bool = False
 ) -> tuple[SiteContext, list[Page]]:
     ctx = site_for(db, actor, site)
     sec = ctx.require(Capability.VIEW, section)
+    if record_view:
+        view_log(db).add(db, site_id=ctx.site.id, actor=actor, section=section, page_id=None)
     rows = db.all(
         "SELECT p.*, '' AS body, '' AS html, u.email AS updated_by_email, u.name AS updated_by_name"
         " FROM pages p LEFT JOIN users u ON u.id = p.updated_by"
