@@ -21,6 +21,7 @@ from wiki import accounts
 from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
+from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
     account,
     api_find,  # noqa: F401 - registers the search, export and import endpoints
@@ -38,7 +39,6 @@ from wiki.routes.common import login_url, page
 from wiki.settings import Settings
 from wiki.store import erasure
 from wiki.store.audit import view_log
-from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.templates import add_plugin_templates, static_path
 
 log = logging.getLogger("planwiki")

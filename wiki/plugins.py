@@ -21,8 +21,8 @@ from starlette.requests import Request
 import plugins as builtin_plugins
 from wiki import hookspecs, store
 from wiki.db import Database
-from wiki.models import Actor, Capability, Page, Revision
 from wiki.errors import NotFound
+from wiki.models import Actor, Capability, Page, Revision
 from wiki.store import SiteContext
 from wiki.store.links import guest_site_slug
 

@@ -13,14 +13,13 @@ import secrets
 from html import escape
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 import nh3
+import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
+from pydantic import ValidationError
 
 SAFE_LINK = re.compile(
     r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE

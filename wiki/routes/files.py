@@ -9,7 +9,6 @@ recording or a video, so a file can never act as a page of this site.
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 from urllib.parse import quote
 
@@ -21,12 +20,12 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 from starlette.types import Scope
 
-from wiki.errors import Forbidden, Invalid, NotFound, TooLarge, WikiError
+from wiki.errors import Invalid, NotFound, TooLarge, WikiError
 from wiki.models import Actor, Capability
 from wiki.routes.api import _actor, _p, api, ok
 from wiki.routes.common import (
     actor_of,
-    csrf_token,
+    check_csrf,
     db_of,
     page,
     redirect,
@@ -111,14 +110,7 @@ def checks_its_own_csrf(scope: Scope) -> bool:
 
 
 def _check_csrf(request: Request, fields: dict[str, str]) -> None:
-    if request.headers.get("authorization", "").startswith("Bearer ") or not request.headers.get("cookie"):
-        return  # a token, or no cookies at all: nothing a forged form could borrow
-    sent = request.headers.get("x-csrftoken") or fields.get("csrftoken", "")
-    if not sent or not secrets.compare_digest(sent, csrf_token(request)):
-        raise Forbidden(
-            "This form had expired or was sent from another page. Go back, reload the page and send it again."
-            " Nothing was changed."
-        )
+    check_csrf(request, fields.get("csrftoken", ""))
 
 
 def _attach(request: Request, actor: Actor, site: str, fields: dict[str, str], upload: UploadFile | None) -> files.Attachment:

@@ -2,6 +2,7 @@
 asks ``wiki.access`` before it does anything (load-and-check in one call)."""
 
 from wiki.store.context import SiteContext, site_for
+from wiki.store.oversight import list_audit, note_in_audit
 from wiki.store.pages import (
     SaveResult,
     discard_draft,
@@ -16,7 +17,6 @@ from wiki.store.pages import (
     restore,
     save_page,
 )
-from wiki.store.oversight import list_audit, note_in_audit
 from wiki.store.sites import (
     add_section,
     create_site,
@@ -38,9 +38,9 @@ __all__ = [
     "history",
     "list_audit",
     "list_pages",
-    "note_in_audit",
     "list_sites",
     "move_section",
+    "note_in_audit",
     "recent_changes",
     "redirect_for",
     "rename_page",

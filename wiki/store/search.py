@@ -82,8 +82,9 @@ def fts_phrases(text: str) -> list[str]:
     """What the person typed, as quoted FTS5 phrases (implicitly ANDed).
 
     ``"a phrase"`` in balanced quotes stays a phrase; every other whitespace-separated
-    term becomes a phrase of its words (``o'neil`` → ``"o neil"``); a term ending in ``*``
-    is a prefix search; bare AND/OR/NOT/NEAR are dropped as operators. Nothing the
+    term becomes a phrase of its words (``o'neil`` → ``"o neil"``); bare AND/OR/NOT/NEAR
+    are dropped as operators; ``*`` is ignored (a prefix search merges every matching
+    word of the whole index: seconds on a big server, whoever's pages they are). Nothing the
     person types can reach FTS5 as syntax: only word characters go inside the quotes.
     """
     text = text[:MAX_QUERY_CHARS]
@@ -100,10 +101,7 @@ def fts_phrases(text: str) -> list[str]:
             words = _WORD.findall(raw)
             if not words:
                 continue
-            phrase = '"' + " ".join(words) + '"'
-            if raw.endswith("*") and len(words[-1]) >= 2:
-                phrase += " *"
-            phrases.append(phrase)
+            phrases.append('"' + " ".join(words) + '"')
     return phrases[:MAX_TERMS]
 
 
@@ -114,6 +112,18 @@ def _scope_tokens(ctx: SiteContext, history: bool) -> list[str]:
     if whole_site:
         return [f"{k}s{ctx.site.id}" for k in kinds]
     return [f"{k}c{s.id}" for k in kinds for s in ctx.sections]
+
+
+# Ranking uses only the row itself: how often the words are in its title, section name
+# and text (each hit adds one marker in ``highlight``), the text's length for balance.
+# bm25 would also weigh each word by how common it is in the *whole* index, which costs
+# a scan of every row holding it (slow on a big server) and lets other people's pages,
+# and sections you may not see, change the order and the time of your results.
+_HITS = "(length(highlight(search_index, {n}, char(2), '')) - length({column}))"
+_SCORE = (
+    f"(8.0 * {_HITS.format(n=0, column='title')} + 3.0 * {_HITS.format(n=2, column='section')}"
+    f" + {_HITS.format(n=1, column='body')} / (1.0 + length(body) / 2000.0))"
+)
 
 
 def _match(phrases: list[str], scope: list[str]) -> str:
@@ -165,17 +175,29 @@ def _run(
     kinds = "('page', 'attachment', 'revision')" if history else "('page', 'attachment')"
     where = f"search_index MATCH ? AND section_id IN ({marks}) AND kind IN {kinds}"
     try:
-        total = db.one(f"SELECT COUNT(*) AS n FROM search_index WHERE {where}", [match, *ids])  # noqa: S608 - only "?" marks and fixed words are interpolated
+        ranked = db.all(
+            # (highlight() cannot sit beside a window function: score in a subquery)
+            "SELECT rowid, COUNT(*) OVER () AS total FROM"  # noqa: S608 - only "?" marks and fixed words are interpolated
+            f" (SELECT rowid, {_SCORE} AS score FROM search_index WHERE {where})"
+            " ORDER BY score DESC, rowid DESC LIMIT ? OFFSET ?",
+            [match, *ids, limit, offset],
+        )
+        chosen = [r["rowid"] for r in ranked]
         rows = db.all(
             "SELECT rowid, kind, section_id, page_id, number,"  # noqa: S608 - as above
             f" highlight(search_index, 0, '{OPEN}', '{CLOSE}') AS title_marked,"
             f" snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snippet_marked"
-            f" FROM search_index WHERE {where} ORDER BY rank LIMIT ? OFFSET ?",
-            [match, *ids, limit, offset],
-        )
+            f" FROM search_index WHERE {where} AND rowid IN ({','.join('?' * len(chosen))})",
+            [match, *ids, *chosen],
+        ) if chosen else []
     except sqlite3.OperationalError:
         results.message = TRY_AGAIN
         return results
+    order = {rowid: n for n, rowid in enumerate(chosen)}
+    rows.sort(key=lambda r: order[r["rowid"]])
+    total = {"n": ranked[0]["total"]} if ranked else None
+    if not ranked and offset:  # past the last page: still say how many there are
+        total = db.one(f"SELECT COUNT(*) AS n FROM search_index WHERE {where}", [match, *ids])  # noqa: S608
     results.total = int(total["n"]) if total else 0
     if not rows:
         return results
