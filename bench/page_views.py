@@ -705,6 +705,34 @@ def run(args: argparse.Namespace) -> int:
         if server is not None:
             stop_server(server)
 
+    # The same page-view load against a bare Starlette "hello", in the same run (issue #8).
+    bare_port = free_port()
+    bare = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", HOST, "--port", str(bare_port),
+         "--log-level", "warning", "--no-access-log"],
+        cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((HOST, bare_port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        bare_paths = ["/s/bench/page"]
+        measure(bare_port, bare_paths, {}, 1, args.warmup or 50, args.seconds, seed=998)
+        for i, c in enumerate(args.clients):
+            results.append(("bare starlette hello", measure(bare_port, bare_paths, {}, c, args.requests, args.seconds, seed=i + 1)))
+    finally:
+        stop_server(bare)
+    ceiling = {r["clients"]: r["rps"] for n, r in results if n == "bare starlette hello"}
+    ratios = [
+        f"{r['clients']} clients {r['rps'] / ceiling[r['clients']]:.2f}"
+        for n, r in results
+        if n == "html page view" and ceiling.get(r["clients"])
+    ]
+
     rows = table_rows(results)
     pid, peaks = peak
     main_kb = peaks.get(pid)
@@ -718,6 +746,7 @@ def run(args: argparse.Namespace) -> int:
             f"{sum(others.values()) / 1024 + (main_kb or 0) / 1024:.0f} MB in all"
         )
     footer = (
+        f"signed-in page view throughput as a share of bare Starlette: {', '.join(ratios)}\n"
         f"server peak RSS: {rss} · nproc: {nproc()}\n"
         f"{args.pages} pages; each row bounded by {args.requests} requests or "
         f"{args.seconds:g} s; html page view = signed-in GET /s/{SITE}/{{section}}/{{page}}, "

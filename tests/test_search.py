@@ -159,8 +159,13 @@ def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: 
 def test_a_grant_on_one_more_section_widens_the_search_at_once(db, plan) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     assert search.search_all(db, bob, query=SECRET).total == 0
-    circle.add_grant(db, sam, site="sam", section="health", capability="view", group="friends")
+    health = circle.add_grant(db, sam, site="sam", section="health", capability="view", group="friends")
     assert _urls(search.search_all(db, bob, query=SECRET)) == ["/s/sam/health/medicines"]
+    assert search.search_site(db, bob, site="sam", query=SECRET, history=True)[1].total == 1
+    circle.revoke_grant(db, sam, site="sam", grant_id=health.id)  # he keeps about-me
+    assert search.search_all(db, bob, query=SECRET, history=True).total == 0
+    assert search.search_site(db, bob, site="sam", query=SECRET, history=True)[1].total == 0
+    assert search.search_site(db, bob, site="sam", query=OPEN_WORD)[1].total == 1
 
 
 def test_guest_links_and_strangers_cannot_search(db, plan, people, app) -> None:  # type: ignore[no-untyped-def]

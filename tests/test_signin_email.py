@@ -368,7 +368,7 @@ def test_parent_signs_in_from_an_email_link_on_a_phone(browser, smtp: Inbox, tmp
         page.goto(link)
         page.wait_for_url(server.url + "/")
         page.goto(server.url + "/account")
-        assert page.get_by_role("heading", name="Your account").is_visible()
+        assert page.get_by_role("heading", name="Your account", exact=True).is_visible()
         assert "email link" in page.content()
         assert axe_violations(page) == []
         page.screenshot(path=str(screenshots / "signin-account-375.png"), full_page=True)

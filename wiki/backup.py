@@ -100,9 +100,9 @@ def check(path: Path | str, *, writable: bool = False) -> Report:
     finally:
         conn.close()
     if not report.problems:
-        problem = _fts_check(path) if writable else _fts_check_copy(path)
-        if problem:
-            report.problems.append(problem)
+        index_problem = _fts_check(path) if writable else _fts_check_copy(path)
+        if index_problem:
+            report.problems.append(index_problem)
     report.ok = not report.problems
     return report
 

@@ -195,10 +195,10 @@ def _run(
         return results
     order = {rowid: n for n, rowid in enumerate(chosen)}
     rows.sort(key=lambda r: order[r["rowid"]])
-    total = {"n": ranked[0]["total"]} if ranked else None
+    results.total = int(ranked[0]["total"]) if ranked else 0
     if not ranked and offset:  # past the last page: still say how many there are
-        total = db.one(f"SELECT COUNT(*) AS n FROM search_index WHERE {where}", [match, *ids])  # noqa: S608
-    results.total = int(total["n"]) if total else 0
+        counted = db.one(f"SELECT COUNT(*) AS n FROM search_index WHERE {where}", [match, *ids])  # noqa: S608
+        results.total = int(counted["n"]) if counted else 0
     if not rows:
         return results
     page_ids = sorted({r["page_id"] for r in rows})

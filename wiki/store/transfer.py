@@ -291,7 +291,7 @@ def _collect(
         site_json["control_review"] = (
             {"decided_at": review["decided_at"], "decided_by": review["email"]} if review else None
         )
-    structure = []
+    structure: list[dict[str, Any]] = []
     for section in ctx.sections:
         structure.append(
             {
