@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -32,6 +33,12 @@ SHARED = "trampoline"  # about-me: shared with Bob
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def exports_in_tmp_path(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    """Exports are temporary files; the ones these tests keep go with the test's folder."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def _png() -> bytes:
