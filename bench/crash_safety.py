@@ -52,7 +52,9 @@ def start(env: dict, port: int, log: Path) -> subprocess.Popen:
     return proc
 
 
-def request(port: int, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+def request(
+    port: int, token: str, method: str, path: str, body: dict | None = None
+) -> tuple[int, dict]:
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
         headers = {"Authorization": f"Bearer {token}"}
@@ -71,7 +73,9 @@ def request(port: int, token: str, method: str, path: str, body: dict | None = N
 class Writer(threading.Thread):
     """Saves one page over and over; remembers every save the server acknowledged."""
 
-    def __init__(self, port: int, token: str, page: str, base: int | None, stop: threading.Event) -> None:
+    def __init__(
+        self, port: int, token: str, page: str, base: int | None, stop: threading.Event
+    ) -> None:
         super().__init__(daemon=True)
         self.port, self.token, self.page, self.base, self.stop = port, token, page, base, stop
         self.acknowledged: dict[int, str] = {}  # revision -> sha256 of the text sent
@@ -103,14 +107,30 @@ def main() -> int:
     args = parser.parse_args()
     random.seed(args.seed)
     tmp = Path(tempfile.mkdtemp(prefix="planwiki-crash-"))
-    env = {**os.environ, "PLANWIKI_DB": str(tmp / "crash.db"), "PLANWIKI_SYNCHRONOUS": args.synchronous}
+    env = {
+        **os.environ,
+        "PLANWIKI_DB": str(tmp / "crash.db"),
+        "PLANWIKI_SYNCHRONOUS": args.synchronous,
+    }
     cli(env, "migrate")
-    cli(env, "user", "add", EMAIL, "--name", "Crash test", "--password-stdin", stdin="crash-test-password-1\n")
+    cli(
+        env,
+        "user",
+        "add",
+        EMAIL,
+        "--name",
+        "Crash test",
+        "--password-stdin",
+        stdin="crash-test-password-1\n",
+    )
     token = cli(env, "token", "create", EMAIL).strip().splitlines()[-1]
     log = tmp / "server.log"
     port = free_port()
     proc = start(env, port, log)
-    assert request(port, token, "POST", "/api/v1/sites", {"slug": "crash", "title": "Crash test"})[0] == 201
+    assert (
+        request(port, token, "POST", "/api/v1/sites", {"slug": "crash", "title": "Crash test"})[0]
+        == 201
+    )
     bases: dict[str, int | None] = {f"page-{i}": None for i in range(args.clients)}
     everything: dict[str, dict[int, str]] = {p: {} for p in bases}
     rows = []
@@ -136,7 +156,9 @@ def main() -> int:
         for page_slug, saves in everything.items():
             if not saves:
                 continue
-            status, current = request(port, token, "GET", f"/api/v1/sites/crash/pages/about-me/{page_slug}")
+            status, current = request(
+                port, token, "GET", f"/api/v1/sites/crash/pages/about-me/{page_slug}"
+            )
             if status != 200:
                 unreadable += 1
                 continue
@@ -144,20 +166,43 @@ def main() -> int:
             for number in [n for n in saves if n > current["revision"]]:
                 lost += 1
                 del saves[number]
-            for number, digest in list(saves.items())[-3:]:  # the newest acknowledged texts, byte for byte
-                status, rev = request(port, token, "GET", f"/api/v1/sites/crash/pages/about-me/{page_slug}/revisions/{number}")
+            for number, digest in list(saves.items())[
+                -3:
+            ]:  # the newest acknowledged texts, byte for byte
+                status, rev = request(
+                    port,
+                    token,
+                    "GET",
+                    f"/api/v1/sites/crash/pages/about-me/{page_slug}/revisions/{number}",
+                )
                 if status != 200 or hashlib.sha256(rev["body"].encode()).hexdigest() != digest:
                     lost += 1
         total_lost += lost
         total_unreadable += unreadable
         total_acked += acked
-        rows.append((round_number, f"{delay:.2f}", acked, sum(w.failures for w in writers), lost, unreadable))
-        print(f"round {round_number}: killed after {delay:.2f}s, {acked} acknowledged, lost {lost}", file=sys.stderr)
+        rows.append(
+            (
+                round_number,
+                f"{delay:.2f}",
+                acked,
+                sum(w.failures for w in writers),
+                lost,
+                unreadable,
+            )
+        )
+        print(
+            f"round {round_number}: killed after {delay:.2f}s, {acked} acknowledged, lost {lost}",
+            file=sys.stderr,
+        )
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=15)
-    check = subprocess.run(["sqlite3", str(tmp / "crash.db"), "PRAGMA integrity_check"], capture_output=True, text=True)
+    check = subprocess.run(
+        ["sqlite3", str(tmp / "crash.db"), "PRAGMA integrity_check"], capture_output=True, text=True
+    )
     integrity = check.stdout.strip() if check.returncode == 0 else "(sqlite3 command not available)"
-    print(f"{'round':>5}  {'killed after s':>14}  {'acknowledged':>12}  {'refused/cut':>11}  {'lost':>4}  {'unreadable':>10}")
+    print(
+        f"{'round':>5}  {'killed after s':>14}  {'acknowledged':>12}  {'refused/cut':>11}  {'lost':>4}  {'unreadable':>10}"
+    )
     for r in rows:
         print(f"{r[0]:>5}  {r[1]:>14}  {r[2]:>12}  {r[3]:>11}  {r[4]:>4}  {r[5]:>10}")
     print(f"total: {total_acked} acknowledged saves over {args.rounds} SIGKILLs with {args.clients} clients, "

@@ -723,7 +723,12 @@ def run(args: argparse.Namespace) -> int:
         bare_paths = ["/s/bench/page"]
         measure(bare_port, bare_paths, {}, 1, args.warmup or 50, args.seconds, seed=998)
         for i, c in enumerate(args.clients):
-            results.append(("bare starlette hello", measure(bare_port, bare_paths, {}, c, args.requests, args.seconds, seed=i + 1)))
+            results.append(
+                (
+                    "bare starlette hello",
+                    measure(bare_port, bare_paths, {}, c, args.requests, args.seconds, seed=i + 1),
+                )
+            )
     finally:
         stop_server(bare)
     ceiling = {r["clients"]: r["rps"] for n, r in results if n == "bare starlette hello"}

@@ -43,7 +43,9 @@ from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor  # noqa: E402
 from wiki.store import search  # noqa: E402
 
 NOW = "2026-11-23T09:00:00.000000+00:00"
-RESTRICTED_WORD = "zqhiddenword"  # only in the health sections of the 50-site person's partial sites
+RESTRICTED_WORD = (
+    "zqhiddenword"  # only in the health sections of the 50-site person's partial sites
+)
 NOWHERE_WORD = "zqnowhereword"
 SECTION_KEYS = [key for key, _, _ in STANDARD_SECTIONS]
 PARTIAL_SECTIONS = ["about-me", "outcomes", "education"]  # what the member sees on 25 sites
@@ -80,7 +82,12 @@ def seed(path: Path, *, sites: int, pages: int, seed_value: int = 7) -> dict[str
 
     def progress(label: str, done: int, total: int) -> None:
         rate = done / max(time.perf_counter() - started, 1e-9)
-        print(f"\r  seeding {label}: {done:,}/{total:,} ({rate:,.0f}/s)   ", end="", file=sys.stderr, flush=True)
+        print(
+            f"\r  seeding {label}: {done:,}/{total:,} ({rate:,.0f}/s)   ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     raw.execute("BEGIN")
     users = [(i + 1, f"owner{i}@example.org", f"Owner {i}", NOW) for i in range(sites)]
@@ -112,7 +119,8 @@ def seed(path: Path, *, sites: int, pages: int, seed_value: int = 7) -> dict[str
         else:
             grants += [(site_id, member, key, "view", NOW) for key in PARTIAL_SECTIONS]
     raw.executemany(
-        "INSERT INTO grants (site_id, user_id, section, capability, created_at) VALUES (?, ?, ?, ?, ?)", grants
+        "INSERT INTO grants (site_id, user_id, section, capability, created_at) VALUES (?, ?, ?, ?, ?)",
+        grants,
     )
     raw.execute("COMMIT")
     partial_sites = set(shared[25:])
@@ -133,7 +141,9 @@ def seed(path: Path, *, sites: int, pages: int, seed_value: int = 7) -> dict[str
                 text.append(RESTRICTED_WORD)
             body = " ".join(text)
             title = " ".join(rng.choices(words, weights=weights, k=3)).capitalize()
-            page_rows.append((page_id, site_id, section_id, f"page-{k}", title, k, 1, NOW, NOW, site_id))
+            page_rows.append(
+                (page_id, site_id, section_id, f"page-{k}", title, k, 1, NOW, NOW, site_id)
+            )
             revision_rows.append((page_id, page_id, 1, title, body, "", "", site_id, None, NOW))
         raw.execute("BEGIN")
         raw.executemany(
@@ -149,7 +159,9 @@ def seed(path: Path, *, sites: int, pages: int, seed_value: int = 7) -> dict[str
         raw.execute("COMMIT")
         progress("pages", page_id, total)
     seconds = time.perf_counter() - started
-    print(f"\r  seeded {sites:,} sites, {total:,} pages in {seconds:.1f} s{' ' * 30}", file=sys.stderr)
+    print(
+        f"\r  seeded {sites:,} sites, {total:,} pages in {seconds:.1f} s{' ' * 30}", file=sys.stderr
+    )
     indexed = raw.execute("SELECT COUNT(*) FROM search_index").fetchone()[0]
     assert indexed == total, (indexed, total)
     raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -207,7 +219,16 @@ def main() -> int:
         db = Database(path, synchronous="NORMAL")
         owner = Actor(user_id=1, email="owner0@example.org", name="Owner 0")
         member = Actor(user_id=int(info["member"]), email="member@example.org", name="Member")  # type: ignore[call-overload]
-        queries = ["common", "middling", "rare", "pair", "phrase", "star", "nowhere", "restricted-only"]
+        queries = [
+            "common",
+            "middling",
+            "rare",
+            "pair",
+            "phrase",
+            "star",
+            "nowhere",
+            "restricted-only",
+        ]
         rows = []
         cases = [
             ("1 site", "that site", lambda q: search.search_site(db, owner, site=str(info["owner_site"]), query=q)),
@@ -229,7 +250,17 @@ def main() -> int:
                 if args.verbose:
                     print(f"  {who} / {scope} / {name}: {results.total} hits, p50 {percentile(times, 50):.2f} ms",
                           file=sys.stderr)  # fmt: skip
-                rows.append((who, scope, name, query, results.total, percentile(times, 50), percentile(times, 99)))
+                rows.append(
+                    (
+                        who,
+                        scope,
+                        name,
+                        query,
+                        results.total,
+                        percentile(times, 50),
+                        percentile(times, 99),
+                    )
+                )
         db.close()
         size_mb = path.stat().st_size / 1024 / 1024
         title = (f"search over {info['pages']:,} pages in {args.sites:,} sites "

@@ -65,12 +65,24 @@ def spec_of(name: str, info: FieldInfo) -> Spec:
         (item,) = get_args(annotation)
         item = _inner(item)
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return Spec(name, label, hint, "group", False, item=str(extra.get("item", "item")), model=item)
+            return Spec(
+                name, label, hint, "group", False, item=str(extra.get("item", "item")), model=item
+            )
         if extra.get("inline"):
             return Spec(name, label, hint, "inline", required)
-        return Spec(name, label, hint or "One thing on each line.", "lines", required, rows=int(str(extra.get("rows", 4))))
+        return Spec(
+            name,
+            label,
+            hint or "One thing on each line.",
+            "lines",
+            required,
+            rows=int(str(extra.get("rows", 4))),
+        )
     if origin is Literal:
-        options = [(str(v), str(v)[:1].upper() + str(v)[1:] if v else "Not said") for v in get_args(annotation)]
+        options = [
+            (str(v), str(v)[:1].upper() + str(v)[1:] if v else "Not said")
+            for v in get_args(annotation)
+        ]
         return Spec(name, label, hint, "select", required, options=options)
     if annotation is bool:
         return Spec(name, label, hint, "checkbox", False)
@@ -144,7 +156,12 @@ def _from_text(spec: Spec, form: dict[str, str], key: str) -> tuple[bool, Any]:
 
 def group_rows(form: dict[str, str], name: str) -> list[int]:
     """The row numbers present in a posted form for one group, in order."""
-    found = {int(m.group(1)) for key in form for m in [re.match(rf"^{re.escape(name)}\.(\d+)\.", key)] if m}
+    found = {
+        int(m.group(1))
+        for key in form
+        for m in [re.match(rf"^{re.escape(name)}\.(\d+)\.", key)]
+        if m
+    }
     return sorted(n for n in found if n < 500)
 
 
@@ -162,7 +179,9 @@ def _row_is_blank(model: type[BaseModel], form: dict[str, str], prefix: str) -> 
     return True
 
 
-def read_data(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
+def read_data(
+    model: type[BaseModel], form: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
     """The data to validate, and for each group which posted row each kept item came from."""
     data: dict[str, Any] = {}
     origins: dict[str, dict[int, int]] = {}
@@ -220,7 +239,9 @@ def plain_message(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind == "string_too_long":
         limit = (error.get("ctx") or {}).get("max_length")
-        return f"This is too long: keep it to {limit:,} characters." if limit else "This is too long."
+        return (
+            f"This is too long: keep it to {limit:,} characters." if limit else "This is too long."
+        )
     if kind == "value_error":
         return str(error.get("msg", "")).removeprefix("Value error, ")
     if kind in _MESSAGES:
@@ -240,7 +261,9 @@ def field_name(loc: tuple[Any, ...], origins: dict[str, dict[int, int]]) -> str:
     return ".".join(str(p) for p in parts) or "_form"
 
 
-def read_form(model: type[BaseModel], form: dict[str, str]) -> tuple[BaseModel | None, dict[str, str]]:
+def read_form(
+    model: type[BaseModel], form: dict[str, str]
+) -> tuple[BaseModel | None, dict[str, str]]:
     """(the block, {}) when the form is right; (None, {field: message}) when it is not."""
     data, origins = read_data(model, form)
     try:
@@ -285,7 +308,11 @@ def html_id(name: str) -> str:
 
 
 def layout(
-    model: type[BaseModel], values: dict[str, str], errors: dict[str, str], *, extra_rows: dict[str, int] | None = None
+    model: type[BaseModel],
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    extra_rows: dict[str, int] | None = None,
 ) -> list[Control | Group]:
     """Every control with its value and message, groups with their rows and one empty row."""
     items: list[Control | Group] = []
@@ -296,8 +323,10 @@ def layout(
             continue
         assert spec.model is not None
         numbers = [
-            n for n in group_rows(values, spec.name)
-            if values.get(f"{spec.name}.{n}._remove") or not _row_is_blank(spec.model, values, f"{spec.name}.{n}.")
+            n
+            for n in group_rows(values, spec.name)
+            if values.get(f"{spec.name}.{n}._remove")
+            or not _row_is_blank(spec.model, values, f"{spec.name}.{n}.")
         ]
         filled = len(numbers)
         blank = 1 + (extra_rows or {}).get(spec.name, 0)
@@ -318,7 +347,15 @@ def layout(
             ]
             is_new = position > filled
             legend = f"Add a {spec.item}" if is_new else f"{spec.item.capitalize()} {position}"
-            rows.append(Row(n, legend, controls, removable=not is_new, removed=bool(values.get(prefix + "_remove"))))
+            rows.append(
+                Row(
+                    n,
+                    legend,
+                    controls,
+                    removable=not is_new,
+                    removed=bool(values.get(prefix + "_remove")),
+                )
+            )
         items.append(Group(spec, rows, errors.get(spec.name, "")))
     return items
 
@@ -331,7 +368,9 @@ def lenient_values(model: type[BaseModel], data: Any) -> dict[str, str]:
 
     def text(spec: Spec, value: Any) -> str:
         if isinstance(value, list) and spec.widget in ("lines", "inline"):
-            return ("\n" if spec.widget == "lines" else ", ").join(str(v) for v in value if v is not None)
+            return ("\n" if spec.widget == "lines" else ", ").join(
+                str(v) for v in value if v is not None
+            )
         if isinstance(value, bool):
             return "on" if value else ""
         return "" if value is None or isinstance(value, dict | list) else str(value)

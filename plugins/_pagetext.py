@@ -57,7 +57,11 @@ def _fence_for(text: str) -> str:
 def fenced(name: str, text: str, indent: str = "") -> list[str]:
     fence = _fence_for(text)
     inner = text.rstrip("\n").split("\n") if text.strip() else []
-    return [indent + fence + name, *[(indent + line) if line else line for line in inner], indent + fence]
+    return [
+        indent + fence + name,
+        *[(indent + line) if line else line for line in inner],
+        indent + fence,
+    ]
 
 
 def replace_block(body: str, block: FoundBlock, text: str) -> str:
@@ -65,7 +69,9 @@ def replace_block(body: str, block: FoundBlock, text: str) -> str:
     if not block.editable:
         raise ValueError("This block is inside a quote, so it can only be changed as text.")
     lines = body.split("\n")
-    return "\n".join([*lines[: block.start], *fenced(block.name, text, block.indent), *lines[block.end :]])
+    return "\n".join(
+        [*lines[: block.start], *fenced(block.name, text, block.indent), *lines[block.end :]]
+    )
 
 
 def append_block(body: str, name: str, text: str) -> str:
@@ -82,13 +88,17 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+    )
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
     if value == value.to_integral_value():
         return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value.quantize(Decimal("0.01")), "f"))
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:float", format(value.quantize(Decimal("0.01")), "f")
+    )
 
 
 _Dumper.add_representer(str, _str)

@@ -20,8 +20,16 @@ from datetime import date, timedelta
 
 PFA_AREAS = [
     ("employment", "Employment", "What work or volunteering would I like to do?"),
-    ("independent-living", "Independent living", "Where and how do I want to live; what can I do for myself?"),
-    ("community", "Friends, relationships and community", "Who do I spend time with; what do I do in my community?"),
+    (
+        "independent-living",
+        "Independent living",
+        "Where and how do I want to live; what can I do for myself?",
+    ),
+    (
+        "community",
+        "Friends, relationships and community",
+        "Who do I spend time with; what do I do in my community?",
+    ),
     ("good-health", "Good health", "How do I stay as healthy as I can, and who helps me?"),
 ]
 
@@ -35,15 +43,29 @@ class Step:
 
 
 ANNUAL_STEPS = [
-    Step("invite", "Invite everyone to the review, with at least two weeks' notice", -14, "School or college"),
-    Step("advice", "Gather advice and information and send it to everyone", -14, "School or college"),
+    Step(
+        "invite",
+        "Invite everyone to the review, with at least two weeks' notice",
+        -14,
+        "School or college",
+    ),
+    Step(
+        "advice", "Gather advice and information and send it to everyone", -14, "School or college"
+    ),
     Step("meeting", "Hold the review meeting", 0, "Everyone"),
-    Step("report", "Send the review report to the council and everyone invited", 14, "School or college"),
+    Step(
+        "report",
+        "Send the review report to the council and everyone invited",
+        14,
+        "School or college",
+    ),
     Step("decision", "Council decides: keep the plan, change it, or end it", 28, "Council"),
     Step("amend", "If the plan is changing: final amended plan issued", 28 + 56, "Council"),
 ]
 BUDGET_STEPS = [
-    Step("invite", "Agree a date and invite the people who manage the budget", -14, "Social worker"),
+    Step(
+        "invite", "Agree a date and invite the people who manage the budget", -14, "Social worker"
+    ),
     Step("statement", "Gather spending records and bank statements", -7, "Family"),
     Step("meeting", "Hold the budget review", 0, "Everyone"),
     Step("record", "Write down what was agreed and any change to the budget", 14, "Social worker"),
@@ -53,7 +75,11 @@ BUDGET_STEPS = [
 def due_date(meeting: date, days: int) -> date:
     due = meeting + timedelta(days=days)
     if due.weekday() >= 5:  # Saturday 5, Sunday 6
-        due = due - timedelta(days=due.weekday() - 4) if days < 0 else due + timedelta(days=7 - due.weekday())
+        due = (
+            due - timedelta(days=due.weekday() - 4)
+            if days < 0
+            else due + timedelta(days=7 - due.weekday())
+        )
     return due
 
 
@@ -75,5 +101,7 @@ def age_on(born: date, on: date) -> int:
 def next_review(meeting: date, born: date | None) -> tuple[date, str]:
     """When the next review is due, and why."""
     if born is not None and age_on(born, meeting) < 5:
-        return meeting + timedelta(days=182), "Children under five are reviewed every 3 to 6 months."
+        return meeting + timedelta(
+            days=182
+        ), "Children under five are reviewed every 3 to 6 months."
     return meeting + timedelta(days=365), "The plan is reviewed at least once a year."

@@ -43,7 +43,9 @@ def _where(request: Request) -> tuple[str, str, str]:
     return _p(request, "site"), _p(request, "section"), _p(request, "page")
 
 
-def _editable(context: PluginContext, site: str, section: str, slug: str) -> tuple[SiteContext, Page]:
+def _editable(
+    context: PluginContext, site: str, section: str, slug: str
+) -> tuple[SiteContext, Page]:
     """Load-and-check: 404 if you may not view the page, 403 if you may view but not edit."""
     ctx = context.site(site)
     ctx.require(Capability.EDIT, section)
@@ -151,7 +153,9 @@ def _block_at(request: Request, body: str, number: int) -> tuple[FoundBlock, Blo
     types = registered(request)
     found = find_blocks(body, types)
     if number >= len(found):
-        raise NotFound("This page has no block with that number. It may have been changed; open the page again.")
+        raise NotFound(
+            "This page has no block with that number. It may have been changed; open the page again."
+        )
     return found[number], types[found[number].name]
 
 
@@ -178,22 +182,39 @@ def _more_rows(form: dict[str, str], extra: dict[str, int]) -> dict[str, int]:
 
 
 async def _save(
-    request: Request, form: dict[str, str], *, number: int | None, block: BlockType, context: PluginContext, ctx: SiteContext, current: Page
+    request: Request,
+    form: dict[str, str],
+    *,
+    number: int | None,
+    block: BlockType,
+    context: PluginContext,
+    ctx: SiteContext,
+    current: Page,
 ) -> Response:
     site, section, slug = ctx.site.slug, current.section.key, current.slug
     base_text = form.get("base", "")
     if not base_text.isdigit():
-        raise Invalid("This form is missing the revision it was made from. Open the page again and retry.")
+        raise Invalid(
+            "This form is missing the revision it was made from. Open the page again and retry."
+        )
     base = int(base_text)
     summary = form.get("summary", "").strip()[:300]
     if form.get("action", "").startswith("more:"):
         # "Add another": show the form again with one more empty row; nothing is saved.
-        values = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "summary", "kind")}
+        values = {
+            k: v
+            for k, v in form.items()
+            if k not in ("csrftoken", "action", "base", "summary", "kind")
+        }
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values, errors={},
                      base=base, summary=summary, extra_rows=_more_rows(form, {}))  # fmt: skip
     model, errors = _forms.read_form(block.model, form)
     if model is None:
-        values = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "summary", "kind")}
+        values = {
+            k: v
+            for k, v in form.items()
+            if k not in ("csrftoken", "action", "base", "summary", "kind")
+        }
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values,
                      errors=errors, base=base, summary=summary, status=422)  # fmt: skip
     # The change is made to the text the form was made from, and saved from that revision:
@@ -212,7 +233,9 @@ async def _save(
     words = summary or (f"Changed the {block.title.lower()} with its form" if number is not None
                         else f"Added a {block.title.lower()} with a form")  # fmt: skip
     try:
-        context.save(site, section, slug, body=body, base_revision=base, summary=words, title=current.title)
+        context.save(
+            site, section, slug, body=body, base_revision=base, summary=words, title=current.title
+        )
     except Conflict as conflict:
         latest = conflict.current
         theirs = differ.diff_lines(start.body, latest.body) if latest is not None else []
@@ -225,7 +248,12 @@ async def _save(
                 "section": current.section,
                 "slug": slug,
                 "current": latest,
-                "values": {"title": current.title[:MAX_TITLE], "body": body, "base": base, "summary": words},
+                "values": {
+                    "title": current.title[:MAX_TITLE],
+                    "body": body,
+                    "base": base,
+                    "summary": words,
+                },
                 "theirs": theirs,
                 "message": conflict.message,
                 "mine": differ.diff_lines(latest.body, body) if latest is not None else [],
@@ -272,7 +300,9 @@ async def new_block_save(request: Request) -> Response:
     ctx, current = _editable(context, site, section, slug)
     block = _type_of(request, request.query_params.get("type"))
     form = await form_of(request)
-    return await _save(request, form, number=None, block=block, context=context, ctx=ctx, current=current)
+    return await _save(
+        request, form, number=None, block=block, context=context, ctx=ctx, current=current
+    )
 
 
 @hookimpl
@@ -298,7 +328,9 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[
     url = _page_url(site.site.slug, page.section.key, page.slug)
     found = find_blocks(page.body, BLOCKS)
     if len(found) == 1:
-        return [Link(f"Edit the {BLOCKS[found[0].name].title.lower()} with a form", f"{url}/block/0")]
+        return [
+            Link(f"Edit the {BLOCKS[found[0].name].title.lower()} with a form", f"{url}/block/0")
+        ]
     if found:
         return [Link("Edit with a form", f"{url}/blocks")]
     return [Link("Add a block", f"{url}/blocks")]

@@ -55,7 +55,9 @@ def _lines(value: Any) -> Any:
     if value is None:
         return []
     if isinstance(value, str):
-        return [line.strip().removeprefix("- ").strip() for line in value.splitlines() if line.strip()]
+        return [
+            line.strip().removeprefix("- ").strip() for line in value.splitlines() if line.strip()
+        ]
     if isinstance(value, list):
         return [v for v in value if v is not None and not (isinstance(v, str) and not v.strip())]
     return value
@@ -67,7 +69,9 @@ def _refs(value: Any) -> Any:
     if isinstance(value, int | float):
         return [str(value)]
     if isinstance(value, str):
-        return [p.strip() for p in value.replace(" and ", ",").replace(";", ",").split(",") if p.strip()]
+        return [
+            p.strip() for p in value.replace(" and ", ",").replace(";", ",").split(",") if p.strip()
+        ]
     return value
 
 
@@ -86,16 +90,28 @@ def _day(value: Any) -> Any:
     return value
 
 
-Line = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, max_length=300)]
-NeededLine = Annotated[
-    str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+Line = Annotated[
+    str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, max_length=300)
 ]
-Para = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, max_length=4000)]
+NeededLine = Annotated[
+    str,
+    BeforeValidator(_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+]
+Para = Annotated[
+    str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, max_length=4000)
+]
 NeededPara = Annotated[
-    str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str,
+    BeforeValidator(_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
 ]
 Lines = Annotated[list[Line], BeforeValidator(_lines), Field(max_length=100)]
-Ref = Annotated[str, BeforeValidator(_text), StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Ref = Annotated[
+    str,
+    BeforeValidator(_text),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+]
 Refs = Annotated[list[Ref], BeforeValidator(_refs), Field(max_length=20)]
 Money = Annotated[Decimal, BeforeValidator(_money), Field(ge=0, max_digits=10, decimal_places=2)]
 Day = Annotated[date, BeforeValidator(_day)]
@@ -103,8 +119,20 @@ OptionalDay = Annotated[date | None, BeforeValidator(_day)]
 
 STREAMS = ("education", "health", "social care")
 Stream = Literal["education", "health", "social care"]
-AREAS = ("education", "employment", "independent living", "friends, relationships and community", "good health")
-Area = Literal["education", "employment", "independent living", "friends, relationships and community", "good health"]
+AREAS = (
+    "education",
+    "employment",
+    "independent living",
+    "friends, relationships and community",
+    "good health",
+)
+Area = Literal[
+    "education",
+    "employment",
+    "independent living",
+    "friends, relationships and community",
+    "good health",
+]
 STATUSES = ("not started", "started", "going well", "stuck", "achieved")
 Status = Literal["not started", "started", "going well", "stuck", "achieved"]
 RINGS = ("closest", "friends and family", "community", "paid support")
@@ -158,7 +186,9 @@ class ImportantToFor(BlockModel):
 
 class View(BlockModel):
     who: NeededLine = Field(title="Who said this")
-    working: Lines = Field(default_factory=list, title="What is working", description="One thing on each line.")
+    working: Lines = Field(
+        default_factory=list, title="What is working", description="One thing on each line."
+    )
     not_working: Lines = Field(default_factory=list, title="What is not working",
                                description="One thing on each line.")  # fmt: skip
 
@@ -171,8 +201,12 @@ class WorkingNotWorking(BlockModel):
 
 
 class GoodDayBadDay(BlockModel):
-    good_day: Lines = Field(default_factory=list, title="A good day", description="One thing on each line.")
-    bad_day: Lines = Field(default_factory=list, title="A bad day", description="One thing on each line.")
+    good_day: Lines = Field(
+        default_factory=list, title="A good day", description="One thing on each line."
+    )
+    bad_day: Lines = Field(
+        default_factory=list, title="A bad day", description="One thing on each line."
+    )
     turn_it_round: Lines = Field(default_factory=list, title="What helps turn a bad day round",
                                  description="One thing on each line.")  # fmt: skip
 
@@ -192,7 +226,9 @@ class CommunicationPassport(BlockModel):
 
 class Member(BlockModel):
     name: NeededLine = Field(title="Name")
-    relationship: Line = Field(default="", title="Who they are to me", description="For example: mum, best friend, PA.")
+    relationship: Line = Field(
+        default="", title="Who they are to me", description="For example: mum, best friend, PA."
+    )
     ring: Ring = Field(default="friends and family", title="Which circle",
                        description="Closest; friends and family; people in my community; people paid to support me.")  # fmt: skip
     how_they_help: Para = Field(default="", title="How they help", json_schema_extra=long())
@@ -200,7 +236,9 @@ class Member(BlockModel):
 
 
 class Circle(BlockModel):
-    person: Line = Field(default="Me", title="Whose circle this is", description="The name in the middle.")
+    person: Line = Field(
+        default="Me", title="Whose circle this is", description="The name in the middle."
+    )
     members: list[Member] = Field(default_factory=list, title="People in my circle",
                                   json_schema_extra={"item": "person"})  # fmt: skip
     wishes: Lines = Field(default_factory=list, title="Who I would like in my circle",
@@ -211,10 +249,18 @@ class Circle(BlockModel):
 
 
 class Step(BlockModel):
-    what: NeededLine = Field(title="Step or solution", description="What will help, like travel training.")
+    what: NeededLine = Field(
+        title="Step or solution", description="What will help, like travel training."
+    )
     who: Line = Field(default="", title="Who does it")
-    cost: Money = Field(default=Decimal(0), title="Cost in pounds", description="Write 0 if it costs nothing.")
-    kind: Kind = Field(default="", title="Kind of help", description="For the EHC plan: education, health or social care.")
+    cost: Money = Field(
+        default=Decimal(0), title="Cost in pounds", description="Write 0 if it costs nothing."
+    )
+    kind: Kind = Field(
+        default="",
+        title="Kind of help",
+        description="For the EHC plan: education, health or social care.",
+    )
     done: bool = Field(default=False, title="Done")
 
 
@@ -232,9 +278,13 @@ class Outcome(BlockModel):
                                 json_schema_extra=long(rows=2))  # fmt: skip
     area: Area = Field(title="Area of life")
     by_when: Day = Field(title="By when")
-    how_we_will_know: Para = Field(default="", title="How we will know", json_schema_extra=long(rows=2))
+    how_we_will_know: Para = Field(
+        default="", title="How we will know", json_schema_extra=long(rows=2)
+    )
     status: Status = Field(default="not started", title="How it is going")
-    steps: list[Step] = Field(default_factory=list, title="Steps and solutions", json_schema_extra={"item": "step"})
+    steps: list[Step] = Field(
+        default_factory=list, title="Steps and solutions", json_schema_extra={"item": "step"}
+    )
     progress: list[ProgressNote] = Field(default_factory=list, title="Progress notes",
                                          json_schema_extra={"item": "note"})  # fmt: skip
 
@@ -243,7 +293,9 @@ class Outcome(BlockModel):
     def _starts_with_i(cls, value: str) -> str:
         first = value.split(maxsplit=1)[0] if value.split() else ""
         if first != "I" and not first.startswith(("I'", "I’")):
-            raise ValueError("Write the outcome as the young person would say it, starting with “I”, like “I get the bus on my own”.")
+            raise ValueError(
+                "Write the outcome as the young person would say it, starting with “I”, like “I get the bus on my own”."
+            )
         return value
 
     @property
@@ -272,7 +324,9 @@ class PlannedLine(BlockModel):
     outcomes: Refs = Field(default_factory=list, title="For outcomes",
                            description="Outcome numbers or short names, with commas: 1, 3, 4.",
                            json_schema_extra={"inline": True})  # fmt: skip
-    running_cost: bool = Field(default=False, title="This runs the budget (like payroll), not one outcome")
+    running_cost: bool = Field(
+        default=False, title="This runs the budget (like payroll), not one outcome"
+    )
 
 
 class Payment(BlockModel):
@@ -283,7 +337,9 @@ class Payment(BlockModel):
     outcomes: Refs = Field(default_factory=list, title="For outcomes",
                            description="Outcome numbers or short names, with commas: 1, 3, 4.",
                            json_schema_extra={"inline": True})  # fmt: skip
-    running_cost: bool = Field(default=False, title="This runs the budget (like payroll), not one outcome")
+    running_cost: bool = Field(
+        default=False, title="This runs the budget (like payroll), not one outcome"
+    )
 
 
 class Banked(BlockModel):
@@ -293,12 +349,16 @@ class Banked(BlockModel):
 
 
 class Budget(BlockModel):
-    period: NeededLine = Field(title="The budget year", description="For example: April 2026 to March 2027.")
+    period: NeededLine = Field(
+        title="The budget year", description="For example: April 2026 to March 2027."
+    )
     allocations: list[Allocation] = Field(default_factory=list, title="How much, and where it comes from",
                                           json_schema_extra={"item": "funding stream"})  # fmt: skip
     planned: list[PlannedLine] = Field(default_factory=list, title="What we plan to spend it on",
                                        json_schema_extra={"item": "spend line"})  # fmt: skip
-    payments: list[Payment] = Field(default_factory=list, title="Payments made", json_schema_extra={"item": "payment"})
+    payments: list[Payment] = Field(
+        default_factory=list, title="Payments made", json_schema_extra={"item": "payment"}
+    )
     banked: list[Banked] = Field(default_factory=list, title="Money banked for later",
                                  json_schema_extra={"item": "amount banked"})  # fmt: skip
 
@@ -318,20 +378,50 @@ class FirstStep(BlockModel):
 
 
 class PathTool(BlockModel):
-    dream: Lines = Field(default_factory=list, title="The dream", description="One thing on each line.")
-    goal: Lines = Field(default_factory=list, title="The goal", description="What will be true in a year. One thing on each line.")
-    goal_by: Line = Field(default="", title="The goal, by when", description="For example: November 2027.")
-    now: Lines = Field(default_factory=list, title="Where I am now", description="One thing on each line.")
-    who_will_help: list[Helper] = Field(default_factory=list, title="Who will help", json_schema_extra={"item": "helper"})
-    first_steps: list[FirstStep] = Field(default_factory=list, title="First steps", json_schema_extra={"item": "step"})
+    dream: Lines = Field(
+        default_factory=list, title="The dream", description="One thing on each line."
+    )
+    goal: Lines = Field(
+        default_factory=list,
+        title="The goal",
+        description="What will be true in a year. One thing on each line.",
+    )
+    goal_by: Line = Field(
+        default="", title="The goal, by when", description="For example: November 2027."
+    )
+    now: Lines = Field(
+        default_factory=list, title="Where I am now", description="One thing on each line."
+    )
+    who_will_help: list[Helper] = Field(
+        default_factory=list, title="Who will help", json_schema_extra={"item": "helper"}
+    )
+    first_steps: list[FirstStep] = Field(
+        default_factory=list, title="First steps", json_schema_extra={"item": "step"}
+    )
 
 
 class RealWealth(BlockModel):
-    people: Lines = Field(default_factory=list, title="People", description="Family, friends, neighbours. One on each line.")
-    access: Lines = Field(default_factory=list, title="Access", description="Places and services we can use. One on each line.")
-    skills_and_knowledge: Lines = Field(default_factory=list, title="Skills and knowledge", description="One on each line.")
-    assets: Lines = Field(default_factory=list, title="Assets", description="Things we have. One on each line.")
-    resilience: Lines = Field(default_factory=list, title="Resilience", description="What keeps us going. One on each line.")
+    people: Lines = Field(
+        default_factory=list,
+        title="People",
+        description="Family, friends, neighbours. One on each line.",
+    )
+    access: Lines = Field(
+        default_factory=list,
+        title="Access",
+        description="Places and services we can use. One on each line.",
+    )
+    skills_and_knowledge: Lines = Field(
+        default_factory=list, title="Skills and knowledge", description="One on each line."
+    )
+    assets: Lines = Field(
+        default_factory=list, title="Assets", description="Things we have. One on each line."
+    )
+    resilience: Lines = Field(
+        default_factory=list,
+        title="Resilience",
+        description="What keeps us going. One on each line.",
+    )
 
 
 # ---- rendering -------------------------------------------------------------------------------
@@ -377,7 +467,12 @@ def _render(template: str, **context: Any) -> str:
 
 
 # Circle of support: four rings around the person, drawn as concentric circles.
-RING_RADII = {"closest": (52, 132), "friends and family": (132, 196), "community": (196, 252), "paid support": (252, 305)}
+RING_RADII = {
+    "closest": (52, 132),
+    "friends and family": (132, 196),
+    "community": (196, 252),
+    "paid support": (252, 305),
+}
 MAX_ON_RING = 10
 
 
@@ -401,12 +496,20 @@ def place_members(model: Circle) -> dict[str, list[Placed]]:
         if len(people) > MAX_ON_RING:
             labels[-1] = f"+{len(people) - MAX_ON_RING + 1} more"
         inner, outer = RING_RADII[ring]
-        radius = inner + (outer - inner) * (0.6 if ring == "closest" else 0.5)  # clear of the middle
+        radius = inner + (outer - inner) * (
+            0.6 if ring == "closest" else 0.5
+        )  # clear of the middle
         spots = []
         for n, label in enumerate(labels):
             # From 115° to 425° (clockwise from the right): the wedge round 90° (the bottom) stays free.
             angle = math.radians(115 + 310 * (n + 0.5) / len(labels))
-            spots.append(Placed(round(310 + radius * math.cos(angle), 1), round(316 + radius * math.sin(angle), 1), label))
+            spots.append(
+                Placed(
+                    round(310 + radius * math.cos(angle), 1),
+                    round(316 + radius * math.sin(angle), 1),
+                    label,
+                )
+            )
         placed[ring] = spots
     return placed
 
@@ -478,10 +581,14 @@ def summarise(model: Budget) -> BudgetSummary:
     by_outcome: dict[str, list[Decimal]] = {}
     for line in model.planned:
         planned[line.stream] += line.amount
-        by_outcome.setdefault(_outcome_key(line.outcomes, line.running_cost), [zero, zero])[0] += line.amount
+        by_outcome.setdefault(_outcome_key(line.outcomes, line.running_cost), [zero, zero])[0] += (
+            line.amount
+        )
     for pay in model.payments:
         spent[pay.stream] += pay.amount
-        by_outcome.setdefault(_outcome_key(pay.outcomes, pay.running_cost), [zero, zero])[1] += pay.amount
+        by_outcome.setdefault(_outcome_key(pay.outcomes, pay.running_cost), [zero, zero])[1] += (
+            pay.amount
+        )
     streams = [
         StreamTotal(s, allocated[s], planned[s], spent[s], managed[s])
         for s in STREAMS
@@ -506,7 +613,10 @@ def summarise(model: Budget) -> BudgetSummary:
         if s.spent > s.allocated:
             warnings.append(f"{money(s.spent)} has been paid from {s.stream}, which is {money(s.spent - s.allocated)} "
                             f"more than its allocation of {money(s.allocated)}.")  # fmt: skip
-    order = sorted(by_outcome, key=lambda k: (k.startswith(("Running", "Not linked")), k.startswith("Not linked"), k))
+    order = sorted(
+        by_outcome,
+        key=lambda k: (k.startswith(("Running", "Not linked")), k.startswith("Not linked"), k),
+    )
     return BudgetSummary(
         streams=streams,
         outcomes=[OutcomeTotal(k, *by_outcome[k]) for k in order],

@@ -63,7 +63,7 @@ def render_pack(pack: Pack) -> str:
     note = f"<p>{escape(pack.note)}</p>" if pack.note else ""
     return (
         f'<section class="handover-head" aria-label="About this handover">{note}'
-        f"<p class=\"meta\">Made on {pack.made.day} {pack.made:%B %Y}. In this handover:</p><ul>{items}</ul></section>"
+        f'<p class="meta">Made on {pack.made.day} {pack.made:%B %Y}. In this handover:</p><ul>{items}</ul></section>'
     )
 
 
@@ -78,7 +78,9 @@ def demote(markdown: str) -> str:
 
 
 def pack_body(pack: Pack, copies: list[tuple[Source, str]]) -> str:
-    head = yaml.safe_dump(pack.model_dump(mode="json"), sort_keys=False, allow_unicode=True).rstrip()
+    head = yaml.safe_dump(
+        pack.model_dump(mode="json"), sort_keys=False, allow_unicode=True
+    ).rstrip()
     parts = [f"```handover-pack\n{head}\n```"]
     parts += [f"## {source.title}\n\n{demote(body).strip()}" for source, body in copies]
     return "\n\n".join(parts) + "\n"
@@ -145,13 +147,17 @@ def _steward_site(request: Request) -> tuple[Any, Any]:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
     if not site_ctx.access.is_steward:
-        raise Forbidden("Only the young person and the people who manage the plan can make a handover pack.")
+        raise Forbidden(
+            "Only the young person and the people who manage the plan can make a handover pack."
+        )
     return context, site_ctx
 
 
 def _choices(context: Any, site_ctx: Any) -> list[tuple[Any, list[Any]]]:
     slug = site_ctx.site.slug
-    return [(s, context.pages(slug, s.key)) for s in _ordered(site_ctx.sections) if s.key != SECTION]
+    return [
+        (s, context.pages(slug, s.key)) for s in _ordered(site_ctx.sections) if s.key != SECTION
+    ]
 
 
 async def build_form(request: Request) -> Response:
@@ -176,7 +182,9 @@ async def build(request: Request) -> Response:
         }, status=422)  # fmt: skip
     copies = _copies(context, slug, chosen)
     pack = Pack(made=date.today(), note=note, sources=[s for s, _ in copies])
-    page_slug = f"handover-{date.today().isoformat()}-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:30].strip("-")
+    page_slug = f"handover-{date.today().isoformat()}-" + re.sub(
+        r"[^a-z0-9]+", "-", title.lower()
+    ).strip("-")[:30].strip("-")
     context.save(slug, SECTION, page_slug, body=pack_body(pack, copies), base_revision=None,
                  summary="Made the handover pack", title=title)  # fmt: skip
     return redirect(f"/s/{slug}/handover-pack/{page_slug}")
@@ -189,7 +197,12 @@ def _copies(context: Any, slug: str, chosen: list[str]) -> list[tuple[Source, st
     for ref in sorted(chosen, key=lambda r: (rank.get(r.split("/")[0], 99), chosen.index(r))):
         section, _, page_slug = ref.partition("/")
         found = context.page(slug, section, page_slug)  # NotFound unless the builder may view it
-        copies.append((Source(section=section, page=page_slug, revision=found.revision, title=found.title), found.body))
+        copies.append(
+            (
+                Source(section=section, page=page_slug, revision=found.revision, title=found.title),
+                found.body,
+            )
+        )
     return copies
 
 
@@ -208,7 +221,11 @@ async def status(request: Request) -> Response:
                 changed.append((source, now))
         except NotFound:
             changed.append((source, None))
-    entries = [e for e in context.audit(slug, section=SECTION) if e.action in ("handover-read", "handover-question")]
+    entries = [
+        e
+        for e in context.audit(slug, section=SECTION)
+        if e.action in ("handover-read", "handover-question")
+    ]
     mine = [e for e in entries if e.detail.startswith(f"{found.title}:") or e.detail == found.title]
     return page(request, "handover_status.html", {
         "site": site_ctx.site, "ctx": site_ctx, "pack_page": found, "pack": pack, "changed": changed,
@@ -249,18 +266,30 @@ def _pack_for_reader(request: Request) -> tuple[Any, str, Any, str]:
 
 async def read_form(request: Request) -> Response:
     _context, _slug, found, root = _pack_for_reader(request)
-    return page(request, "handover_read.html", {"pack_page": found, "root": root, "mode": "read", "errors": {}})
+    return page(
+        request,
+        "handover_read.html",
+        {"pack_page": found, "root": root, "mode": "read", "errors": {}},
+    )
 
 
 async def read(request: Request) -> Response:
     context, slug, found, root = _pack_for_reader(request)
     context.note(slug, action="handover-read", section=found.section.key, detail=found.title)
-    return page(request, "handover_read.html", {"pack_page": found, "root": root, "mode": "thanks", "errors": {}})
+    return page(
+        request,
+        "handover_read.html",
+        {"pack_page": found, "root": root, "mode": "thanks", "errors": {}},
+    )
 
 
 async def ask_form(request: Request) -> Response:
     _context, _slug, found, root = _pack_for_reader(request)
-    return page(request, "handover_read.html", {"pack_page": found, "root": root, "mode": "ask", "errors": {}})
+    return page(
+        request,
+        "handover_read.html",
+        {"pack_page": found, "root": root, "mode": "ask", "errors": {}},
+    )
 
 
 async def ask(request: Request) -> Response:
@@ -274,7 +303,14 @@ async def ask(request: Request) -> Response:
             "errors": {"question": "Write your question (up to 1,500 characters)."},
         }, status=422)  # fmt: skip
     signed = f" (from {who})" if who and context.actor.is_guest else ""
-    context.note(slug, action="handover-question", section=found.section.key, detail=f"{found.title}: {question}{signed}")
-    return page(request, "handover_read.html", {"pack_page": found, "root": root, "mode": "asked", "errors": {}})
-
-
+    context.note(
+        slug,
+        action="handover-question",
+        section=found.section.key,
+        detail=f"{found.title}: {question}{signed}",
+    )
+    return page(
+        request,
+        "handover_read.html",
+        {"pack_page": found, "root": root, "mode": "asked", "errors": {}},
+    )

@@ -103,7 +103,13 @@ async def outcomes_board(request: Request) -> Response:
     by_area = {area: [o for o in found if o.model.area == area] for area in AREAS}
     by_status = {status: [o for o in found if o.model.status == status] for status in STATUSES}
     counts = [f"{len(by_status[s])} {s}" for s in reversed(STATUSES) if by_status[s]]
-    tally = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1] if counts else ""
+    tally = (
+        counts[0]
+        if len(counts) == 1
+        else ", ".join(counts[:-1]) + " and " + counts[-1]
+        if counts
+        else ""
+    )
     return page(
         request,
         "outcomes_board.html",
@@ -158,7 +164,11 @@ PROVISION_OF = {"education": "F", "health": "G", "social care": "H"}
 
 
 def letter_of(section: Section) -> str | None:
-    return BY_TEMPLATE.get(section.template or "") or BY_KEY.get(section.key) or BY_TEMPLATE.get(section.key)
+    return (
+        BY_TEMPLATE.get(section.template or "")
+        or BY_KEY.get(section.key)
+        or BY_TEMPLATE.get(section.key)
+    )
 
 
 @dataclass
@@ -211,7 +221,9 @@ def build_parts(ctx: SiteContext, pages: list[Page]) -> tuple[list[Part], list[P
         for step in o.model.steps:
             letter = PROVISION_OF.get(step.kind)
             if letter:
-                parts[letter].provision.append(Provision(step.what, step.who, step.cost, label, url))
+                parts[letter].provision.append(
+                    Provision(step.what, step.who, step.cost, label, url)
+                )
     for p in pages:
         for block in find_blocks(p.body, {"budget": BLOCKS["budget"]}):
             try:
@@ -220,7 +232,11 @@ def build_parts(ctx: SiteContext, pages: list[Page]) -> tuple[list[Part], list[P
                 continue
             url = f"/s/{ctx.site.slug}/{p.section.key}/{p.slug}"
             for line in budget.planned:
-                label = "Running the budget" if line.running_cost else (", ".join(line.outcomes) or "No outcome")
+                label = (
+                    "Running the budget"
+                    if line.running_cost
+                    else (", ".join(line.outcomes) or "No outcome")
+                )
                 label = ("Outcome " + label) if line.outcomes else label
                 parts[PROVISION_OF[line.stream]].provision.append(
                     Provision(line.what, "Paid from the personal budget", line.amount, label, url)
@@ -241,7 +257,13 @@ async def ehc_plan(request: Request) -> Response:
     return page(
         request,
         "ehc_plan.html",
-        {"site": ctx.site, "ctx": ctx, "parts": parts, "elsewhere": elsewhere, "today": clock.now().date()},
+        {
+            "site": ctx.site,
+            "ctx": ctx,
+            "parts": parts,
+            "elsewhere": elsewhere,
+            "today": clock.now().date(),
+        },
     )
 
 

@@ -50,7 +50,10 @@ class Review(BaseModel):
 
 
 def new_review(meeting: date, kind: str, born: date | None) -> Review:
-    items = [ReviewItem(text=s.text, due=rules.due_date(meeting, s.days), who=s.who) for s in rules.steps_for(kind)]
+    items = [
+        ReviewItem(text=s.text, due=rules.due_date(meeting, s.days), who=s.who)
+        for s in rules.steps_for(kind)
+    ]
     return Review(meeting=meeting, kind=kind, items=items)  # type: ignore[arg-type]
 
 
@@ -81,7 +84,9 @@ def read_review(body: str) -> Review | None:
 
 
 def write_review(body: str, review: Review) -> str:
-    block = yaml.safe_dump(review.model_dump(mode="json"), sort_keys=False, allow_unicode=True).rstrip()
+    block = yaml.safe_dump(
+        review.model_dump(mode="json"), sort_keys=False, allow_unicode=True
+    ).rstrip()
     return FENCE.sub(lambda _m: f"```review\n{block}\n```", body, count=1)
 
 
@@ -154,7 +159,11 @@ async def start_form(request: Request) -> Response:
     site_ctx = context.site(request.path_params["site"])
     if site_ctx.section(SECTION).capability < Capability.EDIT:
         raise Forbidden("You can read the reviews but you cannot start one.")
-    return page(request, "review_start.html", {"site": site_ctx.site, "ctx": site_ctx, "errors": {}, "values": {}})
+    return page(
+        request,
+        "review_start.html",
+        {"site": site_ctx.site, "ctx": site_ctx, "errors": {}, "values": {}},
+    )
 
 
 async def start(request: Request) -> Response:
@@ -200,7 +209,11 @@ async def dashboard(request: Request) -> Response:
     today = date.today()
     born = _born(site_ctx)
     earlier = sorted(
-        (r for r in (read_review(p.body) for p in _reviews(context, slug)) if r and r.meeting < review.meeting),
+        (
+            r
+            for r in (read_review(p.body) for p in _reviews(context, slug))
+            if r and r.meeting < review.meeting
+        ),
         key=lambda r: r.meeting,
     )
     since = earlier[-1].meeting if earlier else None
@@ -250,19 +263,31 @@ async def change(request: Request) -> Response:
     form = await form_of(request)
     found, review = _load(context, slug, page_slug)
     if review.status == "closed":
-        raise Forbidden("This review is closed and kept as a record; start a new review to make changes.")
+        raise Forbidden(
+            "This review is closed and kept as a record; start a new review to make changes."
+        )
     action = form.get("action", "")
-    if action == "tick" and form.get("item", "").isdigit() and int(form["item"]) < len(review.items):
+    if (
+        action == "tick"
+        and form.get("item", "").isdigit()
+        and int(form["item"]) < len(review.items)
+    ):
         item = review.items[int(form["item"])]
         item.done = form.get("done") == "1"
         summary = f"{'Done' if item.done else 'Not done'}: {item.text}"
-    elif action == "decide" and form.get("outcome") and form.get("decision") in ("achieved", "continue", "change"):
+    elif (
+        action == "decide"
+        and form.get("outcome")
+        and form.get("decision") in ("achieved", "continue", "change")
+    ):
         review.decisions[form["outcome"]] = form["decision"]  # type: ignore[assignment]
         summary = f"Decision on {form['outcome']}: {form['decision']}"
     elif action == "draft-outcome":
         statement = form.get("statement", "").strip()
         if not statement.lower().startswith("i ") or len(statement) > 300:
-            raise Invalid("Write the outcome as the young person would say it, starting with “I …”.")
+            raise Invalid(
+                "Write the outcome as the young person would say it, starting with “I …”."
+            )
         words = re.sub(r"[^a-z0-9]+", "-", statement.lower()).strip("-")[:50].strip("-")
         body = (f"```outcome\nstatement: {yaml.safe_dump(statement).strip().removesuffix('...').strip()}\n"
                 f"status: draft\n```\n\nDrafted at the review on {_day(review.meeting)}.\n")  # fmt: skip

@@ -31,7 +31,8 @@ ABOUT_ME = SectionTemplate(
             "one-page-profile",
             "My one-page profile",
             "Everything someone new needs to know about me, on one page. Press **Edit the one-page profile"
-            " with a form** to fill it in, one thing on each line.\n\n" + _block("one-page-profile"),
+            " with a form** to fill it in, one thing on each line.\n\n"
+            + _block("one-page-profile"),
         ),
         StarterPage(
             "communication-passport",
@@ -62,7 +63,8 @@ CIRCLE = SectionTemplate(
             "circle-of-support",
             "My circle of support",
             "The people in my life, from the closest outwards. Add each person with the form: their name,"
-            " who they are to me, which circle they are in and how they help.\n\n" + _block("circle"),
+            " who they are to me, which circle they are in and how they help.\n\n"
+            + _block("circle"),
         ),
         StarterPage(
             "real-wealth",
@@ -163,16 +165,39 @@ PROVISION = SectionTemplate(
 PLACEMENT = SectionTemplate(
     "placement",
     "School or college",
-    [StarterPage("my-school-or-college", "My school or college", "The name of my school or college, and the kind of place it is.\n")],
+    [
+        StarterPage(
+            "my-school-or-college",
+            "My school or college",
+            "The name of my school or college, and the kind of place it is.\n",
+        )
+    ],
 )
 
 ADVICE = SectionTemplate(
     "advice",
     "Advice and information",
-    [StarterPage("advice-gathered", "Advice and information gathered", "Each report or piece of advice, who gave it and when.\n")],
+    [
+        StarterPage(
+            "advice-gathered",
+            "Advice and information gathered",
+            "Each report or piece of advice, who gave it and when.\n",
+        )
+    ],
 )
 
-SECTION_TEMPLATES = [ABOUT_ME, CIRCLE, OUTCOMES, BUDGET, HEALTH, EDUCATION, SOCIAL_CARE, PROVISION, PLACEMENT, ADVICE]
+SECTION_TEMPLATES = [
+    ABOUT_ME,
+    CIRCLE,
+    OUTCOMES,
+    BUDGET,
+    HEALTH,
+    EDUCATION,
+    SOCIAL_CARE,
+    PROVISION,
+    PLACEMENT,
+    ADVICE,
+]
 
 SITE_TEMPLATES = [
     SiteTemplate(

@@ -62,7 +62,9 @@ class People:
         user = found or accounts.create_user(self.db, email=email, name=name, password=password)
         return Actor(user_id=user.id, email=user.email, name=user.name)
 
-    def client(self, who: Actor | None = None, *, password: str = "correct-horse-battery") -> TestClient:
+    def client(
+        self, who: Actor | None = None, *, password: str = "correct-horse-battery"
+    ) -> TestClient:
         client = TestClient(self.app, follow_redirects=False)
         if who is not None:
             sign_in(client, who.email, password)
@@ -77,11 +79,15 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: TestClient, email: str, password: str) -> None:
     form = client.get("/login")
-    response = client.post("/login", data={"email": email, "password": password, "csrftoken": csrf_of(form.text)})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrftoken": csrf_of(form.text)}
+    )
     assert response.status_code == 303, response.text
 
 
-def post_form(client: TestClient, url: str, data: dict[str, str], *, page: str | None = None) -> httpx.Response:
+def post_form(
+    client: TestClient, url: str, data: dict[str, str], *, page: str | None = None
+) -> httpx.Response:
     """Post a form the way a browser does: with the CSRF token from a page."""
     token = csrf_of(client.get(page or "/").text)
     return client.post(url, data={**data, "csrftoken": token})
@@ -103,10 +109,23 @@ class LiveServer:
         self.url, self.db_path, self.process = url, db_path, process
 
 
-def start_server(db_path: Path, *, demo: bool = False, env: dict[str, str] | None = None) -> LiveServer:
+def start_server(
+    db_path: Path, *, demo: bool = False, env: dict[str, str] | None = None
+) -> LiveServer:
     """The real app under uvicorn, through the real ``planwiki`` command."""
     port = free_port()
-    args = [sys.executable, "-m", "main", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
+    args = [
+        sys.executable,
+        "-m",
+        "main",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db",
+        str(db_path),
+    ]
     if demo:
         args.append("--demo")
     process = subprocess.Popen(
@@ -167,6 +186,10 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
     page.evaluate(AXE)
     result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", AXE_TAGS
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
+        AXE_TAGS,
     )
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result]
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result
+    ]

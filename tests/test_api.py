@@ -13,13 +13,24 @@ from wiki import accounts
 from wiki.models import PageOut, PageSave, SectionCreate, SiteCreate, SiteOut
 from wiki.store import circle
 
-STANDARD = ["about-me", "circle", "outcomes", "budget", "health", "education", "reviews", "handover"]
+STANDARD = [
+    "about-me",
+    "circle",
+    "outcomes",
+    "budget",
+    "health",
+    "education",
+    "reviews",
+    "handover",
+]
 PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def token_for(db, person) -> str:  # type: ignore[no-untyped-def]
@@ -37,10 +48,14 @@ class Api:
         return self.client.get(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
     def post(self, path: str, json=None, **kw):  # type: ignore[no-untyped-def]
-        return self.client.post(path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+        return self.client.post(
+            path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
+        )
 
     def put(self, path: str, json=None, **kw):  # type: ignore[no-untyped-def]
-        return self.client.put(path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+        return self.client.put(
+            path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
+        )
 
 
 def is_error(response, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
@@ -65,7 +80,9 @@ def api(people, owner, db) -> Api:  # type: ignore[no-untyped-def]
     """Ola's script, with her plan 'ola' and a profile page (revision 1)."""
     client = Api(people.client(), token_for(db, owner))
     assert client.post("/api/v1/sites", {"slug": "ola", "title": "Ola's plan"}).status_code == 201
-    created = client.put(PAGE, {"body": "I like buses.", "base_revision": None, "title": "My profile"})
+    created = client.put(
+        PAGE, {"body": "I like buses.", "base_revision": None, "title": "My profile"}
+    )
     assert created.status_code == 201, created.text
     return client
 
@@ -74,7 +91,9 @@ def member_api(people, db, owner, name: str, grants: list[tuple[str, str]]) -> A
     person = people.add(name)
     circle.add_member(db, owner, site="ola", email=person.email, relationship="circle")
     for section, capability in grants:
-        circle.add_grant(db, owner, site="ola", section=section, capability=capability, person=person.email)
+        circle.add_grant(
+            db, owner, site="ola", section=section, capability=capability, person=person.email
+        )
     return Api(people.client(), token_for(db, person))
 
 
@@ -101,9 +120,16 @@ def test_me_works_with_a_session_cookie_too(people, owner) -> None:
 
 def test_creating_a_site_makes_me_its_owner_with_the_standard_sections(people, owner, db) -> None:
     client = Api(people.client(), token_for(db, owner))
-    response = client.post("/api/v1/sites", {"slug": "sam", "title": "Sam's plan", "date_of_birth": "2011-03-14"})
+    response = client.post(
+        "/api/v1/sites", {"slug": "sam", "title": "Sam's plan", "date_of_birth": "2011-03-14"}
+    )
     assert response.status_code == 201
-    assert response.json() == {"slug": "sam", "title": "Sam's plan", "owner": owner.email, "date_of_birth": "2011-03-14"}
+    assert response.json() == {
+        "slug": "sam",
+        "title": "Sam's plan",
+        "owner": owner.email,
+        "date_of_birth": "2011-03-14",
+    }
     detail = client.get("/api/v1/sites/sam").json()
     assert [s["key"] for s in detail["sections"]] == STANDARD
     assert {s["capability"] for s in detail["sections"]} == {"manage"}
@@ -112,19 +138,29 @@ def test_creating_a_site_makes_me_its_owner_with_the_standard_sections(people, o
 def test_the_sites_list_shows_only_sites_i_can_see(api, people, owner, db) -> None:
     mine = api.get("/api/v1/sites")
     assert mine.status_code == 200
-    assert mine.json() == [{"slug": "ola", "title": "Ola's plan", "owner": owner.email, "date_of_birth": None}]
+    assert mine.json() == [
+        {"slug": "ola", "title": "Ola's plan", "owner": owner.email, "date_of_birth": None}
+    ]
     stranger = Api(people.client(), token_for(db, people.add("Stranger")))
     assert stranger.get("/api/v1/sites").json() == []
     friend = member_api(people, db, owner, "Sami", [("about-me", "view")])
     assert [s["slug"] for s in friend.get("/api/v1/sites").json()] == ["ola"]
 
 
-def test_a_site_shows_only_the_sections_i_may_view_with_my_capability(api, people, owner, db) -> None:
+def test_a_site_shows_only_the_sections_i_may_view_with_my_capability(
+    api, people, owner, db
+) -> None:
     owner_view = api.get("/api/v1/sites/ola")
     assert owner_view.status_code == 200
     body = owner_view.json()
-    assert {k: body[k] for k in ("slug", "title", "owner")} == {"slug": "ola", "title": "Ola's plan", "owner": owner.email}
-    assert [(s["key"], s["capability"]) for s in body["sections"]] == [(k, "manage") for k in STANDARD]
+    assert {k: body[k] for k in ("slug", "title", "owner")} == {
+        "slug": "ola",
+        "title": "Ola's plan",
+        "owner": owner.email,
+    }
+    assert [(s["key"], s["capability"]) for s in body["sections"]] == [
+        (k, "manage") for k in STANDARD
+    ]
     assert all(set(s) >= {"key", "title", "capability"} for s in body["sections"])
 
     priya = member_api(people, db, owner, "Priya", [("about-me", "view"), ("education", "edit")])
@@ -163,7 +199,9 @@ def test_a_slug_already_taken_is_a_conflict(api, people, db) -> None:
         ({"slug": 7, "title": "x"}, "slug"),
     ],
 )
-def test_creating_a_site_with_invalid_fields_is_422_naming_the_field_and_changes_nothing(api, db, body, field) -> None:
+def test_creating_a_site_with_invalid_fields_is_422_naming_the_field_and_changes_nothing(
+    api, db, body, field
+) -> None:
     before = count(db, "sites"), count(db, "sections")
     answer = is_error(api.post("/api/v1/sites", body), 422, "invalid")
     assert field in answer["error"]["message"]
@@ -179,7 +217,10 @@ def test_the_owner_adds_a_section(api) -> None:
     assert response.status_code == 201
     sections = response.json()["sections"]
     assert sections[-1] == {"key": "hobbies", "title": "My hobbies", "capability": "manage"}
-    assert [s["key"] for s in api.get("/api/v1/sites/ola").json()["sections"]] == [*STANDARD, "hobbies"]
+    assert [s["key"] for s in api.get("/api/v1/sites/ola").json()["sections"]] == [
+        *STANDARD,
+        "hobbies",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -202,9 +243,15 @@ def test_adding_a_bad_section_is_refused_and_changes_nothing(api, db, body, stat
 def test_a_circle_member_who_is_not_a_steward_cannot_add_sections(api, people, owner, db) -> None:
     editor = member_api(people, db, owner, "Priya", [("education", "edit")])
     before = count(db, "sections")
-    is_error(editor.post("/api/v1/sites/ola/sections", {"key": "priya", "title": "Priya's"}), 403, "forbidden")
+    is_error(
+        editor.post("/api/v1/sites/ola/sections", {"key": "priya", "title": "Priya's"}),
+        403,
+        "forbidden",
+    )
     stranger = Api(people.client(), token_for(db, people.add("Stranger")))
-    is_error(stranger.post("/api/v1/sites/ola/sections", {"key": "x", "title": "x"}), 404, "not_found")
+    is_error(
+        stranger.post("/api/v1/sites/ola/sections", {"key": "x", "title": "x"}), 404, "not_found"
+    )
     assert count(db, "sections") == before
 
 
@@ -216,7 +263,11 @@ def test_pages_in_a_section_are_listed(api) -> None:
     listing = api.get("/api/v1/sites/ola/sections/about-me/pages")
     assert listing.status_code == 200
     (item,) = listing.json()
-    assert {k: item[k] for k in ("slug", "title", "revision")} == {"slug": "profile", "title": "My profile", "revision": 1}
+    assert {k: item[k] for k in ("slug", "title", "revision")} == {
+        "slug": "profile",
+        "title": "My profile",
+        "revision": 1,
+    }
     assert item["updated_at"]
 
 
@@ -231,7 +282,10 @@ def test_reading_a_page_gives_the_contract_shape(api, owner) -> None:
 
 
 def test_saving_with_the_current_base_makes_the_next_revision(api) -> None:
-    response = api.put(PAGE, {"body": "I like trains.", "base_revision": 1, "summary": "Trains now", "title": "Profile"})
+    response = api.put(
+        PAGE,
+        {"body": "I like trains.", "base_revision": 1, "summary": "Trains now", "title": "Profile"},
+    )
     assert response.status_code == 200
     page = response.json()
     assert page["revision"] == 2 and page["body"] == "I like trains." and page["title"] == "Profile"
@@ -254,7 +308,9 @@ def test_history_lists_revisions_and_one_revision_has_its_text(api, owner) -> No
     by_number = {r["number"]: r for r in items}
     assert by_number[2]["summary"] == "Trains now" and by_number[2]["author"] == owner.email
     assert by_number[2]["base"] == 1 and by_number[1]["base"] is None
-    assert all({"number", "title", "summary", "author", "base", "created_at"} <= set(r) for r in items)
+    assert all(
+        {"number", "title", "summary", "author", "base", "created_at"} <= set(r) for r in items
+    )
     one = api.get(PAGE + "/revisions/1")
     assert one.status_code == 200
     assert one.json()["body"] == "I like buses." and one.json()["number"] == 1
@@ -284,7 +340,11 @@ def test_a_section_that_is_not_shared_with_me_is_404_not_403(api, people, owner,
                  "/api/v1/sites/ola/pages/health/meds/revisions"):  # fmt: skip
         answer = is_error(friend.get(path), 404, "not_found")
         assert "lamotrigine" not in str(answer) and "meds" not in answer["error"]["message"]
-    is_error(friend.put("/api/v1/sites/ola/pages/health/meds", {"body": "x", "base_revision": 1}), 404, "not_found")
+    is_error(
+        friend.put("/api/v1/sites/ola/pages/health/meds", {"body": "x", "base_revision": 1}),
+        404,
+        "not_found",
+    )
 
 
 def test_a_reader_trying_to_edit_gets_403_and_nothing_changes(api, people, owner, db) -> None:
@@ -292,7 +352,11 @@ def test_a_reader_trying_to_edit_gets_403_and_nothing_changes(api, people, owner
     assert reader.get(PAGE).status_code == 200
     before = count(db, "revisions"), count(db, "drafts")
     is_error(reader.put(PAGE, {"body": "Sami was here", "base_revision": 1}), 403, "forbidden")
-    is_error(reader.put("/api/v1/sites/ola/pages/about-me/new", {"body": "x", "base_revision": None}), 403, "forbidden")
+    is_error(
+        reader.put("/api/v1/sites/ola/pages/about-me/new", {"body": "x", "base_revision": None}),
+        403,
+        "forbidden",
+    )
     assert (count(db, "revisions"), count(db, "drafts")) == before
     assert api.get(PAGE).json()["body"] == "I like buses."
 
@@ -300,7 +364,11 @@ def test_a_reader_trying_to_edit_gets_403_and_nothing_changes(api, people, owner
 def test_an_editor_can_save_but_only_in_their_section(api, people, owner, db) -> None:
     editor = member_api(people, db, owner, "Priya", [("about-me", "edit"), ("education", "view")])
     assert editor.put(PAGE, {"body": "Edited by Priya", "base_revision": 1}).status_code == 200
-    is_error(editor.put("/api/v1/sites/ola/pages/education/x", {"body": "x", "base_revision": None}), 403, "forbidden")
+    is_error(
+        editor.put("/api/v1/sites/ola/pages/education/x", {"body": "x", "base_revision": None}),
+        403,
+        "forbidden",
+    )
 
 
 @pytest.mark.parametrize(
@@ -325,11 +393,17 @@ def test_saving_with_invalid_fields_is_422_and_changes_nothing(api, db, body, fi
 @pytest.mark.parametrize("slug", ["Bad_Slug", "UPPER", "a--b", "x" * 61])
 def test_saving_to_an_invalid_page_address_is_422(api, db, slug: str) -> None:
     before = count(db, "pages")
-    is_error(api.put(f"/api/v1/sites/ola/pages/about-me/{slug}", {"body": "x", "base_revision": None}), 422, "invalid")
+    is_error(
+        api.put(f"/api/v1/sites/ola/pages/about-me/{slug}", {"body": "x", "base_revision": None}),
+        422,
+        "invalid",
+    )
     assert count(db, "pages") == before
 
 
-def test_a_page_over_the_size_limit_is_413_with_the_limit_and_changes_nothing(api, db, settings) -> None:
+def test_a_page_over_the_size_limit_is_413_with_the_limit_and_changes_nothing(
+    api, db, settings
+) -> None:
     before = count(db, "revisions"), count(db, "drafts")
     body = "a" * (settings.max_page_chars + 1)
     answer = is_error(api.put(PAGE, {"body": body, "base_revision": 1}), 413, "too_large")
@@ -340,15 +414,23 @@ def test_a_page_over_the_size_limit_is_413_with_the_limit_and_changes_nothing(ap
 def test_a_request_body_over_the_json_limit_is_413(api, db, settings) -> None:
     before = count(db, "revisions")
     raw = '{"body": "' + "a" * (settings.max_json_bytes + 10) + '", "base_revision": 1}'
-    response = api.client.put(PAGE, content=raw, headers={**api.headers, "content-type": "application/json"})
+    response = api.client.put(
+        PAGE, content=raw, headers={**api.headers, "content-type": "application/json"}
+    )
     is_error(response, 413, "too_large")
     assert count(db, "revisions") == before
 
 
-@pytest.mark.parametrize("raw", ['{"body": "x", "base_revision": 1', "not json at all", "", "\xff\xfe"])
+@pytest.mark.parametrize(
+    "raw", ['{"body": "x", "base_revision": 1', "not json at all", "", "\xff\xfe"]
+)
 def test_malformed_json_is_400(api, db, raw: str) -> None:
     before = count(db, "revisions")
-    response = api.client.put(PAGE, content=raw.encode("latin-1"), headers={**api.headers, "content-type": "application/json"})
+    response = api.client.put(
+        PAGE,
+        content=raw.encode("latin-1"),
+        headers={**api.headers, "content-type": "application/json"},
+    )
     is_error(response, 400, "bad_request")
     assert count(db, "revisions") == before
 
@@ -397,22 +479,34 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS])
-def test_every_endpoint_is_401_without_a_token_or_cookie(api, people, db, method, path, body) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS]
+)
+def test_every_endpoint_is_401_without_a_token_or_cookie(
+    api, people, db, method, path, body
+) -> None:
     before = count(db, "revisions"), count(db, "sites"), count(db, "sections")
     nobody = people.client()
     is_error(nobody.request(method, path, json=body), 401, "not_signed_in")
     assert (count(db, "revisions"), count(db, "sites"), count(db, "sections")) == before
 
 
-@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS]
+)
 def test_every_endpoint_is_401_with_a_bad_token(api, people, db, method, path, body) -> None:
     nobody = people.client()
     for header in ("Bearer pw_not-a-real-token", "Bearer ", "bearer pw_wrong"):
-        is_error(nobody.request(method, path, json=body, headers={"authorization": header}), 401, "not_signed_in")
+        is_error(
+            nobody.request(method, path, json=body, headers={"authorization": header}),
+            401,
+            "not_signed_in",
+        )
 
 
-@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in ENDPOINTS]
+)
 def test_every_endpoint_works_with_a_bearer_token(api, method, path, body) -> None:
     if method == "POST" and path == "/api/v1/sites":
         body = {"slug": "second", "title": "Second"}
@@ -424,7 +518,11 @@ def test_every_endpoint_works_with_a_bearer_token(api, method, path, body) -> No
 
 def test_a_bad_token_does_not_fall_back_to_the_session_cookie(api, people, owner) -> None:
     browser = people.client(owner)
-    is_error(browser.get("/api/v1/me", headers={"authorization": "Bearer pw_revoked"}), 401, "not_signed_in")
+    is_error(
+        browser.get("/api/v1/me", headers={"authorization": "Bearer pw_revoked"}),
+        401,
+        "not_signed_in",
+    )
 
 
 def test_a_revoked_token_stops_working_on_the_next_request(people, owner, db) -> None:
@@ -442,7 +540,9 @@ def test_tokens_are_stored_only_as_a_hash(people, owner, db) -> None:
     assert token not in stored and all(re.fullmatch(r"[0-9a-f]{64}", h) for h in stored)
 
 
-def test_with_a_session_cookie_reads_work_and_writes_need_the_csrf_header(api, people, owner, db) -> None:
+def test_with_a_session_cookie_reads_work_and_writes_need_the_csrf_header(
+    api, people, owner, db
+) -> None:
     browser = people.client(owner)
     assert browser.get(PAGE).status_code == 200
 
@@ -453,9 +553,13 @@ def test_with_a_session_cookie_reads_work_and_writes_need_the_csrf_header(api, p
     assert count(db, "revisions") == 1 and count(db, "sites") == 1
 
     token = browser.cookies["csrftoken"]
-    wrong = browser.put(PAGE, json={"body": "x", "base_revision": 1}, headers={"x-csrftoken": "forged"})
+    wrong = browser.put(
+        PAGE, json={"body": "x", "base_revision": 1}, headers={"x-csrftoken": "forged"}
+    )
     is_error(wrong, 403, "csrf")
-    saved = browser.put(PAGE, json={"body": "From the browser", "base_revision": 1}, headers={"x-csrftoken": token})
+    saved = browser.put(
+        PAGE, json={"body": "From the browser", "base_revision": 1}, headers={"x-csrftoken": token}
+    )
     assert saved.status_code == 200
     assert saved.json()["revision"] == 2 and saved.json()["updated_by"] == owner.email
 
@@ -503,11 +607,17 @@ def test_openapi_is_generated_from_the_pydantic_models(people) -> None:
     doc = people.client().get("/api/v1/openapi.json").json()
     schemas = doc["components"]["schemas"]
     for model in (PageSave, SiteCreate, SectionCreate, PageOut, SiteOut):
-        assert schemas[model.__name__] == model.model_json_schema(ref_template="#/components/schemas/{model}"), model
+        assert schemas[model.__name__] == model.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        ), model
     put = doc["paths"]["/api/v1/sites/{site}/pages/{section}/{page}"]["put"]
-    assert put["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PageSave"}
+    assert put["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PageSave"
+    }
     post = doc["paths"]["/api/v1/sites"]["post"]
-    assert post["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/SiteCreate"}
+    assert post["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SiteCreate"
+    }
     assert "201" in post["responses"]
     # Every reference points at a schema that is there.
     refs = set(re.findall(r'"#/components/schemas/([^"]+)"', response_text(doc)))

@@ -36,7 +36,9 @@ def photo_with_gps(size: tuple[int, int] = (300, 200)) -> bytes:
     out = io.BytesIO()
     picture.save(out, "JPEG", exif=exif, comment=b"at Nan's house")
     data = out.getvalue()
-    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo), "the test photo has GPS"
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo), (
+        "the test photo has GPS"
+    )
     return data
 
 
@@ -44,10 +46,20 @@ def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge picture: a decompression bomb."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -62,12 +74,32 @@ class Plan:
         self.settings = Settings(db=tmp_path / "wiki.db", synchronous="NORMAL", **settings)  # type: ignore[arg-type]
         self.app = create_app(self.settings)
         self.db = self.app.state.db
-        self.ola, self.mum, self.fay, self.stan = (self.person(n) for n in ("Ola", "Mum", "Fay", "Stan"))
+        self.ola, self.mum, self.fay, self.stan = (
+            self.person(n) for n in ("Ola", "Mum", "Fay", "Stan")
+        )
         store.create_site(self.db, self.ola, slug="ola", title="Ola's plan")
-        circle.add_member(self.db, self.ola, site="ola", email=self.mum.email, relationship="mum", groups=[])
-        circle.add_member(self.db, self.ola, site="ola", email=self.fay.email, relationship="friend", groups=[])
-        circle.add_grant(self.db, self.ola, site="ola", section="about-me", capability="edit", person=self.mum.email)
-        circle.add_grant(self.db, self.ola, site="ola", section="about-me", capability="view", person=self.fay.email)
+        circle.add_member(
+            self.db, self.ola, site="ola", email=self.mum.email, relationship="mum", groups=[]
+        )
+        circle.add_member(
+            self.db, self.ola, site="ola", email=self.fay.email, relationship="friend", groups=[]
+        )
+        circle.add_grant(
+            self.db,
+            self.ola,
+            site="ola",
+            section="about-me",
+            capability="edit",
+            person=self.mum.email,
+        )
+        circle.add_grant(
+            self.db,
+            self.ola,
+            site="ola",
+            section="about-me",
+            capability="view",
+            person=self.fay.email,
+        )
         for section, slug in (("about-me", "me"), ("health", "meds")):
             store.save_page(self.db, self.ola, site="ola", section=section, page=slug, base_revision=None,
                             body=f"The {slug} page.", title=slug.capitalize())  # fmt: skip
@@ -81,7 +113,9 @@ class Plan:
         if who is not None:
             user = accounts.find_user(self.db, who.email)
             assert user is not None
-            client.cookies.set(SESSION_COOKIE, accounts.start_session(self.db, user, absolute_hours=24))
+            client.cookies.set(
+                SESSION_COOKIE, accounts.start_session(self.db, user, absolute_hours=24)
+            )
         return client
 
     def api(self, who: Actor) -> TestClient:
@@ -113,10 +147,16 @@ def error(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_photo_loses_its_location_is_turned_upright_and_gets_a_thumbnail(plan: Plan) -> None:
-    sent = plan.upload(plan.mum, photo_with_gps(), "IMG_0042.JPG", "image/jpeg", caption="Me at the pool")
+    sent = plan.upload(
+        plan.mum, photo_with_gps(), "IMG_0042.JPG", "image/jpeg", caption="Me at the pool"
+    )
     assert sent.status_code == 201, sent.text
     out = sent.json()
-    assert out["kind"] == "image" and out["media_type"] == "image/jpeg" and out["name"] == "IMG_0042.jpg"
+    assert (
+        out["kind"] == "image"
+        and out["media_type"] == "image/jpeg"
+        and out["name"] == "IMG_0042.jpg"
+    )
     assert (out["width"], out["height"]) == (200, 300), "turned the right way up"
     assert out["url"] == f"/s/ola/-/files/{out['id']}/IMG_0042.jpg" and len(out["id"]) >= 24
     served = plan.client(plan.fay).get(out["url"])
@@ -137,9 +177,14 @@ def test_files_are_kept_at_a_random_path_that_never_uses_their_name(plan: Plan) 
     stored = [p for p in plan.folder.rglob("*") if p.is_file()]
     assert stored and all(p.resolve().is_relative_to(plan.folder.resolve()) for p in stored)
     assert not any("passwd" in str(p) for p in stored), "the name is only ever shown"
-    windows = plan.upload(plan.ola, bus_picture(), "..\\..\\Windows\\evil .jpg", "image/jpeg").json()
+    windows = plan.upload(
+        plan.ola, bus_picture(), "..\\..\\Windows\\evil .jpg", "image/jpeg"
+    ).json()
     assert windows["name"] == "evil.jpg"
-    assert media.safe_name(".htaccess", ".txt") == "htaccess.txt" and media.safe_name("", ".pdf") == "file.pdf"
+    assert (
+        media.safe_name(".htaccess", ".txt") == "htaccess.txt"
+        and media.safe_name("", ".pdf") == "file.pdf"
+    )
 
 
 # ---- abuse ----------------------------------------------------------------------------------------
@@ -156,7 +201,9 @@ def test_files_are_kept_at_a_random_path_that_never_uses_their_name(plan: Plan) 
     (png_claiming(100_000, 100_000), "huge.png", "image/png", "too many pixels"),
     (png_claiming(8_000, 6_000), "big.png", "image/png", "too many pixels (8,000 × 6,000)"),
 ])  # fmt: skip
-def test_files_that_are_not_what_they_say_are_refused_in_plain_words(plan: Plan, data: bytes, name: str, kind: str, words: str) -> None:
+def test_files_that_are_not_what_they_say_are_refused_in_plain_words(
+    plan: Plan, data: bytes, name: str, kind: str, words: str
+) -> None:
     sent = plan.upload(plan.ola, data, name, kind)
     assert sent.status_code == 422, sent.text
     assert words in error(sent)
@@ -164,7 +211,9 @@ def test_files_that_are_not_what_they_say_are_refused_in_plain_words(plan: Plan,
     assert plan.api(plan.ola).get("/api/v1/sites/ola/pages/about-me/me/attachments").json() == []
 
 
-def test_a_zip_that_is_not_an_office_document_is_refused_and_a_word_document_is_taken(plan: Plan) -> None:
+def test_a_zip_that_is_not_an_office_document_is_refused_and_a_word_document_is_taken(
+    plan: Plan,
+) -> None:
     import zipfile
 
     plain = io.BytesIO()
@@ -176,7 +225,11 @@ def test_a_zip_that_is_not_an_office_document_is_refused_and_a_word_document_is_
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document/>")
     out = plan.upload(plan.ola, word.getvalue(), "My EHC plan.docx").json()
-    assert out["kind"] == "document" and out["name"] == "My-EHC-plan.docx" and out["media_type"].endswith("document")
+    assert (
+        out["kind"] == "document"
+        and out["name"] == "My-EHC-plan.docx"
+        and out["media_type"].endswith("document")
+    )
 
 
 def test_an_oversized_file_is_refused_with_the_limit_in_plain_words(tmp_path: Path) -> None:
@@ -204,11 +257,16 @@ def test_a_request_larger_than_anything_allowed_is_refused_before_it_is_read(pla
 def test_files_are_served_so_they_cannot_run_and_only_to_readers_of_the_section(plan: Plan) -> None:
     photo = plan.upload(plan.ola, bus_picture(), "bus.jpg", "image/jpeg").json()
     pdf = plan.upload(plan.ola, PDF, "report.pdf", "application/pdf").json()
-    hidden = plan.upload(plan.ola, PDF, "meds.pdf", "application/pdf", section="health", page="meds").json()
+    hidden = plan.upload(
+        plan.ola, PDF, "meds.pdf", "application/pdf", section="health", page="meds"
+    ).json()
     fay = plan.client(plan.fay)
     shown = fay.get(photo["url"])
     assert shown.headers["x-content-type-options"] == "nosniff"
-    assert "sandbox" in shown.headers["content-security-policy"] and "default-src 'none'" in shown.headers["content-security-policy"]
+    assert (
+        "sandbox" in shown.headers["content-security-policy"]
+        and "default-src 'none'" in shown.headers["content-security-policy"]
+    )
     assert shown.headers["content-disposition"].startswith("inline;")
     document = fay.get(pdf["url"])
     assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"
@@ -217,11 +275,15 @@ def test_files_are_served_so_they_cannot_run_and_only_to_readers_of_the_section(
         assert who.get(hidden["url"]).status_code in (404, 303)
     assert plan.client(plan.stan).get(photo["url"]).status_code == 404
     assert fay.get(photo["url"].replace(photo["id"], "A" * 24)).status_code == 404
-    assert fay.get(f"/s/ola/-/files/{hidden['id']}/meds.pdf").status_code == 404, "the right key on the wrong section"
+    assert fay.get(f"/s/ola/-/files/{hidden['id']}/meds.pdf").status_code == 404, (
+        "the right key on the wrong section"
+    )
 
 
 def test_a_guest_link_shows_the_photos_of_its_section_until_it_is_switched_off(plan: Plan) -> None:
-    photo = plan.upload(plan.ola, bus_picture(), "bus.jpg", "image/jpeg", main="true", caption="The 42").json()
+    photo = plan.upload(
+        plan.ola, bus_picture(), "bus.jpg", "image/jpeg", main="true", caption="The 42"
+    ).json()
     link = links.create_guest_link(plan.db, plan.ola, site="ola", section="about-me", label="Pool")
     guest = plan.client()
     page = guest.get(f"/g/{link.token}/about-me/me")
@@ -230,7 +292,9 @@ def test_a_guest_link_shows_the_photos_of_its_section_until_it_is_switched_off(p
     assert f'src="{own}"' in page.text and "The 42" in page.text
     assert guest.get(own).status_code == 200
     assert guest.get(f"/g/{link.token}/-/thumbs/{photo['id']}.jpg").status_code == 200
-    assert guest.get(photo["url"]).status_code in (303, 404), "the site's own address needs an account"
+    assert guest.get(photo["url"]).status_code in (303, 404), (
+        "the site's own address needs an account"
+    )
     links.revoke_guest_link(plan.db, plan.ola, site="ola", link_id=link.id)
     assert guest.get(own).status_code == 404
 
@@ -238,11 +302,18 @@ def test_a_guest_link_shows_the_photos_of_its_section_until_it_is_switched_off(p
 def test_only_editors_may_add_change_or_remove_files(plan: Plan) -> None:
     assert plan.upload(plan.fay, bus_picture(), "bus.jpg", "image/jpeg").status_code == 403
     assert plan.upload(plan.stan, bus_picture(), "bus.jpg", "image/jpeg").status_code == 404
-    assert plan.upload(plan.mum, bus_picture(), "bus.jpg", "image/jpeg", section="health", page="meds").status_code == 404
+    assert (
+        plan.upload(
+            plan.mum, bus_picture(), "bus.jpg", "image/jpeg", section="health", page="meds"
+        ).status_code
+        == 404
+    )
     photo = plan.upload(plan.mum, bus_picture(), "bus.jpg", "image/jpeg").json()
     fay, mum = plan.client(plan.fay), plan.client(plan.mum)
     fay_token = csrf_of(fay.get("/s/ola/about-me/me").text)
-    refused = fay.post(f"/s/ola/-/files/{photo['id']}", data={"csrftoken": fay_token, "action": "remove"})
+    refused = fay.post(
+        f"/s/ola/-/files/{photo['id']}", data={"csrftoken": fay_token, "action": "remove"}
+    )
     assert refused.status_code == 403
     token = csrf_of(mum.get("/s/ola/about-me/me").text)
     changed = mum.post(f"/s/ola/-/files/{photo['id']}", data={"csrftoken": token, "caption": "The 42 at our stop",
@@ -261,8 +332,17 @@ def test_only_editors_may_add_change_or_remove_files(plan: Plan) -> None:
 # ---- on the page -------------------------------------------------------------------------------------
 
 
-def test_a_photo_or_recording_can_be_the_main_content_and_recordings_come_with_their_words(plan: Plan) -> None:
-    plan.upload(plan.ola, bus_picture(), "bus.jpg", "image/jpeg", main="true", caption="My drawing of the 42")
+def test_a_photo_or_recording_can_be_the_main_content_and_recordings_come_with_their_words(
+    plan: Plan,
+) -> None:
+    plan.upload(
+        plan.ola,
+        bus_picture(),
+        "bus.jpg",
+        "image/jpeg",
+        main="true",
+        caption="My drawing of the 42",
+    )
     plan.upload(plan.ola, hello_recording(), "hello.wav", "audio/wav", caption="Ola says hello",
                 transcript="Hello, I'm Ola. I like <b>buses</b>.")  # fmt: skip
     plan.upload(plan.ola, PDF, "report.pdf", "application/pdf")
@@ -270,12 +350,17 @@ def test_a_photo_or_recording_can_be_the_main_content_and_recordings_come_with_t
     top = text.index('class="main-media"')
     assert top < text.index('class="content"'), "the photo comes before the words"
     assert "<figcaption>My drawing of the 42</figcaption>" in text
-    assert text.index("<audio controls") < text.index('class="content"'), "the page's own recording first"
+    assert text.index("<audio controls") < text.index('class="content"'), (
+        "the page's own recording first"
+    )
     assert "I like &lt;b&gt;buses&lt;/b&gt;." in text and "Read what is said" in text
     assert "Read this page aloud with a computer voice" in text and "data-read-aloud hidden" in text
     assert "Download report.pdf" in text
     assert "Add a photo, recording, video or document" not in text, "readers get no upload form"
-    assert "Add a photo, recording, video or document" in plan.client(plan.mum).get("/s/ola/about-me/me").text
+    assert (
+        "Add a photo, recording, video or document"
+        in plan.client(plan.mum).get("/s/ola/about-me/me").text
+    )
 
 
 def test_the_page_form_uploads_and_a_mistake_comes_back_next_to_the_file_field(plan: Plan) -> None:
@@ -298,7 +383,9 @@ def test_the_page_form_uploads_and_a_mistake_comes_back_next_to_the_file_field(p
 
 def test_the_api_describes_its_answers_and_refuses_what_it_cannot_read(plan: Plan) -> None:
     api = plan.api(plan.ola)
-    assert api.post("/api/v1/sites/ola/attachments", json={"section": "about-me"}).status_code == 400
+    assert (
+        api.post("/api/v1/sites/ola/attachments", json={"section": "about-me"}).status_code == 400
+    )
     missing = api.post("/api/v1/sites/ola/attachments", data={"section": "about-me", "page": "me"},
                        files={"other": ("x.txt", b"hi", "text/plain")})  # fmt: skip
     assert missing.status_code == 422 and "Choose a file" in error(missing)
@@ -322,4 +409,6 @@ def test_an_upload_form_without_its_security_check_changes_nothing(plan: Plan) -
     ok = mum.post("/api/v1/sites/ola/attachments", data={"section": "about-me", "page": "me"},
                   files={"file": ("bus.jpg", bus_picture(), "image/jpeg")}, headers={"x-csrftoken": token})  # fmt: skip
     assert ok.status_code == 201
-    assert len(plan.api(plan.ola).get("/api/v1/sites/ola/pages/about-me/me/attachments").json()) == 1
+    assert (
+        len(plan.api(plan.ola).get("/api/v1/sites/ola/pages/about-me/me/attachments").json()) == 1
+    )

@@ -31,7 +31,9 @@ CONTENT_TABLES = ("users", "sites", "sections", "pages", "revisions", "grants", 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def rows(path: Path, table: str) -> list[tuple]:
@@ -95,7 +97,9 @@ class Writers:
             t.join(30)
 
 
-def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(db, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(
+    db, people, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copies = []
@@ -117,7 +121,9 @@ def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(db, p
         backup.restore(copy, restored)
         consistent(restored)
         taken = rows(restored, "revisions")
-        assert all(live_revisions[r[0]] == r for r in taken), "every revision in the copy is exactly as saved"
+        assert all(live_revisions[r[0]] == r for r in taken), (
+            "every revision in the copy is exactly as saved"
+        )
         assert len(taken) >= previous, "later copies hold more"
         previous = len(taken)
     # With the writers stopped, a backup is the database, table by table.
@@ -133,7 +139,9 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
     migrate(setup.db)
     user = accounts.create_user(setup, email="sam@example.org", name="Sam")
     token = accounts.create_token(setup, user)
-    store.create_site(setup, Actor(user_id=user.id, email=user.email, name="Sam"), slug="sam", title="Sam")
+    store.create_site(
+        setup, Actor(user_id=user.id, email=user.email, name="Sam"), slug="sam", title="Sam"
+    )
     setup.close()
     server = start_server(path)
     stop = threading.Event()
@@ -142,7 +150,9 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
 
     def write(n: int) -> None:
         base = None
-        with httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30) as http:
+        with httpx.Client(
+            base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30
+        ) as http:
             while not stop.is_set():
                 response = http.put(f"/api/v1/sites/sam/pages/about-me/page-{n}",
                                     json={"body": f"text {len(saved)} " * 50, "base_revision": base})  # fmt: skip
@@ -197,7 +207,9 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
     consistent(path)
 
 
-def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(db, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
+    db, people, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     before = rows(db.path, "sites")
@@ -208,7 +220,9 @@ def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(db, 
     newer = tmp_path / "newer.db"
     backup.backup(db.path, newer)
     conn = sqlite3.connect(newer)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('planwiki', '9999_future', 'x')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('planwiki', '9999_future', 'x')"
+    )
     conn.commit()
     conn.close()
     for bad, why in ((junk, "not an SQLite database"), (other, "not a planwiki database"),
@@ -228,7 +242,15 @@ def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copy = tmp_path / "copy.db"
     backup.backup(db.path, copy)
-    store.save_page(db, sam, site="sam", section="about-me", page="later", body="After the backup.", base_revision=None)
+    store.save_page(
+        db,
+        sam,
+        site="sam",
+        section="about-me",
+        page="later",
+        body="After the backup.",
+        base_revision=None,
+    )
     report, kept = backup.restore(copy, db.path)
     assert report.ok and kept is not None and kept.exists()
     assert [r[4] for r in rows(db.path, "pages")] == []  # the page written after the backup
@@ -240,7 +262,9 @@ def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  
 def test_planwiki_check_finds_an_index_out_of_step_and_repairs_it(db, people, settings) -> None:  # type: ignore[no-untyped-def]
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
-    store.save_page(db, sam, site="sam", section="about-me", page="p", body="findable words", base_revision=None)
+    store.save_page(
+        db, sam, site="sam", section="about-me", page="p", body="findable words", base_revision=None
+    )
     runner = CliRunner()
     good = runner.invoke(cli, ["check", "--db", str(settings.db)])
     assert good.exit_code == 0 and "OK" in good.output, good.output

@@ -67,7 +67,11 @@ def test_whatever_a_person_writes_is_shown_as_text_never_run(name: str) -> None:
     text = yaml.safe_dump(poison(data), allow_unicode=True, sort_keys=False)
     out = render(f"```{name}\n{text}```\n", site="ola", blocks=BLOCKS)
     assert "needs fixing" not in out, out
-    assert "<script" not in out and "<img" not in out and "onerror=alert" not in out.replace("onerror=alert(1)&gt;", "")
+    assert (
+        "<script" not in out
+        and "<img" not in out
+        and "onerror=alert" not in out.replace("onerror=alert(1)&gt;", "")
+    )
     assert "&lt;script&gt;" in out
 
 
@@ -82,18 +86,36 @@ INVALID = [
     ("outcome", "outcome: Speech therapy\narea: education\nby_when: 2027-07-01\n", "outcome"),
     ("outcome", "outcome: I swim\narea: swimming\nby_when: 2027-07-01\n", "area"),
     ("outcome", "outcome: I swim\narea: good health\nby_when: soon\n", "by_when"),
-    ("outcome", "outcome: I swim\narea: good health\nby_when: 2027-07-01\nsteps:\n- what: lessons\n  cost: ten pounds\n", "steps.0.cost"),
+    (
+        "outcome",
+        "outcome: I swim\narea: good health\nby_when: 2027-07-01\nsteps:\n- what: lessons\n  cost: ten pounds\n",
+        "steps.0.cost",
+    ),
     ("budget", "allocations:\n- stream: social care\n  amount: 100\n", "period"),
-    ("budget", "period: 2026\nallocations:\n- stream: leisure\n  amount: 100\n", "allocations.0.stream"),
-    ("budget", "period: 2026\npayments:\n- date: 2026-01-01\n  what: x\n  stream: health\n  amount: -5\n", "payments.0.amount"),
-    ("budget", "period: 2026\nplanned:\n- what: x\n  stream: health\n  amount: 1.234\n", "planned.0.amount"),
+    (
+        "budget",
+        "period: 2026\nallocations:\n- stream: leisure\n  amount: 100\n",
+        "allocations.0.stream",
+    ),
+    (
+        "budget",
+        "period: 2026\npayments:\n- date: 2026-01-01\n  what: x\n  stream: health\n  amount: -5\n",
+        "payments.0.amount",
+    ),
+    (
+        "budget",
+        "period: 2026\nplanned:\n- what: x\n  stream: health\n  amount: 1.234\n",
+        "planned.0.amount",
+    ),
     ("path", "who_will_help:\n- how: lifts\n", "who_will_help.0.who"),
     ("real-wealth", "people: 12\nmoney: lots\n", "money"),
 ]
 
 
 @pytest.mark.parametrize("name, text, where", INVALID)
-def test_a_block_with_a_mistake_is_refused_in_plain_words_and_shown_as_needing_fixing(name: str, text: str, where: str) -> None:
+def test_a_block_with_a_mistake_is_refused_in_plain_words_and_shown_as_needing_fixing(
+    name: str, text: str, where: str
+) -> None:
     block = BLOCKS[name]
     with pytest.raises(ValueError, match=re.escape(where.split(".")[0])):
         parse_block(block, text)
@@ -111,16 +133,25 @@ def test_an_outcome_must_be_said_the_young_persons_way() -> None:
     for good in ("I get the bus", "I'm going to college", "I’ll cook tea"):
         Outcome.model_validate({"outcome": good, "area": "education", "by_when": "2027-07-01"})
     with pytest.raises(ValueError, match="starting with “I”"):
-        Outcome.model_validate({"outcome": "It would be good to swim", "area": "good health", "by_when": "2027-07-01"})
+        Outcome.model_validate(
+            {"outcome": "It would be good to swim", "area": "good health", "by_when": "2027-07-01"}
+        )
 
 
 def test_yaml_written_by_hand_is_forgiven_where_it_is_harmless() -> None:
-    model = parse_block(BLOCKS["budget"], "period: 2026\nplanned:\n- what: PA\n  stream: social care\n  amount: '£1,234.50'\n  outcomes: 1, 3 and 4\n")
+    model = parse_block(
+        BLOCKS["budget"],
+        "period: 2026\nplanned:\n- what: PA\n  stream: social care\n  amount: '£1,234.50'\n  outcomes: 1, 3 and 4\n",
+    )
     assert model.planned[0].amount == Decimal("1234.50")
     assert model.planned[0].outcomes == ["1", "3", "4"]
-    profile = parse_block(BLOCKS["one-page-profile"], "important_to_me: |\n  My dog\n  - Swimming\n")
+    profile = parse_block(
+        BLOCKS["one-page-profile"], "important_to_me: |\n  My dog\n  - Swimming\n"
+    )
     assert profile.important_to_me == ["My dog", "Swimming"]
-    outcome = parse_block(BLOCKS["outcome"], "ref: 7\noutcome: I swim 1 km\narea: good health\nby_when: 2027-06-30\n")
+    outcome = parse_block(
+        BLOCKS["outcome"], "ref: 7\noutcome: I swim 1 km\narea: good health\nby_when: 2027-06-30\n"
+    )
     assert outcome.ref == "7"
 
 
@@ -147,7 +178,9 @@ def test_the_demo_budget_adds_up_to_its_totals_with_nothing_to_warn_about() -> N
     assert {o.label: o.spent for o in s.outcomes}["Outcome 1"] == Decimal("450.00")
     out = render("```budget\n" + dump_yaml(demo_budget()) + "```\n", site="r", blocks=BLOCKS)
     assert "£7,305.80" in out and "£2,895.80" in out
-    assert out.count('role="img"') == 1 and "<table" in out, "a chart, and the same figures in a table"
+    assert out.count('role="img"') == 1 and "<table" in out, (
+        "a chart, and the same figures in a table"
+    )
 
 
 def test_the_budget_warns_plainly_about_spending_with_no_outcome_and_over_the_allocation() -> None:
@@ -162,7 +195,10 @@ def test_the_budget_warns_plainly_about_spending_with_no_outcome_and_over_the_al
     assert "£150.00 of planned spending is not linked to any outcome: Gym" in warnings
     assert "£120.00 of payments are not linked to any outcome" in warnings
     assert "£50.00 more than its allocation of £100.00" in warnings
-    assert "£20.00 has been paid from social care, which is £20.00 more than its allocation of £0.00" in warnings
+    assert (
+        "£20.00 has been paid from social care, which is £20.00 more than its allocation of £0.00"
+        in warnings
+    )
     out = render("```budget\n" + dump_yaml(model) + "```\n", site="r", blocks=BLOCKS)
     assert "Please check:" in out and 'role="note"' in out
 
@@ -182,7 +218,12 @@ def test_the_circle_is_four_rings_of_names_with_everyone_also_listed_in_words() 
     listed = re.sub(r"<svg.*?</svg>", "", out, flags=re.S)
     for member in model.members:
         assert html.escape(member.name, quote=False) in listed, member.name
-    for title in ("The people closest to me", "Friends and family", "People in my community", "People paid to support me"):
+    for title in (
+        "The people closest to me",
+        "Friends and family",
+        "People in my community",
+        "People paid to support me",
+    ):
         assert title in listed
     spots = place_members(model)
     assert sum(len(v) for v in spots.values()) == len(model.members)
@@ -190,7 +231,9 @@ def test_the_circle_is_four_rings_of_names_with_everyone_also_listed_in_words() 
 
 
 def test_a_crowded_ring_says_how_many_more_rather_than_overlapping() -> None:
-    model = Circle.model_validate({"members": [{"name": f"Friend {n}", "ring": "community"} for n in range(15)]})
+    model = Circle.model_validate(
+        {"members": [{"name": f"Friend {n}", "ring": "community"} for n in range(15)]}
+    )
     labels = [p.label for p in place_members(model)["community"]]
     assert len(labels) == 10 and labels[-1] == "+6 more"
 
@@ -218,15 +261,24 @@ def test_a_form_drops_empty_and_removed_rows_and_puts_messages_on_the_rows_as_po
 
 
 def test_the_form_layout_keeps_every_typed_value_and_offers_one_more_row() -> None:
-    typed = {"person": "Ola", "members.0.name": "", "members.0.relationship": "aunt <b>", "members.0.ring": "community"}
+    typed = {
+        "person": "Ola",
+        "members.0.name": "",
+        "members.0.relationship": "aunt <b>",
+        "members.0.ring": "community",
+    }
     _, errors = _forms.read_form(Circle, typed)
     assert errors == {"members.0.name": "Please fill this in."}
     items = _forms.layout(Circle, typed, errors, extra_rows={"members": 1})
     group = next(i for i in items if isinstance(i, _forms.Group))
     assert [r.legend for r in group.rows] == ["Person 1", "Add a person", "Add a person"]
     first = {c.spec.name: c for c in group.rows[0].controls}
-    assert first["relationship"].value == "aunt <b>" and first["name"].error == "Please fill this in."
-    assert group.rows[1].controls[2].value == "friends and family", "a new row starts with the default choice"
+    assert (
+        first["relationship"].value == "aunt <b>" and first["name"].error == "Please fill this in."
+    )
+    assert group.rows[1].controls[2].value == "friends and family", (
+        "a new row starts with the default choice"
+    )
 
 
 # ---- the page text: one block changes, nothing else does --------------------------------------
@@ -260,7 +312,11 @@ print("not a block")
 
 def test_saving_one_block_rewrites_only_its_lines() -> None:
     found = find_blocks(PAGE, BLOCKS)
-    assert [(b.name, b.editable) for b in found] == [("outcome", True), ("circle", True), ("real-wealth", False)]
+    assert [(b.name, b.editable) for b in found] == [
+        ("outcome", True),
+        ("circle", True),
+        ("real-wealth", False),
+    ]
     changed = replace_block(PAGE, found[1], "person: Ola\nmembers:\n- name: Nan\n")
     assert changed.replace("  person: Ola\n  members:\n  - name: Nan\n", "  person: Me\n") == PAGE
     again = find_blocks(changed, BLOCKS)
@@ -308,7 +364,12 @@ def people(app, db) -> Quick:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def plan(app, db, people):  # type: ignore[no-untyped-def]
-    ola, mum, fay, stan = people.add("Ola"), people.add("Mum"), people.add("Fay"), people.add("Stan")
+    ola, mum, fay, stan = (
+        people.add("Ola"),
+        people.add("Mum"),
+        people.add("Fay"),
+        people.add("Stan"),
+    )
     store.create_site(db, ola, slug="ola", title="Ola's plan")
     circle.add_member(db, ola, site="ola", email=mum.email, relationship="mum", groups=[])
     circle.add_member(db, ola, site="ola", email=fay.email, relationship="friend", groups=[])
@@ -316,7 +377,16 @@ def plan(app, db, people):  # type: ignore[no-untyped-def]
     circle.add_grant(db, ola, site="ola", section="outcomes", capability="view", person=fay.email)
     circle.add_grant(db, ola, site="ola", section="about-me", capability="view", person=fay.email)
     body = "My outcomes.\n\n```outcome\n" + BLOCKS["outcome"].example + "```\n\nThe end.\n"
-    store.save_page(db, ola, site="ola", section="outcomes", page="mine", body=body, base_revision=None, title="Mine")
+    store.save_page(
+        db,
+        ola,
+        site="ola",
+        section="outcomes",
+        page="mine",
+        body=body,
+        base_revision=None,
+        title="Mine",
+    )
     store.save_page(db, ola, site="ola", section="budget", page="money", base_revision=None, title="Money",
                     body="```budget\nperiod: 2026\nallocations:\n- stream: health\n  amount: 9999\n```\n")  # fmt: skip
     return {"ola": ola, "mum": mum, "fay": fay, "stan": stan}
@@ -324,7 +394,7 @@ def plan(app, db, people):  # type: ignore[no-untyped-def]
 
 def fields_of(text: str) -> dict[str, str]:
     """The values a browser would send from the block form, as it was drawn."""
-    form = text[text.index('class="block-form"'):]
+    form = text[text.index('class="block-form"') :]
     form = form[: form.index("</form>")]
     out: dict[str, str] = {}
     for m in re.finditer(r"<input([^>]*)>", form):
@@ -339,25 +409,43 @@ def fields_of(text: str) -> dict[str, str]:
     for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, flags=re.S):
         out[m.group(1)] = html.unescape(m.group(2))
     for m in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', m.group(2)) or re.search(r'<option value="([^"]*)"', m.group(2))
+        chosen = re.search(r'<option value="([^"]*)" selected>', m.group(2)) or re.search(
+            r'<option value="([^"]*)"', m.group(2)
+        )
         assert chosen
         out[m.group(1)] = html.unescape(chosen.group(1))
     return out
 
 
-def test_saving_a_form_makes_one_new_revision_that_changes_only_that_block(app, db, people, plan) -> None:
+def test_saving_a_form_makes_one_new_revision_that_changes_only_that_block(
+    app, db, people, plan
+) -> None:
     client = people.client(plan["mum"])
     page = client.get("/s/ola/outcomes/mine")
     assert 'href="/s/ola/outcomes/mine/block/0"' in page.text, "the page offers its form"
     form = client.get("/s/ola/outcomes/mine/block/0")
     assert form.status_code == 200
     values = fields_of(form.text)
-    assert values["outcome"] == "I get the bus to college and back on my own" and values["steps.0.cost"] == "540.00"
-    values.update({"status": "going well", "steps.1.what": "Bus pass", "steps.1.cost": "£0", "summary": "Bus pass"})
+    assert (
+        values["outcome"] == "I get the bus to college and back on my own"
+        and values["steps.0.cost"] == "540.00"
+    )
+    values.update(
+        {
+            "status": "going well",
+            "steps.1.what": "Bus pass",
+            "steps.1.cost": "£0",
+            "summary": "Bus pass",
+        }
+    )
     saved = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
     assert saved.status_code == 303 and saved.headers["location"] == "/s/ola/outcomes/mine"
     _, revisions = store.history(db, plan["ola"], site="ola", section="outcomes", page="mine")[1:]
-    assert [r.number for r in revisions] == [2, 1] and revisions[0].base == 1 and revisions[0].summary == "Bus pass"
+    assert (
+        [r.number for r in revisions] == [2, 1]
+        and revisions[0].base == 1
+        and revisions[0].summary == "Bus pass"
+    )
     assert revisions[0].author_email == plan["mum"].email
     body = revisions[0].body
     assert body.startswith("My outcomes.\n\n```outcome\n") and body.endswith("```\n\nThe end.\n")
@@ -366,18 +454,38 @@ def test_saving_a_form_makes_one_new_revision_that_changes_only_that_block(app, 
     assert model.status == "going well" and [s.what for s in model.steps][-1] == "Bus pass"
 
 
-def test_a_form_with_mistakes_comes_back_with_everything_typed_and_saves_nothing(app, db, people, plan) -> None:
+def test_a_form_with_mistakes_comes_back_with_everything_typed_and_saves_nothing(
+    app, db, people, plan
+) -> None:
     client = people.client(plan["mum"])
     values = fields_of(client.get("/s/ola/outcomes/mine/block/0").text)
-    values.update({"outcome": "Get the bus <fast>", "by_when": "next year", "steps.1.what": "", "steps.1.cost": "ten"})
+    values.update(
+        {
+            "outcome": "Get the bus <fast>",
+            "by_when": "next year",
+            "steps.1.what": "",
+            "steps.1.cost": "ten",
+        }
+    )
     sent = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
     assert sent.status_code == 422
     text = sent.text
-    assert "Get the bus &lt;fast&gt;" in text and 'value="next year"' in text and 'value="ten"' in text
-    assert "starting with “I”" in text and "Write a date" in text and "Write an amount in pounds" in text
+    assert (
+        "Get the bus &lt;fast&gt;" in text and 'value="next year"' in text and 'value="ten"' in text
+    )
+    assert (
+        "starting with “I”" in text
+        and "Write a date" in text
+        and "Write an amount in pounds" in text
+    )
     assert "Please fill this in." in text
-    assert 'aria-invalid="true"' in text and 'href="#f-outcome"' in text, "messages next to fields, and a summary"
-    assert store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].revision == 1
+    assert 'aria-invalid="true"' in text and 'href="#f-outcome"' in text, (
+        "messages next to fields, and a summary"
+    )
+    assert (
+        store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].revision
+        == 1
+    )
 
 
 def test_add_another_shows_one_more_row_and_saves_nothing(app, db, people, plan) -> None:
@@ -386,11 +494,19 @@ def test_add_another_shows_one_more_row_and_saves_nothing(app, db, people, plan)
     values["steps.1.what"] = "Typed before asking for more"
     more = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "more:steps"})
     assert more.status_code == 200
-    assert "Typed before asking for more" in more.text and more.text.count("<legend>Add a step</legend>") == 2
-    assert store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].revision == 1
+    assert (
+        "Typed before asking for more" in more.text
+        and more.text.count("<legend>Add a step</legend>") == 2
+    )
+    assert (
+        store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].revision
+        == 1
+    )
 
 
-def test_a_form_from_an_old_revision_gets_a_conflict_and_the_words_are_kept(app, db, people, plan) -> None:
+def test_a_form_from_an_old_revision_gets_a_conflict_and_the_words_are_kept(
+    app, db, people, plan
+) -> None:
     client = people.client(plan["mum"])
     values = fields_of(client.get("/s/ola/outcomes/mine/block/0").text)
     store.save_page(db, plan["ola"], site="ola", section="outcomes", page="mine", base_revision=1,
@@ -398,10 +514,15 @@ def test_a_form_from_an_old_revision_gets_a_conflict_and_the_words_are_kept(app,
     values["how_we_will_know"] = "My own words, typed while Ola was saving"
     sent = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
     assert sent.status_code == 409
-    assert "Your changes are not saved yet" in sent.text and "typed while Ola was saving" in sent.text
+    assert (
+        "Your changes are not saved yet" in sent.text and "typed while Ola was saving" in sent.text
+    )
     draft = store.get_draft(db, plan["mum"], site="ola", section="outcomes", page="mine")
     assert draft is not None and "typed while Ola was saving" in draft["body"]
-    assert store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].body == "Ola changed it first.\n"
+    assert (
+        store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].body
+        == "Ola changed it first.\n"
+    )
 
 
 def test_adding_a_block_with_a_form_appends_it_to_the_page(app, db, people, plan) -> None:
@@ -412,7 +533,9 @@ def test_adding_a_block_with_a_form_appends_it_to_the_page(app, db, people, plan
     values = fields_of(new.text)
     values.update({"dream": "My own flat\nA dog", "who_will_help.0.who": "Mum", "first_steps.0.step": "Open day",
                    "first_steps.0.done": "on"})  # fmt: skip
-    sent = client.post("/s/ola/outcomes/mine/blocks/new?type=path", data={**values, "action": "save"})
+    sent = client.post(
+        "/s/ola/outcomes/mine/blocks/new?type=path", data={**values, "action": "save"}
+    )
     assert sent.status_code == 303
     body = store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].body
     assert body.startswith("My outcomes.") and body.rstrip().endswith("```")
@@ -425,7 +548,13 @@ def test_only_editors_get_the_form_and_strangers_find_nothing(app, db, people, p
     assert fay.get("/s/ola/outcomes/mine/block/0").status_code == 403
     assert "Edit with a form" not in fay.get("/s/ola/outcomes/mine").text
     token = csrf_of(fay.get("/s/ola/outcomes/mine").text)
-    assert fay.post("/s/ola/outcomes/mine/block/0", data={"csrftoken": token, "kind": "outcome", "base": "1"}).status_code == 403
+    assert (
+        fay.post(
+            "/s/ola/outcomes/mine/block/0",
+            data={"csrftoken": token, "kind": "outcome", "base": "1"},
+        ).status_code
+        == 403
+    )
     assert stan.get("/s/ola/outcomes/mine/block/0").status_code == 404
     assert stan.get("/s/ola/outcomes/mine/blocks").status_code == 404
     assert people.client(plan["mum"]).get("/s/ola/budget/money/block/0").status_code == 404
@@ -441,7 +570,9 @@ def test_only_editors_get_the_form_and_strangers_find_nothing(app, db, people, p
     ("ehc-plan", ["about-me", "circle", "education", "health", "social-care", "outcomes", "provision",
                   "school-or-college", "budget", "advice", "reviews", "handover"], ("budget", "personal-budget")),
 ])  # fmt: skip
-def test_a_site_template_makes_its_sections_and_starter_pages_as_the_owner(app, db, people, template, sections, page) -> None:
+def test_a_site_template_makes_its_sections_and_starter_pages_as_the_owner(
+    app, db, people, template, sections, page
+) -> None:
     ola = people.add("Ola")
     client = people.client(ola)
     token = csrf_of(client.get("/").text)
@@ -461,7 +592,11 @@ def test_a_site_template_makes_its_sections_and_starter_pages_as_the_owner(app, 
 def test_an_unknown_template_is_refused_and_no_site_is_made(app, db, people) -> None:
     client = people.client(people.add("Ola"))
     token = csrf_of(client.get("/").text)
-    refused = client.post("/api/v1/sites", json={"slug": "x", "title": "X", "template": "nope"}, headers={"x-csrftoken": token})
+    refused = client.post(
+        "/api/v1/sites",
+        json={"slug": "x", "title": "X", "template": "nope"},
+        headers={"x-csrftoken": token},
+    )
     assert refused.status_code == 422 and "ehc-plan" in refused.json()["error"]["message"]
     assert client.get("/api/v1/sites/x").status_code == 404
     form = post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola", "template": "nope"})
@@ -471,10 +606,18 @@ def test_an_unknown_template_is_refused_and_no_site_is_made(app, db, people) -> 
 def test_the_home_form_offers_the_templates_and_makes_the_chosen_one(app, db, people) -> None:
     client = people.client(people.add("Ola"))
     home = client.get("/")
-    assert home.text.count('name="template"') == 4 and 'value="person-centred-plan" checked' in home.text
-    made = post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola", "template": "one-page-profile"})
+    assert (
+        home.text.count('name="template"') == 4
+        and 'value="person-centred-plan" checked' in home.text
+    )
+    made = post_form(
+        client, "/sites", {"title": "Ola's plan", "slug": "ola", "template": "one-page-profile"}
+    )
     assert made.status_code == 303
-    assert [s["key"] for s in client.get("/api/v1/sites/ola").json()["sections"]] == ["about-me", "circle"]
+    assert [s["key"] for s in client.get("/api/v1/sites/ola").json()["sections"]] == [
+        "about-me",
+        "circle",
+    ]
 
 
 # ---- the outcomes board and the EHC plan view show only what you may see -------------------------
@@ -484,7 +627,7 @@ def test_the_outcomes_board_groups_outcomes_by_area_and_status(app, db, people, 
     board = people.client(plan["fay"]).get("/s/ola/outcomes/-/board")
     assert board.status_code == 200
     assert "1 outcome in Outcomes: 1 started." in board.text
-    assert "Independent living <span class=\"count\">(1)</span>" in board.text
+    assert 'Independent living <span class="count">(1)</span>' in board.text
     assert people.client(plan["stan"]).get("/s/ola/outcomes/-/board").status_code == 404
     assert people.client(plan["fay"]).get("/s/ola/budget/-/board").status_code == 404
 
@@ -496,12 +639,16 @@ def test_the_ehc_plan_view_shows_a_reader_only_their_sections(app, db, people, p
     assert "J</span> Personal budget" in mine.text
     theirs = fay.get("/s/ola/ehc-plan")
     assert theirs.status_code == 200 and "9,999" not in theirs.text and "Money" not in theirs.text
-    assert "I get the bus to college" in theirs.text and "Travel training, 12 sessions" in theirs.text
+    assert (
+        "I get the bus to college" in theirs.text and "Travel training, 12 sessions" in theirs.text
+    )
     assert people.client(plan["stan"]).get("/s/ola/ehc-plan").status_code == 404
     assert ola.get("/s/ehc-plan").status_code in (303, 404)
 
 
 def test_ehc_plan_cannot_be_taken_as_a_section_key(app, db, people, plan) -> None:
     ola = people.client(plan["ola"])
-    sent = post_form(ola, "/s/ola/sections", {"title": "EHC plan", "key": "ehc-plan"}, page="/s/ola")
+    sent = post_form(
+        ola, "/s/ola/sections", {"title": "EHC plan", "key": "ehc-plan"}, page="/s/ola"
+    )
     assert sent.status_code == 422

@@ -57,7 +57,9 @@ def test_migrate_creates_the_database_and_then_says_it_is_up_to_date(tmp_path: P
     path = tmp_path / "plans.db"
     first = planwiki("migrate", "--db", str(path))
     assert first.returncode == 0, first.stderr
-    assert [line.removeprefix("applied planwiki:") for line in first.stdout.splitlines()] == core_step_names()
+    assert [
+        line.removeprefix("applied planwiki:") for line in first.stdout.splitlines()
+    ] == core_step_names()
     assert applied_steps(path) == core_step_names()
 
     second = planwiki("migrate", "--db", str(path))
@@ -86,8 +88,13 @@ def test_user_add_reads_the_password_from_stdin_and_stores_only_a_hash(tmp_path:
     assert (row["email"], row["name"]) == ("sam@example.org", "Sam Jones")
     assert row["password_hash"].startswith("$argon2id$")
     assert "a long passphrase" not in row["password_hash"]
-    assert accounts.check_password(db, email="sam@example.org", password="a long passphrase") is not None
-    assert accounts.check_password(db, email="sam@example.org", password="a long passphrase\n") is None
+    assert (
+        accounts.check_password(db, email="sam@example.org", password="a long passphrase")
+        is not None
+    )
+    assert (
+        accounts.check_password(db, email="sam@example.org", password="a long passphrase\n") is None
+    )
 
 
 def test_user_add_refuses_a_short_password_and_creates_nobody(tmp_path: Path) -> None:
@@ -102,18 +109,32 @@ def test_user_add_refuses_a_short_password_and_creates_nobody(tmp_path: Path) ->
 
 def test_user_add_refuses_an_email_that_already_has_an_account(tmp_path: Path) -> None:
     path = tmp_path / "twice.db"
-    args = ("user", "add", "sam@example.org", "--name", "Sam", "--password-stdin", "--db", str(path))
+    args = (
+        "user",
+        "add",
+        "sam@example.org",
+        "--name",
+        "Sam",
+        "--password-stdin",
+        "--db",
+        str(path),
+    )
     assert in_process(*args, stdin="a long passphrase\n").exit_code == 0
     again = in_process(*args, stdin="another passphrase\n")
     assert again.exit_code == 1
     assert "already an account" in again.stderr
     assert isinstance(again.exception, SystemExit)
     db = Database(path)
-    assert accounts.check_password(db, email="sam@example.org", password="a long passphrase") is not None
+    assert (
+        accounts.check_password(db, email="sam@example.org", password="a long passphrase")
+        is not None
+    )
 
 
 def test_user_add_refuses_something_that_is_not_an_email(tmp_path: Path) -> None:
-    result = in_process("user", "add", "not-an-email", "--name", "Sam", "--db", str(tmp_path / "bad.db"))
+    result = in_process(
+        "user", "add", "not-an-email", "--name", "Sam", "--db", str(tmp_path / "bad.db")
+    )
     assert result.exit_code == 1
     assert "email address" in result.stderr
 
@@ -155,7 +176,9 @@ def test_token_create_prints_the_token_alone_on_the_last_line_and_it_works(live)
 
 
 def test_the_token_is_last_even_when_messages_and_token_share_one_terminal(live) -> None:
-    result = planwiki("token", "create", "sam@example.org", "--db", str(live.db_path), merge_output=True)
+    result = planwiki(
+        "token", "create", "sam@example.org", "--db", str(live.db_path), merge_output=True
+    )
     assert result.returncode == 0
     lines = result.stdout.rstrip("\n").splitlines()
     assert TOKEN.match(lines[-1]), lines
@@ -163,11 +186,20 @@ def test_the_token_is_last_even_when_messages_and_token_share_one_terminal(live)
 
 
 def test_each_token_is_new_and_a_made_up_one_is_refused_by_the_server(live) -> None:
-    first = planwiki("token", "create", "sam@example.org", "--db", str(live.db_path)).stdout.split()[-1]
-    second = planwiki("token", "create", "sam@example.org", "--db", str(live.db_path)).stdout.split()[-1]
+    first = planwiki(
+        "token", "create", "sam@example.org", "--db", str(live.db_path)
+    ).stdout.split()[-1]
+    second = planwiki(
+        "token", "create", "sam@example.org", "--db", str(live.db_path)
+    ).stdout.split()[-1]
     assert first != second
     for token in (first, second):
-        assert httpx.get(live.url + "/api/v1/me", headers={"authorization": f"Bearer {token}"}).status_code == 200
+        assert (
+            httpx.get(
+                live.url + "/api/v1/me", headers={"authorization": f"Bearer {token}"}
+            ).status_code
+            == 200
+        )
     forged = first[:-4] + ("AAAA" if not first.endswith("AAAA") else "BBBB")
     refused = httpx.get(live.url + "/api/v1/me", headers={"authorization": f"Bearer {forged}"})
     assert refused.status_code == 401

@@ -16,7 +16,9 @@ from wiki.errors import Conflict
 from wiki.store import circle
 
 ORIGINAL = "## What is important to me\n\n- Buses\n- Bread with Nan\n- My dog Biscuit"
-OLAS = "## What is important to me\n\n- Buses, especially the 47\n- Bread with Nan\n- My dog Biscuit"
+OLAS = (
+    "## What is important to me\n\n- Buses, especially the 47\n- Bread with Nan\n- My dog Biscuit"
+)
 CLAIRES = "## What is important to me\n\n- Buses\n- Bread with Nan\n- My dog Biscuit\n- Swimming on Saturdays"
 MERGED = "## What is important to me\n\n- Buses, especially the 47\n- Bread with Nan\n- My dog Biscuit\n- Swimming on Saturdays"
 PAGE = "/s/ola/about-me/profile"
@@ -25,7 +27,9 @@ API_PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def textarea_of(html: str) -> str:
@@ -44,7 +48,15 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
-def submit(client, form_html: str, body: str, *, title: str = "My profile", summary: str = "", url: str = PAGE):  # type: ignore[no-untyped-def]
+def submit(
+    client,
+    form_html: str,
+    body: str,
+    *,
+    title: str = "My profile",
+    summary: str = "",
+    url: str = PAGE,
+):  # type: ignore[no-untyped-def]
     """Send an edit form exactly as the browser got it: its token and its base revision."""
     return client.post(url + "/edit", data={
         "csrftoken": csrf_of(form_html), "base": hidden_of(form_html, "base"),
@@ -84,9 +96,13 @@ def claire(request, people, owner, ola):  # type: ignore[no-untyped-def]
     person = people.add("Claire")
     circle.add_member(people.db, owner, site="ola", email=person.email, relationship="mum")
     if request.param == "steward":
-        circle.add_grant(people.db, owner, site="ola", section="*", capability="manage", person=person.email)
+        circle.add_grant(
+            people.db, owner, site="ola", section="*", capability="manage", person=person.email
+        )
     else:
-        circle.add_grant(people.db, owner, site="ola", section="about-me", capability="edit", person=person.email)
+        circle.add_grant(
+            people.db, owner, site="ola", section="about-me", capability="edit", person=person.email
+        )
     return person, people.client(person)
 
 
@@ -156,7 +172,9 @@ def test_after_merging_and_saving_with_the_new_base_it_saves(ola, claire, db) ->
     assert merged.headers["location"] == PAGE
     assert revisions(db)[-1] == (3, MERGED, 2, "Claire")
     assert draft_of(db, claire_person) is None, "the draft goes once it is saved"
-    assert "Swimming on Saturdays" in ola.get(PAGE).text and "especially the 47" in ola.get(PAGE).text
+    assert (
+        "Swimming on Saturdays" in ola.get(PAGE).text and "especially the 47" in ola.get(PAGE).text
+    )
     assert textarea_of(claire_client.get(PAGE + "/edit").text) == MERGED
 
 
@@ -185,7 +203,9 @@ def test_throwing_the_draft_away_brings_back_the_current_page(ola, claire, db) -
     submit(claire_client, claires_form, CLAIRES)
     reopened = claire_client.get(PAGE + "/edit").text
 
-    response = claire_client.post(PAGE + "/edit", data={"csrftoken": csrf_of(reopened), "action": "discard-draft"})
+    response = claire_client.post(
+        PAGE + "/edit", data={"csrftoken": csrf_of(reopened), "action": "discard-draft"}
+    )
 
     assert response.status_code == 303
     assert draft_of(db, claire_person) is None
@@ -194,11 +214,15 @@ def test_throwing_the_draft_away_brings_back_the_current_page(ola, claire, db) -
     assert revisions(db)[-1][:2] == (2, OLAS)
 
 
-def test_three_editors_from_one_base_only_the_first_is_applied(ola, claire, people, owner, db) -> None:
+def test_three_editors_from_one_base_only_the_first_is_applied(
+    ola, claire, people, owner, db
+) -> None:
     _, claire_client = claire
     jess = people.add("Jess")
     circle.add_member(db, owner, site="ola", email=jess.email, relationship="sister")
-    circle.add_grant(db, owner, site="ola", section="about-me", capability="edit", person=jess.email)
+    circle.add_grant(
+        db, owner, site="ola", section="about-me", capability="edit", person=jess.email
+    )
     jess_client = people.client(jess)
     forms = [c.get(PAGE + "/edit").text for c in (ola, claire_client, jess_client)]
     assert submit(ola, forms[0], OLAS).status_code == 303
@@ -216,8 +240,13 @@ def test_two_people_starting_the_same_new_page_do_not_overwrite_each_other(ola, 
     url = "/s/ola/about-me/favourite-buses"
     olas_form, claires_form = ola.get(url + "/edit").text, claire_client.get(url + "/edit").text
     assert hidden_of(olas_form, "base") == hidden_of(claires_form, "base") == ""
-    assert submit(ola, olas_form, "The 47 and the X5", url=url, title="Favourite buses").status_code == 303
-    second = submit(claire_client, claires_form, "The 12, for the seaside", url=url, title="Favourite buses")
+    assert (
+        submit(ola, olas_form, "The 47 and the X5", url=url, title="Favourite buses").status_code
+        == 303
+    )
+    second = submit(
+        claire_client, claires_form, "The 12, for the seaside", url=url, title="Favourite buses"
+    )
     assert second.status_code == 409
     assert textarea_of(second.text) == "The 12, for the seaside"
     assert "The 47 and the X5" in text_of(second.text), "the page as Ola wrote it is shown"
@@ -230,13 +259,20 @@ def test_a_page_renamed_while_someone_typed_gives_their_words_back(ola, claire, 
     _, claire_client = claire
     claires_form = claire_client.get(PAGE + "/edit").text
     page = ola.get(PAGE)
-    assert ola.post(PAGE + "/rename", data={"csrftoken": csrf_of(page.text), "slug": "my-profile"}).status_code == 303
+    assert (
+        ola.post(
+            PAGE + "/rename", data={"csrftoken": csrf_of(page.text), "slug": "my-profile"}
+        ).status_code
+        == 303
+    )
 
     response = submit(claire_client, claires_form, CLAIRES)
 
     assert response.status_code == 409
     assert textarea_of(response.text) == CLAIRES
-    assert db.one("SELECT COUNT(*) AS n FROM pages WHERE slug = 'profile'")["n"] == 0, "no stray page at the old address"
+    assert db.one("SELECT COUNT(*) AS n FROM pages WHERE slug = 'profile'")["n"] == 0, (
+        "no stray page at the old address"
+    )
 
 
 def test_saves_racing_from_the_same_base_never_both_apply(ola, owner, db) -> None:
@@ -266,16 +302,27 @@ def test_saves_racing_from_the_same_base_never_both_apply(ola, owner, db) -> Non
 
 
 def bearer(db, person) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {"authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, person.email))}
+    return {
+        "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, person.email))
+    }
 
 
-def test_api_put_with_a_stale_base_gets_409_with_the_current_page_and_keeps_the_text(ola, claire, owner, db, people) -> None:
+def test_api_put_with_a_stale_base_gets_409_with_the_current_page_and_keeps_the_text(
+    ola, claire, owner, db, people
+) -> None:
     claire_person, _ = claire
     api = people.client()
     as_ola, as_claire = bearer(db, owner), bearer(db, claire_person)
-    assert api.put(API_PAGE, json={"body": OLAS, "base_revision": 1}, headers=as_ola).status_code == 200
+    assert (
+        api.put(API_PAGE, json={"body": OLAS, "base_revision": 1}, headers=as_ola).status_code
+        == 200
+    )
 
-    response = api.put(API_PAGE, json={"body": CLAIRES, "base_revision": 1, "summary": "Swimming"}, headers=as_claire)
+    response = api.put(
+        API_PAGE,
+        json={"body": CLAIRES, "base_revision": 1, "summary": "Swimming"},
+        headers=as_claire,
+    )
 
     assert response.status_code == 409
     answer = response.json()
@@ -284,7 +331,16 @@ def test_api_put_with_a_stale_base_gets_409_with_the_current_page_and_keeps_the_
     current = answer["current"]
     assert current["revision"] == 2 and current["body"] == OLAS
     assert current["updated_by"] == owner.email
-    assert {"site", "section", "slug", "title", "body", "revision", "updated_at", "updated_by"} <= set(current)
+    assert {
+        "site",
+        "section",
+        "slug",
+        "title",
+        "body",
+        "revision",
+        "updated_at",
+        "updated_by",
+    } <= set(current)
     assert (current["site"], current["section"], current["slug"]) == ("ola", "about-me", "profile")
     assert revisions(db)[-1][:2] == (2, OLAS)
     kept = draft_of(db, claire_person)
@@ -294,9 +350,15 @@ def test_api_put_with_a_stale_base_gets_409_with_the_current_page_and_keeps_the_
     assert textarea_of(claire_client.get(PAGE + "/edit").text) == CLAIRES
 
 
-def test_api_null_base_on_an_existing_page_is_a_conflict_never_an_overwrite(ola, owner, db, people) -> None:
+def test_api_null_base_on_an_existing_page_is_a_conflict_never_an_overwrite(
+    ola, owner, db, people
+) -> None:
     api = people.client()
-    response = api.put(API_PAGE, json={"body": "Everything replaced", "base_revision": None}, headers=bearer(db, owner))
+    response = api.put(
+        API_PAGE,
+        json={"body": "Everything replaced", "base_revision": None},
+        headers=bearer(db, owner),
+    )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
     assert response.json()["current"]["body"] == ORIGINAL
@@ -305,17 +367,23 @@ def test_api_null_base_on_an_existing_page_is_a_conflict_never_an_overwrite(ola,
 
 
 def test_api_base_from_the_future_is_a_conflict(ola, owner, db, people) -> None:
-    response = people.client().put(API_PAGE, json={"body": "x", "base_revision": 7}, headers=bearer(db, owner))
+    response = people.client().put(
+        API_PAGE, json={"body": "x", "base_revision": 7}, headers=bearer(db, owner)
+    )
     assert response.status_code == 409
     assert revisions(db) == [(1, ORIGINAL, None, "Ola")]
 
 
-def test_api_merging_after_a_conflict_saves_with_the_current_revision_as_base(ola, claire, owner, db, people) -> None:
+def test_api_merging_after_a_conflict_saves_with_the_current_revision_as_base(
+    ola, claire, owner, db, people
+) -> None:
     claire_person, _ = claire
     api = people.client()
     api.put(API_PAGE, json={"body": OLAS, "base_revision": 1}, headers=bearer(db, owner))
     as_claire = bearer(db, claire_person)
-    conflict = api.put(API_PAGE, json={"body": CLAIRES, "base_revision": 1}, headers=as_claire).json()
+    conflict = api.put(
+        API_PAGE, json={"body": CLAIRES, "base_revision": 1}, headers=as_claire
+    ).json()
 
     response = api.put(API_PAGE, json={"body": MERGED, "base_revision": conflict["current"]["revision"]},
                        headers=as_claire)  # fmt: skip
@@ -332,5 +400,7 @@ def test_api_null_base_creates_a_page_that_does_not_exist_yet(ola, owner, db, pe
                                               "title": "My communication passport"}, headers=bearer(db, owner))  # fmt: skip
     assert response.status_code == 201
     assert response.json()["revision"] == 1
-    again = people.client().put(url, json={"body": "Replaced!", "base_revision": None}, headers=bearer(db, owner))
+    again = people.client().put(
+        url, json={"body": "Replaced!", "base_revision": None}, headers=bearer(db, owner)
+    )
     assert again.status_code == 409

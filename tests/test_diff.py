@@ -38,7 +38,9 @@ def test_changed_words_are_announced_in_words_for_screen_readers() -> None:
 
 
 def test_an_edited_line_shows_as_one_changed_line_with_words_marked() -> None:
-    lines = diff_lines("- I know every bus route\n- I am honest", "- I know every train route\n- I am honest")
+    lines = diff_lines(
+        "- I know every bus route\n- I am honest", "- I know every train route\n- I am honest"
+    )
     assert kinds(lines) == ["changed", "same"]
     assert _deleted(lines[0].html) == ["bus"]
     assert _inserted(lines[0].html) == ["train"]
@@ -77,7 +79,17 @@ def test_long_unchanged_runs_are_folded_around_a_change() -> None:
     old = "\n".join(f"line {i}" for i in range(40))
     new = old.replace("line 20", "line twenty")
     lines = diff_lines(old, new, context=3)
-    assert kinds(lines) == ["fold", "same", "same", "same", "changed", "same", "same", "same", "fold"]
+    assert kinds(lines) == [
+        "fold",
+        "same",
+        "same",
+        "same",
+        "changed",
+        "same",
+        "same",
+        "same",
+        "fold",
+    ]
     assert lines[0].html == "17 lines unchanged"
     assert [line.html for line in lines[1:4]] == ["line 17", "line 18", "line 19"]
     assert [line.html for line in lines[5:8]] == ["line 21", "line 22", "line 23"]

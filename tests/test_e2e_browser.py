@@ -115,7 +115,9 @@ def test_sign_in_through_the_form_and_read_the_one_page_profile(browser, demo) -
         assert page.url == demo.url + f"/s/{SLUG}", "and are taken back where they were going"
         assert page.get_by_role("heading", level=1).inner_text() == SITE["title"]
 
-        page.get_by_role("navigation", name="Sections of this plan").get_by_role("link", name="About me").click()
+        page.get_by_role("navigation", name="Sections of this plan").get_by_role(
+            "link", name="About me"
+        ).click()
         page.get_by_role("link", name="My one-page profile").first.click()
         assert page.url == demo.url + PROFILE
         assert page.get_by_role("heading", level=1).inner_text() == "My one-page profile"
@@ -187,7 +189,10 @@ def test_two_people_editing_at_once_get_a_conflict_and_lose_no_word(person, demo
     with claire.expect_navigation():
         claire.get_by_role("button", name="Save", exact=True).click()
     # The draft still carries the old base, so she is shown the conflict again rather than overwriting.
-    if "/edit" in claire.url or claire.get_by_role("heading", level=1).inner_text() == "Your changes are not saved yet":
+    if (
+        "/edit" in claire.url
+        or claire.get_by_role("heading", level=1).inner_text() == "Your changes are not saved yet"
+    ):
         merge_and_save(claire, demo.url, rhys_line)
 
     rhys.goto(demo.url + PROFILE)
@@ -199,7 +204,9 @@ def test_two_people_editing_at_once_get_a_conflict_and_lose_no_word(person, demo
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_every_page_type_has_no_axe_violations_and_is_photographed(browser, person, demo, width: str) -> None:
+def test_every_page_type_has_no_axe_violations_and_is_photographed(
+    browser, person, demo, width: str
+) -> None:
     base = demo.url
     # Signed out: the welcome page and the sign-in form.
     context = browser.new_context(viewport=WIDTHS[width])
@@ -228,7 +235,10 @@ def test_every_page_type_has_no_axe_violations_and_is_photographed(browser, pers
         ("not-found", "/s/nobody-here"),
     ]:
         response = page.goto(base + path)
-        assert response is not None and response.status in (200, 404), (name, response and response.status)
+        assert response is not None and response.status in (200, 404), (
+            name,
+            response and response.status,
+        )
         assert_accessible(page, name)
         shoot(page, name, width)
 
@@ -246,11 +256,15 @@ def test_pages_fit_a_phone_screen_without_sideways_scrolling(person, demo) -> No
     for path in (f"/s/{SLUG}", f"/s/{SLUG}/about-me", PROFILE, PROFILE + "/edit", PROFILE + "/history",
                  PROFILE + "/diff?from=1&to=2"):  # fmt: skip
         page.goto(demo.url + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
 
 
-def test_on_a_phone_the_history_shows_who_and_what_changed_without_sideways_scrolling(person, demo) -> None:
+def test_on_a_phone_the_history_shows_who_and_what_changed_without_sideways_scrolling(
+    person, demo
+) -> None:
     page = person("rhys", "phone")
     page.goto(demo.url + PROFILE + "/history")
     width = page.viewport_size["width"]

@@ -27,7 +27,9 @@ EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def _png() -> bytes:
@@ -50,7 +52,9 @@ def plan(db, people, settings):  # type: ignore[no-untyped-def]
     store.save_page(db, sam, site="sam", section="health", page="notes", title=f"{WORD} notes",
                     body="Quiet.", base_revision=None)  # fmt: skip
     circle.add_member(db, sam, site="sam", email=mum.email, relationship="mum", groups=["family"])
-    circle.add_member(db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"])
+    circle.add_member(
+        db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"]
+    )
     circle.add_grant(db, sam, site="sam", section="*", capability="manage", person=mum.email)
     circle.add_grant(db, sam, site="sam", section="about-me", capability="edit", person=bob.email)
     store.save_page(db, bob, site="sam", section="about-me", page="from-bob", title="From Bob",
@@ -86,10 +90,14 @@ def test_only_the_owner_can_delete_and_only_by_typing_the_address(db, plan) -> N
     assert store.site_for(db, plan["sam"], "sam").site.slug == "sam"
 
 
-def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
+    db, plan, settings
+) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     site_id = store.site_for(db, sam, "sam").site.id
-    deletion = erasure.delete_site(db, sam, site="sam", confirm="sam", files_dir=settings.files_path())
+    deletion = erasure.delete_site(
+        db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
+    )
     for who in (sam, plan["mum"], bob):
         with pytest.raises(NotFound):
             store.site_for(db, who, "sam")
@@ -103,12 +111,16 @@ def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(db
     assert [d.title for d in erasure.deleted_sites(db, sam)] == ["Sam's plan"]
     assert erasure.deleted_sites(db, plan["mum"]) == []  # only the owner brings it back
     with pytest.raises(NotFound):
-        erasure.restore_site(db, plan["mum"], deletion_id=deletion.id, files_dir=settings.files_path())
+        erasure.restore_site(
+            db, plan["mum"], deletion_id=deletion.id, files_dir=settings.files_path()
+        )
     assert deletion.purge_after[:10] == (clock.now() + timedelta(days=30)).date().isoformat()
 
     result = erasure.restore_site(db, sam, deletion_id=deletion.id, files_dir=settings.files_path())
     assert result.slug == "sam" and result.left_out == [] and result.skipped_files == []
-    _, page = store.get_page(db, sam, site="sam", section="about-me", page="profile", record_view=False)
+    _, page = store.get_page(
+        db, sam, site="sam", section="about-me", page="profile", record_view=False
+    )
     assert page.revision == 3
     _, _, revisions = store.history(db, sam, site="sam", section="about-me", page="profile")
     assert len(revisions) == 3
@@ -134,13 +146,17 @@ def test_bringing_back_under_a_new_address_when_the_old_one_is_taken(db, plan, p
     store.create_site(db, people.add("Other"), slug="sam", title="Someone else")
     with pytest.raises(Conflict):
         erasure.restore_site(db, sam, deletion_id=deletion.id)
-    assert erasure.restore_site(db, sam, deletion_id=deletion.id, slug="sam-again").slug == "sam-again"
+    assert (
+        erasure.restore_site(db, sam, deletion_id=deletion.id, slug="sam-again").slug == "sam-again"
+    )
 
 
 def test_after_thirty_days_the_words_are_gone_from_the_database_file(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
     sam = plan["sam"]
     site_id = store.site_for(db, sam, "sam").site.id
-    deletion = erasure.delete_site(db, sam, site="sam", confirm="sam", files_dir=settings.files_path())
+    deletion = erasure.delete_site(
+        db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
+    )
     erasure.finish_erasure(db)
     assert WORD.encode() in raw_bytes(db.path), "kept (sealed) during the grace period"
     assert erasure.purge_due(db, files_dir=settings.files_path()) == 0  # not yet
@@ -153,13 +169,17 @@ def test_after_thirty_days_the_words_are_gone_from_the_database_file(db, plan, s
     with pytest.raises(NotFound):
         erasure.restore_site(db, sam, deletion_id=deletion.id)
     row = db.one("SELECT * FROM deletions WHERE id = ?", (deletion.id,))
-    assert row["purged_at"] and row["archive"] is None and row["site_slug"] is None  # recorded, nothing kept
+    assert (
+        row["purged_at"] and row["archive"] is None and row["site_slug"] is None
+    )  # recorded, nothing kept
     assert _count(db, "SELECT COUNT(*) FROM search_index") == 0
     conn_check = db.one("PRAGMA integrity_check")
     assert conn_check[0] == "ok"
 
 
-def test_plans_past_their_grace_period_go_at_start_and_with_planwiki_purge(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_plans_past_their_grace_period_go_at_start_and_with_planwiki_purge(
+    db, plan, settings
+) -> None:  # type: ignore[no-untyped-def]
     erasure.delete_site(db, plan["sam"], site="sam", confirm="sam", files_dir=settings.files_path())
     store.create_site(db, plan["mum"], slug="mum", title="Mum's plan")
     second = erasure.delete_site(db, plan["mum"], site="mum", confirm="mum")
@@ -194,7 +214,9 @@ def test_deleting_through_the_web_with_confirmation_then_bringing_back(db, plan,
     assert owner.get("/s/sam").status_code == 200
 
 
-def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(db, plan, people, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
+    db, plan, people, settings
+) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     with pytest.raises(Conflict):  # Sam still owns a plan
         erasure.delete_account(db, sam, confirm_email=sam.email)
@@ -202,16 +224,27 @@ def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
     token = accounts.create_token(db, accounts.find_user(db, bob.email))  # type: ignore[arg-type]
     form = client.get("/account/delete")
     assert form.status_code == 200
-    wrong = client.post("/account/delete", data={"csrftoken": csrf_of(form.text), "confirm": "someone@else.org"})
+    wrong = client.post(
+        "/account/delete", data={"csrftoken": csrf_of(form.text), "confirm": "someone@else.org"}
+    )
     assert wrong.status_code == 422
     assert EMAIL_WORD.encode() in raw_bytes(db.path)
-    gone = client.post("/account/delete", data={"csrftoken": csrf_of(form.text), "confirm": bob.email})
+    gone = client.post(
+        "/account/delete", data={"csrftoken": csrf_of(form.text), "confirm": bob.email}
+    )
     assert gone.status_code == 200 and "Your account is deleted" in gone.text
     assert client.get("/account").status_code == 303  # signed out
-    assert people.client().get("/api/v1/me", headers={"authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        people.client().get("/api/v1/me", headers={"authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
     assert accounts.find_user(db, bob.email) is None
-    _, page = store.get_page(db, sam, site="sam", section="about-me", page="from-bob", record_view=False)
-    assert page.body == "Bob wrote this." and page.updated_by is None and page.updated_by_name is None
+    _, page = store.get_page(
+        db, sam, site="sam", section="about-me", page="from-bob", record_view=False
+    )
+    assert (
+        page.body == "Bob wrote this." and page.updated_by is None and page.updated_by_name is None
+    )
     _, _, revisions = store.history(db, sam, site="sam", section="about-me", page="from-bob")
     assert revisions[0].author_name is None  # shown as "a former member"
     history_page = people.client(sam).get("/s/sam/about-me/from-bob/history")
@@ -226,7 +259,9 @@ def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
 
 def test_an_owner_whose_plans_are_deleted_can_delete_their_account(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
     sam = plan["sam"]
-    deletion = erasure.delete_site(db, sam, site="sam", confirm="sam", files_dir=settings.files_path())
+    deletion = erasure.delete_site(
+        db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
+    )
     erasure.delete_account(db, sam, confirm_email=sam.email, files_dir=settings.files_path())
     row = db.one("SELECT * FROM deletions WHERE id = ?", (deletion.id,))
     assert row["archive"] is None and row["purged_at"]  # no 30 days: the owner is gone

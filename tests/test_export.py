@@ -32,7 +32,9 @@ SHARED = "trampoline"  # about-me: shared with Bob
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +62,12 @@ def plan(db, people, settings):  # type: ignore[no-untyped-def]
     save(db, sam, site="sam", section="health", page="medicines", title="Medicines",
          body=f"The {SECRET} tablets.", base_revision=None)  # fmt: skip
     circle.add_member(db, sam, site="sam", email=mum.email, relationship="mum", groups=["family"])
-    circle.add_member(db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"])
-    circle.add_member(db, sam, site="sam", email=ann.email, relationship="PA", groups=["paid-support"])
+    circle.add_member(
+        db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"]
+    )
+    circle.add_member(
+        db, sam, site="sam", email=ann.email, relationship="PA", groups=["paid-support"]
+    )
     circle.add_grant(db, sam, site="sam", section="*", capability="manage", person=mum.email)
     circle.add_grant(db, sam, site="sam", section="about-me", capability="view", group="friends")
     circle.add_grant(db, sam, site="sam", section="budget", capability="edit", person=ann.email)
@@ -82,7 +88,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 def _text(contents: dict[str, bytes]) -> str:
-    return "\n".join(name + "\n" + body.decode("utf-8", "replace") for name, body in contents.items()).lower()
+    return "\n".join(
+        name + "\n" + body.decode("utf-8", "replace") for name, body in contents.items()
+    ).lower()
 
 
 def test_the_owner_and_a_steward_take_everything(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
@@ -127,14 +135,20 @@ def test_a_circle_member_takes_only_what_they_may_view(db, plan, settings) -> No
         assert word not in text, word
     assert [a["name"] for a in json.loads(contents["attachments.json"])] == ["me.png"]
     assert json.loads(contents["planwiki.json"])["scope"] == "shared"
-    ann = unzip(transfer.export_site(db, plan["ann"], site="sam", files_dir=settings.files_path()).data)
-    assert "pages/budget/spending.md" in ann and SHARED not in _text(ann) and SECRET not in _text(ann)
+    ann = unzip(
+        transfer.export_site(db, plan["ann"], site="sam", files_dir=settings.files_path()).data
+    )
+    assert (
+        "pages/budget/spending.md" in ann and SHARED not in _text(ann) and SECRET not in _text(ann)
+    )
 
 
 def test_guests_and_strangers_cannot_export(db, plan, people) -> None:  # type: ignore[no-untyped-def]
     link = links.create_guest_link(db, plan["sam"], site="sam", section="about-me")
     with pytest.raises(NotFound):
-        transfer.export_site(db, Actor(guest_link_id=link.id, guest_site_id=1, guest_section="about-me"), site="sam")
+        transfer.export_site(
+            db, Actor(guest_link_id=link.id, guest_site_id=1, guest_section="about-me"), site="sam"
+        )
     with pytest.raises(NotFound):
         transfer.export_site(db, people.add("Stranger"), site="sam")
     assert people.client().get(f"/g/{link.token}/export.zip").status_code == 404
@@ -153,9 +167,13 @@ def _comparable(contents: dict[str, bytes]) -> dict[str, object]:
     for name, body in contents.items():
         if name == "planwiki.json":
             manifest = json.loads(body)
-            out[name] = {k: v for k, v in manifest.items() if k not in ("exported_at", "exported_by")}
+            out[name] = {
+                k: v for k, v in manifest.items() if k not in ("exported_at", "exported_by")
+            }
         elif name == "links.json":
-            out[name] = [{k: v for k, v in link.items() if k != "revoked_at"} for link in json.loads(body)]
+            out[name] = [
+                {k: v for k, v in link.items() if k != "revoked_at"} for link in json.loads(body)
+            ]
         elif name != "audit.json":
             out[name] = body
     return out
@@ -173,18 +191,29 @@ def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) 
     assert sorted(a) == sorted(b)
     assert _comparable(a) == _comparable(b)
     audit_a, audit_b = json.loads(a["audit.json"]), json.loads(b["audit.json"])
-    assert audit_b[: len(audit_a)] == audit_a and [e["action"] for e in audit_b[len(audit_a):]] == ["import-site"]
+    assert audit_b[: len(audit_a)] == audit_a and [
+        e["action"] for e in audit_b[len(audit_a) :]
+    ] == ["import-site"]
     # ... and it works there: pages, history, search, sharing, the files.
-    sam = Actor(user_id=accounts.find_user(other, "sam@example.org").id, email="sam@example.org", name="Sam")  # type: ignore[union-attr]
-    bob = Actor(user_id=accounts.find_user(other, "bob@example.org").id, email="bob@example.org", name="Bob")  # type: ignore[union-attr]
-    _, page = store.get_page(other, sam, site="sam", section="about-me", page="profile", record_view=False)
+    sam = Actor(
+        user_id=accounts.find_user(other, "sam@example.org").id, email="sam@example.org", name="Sam"
+    )  # type: ignore[union-attr]
+    bob = Actor(
+        user_id=accounts.find_user(other, "bob@example.org").id, email="bob@example.org", name="Bob"
+    )  # type: ignore[union-attr]
+    _, page = store.get_page(
+        other, sam, site="sam", section="about-me", page="profile", record_view=False
+    )
     assert page.revision == 2 and "<hr" in page.html
     _, _, revisions = store.history(other, sam, site="sam", section="about-me", page="profile")
     assert [r.summary for r in revisions] == ["music", ""]
-    assert store.redirect_for(other, sam, site="sam", section="health", page="medicines") == "tablets"
+    assert (
+        store.redirect_for(other, sam, site="sam", section="health", page="medicines") == "tablets"
+    )
     _, found = search.search_site(other, sam, site="sam", query=SECRET)
     assert sorted((h.kind, h.url) for h in found.hits) == [
-        ("attachment", "/s/sam/health/tablets"), ("page", "/s/sam/health/tablets")
+        ("attachment", "/s/sam/health/tablets"),
+        ("page", "/s/sam/health/tablets"),
     ]  # the page, and the file on it whose caption has the word
     assert search.search_all(other, bob, query=SECRET).total == 0
     assert [s.key for s in store.site_for(other, bob, "sam").sections] == ["about-me"]
@@ -203,19 +232,34 @@ def test_a_person_brings_a_plan_and_becomes_its_owner(db, plan, people, settings
     accounts.create_user(other, email="bob@example.org", name="Bob")
     me = Actor(user_id=newcomer.id, email=newcomer.email, name="Sam")
     result = transfer.import_site(other, me, made.path, slug="sam-plan", files_dir=tmp_path / "f")
-    assert result.slug == "sam-plan" and sorted(result.left_out) == ["ann@example.org", "mum@example.org"]
+    assert result.slug == "sam-plan" and sorted(result.left_out) == [
+        "ann@example.org",
+        "mum@example.org",
+    ]
     ctx = store.site_for(other, me, "sam-plan")
     assert ctx.access.is_owner
     bob = Actor(user_id=accounts.find_user(other, "bob@example.org").id, email="bob@example.org")  # type: ignore[union-attr]
     assert [s.key for s in store.site_for(other, bob, "sam-plan").sections] == ["about-me"]
-    _, spending = store.get_page(other, me, site="sam-plan", section="budget", page="spending", record_view=False)
+    _, spending = store.get_page(
+        other, me, site="sam-plan", section="budget", page="spending", record_view=False
+    )
     assert spending.updated_by is None  # Ann has no account here: "a former member"
     with pytest.raises(Conflict):
         transfer.import_site(other, me, made.path, slug="sam-plan")
 
 
 def _snapshot(db: Database) -> dict[str, int]:
-    tables = ("users", "sites", "sections", "pages", "revisions", "attachments", "grants", "members", "audit")
+    tables = (
+        "users",
+        "sites",
+        "sections",
+        "pages",
+        "revisions",
+        "attachments",
+        "grants",
+        "members",
+        "audit",
+    )
     return {t: db.one(f"SELECT COUNT(*) AS n FROM {t}")["n"] for t in tables}  # type: ignore[index]
 
 
@@ -228,32 +272,61 @@ def _rezip(contents: dict[str, bytes]) -> bytes:
 
 
 def test_bad_files_are_refused_plainly_and_change_nothing(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
-    good = unzip(transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data)
+    good = unzip(
+        transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data
+    )
     before = _snapshot(db)
     page_md = good["pages/about-me/profile.md"]
     bad = {
         "not a zip": b"hello",
         "no manifest": _rezip({k: v for k, v in good.items() if k != "planwiki.json"}),
-        "newer": _rezip({**good, "planwiki.json": json.dumps({"format": "planwiki-export", "version": 99}).encode()}),
+        "newer": _rezip(
+            {
+                **good,
+                "planwiki.json": json.dumps({"format": "planwiki-export", "version": 99}).encode(),
+            }
+        ),
         "bad json": _rezip({**good, "structure.json": b"{nope"}),
-        "reserved key": _rezip({**good, "structure.json": good["structure.json"].replace(b'"key": "budget"', b'"key": "search"')}),
-        "bad slug": _rezip({**good, "site.json": good["site.json"].replace(b'"slug": "sam"', b'"slug": "../../etc"')}),
-        "edited page": _rezip({**good, "pages/about-me/profile.md": page_md.replace(b"music", b"jazz")}),
+        "reserved key": _rezip(
+            {
+                **good,
+                "structure.json": good["structure.json"].replace(
+                    b'"key": "budget"', b'"key": "search"'
+                ),
+            }
+        ),
+        "bad slug": _rezip(
+            {
+                **good,
+                "site.json": good["site.json"].replace(b'"slug": "sam"', b'"slug": "../../etc"'),
+            }
+        ),
+        "edited page": _rezip(
+            {**good, "pages/about-me/profile.md": page_md.replace(b"music", b"jazz")}
+        ),
         "no front matter": _rezip({**good, "pages/about-me/profile.md": b"just text"}),
         "wrong shapes": _rezip({**good, "circle.json": b'{"groups": 5, "members": "x"}'}),
-        "bad capability": _rezip({**good, "grants.json": good["grants.json"].replace(b'"edit"', b'"own"')}),
-        "bad email": _rezip({**good, "site.json": good["site.json"].replace(b"sam@example.org", b"not-an-email")}),
+        "bad capability": _rezip(
+            {**good, "grants.json": good["grants.json"].replace(b'"edit"', b'"own"')}
+        ),
+        "bad email": _rezip(
+            {**good, "site.json": good["site.json"].replace(b"sam@example.org", b"not-an-email")}
+        ),
         "missing file": _rezip({k: v for k, v in good.items() if not k.startswith("attachments/")}),
     }
     for case, data in bad.items():
         with pytest.raises((Invalid, Conflict)) as refused:
-            transfer.import_site(db, plan["bob"], data, slug="copy", files_dir=settings.files_path())
+            transfer.import_site(
+                db, plan["bob"], data, slug="copy", files_dir=settings.files_path()
+            )
         assert refused.value.message and "Traceback" not in refused.value.message, case
         assert _snapshot(db) == before, case
 
 
 def test_a_file_that_is_not_what_it_says_is_left_out(db, plan, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    good = unzip(transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data)
+    good = unzip(
+        transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data
+    )
     listed = json.loads(good["attachments.json"])
     picture = next(a for a in listed if a["name"] == "me.png")
     sneaky = {**good, picture["file"]: b"<html><script>alert(1)</script></html>"}
@@ -267,7 +340,11 @@ def test_a_file_that_is_not_what_it_says_is_left_out(db, plan, settings, tmp_pat
 def test_the_web_download_and_upload(db, plan, people, app) -> None:  # type: ignore[no-untyped-def]
     bob = people.client(plan["bob"])
     page = bob.get("/s/sam/export")
-    assert page.status_code == 200 and "shared with you" in page.text and "Delete this plan" not in page.text
+    assert (
+        page.status_code == 200
+        and "shared with you" in page.text
+        and "Delete this plan" not in page.text
+    )
     download = bob.get("/s/sam/export.zip?history=0")
     assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
     assert "attachment" in download.headers["content-disposition"]
@@ -277,7 +354,9 @@ def test_the_web_download_and_upload(db, plan, people, app) -> None:  # type: ig
     full = owner.get("/s/sam/export.zip")
     assert "circle.json" in unzip(full.content)
     token = accounts.create_token(db, accounts.find_user(db, plan["bob"].email))  # type: ignore[arg-type]
-    api = people.client().get("/api/v1/sites/sam/export", headers={"authorization": f"Bearer {token}"})
+    api = people.client().get(
+        "/api/v1/sites/sam/export", headers={"authorization": f"Bearer {token}"}
+    )
     assert api.status_code == 200 and SECRET not in _text(unzip(api.content))
     # Bob brings what he was given as a plan of his own (he becomes its owner).
     form = bob.get("/import")
@@ -289,15 +368,23 @@ def test_the_web_download_and_upload(db, plan, people, app) -> None:  # type: ig
     again = bob.post("/import", data={"csrftoken": csrf_of(form.text), "slug": "bobs-copy"},
                      files={"file": ("sam.zip", download.content, "application/zip")})  # fmt: skip
     assert again.status_code == 422 and "already a plan" in again.text
-    junk = bob.post("/import", data={"csrftoken": csrf_of(form.text)}, files={"file": ("x.zip", b"junk", "application/zip")})
+    junk = bob.post(
+        "/import",
+        data={"csrftoken": csrf_of(form.text)},
+        files={"file": ("x.zip", b"junk", "application/zip")},
+    )
     assert junk.status_code == 422 and "not a planwiki export" in junk.text
     via_api = people.client().post("/api/v1/import?slug=bob-api", content=download.content,
                                    headers={"authorization": f"Bearer {token}", "content-type": "application/zip"})  # fmt: skip
     assert via_api.status_code == 201 and via_api.json()["slug"] == "bob-api"
-    assert "/api/v1/sites/{site}/search" in people.client().get("/api/v1/openapi.json").json()["paths"]
+    assert (
+        "/api/v1/sites/{site}/search" in people.client().get("/api/v1/openapi.json").json()["paths"]
+    )
 
 
-def test_the_operator_exports_and_imports_from_the_command_line(db, plan, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_operator_exports_and_imports_from_the_command_line(
+    db, plan, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     runner = CliRunner()
     target = tmp_path / "sam.zip"
     done = runner.invoke(cli, ["export", "sam", str(target), "--db", str(settings.db)])
@@ -305,7 +392,9 @@ def test_the_operator_exports_and_imports_from_the_command_line(db, plan, settin
     assert "circle.json" in unzip(target.read_bytes())
     refused = runner.invoke(cli, ["export", "sam", str(target), "--db", str(settings.db)])
     assert refused.exit_code != 0 and "already exists" in refused.output
-    missing = runner.invoke(cli, ["export", "nobody", str(tmp_path / "x.zip"), "--db", str(settings.db)])
+    missing = runner.invoke(
+        cli, ["export", "nobody", str(tmp_path / "x.zip"), "--db", str(settings.db)]
+    )
     assert missing.exit_code != 0 and "no site" in missing.output
     fresh = tmp_path / "fresh.db"
     brought = runner.invoke(cli, ["import", str(target), "--db", str(fresh)])
@@ -314,7 +403,9 @@ def test_the_operator_exports_and_imports_from_the_command_line(db, plan, settin
     twice = runner.invoke(cli, ["import", str(target), "--db", str(fresh)])
     assert twice.exit_code != 0 and "already a plan" in twice.output
     other = Database(fresh)
-    assert accounts.find_user(other, "mum@example.org") is not None  # the operator's import makes accounts
+    assert (
+        accounts.find_user(other, "mum@example.org") is not None
+    )  # the operator's import makes accounts
 
 
 # ---- print ---------------------------------------------------------------------------------

@@ -21,13 +21,39 @@ def site(people, db):  # type: ignore[no-untyped-def]
     circle.add_member(db, owner, site="ola", email=mum.email, relationship="mum", groups=["family"])
     circle.add_grant(db, owner, site="ola", section="*", capability="manage", person=mum.email)
     circle.add_member(db, owner, site="ola", email=worker.email, relationship="new PA", groups=[])
-    circle.add_grant(db, owner, site="ola", section="handover", capability="view", person=worker.email)
-    store.save_page(db, owner, site="ola", section="about-me", page="profile", base_revision=None,
-                    title="My one-page profile", body="## How best to support me\n\nGive me time to answer.")
-    store.save_page(db, owner, site="ola", section="health", page="seizures", base_revision=None,
-                    title="If I have a seizure", body="Stay with me and time it.")
-    store.save_page(db, owner, site="ola", section="budget", page="money", base_revision=None,
-                    title="Money", body="Budget-only words: zephyrquartz.")
+    circle.add_grant(
+        db, owner, site="ola", section="handover", capability="view", person=worker.email
+    )
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="about-me",
+        page="profile",
+        base_revision=None,
+        title="My one-page profile",
+        body="## How best to support me\n\nGive me time to answer.",
+    )
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="health",
+        page="seizures",
+        base_revision=None,
+        title="If I have a seizure",
+        body="Stay with me and time it.",
+    )
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="budget",
+        page="money",
+        base_revision=None,
+        title="Money",
+        body="Budget-only words: zephyrquartz.",
+    )
     return owner, mum, worker
 
 
@@ -38,7 +64,10 @@ def build(client, pages: list[str], title: str = "How to support me"):  # type: 
 
 
 def test_headings_are_moved_down_a_level_but_code_is_left_alone() -> None:
-    assert demote("## A\n```\n## not a heading\n```\n### B") == "### A\n```\n## not a heading\n```\n#### B"
+    assert (
+        demote("## A\n```\n## not a heading\n```\n### B")
+        == "### A\n```\n## not a heading\n```\n#### B"
+    )
 
 
 def test_a_steward_builds_a_pack_pinned_to_revisions_profile_first(site, people, db) -> None:
@@ -53,30 +82,55 @@ def test_a_steward_builds_a_pack_pinned_to_revisions_profile_first(site, people,
     assert pack_page.body.index("Give me time to answer") < pack_page.body.index("Stay with me")
 
 
-def test_the_pack_notes_changes_to_its_sources_and_can_be_brought_up_to_date(site, people, db) -> None:
+def test_the_pack_notes_changes_to_its_sources_and_can_be_brought_up_to_date(
+    site, people, db
+) -> None:
     owner, mum, _ = site
     client = people.client(mum)
     slug = build(client, ["about-me/profile"]).headers["location"].rsplit("/", 1)[1]
     assert "matches the pages" in client.get(f"/s/ola/handover-pack/{slug}").text
-    store.save_page(db, owner, site="ola", section="about-me", page="profile", base_revision=1,
-                    body="## How best to support me\n\nGive me time. Count to ten.")
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="about-me",
+        page="profile",
+        base_revision=1,
+        body="## How best to support me\n\nGive me time. Count to ten.",
+    )
     status = client.get(f"/s/ola/handover-pack/{slug}").text
     assert "have changed since" in status and "now revision 2" in status
-    assert post_form(client, f"/s/ola/handover-pack/{slug}", {}, page=f"/s/ola/handover-pack/{slug}").status_code == 303
+    assert (
+        post_form(
+            client, f"/s/ola/handover-pack/{slug}", {}, page=f"/s/ola/handover-pack/{slug}"
+        ).status_code
+        == 303
+    )
     refreshed = store.get_page(db, owner, site="ola", section="handover", page=slug)[1]
     assert "Count to ten" in refreshed.body and refreshed.revision == 2
 
 
-def test_a_new_worker_with_view_on_handover_reads_the_pack_but_nothing_else(site, people, db) -> None:
+def test_a_new_worker_with_view_on_handover_reads_the_pack_but_nothing_else(
+    site, people, db
+) -> None:
     _, mum, worker = site
-    slug = build(people.client(mum), ["about-me/profile", "health/seizures"]).headers["location"].rsplit("/", 1)[1]
+    slug = (
+        build(people.client(mum), ["about-me/profile", "health/seizures"])
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
     client = people.client(worker)
     pack = client.get(f"/s/ola/handover/{slug}")
     assert pack.status_code == 200
     assert "Give me time to answer" in pack.text and "Stay with me" in pack.text
     assert "I have read this" in pack.text
     assert "Who has read it" not in pack.text
-    for hidden in ("/s/ola/about-me", "/s/ola/about-me/profile", "/s/ola/health/seizures", "/s/ola/budget/money"):
+    for hidden in (
+        "/s/ola/about-me",
+        "/s/ola/about-me/profile",
+        "/s/ola/health/seizures",
+        "/s/ola/budget/money",
+    ):
         assert client.get(hidden).status_code == 404
     assert "zephyrquartz" not in pack.text and "Personal budget" not in pack.text
     assert client.get(f"/s/ola/handover-pack/{slug}").status_code == 403
@@ -89,7 +143,9 @@ def test_reading_and_asking_are_recorded_and_shown_to_the_owner(site, people, db
     client = people.client(worker)
     url = f"/s/ola/handover/{slug}"
     assert post_form(client, url + "/read", {}, page=url + "/read").status_code == 200
-    asked = post_form(client, url + "/ask", {"question": "Does Ola like music on in the car?"}, page=url + "/ask")
+    asked = post_form(
+        client, url + "/ask", {"question": "Does Ola like music on in the car?"}, page=url + "/ask"
+    )
     assert asked.status_code == 200
     status = people.client(owner).get(f"/s/ola/handover-pack/{slug}").text
     assert "Wes" in status and "Does Ola like music on in the car?" in status
@@ -109,16 +165,29 @@ def test_an_empty_question_comes_back_with_a_message(site, people) -> None:
 def test_a_guest_link_to_handover_reads_acknowledges_and_then_expires(site, people, db) -> None:
     owner, mum, _ = site
     slug = build(people.client(mum), ["about-me/profile"]).headers["location"].rsplit("/", 1)[1]
-    link = links.create_guest_link(db, owner, site="ola", section="handover", label="New college",
-                                   expires_at=clock.iso(clock.now() + timedelta(days=2)))
+    link = links.create_guest_link(
+        db,
+        owner,
+        site="ola",
+        section="handover",
+        label="New college",
+        expires_at=clock.iso(clock.now() + timedelta(days=2)),
+    )
     guest = people.client()
     root = f"/g/{link.token}/handover/{slug}"
     page = guest.get(root)
     assert page.status_code == 200 and "Give me time to answer" in page.text
     assert "About me" not in page.text  # not even the other sections' names
     assert post_form(guest, root + "/read", {}, page=root + "/read").status_code == 200
-    assert post_form(guest, root + "/ask", {"question": "Is there a quiet room?", "name": "Jo, tutor"},
-                     page=root + "/ask").status_code == 200
+    assert (
+        post_form(
+            guest,
+            root + "/ask",
+            {"question": "Is there a quiet room?", "name": "Jo, tutor"},
+            page=root + "/ask",
+        ).status_code
+        == 200
+    )
     entries = store.list_audit(db, owner, site="ola")
     assert any(e.action == "handover-read" and e.who.startswith("Guest link") for e in entries)
     assert any("Is there a quiet room? (from Jo, tutor)" in e.detail for e in entries)

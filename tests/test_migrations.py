@@ -29,7 +29,8 @@ def _applied(db) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         r["name"]
         for r in db.query(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [wikidb.MIGRATION_SET]
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
+            [wikidb.MIGRATION_SET],
         )
     ]
 
@@ -37,7 +38,9 @@ def _applied(db) -> list[str]:  # type: ignore[no-untyped-def]
 def _schema(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {
         r["name"]: r["sql"]
-        for r in db.query("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'")
+        for r in db.query(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+        )
     }
 
 
@@ -52,7 +55,9 @@ def test_steps_are_numbered_files_in_order_with_no_repeats() -> None:
     assert names == sorted(names)
     assert all(STEP_NAME.match(n) for n in names), names
     numbers = [int(n[:4]) for n in names]
-    assert numbers[0] == 1 and len(set(numbers)) == len(numbers), "one step per number, starting at 0001"
+    assert numbers[0] == 1 and len(set(numbers)) == len(numbers), (
+        "one step per number, starting at 0001"
+    )
     folder = Path(migrations_package.__file__).parent
     on_disk = sorted(p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
     assert on_disk == names, "every numbered file is a step, and every step is a file"
@@ -92,7 +97,9 @@ def test_migrate_from_a_second_connection_sees_the_work_already_done(tmp_path: P
 
 
 @pytest.mark.parametrize("index", range(len(_steps())), ids=_steps())
-def test_each_step_applies_to_a_database_made_by_the_earlier_ones(tmp_path: Path, index: int) -> None:
+def test_each_step_applies_to_a_database_made_by_the_earlier_ones(
+    tmp_path: Path, index: int
+) -> None:
     names = _steps()
     step = names[index]
     db = wikidb.connect(tmp_path / f"upto-{step}.db")
@@ -161,7 +168,9 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> 
     assert _pragma(db, "journal_mode").lower() == "wal"
     assert _pragma(db, "foreign_keys") == 1
     assert _pragma(db, "busy_timeout") == 5000
-    assert _pragma(db, "synchronous") == 2  # FULL by default: an acknowledged save survives power loss
+    assert (
+        _pragma(db, "synchronous") == 2
+    )  # FULL by default: an acknowledged save survives power loss
 
 
 def test_busy_timeout_and_synchronous_follow_the_settings(tmp_path: Path) -> None:

@@ -26,7 +26,9 @@ STANDARD = [key for key, _, _ in STANDARD_SECTIONS]
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     """Cheap argon2 settings for the many accounts made here (the real ones cost ~0.2 s a go)."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def text_of(html: str) -> str:
@@ -63,7 +65,15 @@ def nav_keys(html: str, site: str) -> list[str]:
     return re.findall(rf'href="/s/{site}/([a-z0-9-]+)"', nav.group(0).split('class="nav-extra"')[0])
 
 
-def save(client, url: str, body: str, *, base: int | str | None, title: str = "My profile", summary: str = ""):  # type: ignore[no-untyped-def]
+def save(
+    client,
+    url: str,
+    body: str,
+    *,
+    base: int | str | None,
+    title: str = "My profile",
+    summary: str = "",
+):  # type: ignore[no-untyped-def]
     """Post the edit form the way a browser does (token from the edit page)."""
     token = csrf_of(client.get(url + "/edit").text)
     data = {"csrftoken": token, "title": title, "body": body, "summary": summary,
@@ -118,11 +128,15 @@ def profile(ola, db):  # type: ignore[no-untyped-def]
     return "/s/ola/about-me/profile"
 
 
-def member(people, owner, name: str, *, section: str, capability: str, relationship: str = "friend"):  # type: ignore[no-untyped-def]
+def member(
+    people, owner, name: str, *, section: str, capability: str, relationship: str = "friend"
+):  # type: ignore[no-untyped-def]
     """Someone in Ola's circle with one grant; returns (actor, signed-in client)."""
     person = people.add(name)
     circle.add_member(people.db, owner, site="ola", email=person.email, relationship=relationship)
-    circle.add_grant(people.db, owner, site="ola", section=section, capability=capability, person=person.email)
+    circle.add_grant(
+        people.db, owner, site="ola", section=section, capability=capability, person=person.email
+    )
     return person, people.client(person)
 
 
@@ -135,7 +149,9 @@ def test_a_young_person_makes_their_plan_from_the_home_page_and_owns_it(people, 
     assert home.status_code == 200
     assert "No plans yet" in text_of(home.text)
 
-    response = post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola", "date_of_birth": "2011-03-14"})
+    response = post_form(
+        client, "/sites", {"title": "Ola's plan", "slug": "ola", "date_of_birth": "2011-03-14"}
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/s/ola"
@@ -154,7 +170,9 @@ def test_the_web_address_is_made_from_the_name_when_left_empty(people, owner) ->
     assert response.headers["location"] == "/s/sam-s-plan-2026"
 
 
-def test_a_plan_can_be_made_through_the_api_with_a_token_and_then_opened_in_the_browser(people, owner, db) -> None:
+def test_a_plan_can_be_made_through_the_api_with_a_token_and_then_opened_in_the_browser(
+    people, owner, db
+) -> None:
     token = accounts.create_token(db, accounts.find_user(db, owner.email))
     api = people.client()
     response = api.post("/api/v1/sites", json={"slug": "ola-api", "title": "Ola via API"},
@@ -179,7 +197,9 @@ def test_a_new_plan_has_the_eight_standard_sections_in_order(ola, db) -> None:
         assert ola.get(f"/s/ola/{key}").status_code == 200
 
 
-def test_a_web_address_already_taken_is_refused_clearly_and_nothing_changes(ola, people, db) -> None:
+def test_a_web_address_already_taken_is_refused_clearly_and_nothing_changes(
+    ola, people, db
+) -> None:
     other = people.client(people.add("Bea"))
     before = snapshot(db)
     response = post_form(other, "/sites", {"title": "Bea's plan", "slug": "ola"})
@@ -214,7 +234,11 @@ def test_writing_the_first_page_through_the_section_and_edit_forms(ola, owner, d
     assert '<h2 id="what-is-important-to-me">' in page.text
     assert "<strong>Nan</strong>" in page.text
     (rev,) = revisions_of(db, "ola", "about-me", "my-one-page-profile")
-    assert rev["number"] == 1 and rev["author"] == owner.email and rev["summary"] == "Wrote it in tutor time"
+    assert (
+        rev["number"] == 1
+        and rev["author"] == owner.email
+        and rev["summary"] == "Wrote it in tutor time"
+    )
     assert rev["base"] is None
     listing = ola.get("/s/ola/about-me")
     assert "My one-page profile" in text_of(listing.text)
@@ -244,7 +268,11 @@ def test_every_save_is_a_new_revision_with_its_base(ola, profile, db) -> None:
     save(ola, profile, "I like trains and buses.", base=2)
     revs = revisions_of(db, "ola", "about-me", "profile")
     assert [(r["number"], r["base"]) for r in revs] == [(1, None), (2, 1), (3, 2)]
-    assert [r["body"] for r in revs] == ["I like buses.", "I like trains.", "I like trains and buses."]
+    assert [r["body"] for r in revs] == [
+        "I like buses.",
+        "I like trains.",
+        "I like trains and buses.",
+    ]
 
 
 # ---- history, diff, restore ---------------------------------------------------------------
@@ -253,9 +281,21 @@ def test_every_save_is_a_new_revision_with_its_base(ola, profile, db) -> None:
 @pytest.fixture
 def three_revisions(ola, people, owner, profile):  # type: ignore[no-untyped-def]
     """Ola wrote revision 1 and 3; her mum Claire (a steward) wrote revision 2."""
-    _, claire = member(people, owner, "Claire", section="*", capability="manage", relationship="mum")
-    assert save(claire, profile, "I like trains.", base=1, summary="Trains are his thing now").status_code == 303
-    assert save(ola, profile, "I like trains.\nI make bread with Nan.", base=2, summary="Added Nan").status_code == 303
+    _, claire = member(
+        people, owner, "Claire", section="*", capability="manage", relationship="mum"
+    )
+    assert (
+        save(
+            claire, profile, "I like trains.", base=1, summary="Trains are his thing now"
+        ).status_code
+        == 303
+    )
+    assert (
+        save(
+            ola, profile, "I like trains.\nI make bread with Nan.", base=2, summary="Added Nan"
+        ).status_code
+        == 303
+    )
     return profile
 
 
@@ -266,7 +306,9 @@ def test_history_lists_every_revision_with_who_and_why_newest_first(ola, three_r
     words = [text_of(r) for r in rows]
     assert len(words) == 3
     assert words[0].startswith("3") and "Ola" in words[0] and "Added Nan" in words[0]
-    assert words[1].startswith("2") and "Claire" in words[1] and "Trains are his thing now" in words[1]
+    assert (
+        words[1].startswith("2") and "Claire" in words[1] and "Trains are his thing now" in words[1]
+    )
     assert words[2].startswith("1") and "Ola" in words[2] and "First go" in words[2]
 
 
@@ -277,7 +319,9 @@ def test_the_diff_between_two_revisions_marks_the_changed_words(ola, three_revis
     assert re.search(r"<del>.*?buses.*?</del>", diff)
     assert re.search(r"<ins>.*?trains.*?</ins>", diff)
     assert "I like" in text_of(diff)
-    assert not re.search(r"<(ins|del)>[^<]*(<span[^>]*>[^<]*</span>)?I like", diff), "unchanged words are not marked"
+    assert not re.search(r"<(ins|del)>[^<]*(<span[^>]*>[^<]*</span>)?I like", diff), (
+        "unchanged words are not marked"
+    )
 
 
 def test_the_diff_works_between_any_two_revisions_in_either_order(ola, three_revisions) -> None:
@@ -309,12 +353,16 @@ def test_a_diff_with_words_instead_of_numbers_says_what_to_do(ola, three_revisio
     assert "revision number" in text_of(response.text)
 
 
-def test_restoring_an_old_revision_makes_a_new_one_and_loses_nothing(ola, three_revisions, db, owner) -> None:
+def test_restoring_an_old_revision_makes_a_new_one_and_loses_nothing(
+    ola, three_revisions, db, owner
+) -> None:
     old = ola.get(three_revisions + "/revisions/1")
     assert old.status_code == 200
     assert "Bring back this version" in old.text
 
-    response = ola.post(three_revisions + "/restore", data={"csrftoken": csrf_of(old.text), "revision": "1"})
+    response = ola.post(
+        three_revisions + "/restore", data={"csrftoken": csrf_of(old.text), "revision": "1"}
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == three_revisions + "/history"
@@ -322,7 +370,10 @@ def test_restoring_an_old_revision_makes_a_new_one_and_loses_nothing(ola, three_
     assert [r["number"] for r in revs] == [1, 2, 3, 4]
     assert revs[3]["body"] == revs[0]["body"] == "I like buses."
     assert revs[3]["author"] == owner.email and "1" in revs[3]["summary"]
-    assert revs[1]["body"] == "I like trains." and revs[2]["body"] == "I like trains.\nI make bread with Nan."
+    assert (
+        revs[1]["body"] == "I like trains."
+        and revs[2]["body"] == "I like trains.\nI make bread with Nan."
+    )
     assert "I like buses." in ola.get(three_revisions).text
     assert "Restored revision 1" in text_of(ola.get(three_revisions + "/history").text)
 
@@ -330,7 +381,9 @@ def test_restoring_an_old_revision_makes_a_new_one_and_loses_nothing(ola, three_
 def test_restoring_the_current_revision_changes_nothing(ola, three_revisions, db) -> None:
     page = ola.get(three_revisions + "/revisions/3")
     assert "Bring back this version" not in page.text
-    response = ola.post(three_revisions + "/restore", data={"csrftoken": csrf_of(page.text), "revision": "3"})
+    response = ola.post(
+        three_revisions + "/restore", data={"csrftoken": csrf_of(page.text), "revision": "3"}
+    )
     assert response.status_code == 303
     assert len(revisions_of(db, "ola", "about-me", "profile")) == 3
 
@@ -341,7 +394,9 @@ def test_a_reader_cannot_restore(people, owner, three_revisions, db) -> None:
     assert page.status_code == 200
     assert "Bring back this version" not in page.text
     before = snapshot(db)
-    response = reader.post(three_revisions + "/restore", data={"csrftoken": csrf_of(page.text), "revision": "1"})
+    response = reader.post(
+        three_revisions + "/restore", data={"csrftoken": csrf_of(page.text), "revision": "1"}
+    )
     assert response.status_code == 403
     assert snapshot(db) == before
 
@@ -349,16 +404,25 @@ def test_a_reader_cannot_restore(people, owner, three_revisions, db) -> None:
 # ---- renaming a page ----------------------------------------------------------------------
 
 
-def test_renaming_a_page_keeps_its_history_and_the_old_address_redirects(ola, three_revisions, db) -> None:
+def test_renaming_a_page_keeps_its_history_and_the_old_address_redirects(
+    ola, three_revisions, db
+) -> None:
     page = ola.get(three_revisions)
-    response = ola.post(three_revisions + "/rename", data={"csrftoken": csrf_of(page.text), "slug": "one-page-profile"})
+    response = ola.post(
+        three_revisions + "/rename",
+        data={"csrftoken": csrf_of(page.text), "slug": "one-page-profile"},
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/s/ola/about-me/one-page-profile"
     old = ola.get(three_revisions)
     assert old.status_code == 301
     assert old.headers["location"] == "/s/ola/about-me/one-page-profile"
-    assert [r["number"] for r in revisions_of(db, "ola", "about-me", "one-page-profile")] == [1, 2, 3]
+    assert [r["number"] for r in revisions_of(db, "ola", "about-me", "one-page-profile")] == [
+        1,
+        2,
+        3,
+    ]
     history = ola.get("/s/ola/about-me/one-page-profile/history")
     assert history.status_code == 200
     assert "Trains are his thing now" in text_of(history.text)
@@ -369,18 +433,33 @@ def test_renaming_a_page_keeps_its_history_and_the_old_address_redirects(ola, th
 
 def test_renaming_twice_keeps_both_old_addresses_working(ola, profile) -> None:
     token = csrf_of(ola.get(profile).text)
-    assert ola.post(profile + "/rename", data={"csrftoken": token, "slug": "second"}).status_code == 303
-    assert ola.post("/s/ola/about-me/second/rename", data={"csrftoken": token, "slug": "third"}).status_code == 303
+    assert (
+        ola.post(profile + "/rename", data={"csrftoken": token, "slug": "second"}).status_code
+        == 303
+    )
+    assert (
+        ola.post(
+            "/s/ola/about-me/second/rename", data={"csrftoken": token, "slug": "third"}
+        ).status_code
+        == 303
+    )
     for old in (profile, "/s/ola/about-me/second"):
         response = ola.get(old)
         assert response.status_code == 301, old
         assert response.headers["location"] == "/s/ola/about-me/third"
 
 
-def test_renaming_onto_another_pages_address_is_refused_and_nothing_changes(ola, profile, db) -> None:
-    assert save(ola, "/s/ola/about-me/other", "Other page", base=None, title="Other").status_code == 303
+def test_renaming_onto_another_pages_address_is_refused_and_nothing_changes(
+    ola, profile, db
+) -> None:
+    assert (
+        save(ola, "/s/ola/about-me/other", "Other page", base=None, title="Other").status_code
+        == 303
+    )
     before = snapshot(db)
-    response = ola.post(profile + "/rename", data={"csrftoken": csrf_of(ola.get(profile).text), "slug": "other"})
+    response = ola.post(
+        profile + "/rename", data={"csrftoken": csrf_of(ola.get(profile).text), "slug": "other"}
+    )
     assert response.status_code == 409
     assert "already has that address" in text_of(response.text)
     assert snapshot(db) == before
@@ -389,7 +468,9 @@ def test_renaming_onto_another_pages_address_is_refused_and_nothing_changes(ola,
 @pytest.mark.parametrize("bad", ["My Profile", "profile!", "-profile", "a--b", "x" * 61, ""])
 def test_renaming_to_an_invalid_address_is_refused_clearly(ola, profile, db, bad: str) -> None:
     before = snapshot(db)
-    response = ola.post(profile + "/rename", data={"csrftoken": csrf_of(ola.get(profile).text), "slug": bad})
+    response = ola.post(
+        profile + "/rename", data={"csrftoken": csrf_of(ola.get(profile).text), "slug": bad}
+    )
     assert response.status_code == 422
     assert "lower-case letters" in text_of(response.text)
     assert snapshot(db) == before
@@ -408,7 +489,12 @@ def test_the_owner_adds_a_section_and_it_appears_last(ola, db) -> None:
 
 
 def test_the_owner_renames_a_section_and_its_address_stays(ola, db) -> None:
-    response = post_form(ola, "/s/ola/about-me", {"action": "rename", "title": "All about me"}, page="/s/ola/about-me")
+    response = post_form(
+        ola,
+        "/s/ola/about-me",
+        {"action": "rename", "title": "All about me"},
+        page="/s/ola/about-me",
+    )
     assert response.status_code == 303
     page = ola.get("/s/ola/about-me")
     assert page.status_code == 200
@@ -417,9 +503,15 @@ def test_the_owner_renames_a_section_and_its_address_stays(ola, db) -> None:
 
 
 def test_the_owner_reorders_sections(ola) -> None:
-    assert post_form(ola, "/s/ola/handover", {"action": "up"}, page="/s/ola/handover").status_code == 303
+    assert (
+        post_form(ola, "/s/ola/handover", {"action": "up"}, page="/s/ola/handover").status_code
+        == 303
+    )
     assert nav_keys(ola.get("/s/ola").text, "ola")[-2:] == ["handover", "reviews"]
-    assert post_form(ola, "/s/ola/about-me", {"action": "down"}, page="/s/ola/about-me").status_code == 303
+    assert (
+        post_form(ola, "/s/ola/about-me", {"action": "down"}, page="/s/ola/about-me").status_code
+        == 303
+    )
     assert nav_keys(ola.get("/s/ola").text, "ola")[:2] == ["circle", "about-me"]
     # Moving the first one up, or the last one down, is harmless.
     post_form(ola, "/s/ola/circle", {"action": "up"}, page="/s/ola/circle")
@@ -445,15 +537,28 @@ def test_a_section_cannot_take_an_address_planwiki_uses_itself(ola, db, title: s
 
 
 def test_only_the_owner_and_stewards_change_sections(people, owner, ola, db) -> None:
-    _, editor = member(people, owner, "Priya", section="about-me", capability="edit", relationship="SENCO")
+    _, editor = member(
+        people, owner, "Priya", section="about-me", capability="edit", relationship="SENCO"
+    )
     section = editor.get("/s/ola/about-me")
     assert section.status_code == 200
     assert "Section settings" not in section.text
     before = snapshot(db)
     token = csrf_of(section.text)
-    assert editor.post("/s/ola/sections", data={"csrftoken": token, "title": "Priya's"}).status_code == 403
-    assert editor.post("/s/ola/about-me", data={"csrftoken": token, "action": "rename", "title": "X"}).status_code == 403
-    assert editor.post("/s/ola/about-me", data={"csrftoken": token, "action": "down"}).status_code == 403
+    assert (
+        editor.post("/s/ola/sections", data={"csrftoken": token, "title": "Priya's"}).status_code
+        == 403
+    )
+    assert (
+        editor.post(
+            "/s/ola/about-me", data={"csrftoken": token, "action": "rename", "title": "X"}
+        ).status_code
+        == 403
+    )
+    assert (
+        editor.post("/s/ola/about-me", data={"csrftoken": token, "action": "down"}).status_code
+        == 403
+    )
     assert snapshot(db) == before
 
 
@@ -511,7 +616,9 @@ def test_unknown_sites_sections_and_pages_get_a_not_found_page(ola, profile, pat
     assert _is_not_found_page(ola.get(path)), path
 
 
-def test_a_plan_not_shared_with_you_looks_exactly_like_one_that_does_not_exist(ola, profile, people) -> None:
+def test_a_plan_not_shared_with_you_looks_exactly_like_one_that_does_not_exist(
+    ola, profile, people
+) -> None:
     stranger = people.client(people.add("Stranger"))
     for hidden, missing in (("/s/ola", "/s/nobody"), (profile, "/s/nobody/about-me/profile"),
                             (profile + "/history", "/s/nobody/about-me/profile/history")):  # fmt: skip
@@ -520,7 +627,9 @@ def test_a_plan_not_shared_with_you_looks_exactly_like_one_that_does_not_exist(o
         assert main_of(seen.text) == main_of(absent.text)
 
 
-def test_a_section_not_shared_with_a_circle_member_does_not_exist_for_them(people, owner, ola, profile) -> None:
+def test_a_section_not_shared_with_a_circle_member_does_not_exist_for_them(
+    people, owner, ola, profile
+) -> None:
     _, reader = member(people, owner, "Sami", section="about-me", capability="view")
     assert reader.get(profile).status_code == 200
     assert _is_not_found_page(reader.get("/s/ola/health"))
@@ -529,7 +638,9 @@ def test_a_section_not_shared_with_a_circle_member_does_not_exist_for_them(peopl
     assert _is_not_found_page(reader.get("/s/ola/about-me/not-written"))
 
 
-def test_signed_out_visitors_are_asked_to_sign_in_then_taken_back(people, owner, ola, profile) -> None:
+def test_signed_out_visitors_are_asked_to_sign_in_then_taken_back(
+    people, owner, ola, profile
+) -> None:
     visitor = people.client()
     response = visitor.get(profile)
     assert response.status_code == 303
@@ -558,7 +669,9 @@ def test_signed_out_visitors_are_asked_to_sign_in_then_taken_back(people, owner,
         ({"title": "Fine", "slug": "fine", "date_of_birth": "2999-01-01"}, "in the past"),
     ],
 )
-def test_making_a_plan_with_bad_input_says_what_is_wrong_and_changes_nothing(people, owner, db, fields, problem) -> None:
+def test_making_a_plan_with_bad_input_says_what_is_wrong_and_changes_nothing(
+    people, owner, db, fields, problem
+) -> None:
     client = people.client(owner)
     before = snapshot(db)
     response = post_form(client, "/sites", fields)
@@ -567,7 +680,9 @@ def test_making_a_plan_with_bad_input_says_what_is_wrong_and_changes_nothing(peo
     assert 'aria-invalid="true"' in response.text
     assert snapshot(db) == before
     if fields["title"]:
-        assert f'value="{fields["title"][:20]}' in response.text, "what was typed is kept in the form"
+        assert f'value="{fields["title"][:20]}' in response.text, (
+            "what was typed is kept in the form"
+        )
 
 
 def test_an_over_long_page_title_is_refused_and_the_text_is_kept(ola, profile, db) -> None:
@@ -579,12 +694,16 @@ def test_an_over_long_page_title_is_refused_and_the_text_is_kept(ola, profile, d
     assert snapshot(db) == before
 
 
-def test_a_refused_save_of_an_existing_page_still_says_which_page_is_being_edited(ola, profile) -> None:
+def test_a_refused_save_of_an_existing_page_still_says_which_page_is_being_edited(
+    ola, profile
+) -> None:
     response = save(ola, profile, "My precious new words", base=1, title="T" * 121)
     assert response.status_code == 422
     heading = re.search(r"<h1>(.*?)</h1>", response.text, flags=re.S)
     assert heading
-    assert "New page" not in heading.group(1), "the page exists: a 'New page' heading makes it look lost"
+    assert "New page" not in heading.group(1), (
+        "the page exists: a 'New page' heading makes it look lost"
+    )
     assert "My profile" in text_of(heading.group(1))
     assert hidden_of(response.text, "base") == "1"
 
@@ -598,9 +717,14 @@ def test_an_empty_page_title_is_refused(ola, profile, db) -> None:
 
 def test_an_over_long_title_for_a_new_page_or_section_is_refused(ola, db) -> None:
     before = snapshot(db)
-    assert post_form(ola, "/s/ola/about-me", {"title": "P" * 121}, page="/s/ola/about-me").status_code == 422
+    assert (
+        post_form(ola, "/s/ola/about-me", {"title": "P" * 121}, page="/s/ola/about-me").status_code
+        == 422
+    )
     assert post_form(ola, "/s/ola/sections", {"title": "S" * 121}, page="/s/ola").status_code == 422
-    response = post_form(ola, "/s/ola/about-me", {"action": "rename", "title": "R" * 121}, page="/s/ola/about-me")
+    response = post_form(
+        ola, "/s/ola/about-me", {"action": "rename", "title": "R" * 121}, page="/s/ola/about-me"
+    )
     assert response.status_code == 422
     assert "up to 120 characters" in text_of(response.text)
     assert snapshot(db) == before
@@ -612,13 +736,18 @@ def test_a_page_address_that_is_not_a_valid_slug_is_refused(ola, db, slug: str) 
     form = ola.get(f"/s/ola/about-me/{slug}/edit")
     assert form.status_code == 422
     token = csrf_of(ola.get("/s/ola/about-me").text)
-    response = ola.post(f"/s/ola/about-me/{slug}/edit", data={"csrftoken": token, "title": "T", "body": "b", "base": ""})
+    response = ola.post(
+        f"/s/ola/about-me/{slug}/edit",
+        data={"csrftoken": token, "title": "T", "body": "b", "base": ""},
+    )
     assert response.status_code == 422
     assert "lower-case letters" in text_of(response.text)
     assert snapshot(db) == before
 
 
-def test_a_page_just_over_the_size_limit_is_refused_with_the_limit_and_the_text_kept(ola, profile, db, settings) -> None:
+def test_a_page_just_over_the_size_limit_is_refused_with_the_limit_and_the_text_kept(
+    ola, profile, db, settings
+) -> None:
     before = snapshot(db)
     body = "a" * (settings.max_page_chars + 1)
     response = save(ola, profile, body, base=1)
@@ -628,7 +757,9 @@ def test_a_page_just_over_the_size_limit_is_refused_with_the_limit_and_the_text_
     assert snapshot(db) == before
 
 
-def test_a_five_megabyte_page_gets_a_clear_message_and_nothing_is_saved(ola, profile, db, settings) -> None:
+def test_a_five_megabyte_page_gets_a_clear_message_and_nothing_is_saved(
+    ola, profile, db, settings
+) -> None:
     before = snapshot(db)
     body = "My whole life story. " * (5 * 1024 * 1024 // 21)
     response = save(ola, profile, body, base=1)
@@ -653,8 +784,12 @@ FORMS = [
 ]
 
 
-@pytest.mark.parametrize(("url", "data"), FORMS, ids=[f"{u} {d.get('action', '')}".strip() for u, d in FORMS])
-def test_a_form_sent_without_its_csrf_token_is_refused_and_changes_nothing(ola, profile, db, url, data) -> None:
+@pytest.mark.parametrize(
+    ("url", "data"), FORMS, ids=[f"{u} {d.get('action', '')}".strip() for u, d in FORMS]
+)
+def test_a_form_sent_without_its_csrf_token_is_refused_and_changes_nothing(
+    ola, profile, db, url, data
+) -> None:
     save(ola, profile, "Second words", base=1)  # so that restore would have something to do
     before = snapshot(db)
     response = ola.post(url, data=data)
@@ -665,7 +800,9 @@ def test_a_form_sent_without_its_csrf_token_is_refused_and_changes_nothing(ola, 
 
 
 @pytest.mark.parametrize(("url", "data"), FORMS[:5])
-def test_a_form_with_a_token_from_another_browser_is_refused(ola, profile, people, db, url, data) -> None:
+def test_a_form_with_a_token_from_another_browser_is_refused(
+    ola, profile, people, db, url, data
+) -> None:
     other = people.client()
     foreign = csrf_of(other.get("/login").text)
     before = snapshot(db)
@@ -675,7 +812,9 @@ def test_a_form_with_a_token_from_another_browser_is_refused(ola, profile, peopl
 
 def test_a_sign_in_form_posted_from_another_site_is_refused(people, owner, db) -> None:
     before = snapshot(db)
-    client = people.client()  # no cookies at all: what a cross-site form post from a fresh browser carries
+    client = (
+        people.client()
+    )  # no cookies at all: what a cross-site form post from a fresh browser carries
     response = client.post("/login", data={"email": owner.email, "password": PASSWORD})
     assert response.status_code == 403
     assert SESSION_COOKIE not in response.cookies
@@ -707,16 +846,26 @@ def test_signing_in_with_the_right_password_starts_a_session(people, owner, db) 
     response = _try_login(client, owner.email.upper(), PASSWORD)
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
-    assert SESSION_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert (
+        SESSION_COOKIE in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=lax" in cookie.replace("Lax", "lax")
+    )
     assert client.get("/api/v1/me").json()["email"] == owner.email
-    assert db.one("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", (owner.user_id,))["n"] == 1
+    assert (
+        db.one("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", (owner.user_id,))["n"] == 1
+    )
 
 
-def test_after_ten_failures_sign_in_slows_down_even_for_the_right_password(people, owner, settings) -> None:
+def test_after_ten_failures_sign_in_slows_down_even_for_the_right_password(
+    people, owner, settings
+) -> None:
     client = people.client()
     assert settings.login_attempts_per_15_minutes == 10
     for attempt in range(10):
-        assert _try_login(client, owner.email, f"guess-number-{attempt}").status_code == 400, attempt
+        assert _try_login(client, owner.email, f"guess-number-{attempt}").status_code == 400, (
+            attempt
+        )
     response = _try_login(client, owner.email, PASSWORD)
     assert response.status_code == 429
     assert "try again" in text_of(response.text)
@@ -724,7 +873,9 @@ def test_after_ten_failures_sign_in_slows_down_even_for_the_right_password(peopl
     assert SESSION_COOKIE not in client.cookies
 
 
-def test_signing_out_ends_the_session_so_the_old_cookie_no_longer_works(people, owner, ola, profile, db) -> None:
+def test_signing_out_ends_the_session_so_the_old_cookie_no_longer_works(
+    people, owner, ola, profile, db
+) -> None:
     old_cookie = ola.cookies[SESSION_COOKIE]
     assert ola.get(profile).status_code == 200
 
@@ -732,7 +883,9 @@ def test_signing_out_ends_the_session_so_the_old_cookie_no_longer_works(people, 
 
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
-    assert db.one("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", (owner.user_id,))["n"] == 0
+    assert (
+        db.one("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", (owner.user_id,))["n"] == 0
+    )
     replay = people.client()
     replay.cookies.set(SESSION_COOKIE, old_cookie)
     assert replay.get(profile).status_code == 303
@@ -784,7 +937,9 @@ def test_next_never_sends_you_to_another_site(people, owner, target: str) -> Non
     assert response.status_code == 303
     location = response.headers["location"]
     as_browser_reads_it = re.sub(r"[\t\n\r]", "", location).replace("\\", "/")
-    assert as_browser_reads_it.startswith("/") and not as_browser_reads_it.startswith("//"), location
+    assert as_browser_reads_it.startswith("/") and not as_browser_reads_it.startswith("//"), (
+        location
+    )
     assert urlsplit(as_browser_reads_it).netloc == ""
 
 
@@ -794,10 +949,30 @@ def test_next_never_sends_you_to_another_site(people, owner, target: str) -> Non
 def test_titles_summaries_and_names_with_markup_are_shown_as_words_everywhere(people, db) -> None:
     sneaky = people.add("Ola <b>bold</b>")
     client = people.client(sneaky)
-    assert post_form(client, "/sites", {"title": "<script>alert(1)</script> plan", "slug": "ola"}).status_code == 303
+    assert (
+        post_form(
+            client, "/sites", {"title": "<script>alert(1)</script> plan", "slug": "ola"}
+        ).status_code
+        == 303
+    )
     url = "/s/ola/about-me/profile"
-    assert save(client, url, "one", base=None, title="<img src=x onerror=alert(1)>", summary="<i>why</i>").status_code == 303
-    assert save(client, url, "two", base=1, title="<img src=y onerror=alert(2)>", summary="<i>why</i>").status_code == 303
+    assert (
+        save(
+            client,
+            url,
+            "one",
+            base=None,
+            title="<img src=x onerror=alert(1)>",
+            summary="<i>why</i>",
+        ).status_code
+        == 303
+    )
+    assert (
+        save(
+            client, url, "two", base=1, title="<img src=y onerror=alert(2)>", summary="<i>why</i>"
+        ).status_code
+        == 303
+    )
     for path in ("/", "/s/ola", "/s/ola/about-me", url, url + "/edit", url + "/history", url + "/diff?from=1&to=2",
                  url + "/revisions/1"):  # fmt: skip
         html = client.get(path).text
@@ -812,7 +987,11 @@ def test_titles_summaries_and_names_with_markup_are_shown_as_words_everywhere(pe
 def test_plan_pages_carry_a_strict_content_security_policy_and_are_not_cached(ola, profile) -> None:
     response = ola.get(profile)
     csp = response.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "script-src 'self'" in csp
+        and "object-src 'none'" in csp
+        and "frame-ancestors 'none'" in csp
+    )
     assert "unsafe-inline" not in csp
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -43,7 +43,16 @@ PAGE_TYPES = {
 }
 LONG = {"ehc-plan", "budget-form"}
 # On a phone, the other themes are checked on the pages most likely to be too wide.
-PHONE_CHECKS = {"profile", "passport", "circle", "budget", "board", "ehc-plan", "block-form", "settings"}  # photographed a screen at a time: they are very long
+PHONE_CHECKS = {
+    "profile",
+    "passport",
+    "circle",
+    "budget",
+    "board",
+    "ehc-plan",
+    "block-form",
+    "settings",
+}  # photographed a screen at a time: they are very long
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +124,28 @@ def test_every_plan_page_type_passes_axe_in_every_theme(rhys, demo, theme: str) 
                 if width == 375 and theme != "default" and name not in PHONE_CHECKS:
                     continue
                 response = page.goto(demo.url + path)
-                assert response is not None and response.status == 200, (name, response and response.status)
+                assert response is not None and response.status == 200, (
+                    name,
+                    response and response.status,
+                )
                 if path.startswith(S):  # the plan's own pages wear its theme
                     assert f"/static/{theme}/style.css" in page.content(), name
                 violations = axe_violations(page)
                 assert violations == [], f"{theme} {name} at {width}px: {violations}"
                 if width == 375:
-                    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-                    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px on a phone ({theme})"
-                if theme == "default" or name in ("profile", "circle", "budget", "board", "block-form"):
+                    overflow = page.evaluate(
+                        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                    )
+                    assert overflow <= 0, (
+                        f"{name} scrolls sideways by {overflow}px on a phone ({theme})"
+                    )
+                if theme == "default" or name in (
+                    "profile",
+                    "circle",
+                    "budget",
+                    "board",
+                    "block-form",
+                ):
                     shoot(page, f"{name}-{theme}", width, full=name not in LONG)
     finally:
         choose_theme(rhys(1280), demo.url, "default")
@@ -135,7 +157,9 @@ def test_a_too_light_colour_is_darkened_and_the_plan_stays_readable(rhys, demo) 
     try:
         assert "a little darker" in main_text(page)
         page.goto(demo.url + PAGE_TYPES["budget"])
-        accent = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()")
+        accent = page.evaluate(
+            "getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()"
+        )
         assert accent not in ("#ffcc00", "#1d4f91"), accent
         assert axe_violations(page) == []
         shoot(page, "budget-own-colour", 1280)
@@ -151,18 +175,52 @@ def test_a_too_light_colour_is_darkened_and_the_plan_stays_readable(rhys, demo) 
 
 
 FILLS = {
-    "one-page-profile": ({"#f-like_and_admire": "I tell the best jokes", "#f-how_to_support_me": "Ask me first"}, {},
-                         "I tell the best jokes"),
-    "important-to-for": ({"#f-important_to": "My bike", "#f-balance-0-to_me": "Late nights"}, {}, "Late nights"),
-    "working-not-working": ({"#f-views-0-who": "Gran", "#f-views-0-working": "Sunday lunch"}, {}, "Sunday lunch"),
+    "one-page-profile": (
+        {"#f-like_and_admire": "I tell the best jokes", "#f-how_to_support_me": "Ask me first"},
+        {},
+        "I tell the best jokes",
+    ),
+    "important-to-for": (
+        {"#f-important_to": "My bike", "#f-balance-0-to_me": "Late nights"},
+        {},
+        "Late nights",
+    ),
+    "working-not-working": (
+        {"#f-views-0-who": "Gran", "#f-views-0-working": "Sunday lunch"},
+        {},
+        "Sunday lunch",
+    ),
     "good-day-bad-day": ({"#f-good_day": "Snow day"}, {}, "Snow day"),
-    "communication-passport": ({"#f-entries-0-when": "I hum", "#f-entries-0-it_means": "I am thinking"}, {}, "I am thinking"),
-    "circle": ({"#f-person": "Rhys", "#f-members-0-name": "Auntie Bea"}, {"#f-members-0-ring": "community"}, "Auntie Bea"),
-    "outcome": ({"#f-outcome": "I ride my bike to the park", "#f-by_when": "2027-07-01", "#f-steps-0-what": "Cycle lessons",
-                 "#f-steps-0-cost": "£60"}, {"#f-area": "independent living"}, "I ride my bike to the park"),
-    "budget": ({"#f-period": "Summer 2027", "#f-allocations-0-amount": "250"}, {"#f-allocations-0-stream": "health"},
-               "Personal budget, Summer 2027"),
-    "path": ({"#f-dream": "A bus depot of my own", "#f-who_will_help-0-who": "Dad"}, {}, "A bus depot of my own"),
+    "communication-passport": (
+        {"#f-entries-0-when": "I hum", "#f-entries-0-it_means": "I am thinking"},
+        {},
+        "I am thinking",
+    ),
+    "circle": (
+        {"#f-person": "Rhys", "#f-members-0-name": "Auntie Bea"},
+        {"#f-members-0-ring": "community"},
+        "Auntie Bea",
+    ),
+    "outcome": (
+        {
+            "#f-outcome": "I ride my bike to the park",
+            "#f-by_when": "2027-07-01",
+            "#f-steps-0-what": "Cycle lessons",
+            "#f-steps-0-cost": "£60",
+        },
+        {"#f-area": "independent living"},
+        "I ride my bike to the park",
+    ),
+    "budget": (
+        {"#f-period": "Summer 2027", "#f-allocations-0-amount": "250"},
+        {"#f-allocations-0-stream": "health"},
+        "Personal budget, Summer 2027",
+    ),
+    "path": (
+        {"#f-dream": "A bus depot of my own", "#f-who_will_help-0-who": "Dad"},
+        {},
+        "A bus depot of my own",
+    ),
     "real-wealth": ({"#f-people": "The neighbours' cat"}, {}, "The neighbours' cat"),
 }
 
@@ -202,13 +260,21 @@ def test_a_form_with_mistakes_keeps_every_word_and_says_what_to_fix(rhys, demo) 
     with page.expect_navigation():
         page.locator("form.block-form").get_by_role("button", name="Save", exact=True).click()
     summary = page.get_by_role("alert")
-    assert "starting with “I”" in summary.inner_text() and "Write an amount in pounds" in summary.inner_text()
-    assert page.input_value("#f-outcome") == "Bus to college" and page.input_value("#f-steps-0-cost") == "a lot"
+    assert (
+        "starting with “I”" in summary.inner_text()
+        and "Write an amount in pounds" in summary.inner_text()
+    )
+    assert (
+        page.input_value("#f-outcome") == "Bus to college"
+        and page.input_value("#f-steps-0-cost") == "a lot"
+    )
     assert page.get_attribute("#f-outcome", "aria-invalid") == "true"
     assert axe_violations(page) == []
     shoot(page, "block-form-mistakes", 375)
     page.get_by_role("link", name=re.compile("The outcome, starting with")).click()
-    assert page.evaluate("document.activeElement.id") == "f-outcome", "the summary's links lead to the field"
+    assert page.evaluate("document.activeElement.id") == "f-outcome", (
+        "the summary's links lead to the field"
+    )
     # "Add another" keeps what was typed and gives one more empty row, without saving.
     page.fill("#f-outcome", "I get the bus to college and back on my own")
     page.fill("#f-by_when", "2027-09-01")
@@ -240,7 +306,9 @@ def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_pat
     assert page.locator(".recording").get_by_text("Read what is said").count() == 1
     # No voices in headless Chromium: the read-aloud button stays hidden; recording is offered.
     assert page.locator("[data-read-aloud]").is_hidden()
-    assert page.locator("[data-recorder]").is_visible() is False  # inside the closed "Add a photo" box
+    assert (
+        page.locator("[data-recorder]").is_visible() is False
+    )  # inside the closed "Add a photo" box
     assert page.evaluate("document.querySelector('.main-media img').naturalWidth") > 0
 
     picture = tmp_path / "sami-and-me.jpg"
@@ -267,6 +335,17 @@ def test_the_upload_controls_can_be_reached_in_order_with_the_keyboard(rhys, dem
     order = []
     for _ in range(6):
         page.keyboard.press("Tab")
-        order.append(page.evaluate("document.activeElement.id || document.activeElement.name || document.activeElement.textContent.trim()"))
+        order.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.name || document.activeElement.textContent.trim()"
+            )
+        )
     # "Stop" is skipped while nothing is recording.
-    assert order == ["upload-file", "Start recording", "upload-caption", "upload-transcript", "main", "Add to this page"]
+    assert order == [
+        "upload-file",
+        "Start recording",
+        "upload-caption",
+        "upload-transcript",
+        "main",
+        "Add to this page",
+    ]

@@ -24,10 +24,16 @@ ROOT = Path(__file__).parent.parent
 
 
 def test_every_hook_has_a_docstring() -> None:
-    hooks = [f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "planwiki_spec")]
+    hooks = [
+        f
+        for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
+        if hasattr(f, "planwiki_spec")
+    ]
     assert len(hooks) >= 10
     for hook in hooks:
-        assert hook.__doc__ and len(hook.__doc__.split()) >= 8, f"{hook.__name__} needs a real docstring"
+        assert hook.__doc__ and len(hook.__doc__.split()) >= 8, (
+            f"{hook.__name__} needs a real docstring"
+        )
 
 
 def test_every_hook_is_described_in_the_plugin_guide() -> None:
@@ -68,7 +74,15 @@ def test_routes_and_plugins_never_touch_the_database(path: Path) -> None:
     """Content is read and written only through the store, which asks the policy first."""
     assert not (_imports(path) & FORBIDDEN), f"{path.name} imports {_imports(path) & FORBIDDEN}"
     source = path.read_text()
-    for needle in (".execute(", ".executemany(", "db.one(", "db.all(", "db.write(", ".db.conn", "_PluginContext__db"):
+    for needle in (
+        ".execute(",
+        ".executemany(",
+        "db.one(",
+        "db.all(",
+        "db.write(",
+        ".db.conn",
+        "_PluginContext__db",
+    ):
         assert needle not in source, f"{path.name} uses {needle}"
 
 
@@ -108,17 +122,37 @@ def nosy(tmp_path):  # type: ignore[no-untyped-def]
     from wiki.app import create_app
     from wiki.settings import Settings
 
-    app = create_app(Settings(db=tmp_path / "nosy.db", synchronous="NORMAL"), plugins=[NosyPlugin()])
+    app = create_app(
+        Settings(db=tmp_path / "nosy.db", synchronous="NORMAL"), plugins=[NosyPlugin()]
+    )
     db = app.state.db
     people = People(app, db)
     owner, friend = people.add("Ola"), people.add("Fay")
     store.create_site(db, owner, slug="ola", title="Ola's plan")
     circle.add_member(db, owner, site="ola", email=friend.email, relationship="friend", groups=[])
-    circle.add_grant(db, owner, site="ola", section="about-me", capability="view", person=friend.email)
-    store.save_page(db, owner, site="ola", section="about-me", page="profile", base_revision=None,
-                    title="My profile", body="I like trains.")
-    store.save_page(db, owner, site="ola", section="budget", page="money", base_revision=None,
-                    title="Budget secrets", body="zephyrquartz £9,999")
+    circle.add_grant(
+        db, owner, site="ola", section="about-me", capability="view", person=friend.email
+    )
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="about-me",
+        page="profile",
+        base_revision=None,
+        title="My profile",
+        body="I like trains.",
+    )
+    store.save_page(
+        db,
+        owner,
+        site="ola",
+        section="budget",
+        page="money",
+        base_revision=None,
+        title="Budget secrets",
+        body="zephyrquartz £9,999",
+    )
     return people, owner, friend
 
 
@@ -173,7 +207,13 @@ def test_an_installed_block_type_renders_in_a_saved_page(example_installed, tmp_
         " body='```favourites\\nthings:\\n  - buses\\n  - <b>bread</b>\\n```');"
         "print(r.page.html)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=example_installed)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=example_installed,
+    )
     assert out.returncode == 0, out.stderr
     assert '<section class="favourites"' in out.stdout
     assert "&lt;b&gt;bread&lt;/b&gt;" in out.stdout
@@ -195,10 +235,16 @@ class Listener:
 
         from wiki.plugins import ChecklistItem
 
-        return [ChecklistItem("Book the accessible meeting room", review.meeting - timedelta(days=21), "Family")]
+        return [
+            ChecklistItem(
+                "Book the accessible meeting room", review.meeting - timedelta(days=21), "Family"
+            )
+        ]
 
 
-def test_plugins_hear_about_saved_revisions_without_the_text_and_can_add_checklist_items(tmp_path) -> None:
+def test_plugins_hear_about_saved_revisions_without_the_text_and_can_add_checklist_items(
+    tmp_path,
+) -> None:
     from conftest import People, post_form
 
     from wiki.app import create_app
@@ -209,12 +255,32 @@ def test_plugins_hear_about_saved_revisions_without_the_text_and_can_add_checkli
     people = People(app, app.state.db)
     owner = people.add("Ola")
     store.create_site(app.state.db, owner, slug="ola", title="Ola's plan")
-    store.save_page(app.state.db, owner, site="ola", section="about-me", page="p", base_revision=None, body="secret words")
-    store.save_page(app.state.db, owner, site="ola", section="about-me", page="p", base_revision=1, body="secret words")
-    assert [(e.section, e.page, e.revision, e.author) for e in listener.events] == [("about-me", "p", 1, owner.email)]
+    store.save_page(
+        app.state.db,
+        owner,
+        site="ola",
+        section="about-me",
+        page="p",
+        base_revision=None,
+        body="secret words",
+    )
+    store.save_page(
+        app.state.db,
+        owner,
+        site="ola",
+        section="about-me",
+        page="p",
+        base_revision=1,
+        body="secret words",
+    )
+    assert [(e.section, e.page, e.revision, e.author) for e in listener.events] == [
+        ("about-me", "p", 1, owner.email)
+    ]
     assert "secret" not in repr(listener.events[0])
     client = people.client(owner)
-    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-03-17"}, page="/s/ola").headers["location"]
+    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-03-17"}, page="/s/ola").headers[
+        "location"
+    ]
     page = client.get(url).text
     assert "Book the accessible meeting room" in page
     assert page.index("Book the accessible meeting room") < page.index("Invite everyone")

@@ -33,7 +33,11 @@ def tags_of(markdown: str) -> Tags:
 
 def _as_a_browser_reads_it(url: str) -> str:
     # Browsers drop ASCII tabs and newlines and leading control characters and spaces.
-    return re.sub(r"[\t\n\r]", "", url).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f ").lower()
+    return (
+        re.sub(r"[\t\n\r]", "", url)
+        .lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f ")
+        .lower()
+    )
 
 
 # ---- raw HTML ---------------------------------------------------------------------------
@@ -43,11 +47,11 @@ def _as_a_browser_reads_it(url: str) -> str:
     "markdown",
     [
         "<script>alert('hi')</script>",
-        "Hello <b onmouseover=\"alert(1)\">there</b>",
+        'Hello <b onmouseover="alert(1)">there</b>',
         "<img src=x onerror=alert(1)>",
         '<a href="javascript:alert(1)">click</a>',
-        "<iframe src=\"https://evil.example\"></iframe>",
-        "<div style=\"position:fixed\">cover</div>",
+        '<iframe src="https://evil.example"></iframe>',
+        '<div style="position:fixed">cover</div>',
         "<!-- hidden --> text",
         "<svg onload=alert(1)>",
         "<style>body{display:none}</style>",
@@ -96,7 +100,10 @@ def test_dangerous_link_schemes_are_not_links(target: str) -> None:
         tags = tags_of(markdown)
         for anchor in tags.named("a"):
             href = _as_a_browser_reads_it(anchor.get("href", ""))
-            assert not href.startswith(("javascript:", "data:", "vbscript:", "file:")), (markdown, anchor)
+            assert not href.startswith(("javascript:", "data:", "vbscript:", "file:")), (
+                markdown,
+                anchor,
+            )
 
 
 def test_the_words_of_a_refused_link_are_still_shown() -> None:
@@ -189,7 +196,9 @@ def test_a_refused_image_shows_its_description_instead() -> None:
 
 
 def test_image_descriptions_cannot_inject_attributes() -> None:
-    (img,) = tags_of('![" onerror="alert(1)](https://a.example/b.png "t\\" onload=\\"x")').named("img")
+    (img,) = tags_of('![" onerror="alert(1)](https://a.example/b.png "t\\" onload=\\"x")').named(
+        "img"
+    )
     assert set(img) <= {"src", "alt", "title"}
 
 
@@ -222,7 +231,12 @@ def test_task_lists_are_words_not_form_controls() -> None:
     text = re.sub(r"<[^>]+>", "", html)
     assert "To do:" in text and "Try the 47 bus on my own" in text
     assert "Done:" in text and "Get my bus pass" in text
-    assert text.index("To do:") < text.index("Try the 47 bus") < text.index("Done:") < text.index("Get my bus pass")
+    assert (
+        text.index("To do:")
+        < text.index("Try the 47 bus")
+        < text.index("Done:")
+        < text.index("Get my bus pass")
+    )
     assert len(tags.named("li")) == 2
 
 
@@ -237,7 +251,9 @@ def test_footnotes_link_to_their_note_and_back() -> None:
 
 
 def test_headings_get_anchors_that_stay_unique() -> None:
-    html = render("# About me\n\n## What is important to me\n\n## What is important to me", site=SITE)
+    html = render(
+        "# About me\n\n## What is important to me\n\n## What is important to me", site=SITE
+    )
     ids = [h.get("id") for h in Tags(html).named("h2")]
     assert ids[0] == "what-is-important-to-me"
     assert len(set(ids)) == 2

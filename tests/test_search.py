@@ -27,7 +27,9 @@ NOWHERE = "qqxvnowhere"
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
@@ -39,8 +41,12 @@ def plan(db, people):  # type: ignore[no-untyped-def]
                     body=f"I love the {OPEN_WORD} and **swimming** on Saturdays.", base_revision=None)  # fmt: skip
     store.save_page(db, sam, site="sam", section="health", page="medicines", title="Medicines",
                     body=f"The {SECRET} tablets, twice a day. Swimming helps my back.", base_revision=None)  # fmt: skip
-    circle.add_member(db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"])
-    grant = circle.add_grant(db, sam, site="sam", section="about-me", capability="view", person=bob.email)
+    circle.add_member(
+        db, sam, site="sam", email=bob.email, relationship="friend", groups=["friends"]
+    )
+    grant = circle.add_grant(
+        db, sam, site="sam", section="about-me", capability="view", person=bob.email
+    )
     return {"sam": sam, "bob": bob, "grant": grant}
 
 
@@ -75,7 +81,9 @@ def test_results_are_ranked_highlighted_and_escaped(db, plan) -> None:  # type: 
     assert str(found.hits[0].title) == "<mark>Swimming</mark>"
     snippet = str(found.hits[0].snippet)
     assert "<script" not in snippet and "&lt;script&gt;" in snippet
-    assert re.sub(r"</?mark>", "", snippet) == html.escape(html.unescape(re.sub(r"</?mark>", "", snippet)))
+    assert re.sub(r"</?mark>", "", snippet) == html.escape(
+        html.unescape(re.sub(r"</?mark>", "", snippet))
+    )
     profile = next(h for h in found.hits if h.page == "profile")
     assert "<mark>swimming</mark>" in str(profile.snippet) and "**" not in str(profile.snippet)
     _, by_section = search.search_site(db, sam, site="sam", query="health")  # section names count
@@ -84,8 +92,24 @@ def test_results_are_ranked_highlighted_and_escaped(db, plan) -> None:  # type: 
 
 @pytest.mark.parametrize(
     "query",
-    ['"unbalanced', 'AND OR', '*', 'NEAR(', '"', ")(", "swim*ing", "OR NOT AND", "a" * 5000,
-     "col:umn", "^start", "{title}: x", "'; DROP TABLE pages; --", "\x02\x03", "ünïcödé", "🙂"],
+    [
+        '"unbalanced',
+        "AND OR",
+        "*",
+        "NEAR(",
+        '"',
+        ")(",
+        "swim*ing",
+        "OR NOT AND",
+        "a" * 5000,
+        "col:umn",
+        "^start",
+        "{title}: x",
+        "'; DROP TABLE pages; --",
+        "\x02\x03",
+        "ünïcödé",
+        "🙂",
+    ],
 )
 def test_any_query_gets_results_or_a_plain_message_never_an_error(db, plan, people, query) -> None:  # type: ignore[no-untyped-def]
     _, found = search.search_site(db, plan["sam"], site="sam", query=query)
@@ -94,9 +118,16 @@ def test_any_query_gets_results_or_a_plain_message_never_an_error(db, plan, peop
     for url in (f"/s/sam/search?q={quote_plus(query)}", f"/search?q={quote_plus(query)}&history=1"):
         response = client.get(url)
         assert response.status_code == 200, (url, response.text[:300])
-        assert "Nothing found" in response.text or "result" in response.text or search.NO_WORDS in response.text
+        assert (
+            "Nothing found" in response.text
+            or "result" in response.text
+            or search.NO_WORDS in response.text
+        )
     token = accounts.create_token(db, accounts.find_user(db, plan["sam"].email))  # type: ignore[arg-type]
-    api = client.get(f"/api/v1/sites/sam/search?q={quote_plus(query)}", headers={"authorization": f"Bearer {token}"})
+    api = client.get(
+        f"/api/v1/sites/sam/search?q={quote_plus(query)}",
+        headers={"authorization": f"Bearer {token}"},
+    )
     assert api.status_code in (200, 400), api.text
     if api.status_code == 200:
         assert api.json()["total"] >= 0
@@ -115,12 +146,20 @@ def test_phrases_and_stars(db, plan) -> None:  # type: ignore[no-untyped-def]
 
 def _neutral(text: str, query: str) -> str:
     """The answer with the caller's own words (in any spelling) taken out."""
-    for form in {query, html.escape(query), quote_plus(query), quote(query), json.dumps(query)[1:-1]}:
+    for form in {
+        query,
+        html.escape(query),
+        quote_plus(query),
+        quote(query),
+        json.dumps(query)[1:-1],
+    }:
         text = re.sub(re.escape(form), "<QUERY>", text, flags=re.I)
     return text
 
 
-def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowhere(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowhere(
+    db, plan, people
+) -> None:  # type: ignore[no-untyped-def]
     bob = plan["bob"]
     for history in (False, True):
         _, hidden = search.search_site(db, bob, site="sam", query=SECRET, history=history)
@@ -143,7 +182,10 @@ def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowh
         assert _neutral(secret.text, SECRET) == _neutral(nowhere.text, NOWHERE), pattern
         assert "medicines" not in secret.text.lower()
         swim = client.get(pattern.format(q="swimming"), headers=headers)
-        assert "Medicines" not in swim.text and "health" not in swim.text.split("<main", 1)[-1].split("Sections")[0]
+        assert (
+            "Medicines" not in swim.text
+            and "health" not in swim.text.split("<main", 1)[-1].split("Sections")[0]
+        )
 
 
 def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +201,9 @@ def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: 
 def test_a_grant_on_one_more_section_widens_the_search_at_once(db, plan) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     assert search.search_all(db, bob, query=SECRET).total == 0
-    health = circle.add_grant(db, sam, site="sam", section="health", capability="view", group="friends")
+    health = circle.add_grant(
+        db, sam, site="sam", section="health", capability="view", group="friends"
+    )
     assert _urls(search.search_all(db, bob, query=SECRET)) == ["/s/sam/health/medicines"]
     assert search.search_site(db, bob, site="sam", query=SECRET, history=True)[1].total == 1
     circle.revoke_grant(db, sam, site="sam", grant_id=health.id)  # he keeps about-me
@@ -204,7 +248,10 @@ def test_section_renames_and_page_renames_keep_the_index_right(db, plan) -> None
     sam = plan["sam"]
     store.rename_section(db, sam, site="sam", section="health", title="Staying well")
     _, renamed = search.search_site(db, sam, site="sam", query="staying well")
-    assert _urls(renamed) == ["/s/sam/health/medicines"] and renamed.hits[0].section_title == "Staying well"
+    assert (
+        _urls(renamed) == ["/s/sam/health/medicines"]
+        and renamed.hits[0].section_title == "Staying well"
+    )
     store.rename_page(db, sam, site="sam", section="health", page="medicines", new_slug="tablets")
     _, moved = search.search_site(db, sam, site="sam", query=SECRET)
     assert _urls(moved) == ["/s/sam/health/tablets"]
@@ -229,17 +276,30 @@ def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -
     store.save_page(db, sam, site="sam", section="about-me", page="odd", title="Odd \x02 title",
                     body="control \x02 and \x03 characters", base_revision=None)  # fmt: skip
     _, found = search.search_site(db, sam, site="sam", query="characters")
-    assert str(found.hits[0].snippet).count("<mark>") == str(found.hits[0].snippet).count("</mark>") == 1
+    assert (
+        str(found.hits[0].snippet).count("<mark>")
+        == str(found.hits[0].snippet).count("</mark>")
+        == 1
+    )
     conn = sqlite3.connect(db.path)
     conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
     conn.close()
 
 
-def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_their_page(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_their_page(
+    db, plan, settings
+) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     recording = files.attach(
-        db, sam, site="sam", section="health", page="medicines", upload=io.BytesIO(b"Morning routine notes.\n"),
-        filename="physio-plan.txt", caption="From the physiotherapist", transcript=f"Stretch before {SECRET}.",
+        db,
+        sam,
+        site="sam",
+        section="health",
+        page="medicines",
+        upload=io.BytesIO(b"Morning routine notes.\n"),
+        filename="physio-plan.txt",
+        caption="From the physiotherapist",
+        transcript=f"Stretch before {SECRET}.",
         files_dir=settings.files_path(),
     )
     for query in ("physio", "physiotherapist", "stretch"):
@@ -251,7 +311,9 @@ def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_th
     assert "<mark>Stretch</mark>" in str(hit.hits[0].snippet) and "physio" in str(hit.hits[0].title)
     assert search.search_all(db, bob, query="physiotherapist").total == 0
     assert search.index_in_step(search.index_health(db))
-    files.update(db, sam, site="sam", key=recording.key, caption="From the nurse", transcript="", main=False)
+    files.update(
+        db, sam, site="sam", key=recording.key, caption="From the nurse", transcript="", main=False
+    )
     assert search.search_site(db, sam, site="sam", query="physiotherapist")[1].total == 0
     assert search.search_site(db, sam, site="sam", query="nurse")[1].total == 1
     files.remove(db, sam, site="sam", key=recording.key, files_dir=settings.files_path())
@@ -263,7 +325,9 @@ def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_th
 
 
 @pytest.mark.browser
-def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_widths(browser, demo_server) -> None:  # type: ignore[no-untyped-def]
+def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_widths(
+    browser, demo_server
+) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     from conftest import axe_violations
@@ -295,15 +359,23 @@ def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_wi
             page.get_by_role("button", name="Sign in").click()
         for name, url in pages.items():
             response = page.goto(demo_server.url + url)
-            assert response is not None and response.status == 200, (name, response and response.status)
+            assert response is not None and response.status == 200, (
+                name,
+                response and response.status,
+            )
             assert axe_violations(page) == [], (name, width)
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (name, width)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                name,
+                width,
+            )
             page.screenshot(path=str(shots / f"find-{name}-{width}.png"), full_page=True)
         page.goto(f"{demo_server.url}/s/{slug}/search?q=swimming")
         assert page.locator("li.result mark").count() > 0
         page.goto(f"{demo_server.url}/s/{slug}/-/print")
         assert page.locator("[data-print]").is_visible()  # the Print button appears with JavaScript
         page.emulate_media(media="print")
-        assert not page.locator(".site-nav").is_visible() and not page.locator(".topbar").is_visible()
+        assert (
+            not page.locator(".site-nav").is_visible() and not page.locator(".topbar").is_visible()
+        )
         page.screenshot(path=str(shots / f"find-print-media-{width}.png"), full_page=True)
         context.close()

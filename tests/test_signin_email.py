@@ -68,7 +68,9 @@ def browser_client(app) -> TestClient:  # type: ignore[no-untyped-def]
     return TestClient(app, follow_redirects=False)
 
 
-def ask_for_link(client: TestClient, address: str, *, next_path: str = "/", url: str = "/login/email"):  # type: ignore[no-untyped-def]
+def ask_for_link(
+    client: TestClient, address: str, *, next_path: str = "/", url: str = "/login/email"
+):  # type: ignore[no-untyped-def]
     token = csrf_of(client.get("/login").text)
     return client.post(url, data={"email": address, "next": next_path, "csrftoken": token})
 
@@ -197,12 +199,16 @@ def _normalised(html: str, address: str) -> str:
 
 
 @pytest.mark.parametrize("url", ["/login/email", "/login/forgot"])
-def test_same_answer_whether_or_not_the_address_has_an_account(app, people, smtp: Inbox, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_same_answer_whether_or_not_the_address_has_an_account(
+    app, people, smtp: Inbox, url: str
+) -> None:  # type: ignore[no-untyped-def]
     people.add("Xia")
     known = ask_for_link(browser_client(app), "xia@example.org", url=url)
     unknown = ask_for_link(browser_client(app), "nobody@example.org", url=url)
     assert known.status_code == unknown.status_code == 200
-    assert _normalised(known.text, "xia@example.org") == _normalised(unknown.text, "nobody@example.org")
+    assert _normalised(known.text, "xia@example.org") == _normalised(
+        unknown.text, "nobody@example.org"
+    )
     assert set(known.cookies.keys()) == set(unknown.cookies.keys())
     # The stranger's inbox gets a note, not a link.
     assert "no account for it" in smtp.last_body("nobody@example.org")
@@ -215,7 +221,9 @@ def test_wrong_password_answer_is_the_same_for_unknown_addresses(app, people) ->
     for address in ("yan@example.org", "nobody@example.org"):
         client = browser_client(app)
         token = csrf_of(client.get("/login").text)
-        response = client.post("/login", data={"email": address, "password": "wrong-password-1", "csrftoken": token})
+        response = client.post(
+            "/login", data={"email": address, "password": "wrong-password-1", "csrftoken": token}
+        )
         answers.append((response.status_code, _normalised(response.text, address)))
     assert answers[0] == answers[1]
 
@@ -226,7 +234,10 @@ def test_open_signup_creates_an_account_from_a_link(settings: Settings, smtp: In
     ask_for_link(client, "New.Parent@Example.org")
     link = smtp.link("new.parent@example.org")
     assert client.get(path_of(link)).status_code == 303
-    assert client.get("/api/v1/me").json() == {"email": "new.parent@example.org", "name": "New Parent"}
+    assert client.get("/api/v1/me").json() == {
+        "email": "new.parent@example.org",
+        "name": "New Parent",
+    }
 
 
 # ---- rate limits, with the clock under control ----------------------------------------------------
@@ -272,12 +283,21 @@ def test_password_sign_in_is_rate_limited(app, people) -> None:  # type: ignore[
     client = browser_client(app)
     token = csrf_of(client.get("/login").text)
     for _ in range(10):
-        response = client.post("/login", data={"email": "ada@example.org", "password": "not-it-at-all", "csrftoken": token})
+        response = client.post(
+            "/login",
+            data={"email": "ada@example.org", "password": "not-it-at-all", "csrftoken": token},
+        )
         assert response.status_code == 400
-    blocked = client.post("/login", data={"email": "ada@example.org", "password": "correct-horse-battery", "csrftoken": token})
+    blocked = client.post(
+        "/login",
+        data={"email": "ada@example.org", "password": "correct-horse-battery", "csrftoken": token},
+    )
     assert blocked.status_code == 429 and "Please wait 15 minutes" in blocked.text
     clock.freeze(start + timedelta(minutes=15, seconds=1))
-    ok = client.post("/login", data={"email": "ada@example.org", "password": "correct-horse-battery", "csrftoken": token})
+    ok = client.post(
+        "/login",
+        data={"email": "ada@example.org", "password": "correct-horse-battery", "csrftoken": token},
+    )
     assert ok.status_code == 303
 
 
@@ -304,7 +324,10 @@ def test_password_reset_by_email_link(app, people, db, smtp: Inbox) -> None:  # 
     assert done.status_code == 303 and done.headers["location"] == "/account?done=password-reset"
     assert client.get("/api/v1/me").json()["email"] == "bodhi@example.org"
     assert elsewhere.get("/api/v1/me").status_code == 401  # signed out everywhere else
-    assert accounts.check_password(db, email="bodhi@example.org", password="correct-horse-battery") is None
+    assert (
+        accounts.check_password(db, email="bodhi@example.org", password="correct-horse-battery")
+        is None
+    )
     assert accounts.check_password(db, email="bodhi@example.org", password="teapot-meadow-lantern")
 
     reused = client.get(link)
@@ -322,7 +345,10 @@ def test_reset_link_expires_and_is_bound_to_the_browser(app, people, smtp: Inbox
     other = browser_client(app)
     assert other.get(link).status_code == 403
     token = csrf_of(other.get("/login").text)
-    assert other.post(link, data={"password": "teapot-meadow-lantern", "csrftoken": token}).status_code == 403
+    assert (
+        other.post(link, data={"password": "teapot-meadow-lantern", "csrftoken": token}).status_code
+        == 403
+    )
     clock.freeze(start + timedelta(minutes=16))
     expired = client.get(link)
     assert expired.status_code == 410 and "This link has expired" in expired.text
@@ -332,7 +358,9 @@ def test_reset_link_expires_and_is_bound_to_the_browser(app, people, smtp: Inbox
 
 
 @pytest.mark.browser
-def test_parent_signs_in_from_an_email_link_on_a_phone(browser, smtp: Inbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_parent_signs_in_from_an_email_link_on_a_phone(
+    browser, smtp: Inbox, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     import os
 
     db_path = tmp_path / "live.db"
@@ -342,10 +370,15 @@ def test_parent_signs_in_from_an_email_link_on_a_phone(browser, smtp: Inbox, tmp
     migrate(database.db)
     accounts.create_user(database, email="mum@example.org", name="Mum")
     database.close()
-    env = {k: os.environ[k] for k in ("PLANWIKI_SMTP_HOST", "PLANWIKI_SMTP_PORT", "PLANWIKI_SMTP_SENDER")}
+    env = {
+        k: os.environ[k]
+        for k in ("PLANWIKI_SMTP_HOST", "PLANWIKI_SMTP_PORT", "PLANWIKI_SMTP_SENDER")
+    }
     server = start_server(db_path, env=env)
     try:
-        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+        )
         page = context.new_page()
         page.goto(server.url + "/login")
         assert axe_violations(page) == []
@@ -375,7 +408,9 @@ def test_parent_signs_in_from_an_email_link_on_a_phone(browser, smtp: Inbox, tmp
 
         # The same link a second time: a friendly page, not a sign-in.
         page.goto(link)
-        assert page.get_by_role("heading", level=1).inner_text() == "This link has already been used"
+        assert (
+            page.get_by_role("heading", level=1).inner_text() == "This link has already been used"
+        )
         assert axe_violations(page) == []
         context.close()
     finally:

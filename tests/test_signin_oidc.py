@@ -84,7 +84,10 @@ def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
             out = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"the OIDC provider exited: {out}")
         try:
-            if httpx.get(provider.url + "/.well-known/openid-configuration", timeout=1).status_code == 200:
+            if (
+                httpx.get(provider.url + "/.well-known/openid-configuration", timeout=1).status_code
+                == 200
+            ):
                 return provider
         except httpx.TransportError:
             time.sleep(0.1)
@@ -201,7 +204,9 @@ def test_first_sign_in_creates_an_account_from_userinfo_claims(sso_app, db) -> N
     # The ID token carried only `sub`: the email and name came from userinfo.
     user = accounts.find_user(db, "ana.ward@council.example")
     assert user is not None and user.name == "Ana Ward"
-    assert db.one("SELECT email_verified_at FROM users WHERE id = ?", (user.id,))["email_verified_at"]
+    assert db.one("SELECT email_verified_at FROM users WHERE id = ?", (user.id,))[
+        "email_verified_at"
+    ]
     identity = db.one("SELECT * FROM identities WHERE user_id = ?", (user.id,))
     assert identity["provider"] == "council" and identity["subject"] == "ana.ward@council.example"
     me = client.get("/api/v1/me")
@@ -339,8 +344,11 @@ def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str,
     """A real ID token issued by the provider to ``client_id``, with the nonce we sent."""
     config = provider_config(provider, key, client_id=client_id)
     clients = Clients([config])
+
     async def run() -> tuple[str, str, dict]:
-        begun = await clients.begin(config, redirect_uri=f"http://testserver/login/oidc/{key}/callback")
+        begun = await clients.begin(
+            config, redirect_uri=f"http://testserver/login/oidc/{key}/callback"
+        )
         url = through_provider(begun["url"], "kim@council.example")
         code = parse_qs(urlsplit(url).query)["code"][0]
         token = await clients._client(key).fetch_access_token(
@@ -363,14 +371,20 @@ def test_real_id_token_checks(provider: Provider) -> None:
     # Only `sub` in the ID token: the email must be asked of userinfo.
     assert "email" not in good
     with pytest.raises(SignInFailed):  # wrong nonce
-        validate_id_token(raw, jwks=jwks, issuer=provider.url, client_id="planwiki", nonce="another")
+        validate_id_token(
+            raw, jwks=jwks, issuer=provider.url, client_id="planwiki", nonce="another"
+        )
     with pytest.raises(SignInFailed):  # expired: the provider's tokens last an hour
         validate_id_token(raw, jwks=jwks, issuer=provider.url, client_id="planwiki", nonce=nonce,
                           now=clock.now() + timedelta(hours=2))  # fmt: skip
     with pytest.raises(SignInFailed):  # another issuer
-        validate_id_token(raw, jwks=jwks, issuer="http://127.0.0.1:1", client_id="planwiki", nonce=nonce)
+        validate_id_token(
+            raw, jwks=jwks, issuer="http://127.0.0.1:1", client_id="planwiki", nonce=nonce
+        )
     with pytest.raises(SignInFailed):  # signed by a key the provider does not publish
-        validate_id_token(raw, jwks={"keys": []}, issuer=provider.url, client_id="planwiki", nonce=nonce)
+        validate_id_token(
+            raw, jwks={"keys": []}, issuer=provider.url, client_id="planwiki", nonce=nonce
+        )
 
 
 def test_token_for_another_client_is_refused(provider: Provider) -> None:
@@ -388,7 +402,9 @@ def test_expired_id_token_through_the_app(sso_app, db, monkeypatch) -> None:  # 
     later = clock.now() + timedelta(hours=2)
     # Keep the sign-in request itself alive, so the ID token's age is what is judged.
     with db.write():
-        db.execute("UPDATE oidc_requests SET expires_at = ?", (clock.iso(later + timedelta(minutes=5)),))
+        db.execute(
+            "UPDATE oidc_requests SET expires_at = ?", (clock.iso(later + timedelta(minutes=5)),)
+        )
     clock.freeze(later)
     response = client.get(callback_path(url))
     assert response.status_code == 400 and "could not check who you are" in response.text
@@ -436,11 +452,17 @@ def test_providers_from_a_config_file(tmp_path: Path, settings: Settings) -> Non
     assert [(p.key, p.issuer, p.allowed_domains) for p in found] == [
         ("nhs", "https://login.example/nhs", ["nhs.example"])
     ]
-    html = TestClient(create_app(settings.model_copy(update={"oidc_config": config}))).get("/login").text
+    html = (
+        TestClient(create_app(settings.model_copy(update={"oidc_config": config})))
+        .get("/login")
+        .text
+    )
     assert "Sign in with NHS mail" in html
 
 
-def test_a_broken_config_file_leaves_the_other_ways_in(tmp_path: Path, settings: Settings, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_config_file_leaves_the_other_ways_in(
+    tmp_path: Path, settings: Settings, db
+) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "sso.toml"
     config.write_text("[[provider]]\nkey = 'Not A Key'\n")
     app = create_app(settings.model_copy(update={"oidc_config": config}))
@@ -489,9 +511,13 @@ def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_p
     config = [{"key": "council", "name": "Riverside Council", "issuer": f"http://127.0.0.1:{provider_port}",
                "client_id": "planwiki", "client_secret": SECRET, "allowed_domains": ["council.example"]}]  # fmt: skip
     server = start_server(db_path, env={"PLANWIKI_OIDC_PROVIDERS": json.dumps(config)})
-    running = start_provider([_client("planwiki", ["council"], base=server.url)], port=provider_port)
+    running = start_provider(
+        [_client("planwiki", ["council"], base=server.url)], port=provider_port
+    )
     try:
-        with httpx.Client(base_url=server.url, headers={"authorization": f"Bearer {owner_token}"}) as api:
+        with httpx.Client(
+            base_url=server.url, headers={"authorization": f"Bearer {owner_token}"}
+        ) as api:
             _share_about_me(api)
         _sso_in_browser(browser, server.url)
     finally:
@@ -502,7 +528,10 @@ def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_p
 
 
 def _share_about_me(api: httpx.Client) -> None:
-    assert api.post("/api/v1/sites", json={"slug": "yasmin", "title": "Yasmin's plan"}).status_code == 201
+    assert (
+        api.post("/api/v1/sites", json={"slug": "yasmin", "title": "Yasmin's plan"}).status_code
+        == 201
+    )
     member = api.post("/api/v1/sites/yasmin/members",
                       json={"person": "wes.worker@council.example", "relationship": "social worker",
                             "groups": ["social-care"]})  # fmt: skip

@@ -27,7 +27,11 @@ def session_cookie(client: TestClient) -> str:
 
 
 def set_cookie_header(response, name: str) -> str:  # type: ignore[no-untyped-def]
-    found = [v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(name + "=")]
+    found = [
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and v.startswith(name + "=")
+    ]
     assert found, response.headers
     return found[0]
 
@@ -59,7 +63,10 @@ def test_session_cookie_flags(app, people, settings: Settings) -> None:  # type:
     people.add("Cat")
     client = TestClient(app, follow_redirects=False)
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"email": "cat@example.org", "password": "correct-horse-battery", "csrftoken": token})
+    response = client.post(
+        "/login",
+        data={"email": "cat@example.org", "password": "correct-horse-battery", "csrftoken": token},
+    )
     cookie = set_cookie_header(response, "planwiki_session").lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "secure" not in cookie  # plain http in tests
@@ -72,7 +79,10 @@ def test_secure_cookies_behind_https(settings: Settings, db) -> None:  # type: i
     accounts.create_user(db, email="dee@example.org", name="Dee", password="correct-horse-battery")
     client = TestClient(app, base_url="https://testserver", follow_redirects=False)
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"email": "dee@example.org", "password": "correct-horse-battery", "csrftoken": token})
+    response = client.post(
+        "/login",
+        data={"email": "dee@example.org", "password": "correct-horse-battery", "csrftoken": token},
+    )
     assert response.status_code == 303
     assert "secure" in set_cookie_header(response, "planwiki_session").lower()
     # An https base address turns it on by itself.
@@ -160,11 +170,18 @@ def test_account_page_lists_sessions_and_can_end_one(app, people, db) -> None:  
     sign_in(phone, "ivy@example.org", "correct-horse-battery")
     html = laptop.get("/account").text
     assert "Safari on iPhone or iPad" in html
-    assert html.count('action="/account/sessions/') == 2 + 2  # two sessions, plus "everywhere" buttons
+    assert (
+        html.count('action="/account/sessions/') == 2 + 2
+    )  # two sessions, plus "everywhere" buttons
     assert "this browser" in html
-    phone_handle = next(s.handle for s in accounts.list_sessions(db, ivy.user_id) if "iPhone" in s.user_agent)
+    phone_handle = next(
+        s.handle for s in accounts.list_sessions(db, ivy.user_id) if "iPhone" in s.user_agent
+    )
     response = post_form(laptop, f"/account/sessions/{phone_handle}/end", {}, page="/account")
-    assert response.status_code == 303 and response.headers["location"] == "/account?done=session-ended"
+    assert (
+        response.status_code == 303
+        and response.headers["location"] == "/account?done=session-ended"
+    )
     assert phone.get("/api/v1/me").status_code == 401
     assert laptop.get("/api/v1/me").status_code == 200
     assert "That session has been ended" in laptop.get("/account?done=session-ended").text
@@ -211,7 +228,12 @@ def test_ending_this_session_signs_out_here(app, people, db) -> None:  # type: i
 def test_account_forms_need_csrf(app, people) -> None:  # type: ignore[no-untyped-def]
     pia = people.add("Pia")
     client = people.client(pia)
-    for url in ("/account/sessions/end-all", "/account/tokens", "/account/password", "/account/name"):
+    for url in (
+        "/account/sessions/end-all",
+        "/account/tokens",
+        "/account/password",
+        "/account/name",
+    ):
         response = client.post(url, data={"name": "x"})
         assert response.status_code == 403, url
     assert client.get("/api/v1/me").status_code == 200
@@ -250,13 +272,18 @@ def test_token_is_shown_once_works_and_can_be_revoked(app, people, db) -> None: 
     api = TestClient(app, headers={"authorization": f"Bearer {token}"})
     clock.freeze(clock.now())
     assert api.get("/api/v1/me").json() == {"email": "sue@example.org", "name": "Sue"}
-    assert api.post("/api/v1/sites", json={"slug": "sue-plan", "title": "Sue's plan"}).status_code == 201
+    assert (
+        api.post("/api/v1/sites", json={"slug": "sue-plan", "title": "Sue's plan"}).status_code
+        == 201
+    )
     listed = client.get("/account").text
     assert "nightly export" in listed and "Last used just now" in listed
 
     token_id = accounts.list_tokens(db, sue.user_id)[0].id
     revoked = post_form(client, f"/account/tokens/{token_id}/revoke", {}, page="/account")
-    assert revoked.status_code == 303 and revoked.headers["location"] == "/account?done=token-revoked"
+    assert (
+        revoked.status_code == 303 and revoked.headers["location"] == "/account?done=token-revoked"
+    )
     refused = api.get("/api/v1/me")
     assert refused.status_code == 401
     assert "revoked" in refused.json()["error"]["message"]
@@ -269,9 +296,14 @@ def test_cannot_revoke_someone_elses_token(app, people, db) -> None:  # type: ig
     assert una_user is not None
     token = accounts.create_token(db, una_user, name="una's")
     token_id = accounts.list_tokens(db, una.user_id)[0].id
-    response = post_form(people.client(tom), f"/account/tokens/{token_id}/revoke", {}, page="/account")
+    response = post_form(
+        people.client(tom), f"/account/tokens/{token_id}/revoke", {}, page="/account"
+    )
     assert response.status_code == 404
-    assert TestClient(app, headers={"authorization": f"Bearer {token}"}).get("/api/v1/me").status_code == 200
+    assert (
+        TestClient(app, headers={"authorization": f"Bearer {token}"}).get("/api/v1/me").status_code
+        == 200
+    )
 
 
 def test_token_needs_a_name(app, people) -> None:  # type: ignore[no-untyped-def]
@@ -283,9 +315,22 @@ def test_token_needs_a_name(app, people) -> None:  # type: ignore[no-untyped-def
 
 def test_token_sees_what_the_person_sees(app, people, db) -> None:  # type: ignore[no-untyped-def]
     wen, xi = people.add("Wen"), people.add("Xi")
-    owner = TestClient(app, headers={"authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, wen.email))})  # type: ignore[arg-type]
-    assert owner.post("/api/v1/sites", json={"slug": "wen", "title": "Wen's plan"}).status_code == 201
-    outsider = TestClient(app, headers={"authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))})  # type: ignore[arg-type]
+    owner = TestClient(
+        app,
+        headers={
+            "authorization": "Bearer "
+            + accounts.create_token(db, accounts.find_user(db, wen.email))
+        },
+    )  # type: ignore[arg-type]
+    assert (
+        owner.post("/api/v1/sites", json={"slug": "wen", "title": "Wen's plan"}).status_code == 201
+    )
+    outsider = TestClient(
+        app,
+        headers={
+            "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))
+        },
+    )  # type: ignore[arg-type]
     assert outsider.get("/api/v1/sites/wen").status_code == 404
     assert owner.get("/api/v1/sites/wen").status_code == 200
 
@@ -299,7 +344,12 @@ def test_cli_token_create_prints_a_working_token(tmp_path: Path) -> None:
                          check=True, **run).stdout  # type: ignore[call-overload]  # fmt: skip
     token = out.strip().splitlines()[-1]
     app = create_app(Settings(db=db_path, synchronous="NORMAL"))
-    assert TestClient(app, headers={"authorization": f"Bearer {token}"}).get("/api/v1/me").json()["email"] == "yo@example.org"
+    assert (
+        TestClient(app, headers={"authorization": f"Bearer {token}"})
+        .get("/api/v1/me")
+        .json()["email"]
+        == "yo@example.org"
+    )
 
 
 # ---- passwords ------------------------------------------------------------------------------
@@ -317,7 +367,9 @@ def test_weak_passwords_are_refused(password: str) -> None:
     "correct-horse-battery", "pickle-timetable-42", "a long passphrase", "heron teapot velvet",
 ])  # fmt: skip
 def test_good_passwords_are_accepted(password: str) -> None:
-    assert accounts.password_problem(password, email="zoe.smith@example.org", name="Zoe Smith") is None
+    assert (
+        accounts.password_problem(password, email="zoe.smith@example.org", name="Zoe Smith") is None
+    )
 
 
 def test_bundled_list_is_the_common_passwords() -> None:
@@ -343,11 +395,26 @@ def test_cli_refuses_a_weak_password(tmp_path: Path) -> None:
 def test_change_password_on_the_account_page(app, people, db) -> None:  # type: ignore[no-untyped-def]
     amy = people.add("Amy")
     here, there = people.client(amy), people.client(amy)
-    wrong = post_form(here, "/account/password", {"current_password": "nope-nope-nope", "password": "heron teapot velvet"}, page="/account")
+    wrong = post_form(
+        here,
+        "/account/password",
+        {"current_password": "nope-nope-nope", "password": "heron teapot velvet"},
+        page="/account",
+    )
     assert wrong.status_code == 400 and "not your current password" in wrong.text
-    weak = post_form(here, "/account/password", {"current_password": "correct-horse-battery", "password": "password12345"}, page="/account")
+    weak = post_form(
+        here,
+        "/account/password",
+        {"current_password": "correct-horse-battery", "password": "password12345"},
+        page="/account",
+    )
     assert weak.status_code == 422 and "too easy to guess" in weak.text
-    ok = post_form(here, "/account/password", {"current_password": "correct-horse-battery", "password": "heron teapot velvet"}, page="/account")
+    ok = post_form(
+        here,
+        "/account/password",
+        {"current_password": "correct-horse-battery", "password": "heron teapot velvet"},
+        page="/account",
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/account?done=password"
     assert here.get("/api/v1/me").status_code == 200
     assert there.get("/api/v1/me").status_code == 401  # signed out everywhere else
@@ -361,14 +428,19 @@ def test_set_a_first_password(app, db) -> None:  # type: ignore[no-untyped-def]
     secret = accounts.start_session(db, user, absolute_hours=1)
     client.cookies.set("planwiki_session", secret, domain="testserver.local")
     assert "Set a password" in client.get("/account").text
-    ok = post_form(client, "/account/password", {"password": "heron teapot velvet"}, page="/account")
+    ok = post_form(
+        client, "/account/password", {"password": "heron teapot velvet"}, page="/account"
+    )
     assert ok.status_code == 303
     assert accounts.check_password(db, email="bel@example.org", password="heron teapot velvet")
 
 
 def test_rename(app, people, db) -> None:  # type: ignore[no-untyped-def]
     client = people.client(people.add("Cleo"))
-    assert post_form(client, "/account/name", {"name": "Cleo Jones"}, page="/account").status_code == 303
+    assert (
+        post_form(client, "/account/name", {"name": "Cleo Jones"}, page="/account").status_code
+        == 303
+    )
     assert client.get("/api/v1/me").json()["name"] == "Cleo Jones"
     assert post_form(client, "/account/name", {"name": " "}, page="/account").status_code == 422
 
@@ -381,20 +453,29 @@ def test_sign_in_by_verified_email_finds_or_creates(db) -> None:  # type: ignore
     assert made.email == "dara.lee@example.org" and made.name == "Dara Lee"
     again = accounts.sign_in_by_verified_email(db, "dara.lee@example.org", "Someone Else")
     assert again.id == made.id and again.name == "Dara Lee"
-    assert db.one("SELECT email_verified_at FROM users WHERE id = ?", (made.id,))["email_verified_at"]
+    assert db.one("SELECT email_verified_at FROM users WHERE id = ?", (made.id,))[
+        "email_verified_at"
+    ]
 
 
 # ---- security headers on every kind of answer ------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/login", "/login/forgot", "/account", "/login/email/nonsense", "/api/v1/me", "/nowhere"])
+@pytest.mark.parametrize(
+    "path",
+    ["/login", "/login/forgot", "/account", "/login/email/nonsense", "/api/v1/me", "/nowhere"],
+)
 def test_security_headers(app, path: str) -> None:  # type: ignore[no-untyped-def]
     response = TestClient(app, follow_redirects=False).get(path)
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] in ("same-origin", "no-referrer", "strict-origin-when-cross-origin")
+    assert response.headers["referrer-policy"] in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    )
     if path.startswith(("/login", "/account")):
         assert response.headers["cache-control"] == "no-store"
 

@@ -29,12 +29,18 @@ def test_the_three_themes_are_installed_and_build_on_the_default_one() -> None:
         assert own is not None and theme in str(own)
         assert '@import url("/static/default/style.css")' in own.read_text()
         fallback = static_path(theme, "plan.js")
-        assert fallback is not None and "default" in str(fallback), "what a theme does not change comes from the default"
+        assert fallback is not None and "default" in str(fallback), (
+            "what a theme does not change comes from the default"
+        )
     assert static_path("high-contrast", "../../../wiki/app.py") is None
 
 
-@pytest.mark.parametrize("theme, target", [("default", 4.5), ("large-text", 4.5), ("high-contrast", 7.0)])
-def test_whatever_colour_is_chosen_words_on_it_and_next_to_it_stay_readable(theme: str, target: float) -> None:
+@pytest.mark.parametrize(
+    "theme, target", [("default", 4.5), ("large-text", 4.5), ("high-contrast", 7.0)]
+)
+def test_whatever_colour_is_chosen_words_on_it_and_next_to_it_stay_readable(
+    theme: str, target: float
+) -> None:
     for chosen in EVERY_COLOUR:
         shown = colour.readable_accent(chosen, theme)
         assert colour.worst_contrast(shown, theme) >= target, (theme, chosen, shown)
@@ -79,7 +85,10 @@ def plan(app, db):  # type: ignore[no-untyped-def]
     circle.add_grant(db, ola, site="ola", section="about-me", capability="edit", person=fay.email)
     store.save_page(db, ola, site="ola", section="about-me", page="me", body="```outcome\noutcome: I swim\n"
                     "area: good health\nby_when: 2027-06-30\n```\n", base_revision=None, title="Me")  # fmt: skip
-    return {n: (w, client_for(app, db, w)) for n, w in (("ola", ola), ("mum", mum), ("fay", fay), ("stan", stan))}
+    return {
+        n: (w, client_for(app, db, w))
+        for n, w in (("ola", ola), ("mum", mum), ("fay", fay), ("stan", stan))
+    }
 
 
 def choose(client: TestClient, **fields: str):  # type: ignore[no-untyped-def]
@@ -93,7 +102,9 @@ def test_only_the_young_person_and_their_stewards_choose_the_look(plan) -> None:
     assert plan["fay"][1].get("/s/ola/settings").status_code == 403
     assert plan["stan"][1].get("/s/ola/settings").status_code == 404
     token = csrf_of(plan["fay"][1].get("/s/ola/about-me/me").text)
-    refused = plan["fay"][1].post("/s/ola/settings", data={"csrftoken": token, "theme": "high-contrast"})
+    refused = plan["fay"][1].post(
+        "/s/ola/settings", data={"csrftoken": token, "theme": "high-contrast"}
+    )
     assert refused.status_code == 403
     assert "Theme and colour" in plan["mum"][1].get("/s/ola/about-me/me").text
     assert "Theme and colour" not in plan["fay"][1].get("/s/ola/about-me/me").text
@@ -102,13 +113,19 @@ def test_only_the_young_person_and_their_stewards_choose_the_look(plan) -> None:
 def test_a_chosen_theme_is_what_everyone_sees_on_that_plan(app, db, plan) -> None:  # type: ignore[no-untyped-def]
     assert choose(plan["ola"][1], theme="high-contrast", accent="").status_code == 303
     page = plan["fay"][1].get("/s/ola/about-me/me").text
-    assert '/static/high-contrast/style.css' in page and '/static/high-contrast/plan.css' in page
+    assert "/static/high-contrast/style.css" in page and "/static/high-contrast/plan.css" in page
     assert 'class="theme-high-contrast"' in page
     assert choose(plan["ola"][1], theme="large-text", accent="").status_code == 303
     page = plan["fay"][1].get("/s/ola/about-me/me").text
     nav = re.search(r'<nav class="site-nav".*?</nav>', page, flags=re.S)
-    assert nav and '<span class="icon" aria-hidden="true">☺</span>About me' in nav.group(0), "pictures beside section names"
-    log = [e.detail for e in store.list_audit(db, plan["ola"][0], site="ola") if e.action == "change-look"]
+    assert nav and '<span class="icon" aria-hidden="true">☺</span>About me' in nav.group(0), (
+        "pictures beside section names"
+    )
+    log = [
+        e.detail
+        for e in store.list_audit(db, plan["ola"][0], site="ola")
+        if e.action == "change-look"
+    ]
     assert set(log) == {"theme large-text", "theme high-contrast"}
 
 
@@ -125,12 +142,17 @@ def test_a_colour_too_light_to_read_is_darkened_and_the_page_says_so(plan) -> No
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     assert f"--accent: {shown};" in css.text and "immutable" in css.headers["cache-control"]
     dark = TestClient(ola.app).get("/look/high-contrast/ffcc00.css").text
-    assert "--accent: #ffcc00;" in dark and "--accent-ink: #000000;" in dark, "yellow is fine on black"
+    assert "--accent: #ffcc00;" in dark and "--accent-ink: #000000;" in dark, (
+        "yellow is fine on black"
+    )
 
 
 def test_nonsense_colours_and_themes_are_refused_and_change_nothing(db, plan) -> None:  # type: ignore[no-untyped-def]
     ola = plan["ola"][1]
-    assert choose(ola, theme="default", accent="custom", custom="javascript:alert(1)").status_code == 422
+    assert (
+        choose(ola, theme="default", accent="custom", custom="javascript:alert(1)").status_code
+        == 422
+    )
     assert choose(ola, theme="../../etc", accent="").status_code == 422
     look = appearance.get_look(db, plan["ola"][0], site="ola")
     assert (look.theme, look.accent) == ("default", None)
@@ -141,7 +163,13 @@ def test_nonsense_colours_and_themes_are_refused_and_change_nothing(db, plan) ->
 
 def test_the_settings_page_offers_every_theme_and_a_choice_of_colours(plan) -> None:  # type: ignore[no-untyped-def]
     text = plan["ola"][1].get("/s/ola/settings").text
-    for name in ("Clear and calm", "High contrast", "Large text and easy read", "My own colour", "The theme's own colour"):
+    for name in (
+        "Clear and calm",
+        "High contrast",
+        "Large text and easy read",
+        "My own colour",
+        "The theme's own colour",
+    ):
         assert name in text
     assert text.count('name="accent"') == 10 and 'type="color"' in text
     assert "style=" not in text, "no inline styles: the Content-Security-Policy forbids them"

@@ -527,8 +527,15 @@ class OidcRequest:
 
 
 def save_oidc_request(
-    db: Database, *, state: str, provider: str, nonce: str, code_verifier: str, browser_secret: str,
-    next_path: str, minutes: int = 10,
+    db: Database,
+    *,
+    state: str,
+    provider: str,
+    nonce: str,
+    code_verifier: str,
+    browser_secret: str,
+    next_path: str,
+    minutes: int = 10,
 ) -> None:
     """Remember a sign-in sent to a provider (PKCE verifier, nonce), keyed by its state."""
     now = clock.now()
@@ -559,7 +566,6 @@ def take_oidc_request(
     ):
         return None
     return OidcRequest(row["provider"], row["nonce"], row["code_verifier"], row["next"])
-
 
 
 class SignInRefused(WikiError):

@@ -71,7 +71,9 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
         from wiki.routes.common import redirect
 
         return redirect(login_url(request.url.path))
-    return page(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+    return page(
+        request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -82,7 +84,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
         return _json_error(code, message, exc.status_code)
-    return page(request, "error.html", {"status": exc.status_code, "message": message}, status=exc.status_code)
+    return page(
+        request,
+        "error.html",
+        {"status": exc.status_code, "message": message},
+        status=exc.status_code,
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -99,7 +106,9 @@ async def static(request: Request) -> Response:
     if found is None:
         raise HTTPException(404)
     media_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    return FileResponse(found, media_type=media_type, headers={"cache-control": "public, max-age=3600"})
+    return FileResponse(
+        found, media_type=media_type, headers={"cache-control": "public, max-age=3600"}
+    )
 
 
 async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
@@ -113,19 +122,28 @@ async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
                 b"<p>This form had expired or was sent from another page. Go back, reload the page and send"
                 b" it again. Nothing was changed.</p></main></html>")  # fmt: skip
         content_type = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 403, "headers": [(b"content-type", content_type)]})
+    await send(
+        {"type": "http.response.start", "status": 403, "headers": [(b"content-type", content_type)]}
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 def create_app(
-    settings: Settings | None = None, *, run_migrations: bool = True, plugins: list[Any] | None = None
+    settings: Settings | None = None,
+    *,
+    run_migrations: bool = True,
+    plugins: list[Any] | None = None,
 ) -> Any:
     """The ASGI app. ``plugins`` are registered after the built-in and installed ones."""
     settings = settings or Settings()
-    db = Database(settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms)
+    db = Database(
+        settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
+    )
     pm = make_manager(extra=plugins)
     db.extensions.blocks = {block.name: block for block in collect(pm.hook.block_types())}
-    db.extensions.on_saved.append(lambda **event: pm.hook.revision_saved(event=RevisionSaved(**event)))
+    db.extensions.on_saved.append(
+        lambda **event: pm.hook.revision_saved(event=RevisionSaved(**event))
+    )
     for folder in collect(pm.hook.template_dirs()):
         add_plugin_templates(Path(folder))
     if run_migrations:
@@ -153,7 +171,11 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={WikiError: wiki_error, HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            WikiError: wiki_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.db = db
@@ -167,7 +189,9 @@ def create_app(
         cookie_secure=settings.secure_cookies,
         send_csrf_failed=csrf_failed,
         # uploads (attachments, a plan brought from elsewhere): each checks its own token
-        skip_if_scope=lambda scope: files.checks_its_own_csrf(scope) or find.checks_its_own_csrf(scope),
+        skip_if_scope=lambda scope: (
+            files.checks_its_own_csrf(scope) or find.checks_its_own_csrf(scope)
+        ),
     )
     outer = SecurityHeaders(inner)
 

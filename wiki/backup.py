@@ -94,7 +94,9 @@ def check(path: Path | str, *, writable: bool = False) -> Report:
                 )
             for table in COUNTED:
                 if table in tables:
-                    report.counts[table] = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
+                    report.counts[table] = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[
+                        0
+                    ]
     except sqlite3.DatabaseError as problem:
         report.problems.append(f"it is damaged ({problem})")
     finally:
@@ -114,7 +116,9 @@ def _fts_check(path: Path) -> str | None:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "search_index" in tables:
-            conn.execute("INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+            conn.execute(
+                "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)"
+            )
         return None
     except sqlite3.DatabaseError as problem:
         return f"the search index is damaged ({problem})"
@@ -159,7 +163,9 @@ def restore(backup_path: Path | str, target: Path | str) -> tuple[Report, Path |
     report = check(backup_path)
     if not report.ok:
         raise BackupError(
-            f"{backup_path} cannot be restored: " + "; ".join(report.problems) + ". Nothing was changed."
+            f"{backup_path} cannot be restored: "
+            + "; ".join(report.problems)
+            + ". Nothing was changed."
         )
     kept: Path | None = None
     if target.exists():

@@ -169,7 +169,9 @@ def outbox(limit: int, db_path: Path | None) -> None:
 @click.option("--no-history", is_flag=True, help="Only the current text of each page.")
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 @db_option
-def export_command(site: str, path: Path, no_history: bool, overwrite: bool, db_path: Path | None) -> None:
+def export_command(
+    site: str, path: Path, no_history: bool, overwrite: bool, db_path: Path | None
+) -> None:
     """Write the whole SITE (every section, the circle, sharing, the log) as a zip at PATH."""
     from wiki.store import transfer
 
@@ -193,7 +195,9 @@ def export_command(site: str, path: Path, no_history: bool, overwrite: bool, db_
 @cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", default=None, help="A new address for the site (default: the one it had).")
-@click.option("--owner", default=None, help="The account that will own it (default: the export's owner).")
+@click.option(
+    "--owner", default=None, help="The account that will own it (default: the export's owner)."
+)
 @db_option
 def import_command(path: Path, slug: str | None, owner: str | None, db_path: Path | None) -> None:
     """Bring in a site exported from a planwiki. The owner is the account with the export's
@@ -267,9 +271,13 @@ def check_command(repair: bool, db_path: Path | None) -> None:
             search.rebuild_index(db)
             click.echo("The search index has been rebuilt.")
         elif stale:
-            raise click.ClickException("The search index is out of step: run planwiki check --repair.")
+            raise click.ClickException(
+                "The search index is out of step: run planwiki check --repair."
+            )
     if not report.ok:
-        raise click.ClickException("The database has problems (see above). Restore the last good backup.")
+        raise click.ClickException(
+            "The database has problems (see above). Restore the last good backup."
+        )
 
 
 @cli.command("purge")

@@ -145,10 +145,16 @@ def bus_picture() -> bytes:
     for x in range(40, 960, 120):
         draw.rectangle((x, 540, x + 60, 548), fill="#f2f2f2")
     draw.ellipse((760, 40, 880, 160), fill="#ffd34d")  # sun
-    draw.rounded_rectangle((120, 250, 780, 500), radius=40, fill="#c8102e", outline="#5a0712", width=6)
+    draw.rounded_rectangle(
+        (120, 250, 780, 500), radius=40, fill="#c8102e", outline="#5a0712", width=6
+    )
     for x in range(170, 620, 110):
-        draw.rounded_rectangle((x, 285, x + 85, 370), radius=10, fill="#e8f4fb", outline="#5a0712", width=4)
-    draw.rounded_rectangle((650, 285, 750, 470), radius=10, fill="#e8f4fb", outline="#5a0712", width=4)  # door
+        draw.rounded_rectangle(
+            (x, 285, x + 85, 370), radius=10, fill="#e8f4fb", outline="#5a0712", width=4
+        )
+    draw.rounded_rectangle(
+        (650, 285, 750, 470), radius=10, fill="#e8f4fb", outline="#5a0712", width=4
+    )  # door
     draw.rectangle((170, 395, 600, 440), fill="#ffd34d")
     draw.text((190, 405), "42  HOLLINSFORD BUS STATION", fill="#1b1f24")
     for x in (250, 620):

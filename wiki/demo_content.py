@@ -38,7 +38,9 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(
     Decimal,
     lambda dumper, value: dumper.represent_scalar(
-        "tag:yaml.org,2002:int" if value == value.to_integral_value() else "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:int"
+        if value == value.to_integral_value()
+        else "tag:yaml.org,2002:float",
         str(int(value)) if value == value.to_integral_value() else f"{value:.2f}",
     ),
 )
@@ -48,6 +50,7 @@ def block(name: str, data: dict[str, Any]) -> str:
     """A structured block as it sits in a page's text: its name on the fence, YAML inside."""
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return f"```{name}\n{text}```\n"
+
 
 SITE = {
     "slug": "rhys-marsden",
@@ -115,338 +118,574 @@ CIRCLE = [
 
 PAGES = [
     {
-        "section": 'about-me',
-        "slug": 'one-page-profile',
-        "title": 'My one-page profile',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'First version, written with Ms Desai in tutor time',
-        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n" + block("one-page-profile", {
-    "like_and_admire": [
-        "I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.",
-        "I am honest. If your plan will not work, I will tell you.",
-        "I am funny once I know you.",
-        "I make really good bread with my Nan.",
-        "I never give up on a Minecraft build, even a redstone railway with 400 blocks.",
-    ],
-    "important_to_me": [
-        "My dog Pickle, and my family: Mum, Jess, Dad and Nan.",
-        "Seeing Sami on Friday nights to play Minecraft.",
-        "Knowing what is happening today, and knowing early if it changes.",
-        "Swimming on Tuesday evenings and Saturday mornings.",
-        "My bus maps on my bedroom wall. Please do not move them.",
-        "Going to college next September.",
-    ],
-    "how_to_support_me": [
-        "Tell me about changes as early as you can, and write them down.",
-        'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".',
-        "Say exactly what you mean. I take words literally.",
-        "Let me type instead of write. Handwriting hurts my hand and it is slow.",
-        "If it is loud I will put my hood up or wear my ear defenders. That is OK.",
-        "Do not touch me without asking.",
-    ],
-}),
+        "section": "about-me",
+        "slug": "one-page-profile",
+        "title": "My one-page profile",
+        "author": "rhys.marsden@example.org",
+        "summary": "First version, written with Ms Desai in tutor time",
+        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n"
+        + block(
+            "one-page-profile",
+            {
+                "like_and_admire": [
+                    "I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.",
+                    "I am honest. If your plan will not work, I will tell you.",
+                    "I am funny once I know you.",
+                    "I make really good bread with my Nan.",
+                    "I never give up on a Minecraft build, even a redstone railway with 400 blocks.",
+                ],
+                "important_to_me": [
+                    "My dog Pickle, and my family: Mum, Jess, Dad and Nan.",
+                    "Seeing Sami on Friday nights to play Minecraft.",
+                    "Knowing what is happening today, and knowing early if it changes.",
+                    "Swimming on Tuesday evenings and Saturday mornings.",
+                    "My bus maps on my bedroom wall. Please do not move them.",
+                    "Going to college next September.",
+                ],
+                "how_to_support_me": [
+                    "Tell me about changes as early as you can, and write them down.",
+                    'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".',
+                    "Say exactly what you mean. I take words literally.",
+                    "Let me type instead of write. Handwriting hurts my hand and it is slow.",
+                    "If it is loud I will put my hood up or wear my ear defenders. That is OK.",
+                    "Do not touch me without asking.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'about-me',
-        "slug": 'communication-passport',
-        "title": 'My communication passport',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Wrote my communication passport',
+        "section": "about-me",
+        "slug": "communication-passport",
+        "title": "My communication passport",
+        "author": "rhys.marsden@example.org",
+        "summary": "Wrote my communication passport",
         "body": """\
 ## Hello, I'm Rhys
 
 I can talk, but when I am stressed talking gets hard, and sometimes my words do not match what I mean. This page helps you understand me.
 
-""" + block("communication-passport", {
-    "entries": [
-        {"when": 'I say "I don\'t know"', "it_means": "I need more time to think",
-         "please": "Wait. Count to ten. Ask again once, the same way."},
-        {"when": "I put my hood up", "it_means": "It is too loud or too busy",
-         "please": "Help me find somewhere quiet. Do not ask lots of questions."},
-        {"when": "I flap my hands or bounce on my toes", "it_means": "I am happy or excited",
-         "please": "Nothing! This is a good sign."},
-        {"when": 'I say "it\'s fine" again and again', "it_means": "It is not fine",
-         "please": "Ask me to type it on my phone instead."},
-        {"when": "I talk a lot about bus routes", "it_means": "I am calming down, or I want to be friendly",
-         "please": "Listen for a bit and ask me a question about it."},
-        {"when": "I walk away", "it_means": "I need a break",
-         "please": "Let me go. Tell me where you will be. I come back in about 10 minutes."},
-        {"when": "I stare, go very still and do not answer my name", "it_means": "It might be a seizure",
-         "please": "Stay with me, time it and look at my seizure plan."},
-    ],
-    "tips": [
-        "One instruction at a time.",
-        'Real times, like "at 3:15", not "in a bit" or "later".',
-        "A list on my phone for anything with more than two steps.",
-        "Tell me if you are joking. Sarcasm confuses me.",
-    ],
-}) + """
+"""
+        + block(
+            "communication-passport",
+            {
+                "entries": [
+                    {
+                        "when": 'I say "I don\'t know"',
+                        "it_means": "I need more time to think",
+                        "please": "Wait. Count to ten. Ask again once, the same way.",
+                    },
+                    {
+                        "when": "I put my hood up",
+                        "it_means": "It is too loud or too busy",
+                        "please": "Help me find somewhere quiet. Do not ask lots of questions.",
+                    },
+                    {
+                        "when": "I flap my hands or bounce on my toes",
+                        "it_means": "I am happy or excited",
+                        "please": "Nothing! This is a good sign.",
+                    },
+                    {
+                        "when": 'I say "it\'s fine" again and again',
+                        "it_means": "It is not fine",
+                        "please": "Ask me to type it on my phone instead.",
+                    },
+                    {
+                        "when": "I talk a lot about bus routes",
+                        "it_means": "I am calming down, or I want to be friendly",
+                        "please": "Listen for a bit and ask me a question about it.",
+                    },
+                    {
+                        "when": "I walk away",
+                        "it_means": "I need a break",
+                        "please": "Let me go. Tell me where you will be. I come back in about 10 minutes.",
+                    },
+                    {
+                        "when": "I stare, go very still and do not answer my name",
+                        "it_means": "It might be a seizure",
+                        "please": "Stay with me, time it and look at my seizure plan.",
+                    },
+                ],
+                "tips": [
+                    "One instruction at a time.",
+                    'Real times, like "at 3:15", not "in a bit" or "later".',
+                    "A list on my phone for anything with more than two steps.",
+                    "Tell me if you are joking. Sarcasm confuses me.",
+                ],
+            },
+        )
+        + """
 ## How I say no
 
 I sometimes say "maybe" when I mean **no**, because no feels rude. If I say maybe, check again later.
 """,
     },
     {
-        "section": 'about-me',
-        "slug": 'good-day-bad-day',
-        "title": 'A good day and a bad day',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Added my good day and bad day',
-        "body": block("good-day-bad-day", {
-    "good_day": [
-        "I wake up at 7 and Pickle is asleep on my feet.",
-        "My uniform is ready on the chair the night before.",
-        "The 42 bus comes at 8:07 and Dave is driving.",
-        "I know who is teaching every lesson.",
-        "IT is first, because I am good at it and it wakes my brain up.",
-        "At lunch I sit with Sami in the library and we plan our next build.",
-        "After school I have an hour on my own in my room before anyone asks me anything.",
-        "Fish fingers for tea.",
-    ],
-    "bad_day": [
-        "I sleep badly, or I stay up too late. (Tired days are also seizure days, so sleep really matters.)",
-        "Something changes with no warning, like a supply teacher or a room change.",
-        "PE in the sports hall when it echoes, and waiting to be picked for teams.",
-        "Someone moves my things or touches me without asking.",
-        "Lots of people talking to me at the same time.",
-        "Writing by hand for a whole lesson.",
-        "Buses cancelled and nobody knows why.",
-    ],
-    "turn_it_round": [
-        "Quiet time in the Hub at school, with no questions for ten minutes.",
-        "A walk round the park with Pickle.",
-        "Baking. Kneading dough is the best thing when I am cross.",
-        'Mum or Jess asking "do you want to talk or do you want space?" and then doing what I say.',
-    ],
-}),
+        "section": "about-me",
+        "slug": "good-day-bad-day",
+        "title": "A good day and a bad day",
+        "author": "rhys.marsden@example.org",
+        "summary": "Added my good day and bad day",
+        "body": block(
+            "good-day-bad-day",
+            {
+                "good_day": [
+                    "I wake up at 7 and Pickle is asleep on my feet.",
+                    "My uniform is ready on the chair the night before.",
+                    "The 42 bus comes at 8:07 and Dave is driving.",
+                    "I know who is teaching every lesson.",
+                    "IT is first, because I am good at it and it wakes my brain up.",
+                    "At lunch I sit with Sami in the library and we plan our next build.",
+                    "After school I have an hour on my own in my room before anyone asks me anything.",
+                    "Fish fingers for tea.",
+                ],
+                "bad_day": [
+                    "I sleep badly, or I stay up too late. (Tired days are also seizure days, so sleep really matters.)",
+                    "Something changes with no warning, like a supply teacher or a room change.",
+                    "PE in the sports hall when it echoes, and waiting to be picked for teams.",
+                    "Someone moves my things or touches me without asking.",
+                    "Lots of people talking to me at the same time.",
+                    "Writing by hand for a whole lesson.",
+                    "Buses cancelled and nobody knows why.",
+                ],
+                "turn_it_round": [
+                    "Quiet time in the Hub at school, with no questions for ten minutes.",
+                    "A walk round the park with Pickle.",
+                    "Baking. Kneading dough is the best thing when I am cross.",
+                    'Mum or Jess asking "do you want to talk or do you want space?" and then doing what I say.',
+                ],
+            },
+        ),
     },
     {
-        "section": 'about-me',
-        "slug": 'important-to-and-for',
-        "title": 'Important to me and important for me',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Mum and I sorted the sticky notes into two lists',
-        "body": "We did this one at the kitchen table with sticky notes. Rhys chose every word on the left. I wrote the right-hand list and Rhys agreed with all of it except one (see the end).\n\n" + block("important-to-for", {
-    "important_to": [
-        "Pickle.",
-        "Being on time. Being late makes me feel sick.",
-        "My own space and my own stuff, where I left it.",
-        "Friday nights with Sami.",
-        "Choosing my own clothes (soft, no labels).",
-        "Being treated like I am 15, not 10.",
-    ],
-    "important_for": [
-        "Taking my tablets at the same time every morning and evening.",
-        "Eight hours of sleep, because being tired makes seizures more likely.",
-        "Learning to get around on my own safely, especially on buses and crossing the ring road.",
-        "Knowing how to handle money and my bank card.",
-        "Keeping active. My coordination gets worse when I stop swimming.",
-        "Having someone who knows me in every new place.",
-    ],
-    "balance": [
-        {"to_me": "Staying up late on Minecraft", "for_me": "Eight hours of sleep",
-         "how": "I set my own alarm at 10pm. Weekends I can stay up until 11."},
-        {"to_me": "My own space", "for_me": "Someone checking I am OK after a seizure",
-         "how": "Mum knocks, waits, then checks. She does not just walk in."},
-        {"to_me": "Being treated as 15", "for_me": "Staying safe in town",
-         "how": "I go on my own with my phone and share my location, not with Mum next to me."},
-    ],
-}) + """
+        "section": "about-me",
+        "slug": "important-to-and-for",
+        "title": "Important to me and important for me",
+        "author": "claire.marsden@example.org",
+        "summary": "Mum and I sorted the sticky notes into two lists",
+        "body": "We did this one at the kitchen table with sticky notes. Rhys chose every word on the left. I wrote the right-hand list and Rhys agreed with all of it except one (see the end).\n\n"
+        + block(
+            "important-to-for",
+            {
+                "important_to": [
+                    "Pickle.",
+                    "Being on time. Being late makes me feel sick.",
+                    "My own space and my own stuff, where I left it.",
+                    "Friday nights with Sami.",
+                    "Choosing my own clothes (soft, no labels).",
+                    "Being treated like I am 15, not 10.",
+                ],
+                "important_for": [
+                    "Taking my tablets at the same time every morning and evening.",
+                    "Eight hours of sleep, because being tired makes seizures more likely.",
+                    "Learning to get around on my own safely, especially on buses and crossing the ring road.",
+                    "Knowing how to handle money and my bank card.",
+                    "Keeping active. My coordination gets worse when I stop swimming.",
+                    "Having someone who knows me in every new place.",
+                ],
+                "balance": [
+                    {
+                        "to_me": "Staying up late on Minecraft",
+                        "for_me": "Eight hours of sleep",
+                        "how": "I set my own alarm at 10pm. Weekends I can stay up until 11.",
+                    },
+                    {
+                        "to_me": "My own space",
+                        "for_me": "Someone checking I am OK after a seizure",
+                        "how": "Mum knocks, waits, then checks. She does not just walk in.",
+                    },
+                    {
+                        "to_me": "Being treated as 15",
+                        "for_me": "Staying safe in town",
+                        "how": "I go on my own with my phone and share my location, not with Mum next to me.",
+                    },
+                ],
+            },
+        )
+        + """
 ## The one we disagree on
 
 Mum thinks I should have my phone downstairs at night. I think that is for little kids. We agreed to try my way until Christmas and look again.
 """,
     },
     {
-        "section": 'circle',
-        "slug": 'circle-of-support',
-        "title": 'My circle of support',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Drew my circle, closest people first',
-        "body": "My circle, starting with the people closest to me and going outwards.\n\n" + block("circle", {
-    "person": "Rhys",
-    "members": [
-        {"name": "Mum (Claire)", "relationship": "mum", "ring": "closest",
-         "how_they_help": "I live with her and Pickle. She knows everything about me, even things I wish she didn't.",
-         "contact": "In my phone: Mum"},
-        {"name": "Jess", "relationship": "sister", "ring": "closest",
-         "how_they_help": "She is 19 and at university, but we message every day and she comes home most weekends."},
-        {"name": "Dad (Mark)", "relationship": "dad", "ring": "closest",
-         "how_they_help": "He lives on Carlow Street. I stay with him every other weekend."},
-        {"name": "Nan (Maureen)", "relationship": "nan", "ring": "closest", "how_they_help": "We bake bread every Sunday."},
-        {"name": "Pickle", "relationship": "my dog", "ring": "closest", "how_they_help": "He counts."},
-        {"name": "Sami", "relationship": "best friend", "ring": "friends and family",
-         "how_they_help": "My best friend since Year 7. We play Minecraft on Friday nights and we are in the same IT group."},
-        {"name": "Kai", "relationship": "friend from Minecraft club", "ring": "friends and family"},
-        {"name": "Lewis", "relationship": "friend from Minecraft club", "ring": "friends and family"},
-        {"name": "Leila", "relationship": "Sami's mum", "ring": "friends and family",
-         "how_they_help": "Takes turns with Mum doing the Friday lifts."},
-        {"name": "Dave", "relationship": "driver of the 42", "ring": "community",
-         "how_they_help": 'He says "morning, Rhys" every time.'},
-        {"name": "Mr Ellis", "relationship": "runs Minecraft club", "ring": "community",
-         "how_they_help": "Minecraft club at Hollinsford Library on Thursdays."},
-        {"name": "Ana", "relationship": "swimming coach", "ring": "community",
-         "how_they_help": "Coaches my swimming group at the leisure centre."},
-        {"name": "Tom Brennan", "relationship": "personal assistant", "ring": "paid support",
-         "how_they_help": "Bus practice, cooking and going into town. 6 hours a week."},
-        {"name": "Ms Desai", "relationship": "SENCO at school", "ring": "paid support",
-         "how_they_help": "She sorts my support and my exams. Every school day."},
-        {"name": "Mrs Hughes", "relationship": "teaching assistant", "ring": "paid support",
-         "how_they_help": "English and Science, most lessons."},
-        {"name": "Daniel Okafor", "relationship": "social worker", "ring": "paid support",
-         "how_they_help": "He helps with my plan and moving to adult services. Every few months."},
-        {"name": "Helen Price", "relationship": "epilepsy nurse", "ring": "paid support",
-         "how_they_help": "Every 3 months, and on the phone in between."},
-    ],
-    "wishes": [
-        "One more friend my age who likes buses or maps. Tom says there is a transport club at college.",
-    ],
-}),
+        "section": "circle",
+        "slug": "circle-of-support",
+        "title": "My circle of support",
+        "author": "rhys.marsden@example.org",
+        "summary": "Drew my circle, closest people first",
+        "body": "My circle, starting with the people closest to me and going outwards.\n\n"
+        + block(
+            "circle",
+            {
+                "person": "Rhys",
+                "members": [
+                    {
+                        "name": "Mum (Claire)",
+                        "relationship": "mum",
+                        "ring": "closest",
+                        "how_they_help": "I live with her and Pickle. She knows everything about me, even things I wish she didn't.",
+                        "contact": "In my phone: Mum",
+                    },
+                    {
+                        "name": "Jess",
+                        "relationship": "sister",
+                        "ring": "closest",
+                        "how_they_help": "She is 19 and at university, but we message every day and she comes home most weekends.",
+                    },
+                    {
+                        "name": "Dad (Mark)",
+                        "relationship": "dad",
+                        "ring": "closest",
+                        "how_they_help": "He lives on Carlow Street. I stay with him every other weekend.",
+                    },
+                    {
+                        "name": "Nan (Maureen)",
+                        "relationship": "nan",
+                        "ring": "closest",
+                        "how_they_help": "We bake bread every Sunday.",
+                    },
+                    {
+                        "name": "Pickle",
+                        "relationship": "my dog",
+                        "ring": "closest",
+                        "how_they_help": "He counts.",
+                    },
+                    {
+                        "name": "Sami",
+                        "relationship": "best friend",
+                        "ring": "friends and family",
+                        "how_they_help": "My best friend since Year 7. We play Minecraft on Friday nights and we are in the same IT group.",
+                    },
+                    {
+                        "name": "Kai",
+                        "relationship": "friend from Minecraft club",
+                        "ring": "friends and family",
+                    },
+                    {
+                        "name": "Lewis",
+                        "relationship": "friend from Minecraft club",
+                        "ring": "friends and family",
+                    },
+                    {
+                        "name": "Leila",
+                        "relationship": "Sami's mum",
+                        "ring": "friends and family",
+                        "how_they_help": "Takes turns with Mum doing the Friday lifts.",
+                    },
+                    {
+                        "name": "Dave",
+                        "relationship": "driver of the 42",
+                        "ring": "community",
+                        "how_they_help": 'He says "morning, Rhys" every time.',
+                    },
+                    {
+                        "name": "Mr Ellis",
+                        "relationship": "runs Minecraft club",
+                        "ring": "community",
+                        "how_they_help": "Minecraft club at Hollinsford Library on Thursdays.",
+                    },
+                    {
+                        "name": "Ana",
+                        "relationship": "swimming coach",
+                        "ring": "community",
+                        "how_they_help": "Coaches my swimming group at the leisure centre.",
+                    },
+                    {
+                        "name": "Tom Brennan",
+                        "relationship": "personal assistant",
+                        "ring": "paid support",
+                        "how_they_help": "Bus practice, cooking and going into town. 6 hours a week.",
+                    },
+                    {
+                        "name": "Ms Desai",
+                        "relationship": "SENCO at school",
+                        "ring": "paid support",
+                        "how_they_help": "She sorts my support and my exams. Every school day.",
+                    },
+                    {
+                        "name": "Mrs Hughes",
+                        "relationship": "teaching assistant",
+                        "ring": "paid support",
+                        "how_they_help": "English and Science, most lessons.",
+                    },
+                    {
+                        "name": "Daniel Okafor",
+                        "relationship": "social worker",
+                        "ring": "paid support",
+                        "how_they_help": "He helps with my plan and moving to adult services. Every few months.",
+                    },
+                    {
+                        "name": "Helen Price",
+                        "relationship": "epilepsy nurse",
+                        "ring": "paid support",
+                        "how_they_help": "Every 3 months, and on the phone in between.",
+                    },
+                ],
+                "wishes": [
+                    "One more friend my age who likes buses or maps. Tom says there is a transport club at college.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'circle',
-        "slug": 'real-wealth',
-        "title": 'Our real wealth',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Real Wealth map from our planning evening',
-        "body": "Rhys and I made this map on a wet Sunday in September. It reminds us how much we already have before we ask anyone for anything.\n\n" + block("real-wealth", {
-    "people": [
-        "A close family: me, Jess, Rhys's dad Mark (we get on well), and Nan, who lives two streets away.",
-        "Sami and his family. His mum Leila and I take turns with Friday lifts.",
-        "Neighbours on both sides who know Rhys and would help in an emergency.",
-    ],
-    "access": [
-        "Hollinsford Library, with Minecraft club on Thursdays, free.",
-        "The leisure centre, five minutes' walk away. Rhys has a free carer's pass, so Tom swims free with him.",
-        "The 42 and X7 buses stop at the end of our road. Rhys has a free bus pass.",
-    ],
-    "skills_and_knowledge": [
-        "Rhys: IT, maps, timetables, baking, swimming, amazing memory for detail.",
-        "Me: I work part-time in a GP surgery office, so I know how to chase appointments and letters.",
-        "Jess: she did a first aid course and is trained for Rhys's seizure plan.",
-    ],
-    "assets": [
-        "Rhys's own laptop (from the school loan scheme, his to keep).",
-        "Savings from birthdays, which Rhys wants to spend on a gaming chair.",
-        "Our house is near everything, which makes independence easier.",
-    ],
-    "resilience": [
-        "We have got through a diagnosis, a house move and the first seizure together.",
-        "Rhys bounces back quickly when he understands why something went wrong.",
-        "I have a parent carer group that meets once a month, and it keeps me sane.",
-    ],
-}),
+        "section": "circle",
+        "slug": "real-wealth",
+        "title": "Our real wealth",
+        "author": "claire.marsden@example.org",
+        "summary": "Real Wealth map from our planning evening",
+        "body": "Rhys and I made this map on a wet Sunday in September. It reminds us how much we already have before we ask anyone for anything.\n\n"
+        + block(
+            "real-wealth",
+            {
+                "people": [
+                    "A close family: me, Jess, Rhys's dad Mark (we get on well), and Nan, who lives two streets away.",
+                    "Sami and his family. His mum Leila and I take turns with Friday lifts.",
+                    "Neighbours on both sides who know Rhys and would help in an emergency.",
+                ],
+                "access": [
+                    "Hollinsford Library, with Minecraft club on Thursdays, free.",
+                    "The leisure centre, five minutes' walk away. Rhys has a free carer's pass, so Tom swims free with him.",
+                    "The 42 and X7 buses stop at the end of our road. Rhys has a free bus pass.",
+                ],
+                "skills_and_knowledge": [
+                    "Rhys: IT, maps, timetables, baking, swimming, amazing memory for detail.",
+                    "Me: I work part-time in a GP surgery office, so I know how to chase appointments and letters.",
+                    "Jess: she did a first aid course and is trained for Rhys's seizure plan.",
+                ],
+                "assets": [
+                    "Rhys's own laptop (from the school loan scheme, his to keep).",
+                    "Savings from birthdays, which Rhys wants to spend on a gaming chair.",
+                    "Our house is near everything, which makes independence easier.",
+                ],
+                "resilience": [
+                    "We have got through a diagnosis, a house move and the first seizure together.",
+                    "Rhys bounces back quickly when he understands why something went wrong.",
+                    "I have a parent carer group that meets once a month, and it keeps me sane.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'my-path',
-        "title": 'My dreams and aspirations (PATH)',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'PATH from my planning session with Daniel and Tom',
-        "body": "We drew this on a long roll of paper in the school library. Daniel held the pen, I said the words.\n\n" + block("path", {
-    "dream": [
-        "I live in my own flat in Hollinsford, close to a bus stop.",
-        "I work somewhere with timetables and maps, like the control room at the bus company, keeping the buses on time.",
-        "I have friends round on Fridays for games, and I cook for them.",
-        "I have a dog of my own.",
-    ],
-    "goal": [
-        "I am at Hollinsford College doing Level 2 IT.",
-        "I get the bus to college and back on my own every day.",
-        "I have a Saturday job or I volunteer somewhere.",
-        "I have at least one new friend from college.",
-    ],
-    "goal_by": "November 2027",
-    "now": [
-        "Year 11 at Hollinsford Academy, mocks start next week and GCSEs are in May.",
-        "I can do the 42 bus into town with Tom on the same bus but not sitting with me.",
-        "I can make toast, pasta and bread. Not a full meal yet.",
-        "Mum still sorts most of my money.",
-    ],
-    "who_will_help": [
-        {"who": "Me", "how": "I will say what I want, and try new things even when I am nervous."},
-        {"who": "Mum", "how": "Lets me do more on my own, even when she is worried."},
-        {"who": "Tom", "how": "Travel practice, cooking and money in shops."},
-        {"who": "Ms Desai", "how": "College application and exams."},
-        {"who": "Daniel", "how": "My plan, my budget and adult services later."},
-        {"who": "Sami", "how": "Coming to the college open day with me."},
-    ],
-    "first_steps": [
-        {"step": "Go to the college open day", "by_when": "21 November", "done": True},
-        {"step": "Send my college application", "by_when": "29 January"},
-        {"step": "Ask the bus depot about a taster day in the control room"},
-        {"step": "Open a bank account with my own card"},
-        {"step": "Cook one full meal for the family"},
-    ],
-}),
+        "section": "outcomes",
+        "slug": "my-path",
+        "title": "My dreams and aspirations (PATH)",
+        "author": "rhys.marsden@example.org",
+        "summary": "PATH from my planning session with Daniel and Tom",
+        "body": "We drew this on a long roll of paper in the school library. Daniel held the pen, I said the words.\n\n"
+        + block(
+            "path",
+            {
+                "dream": [
+                    "I live in my own flat in Hollinsford, close to a bus stop.",
+                    "I work somewhere with timetables and maps, like the control room at the bus company, keeping the buses on time.",
+                    "I have friends round on Fridays for games, and I cook for them.",
+                    "I have a dog of my own.",
+                ],
+                "goal": [
+                    "I am at Hollinsford College doing Level 2 IT.",
+                    "I get the bus to college and back on my own every day.",
+                    "I have a Saturday job or I volunteer somewhere.",
+                    "I have at least one new friend from college.",
+                ],
+                "goal_by": "November 2027",
+                "now": [
+                    "Year 11 at Hollinsford Academy, mocks start next week and GCSEs are in May.",
+                    "I can do the 42 bus into town with Tom on the same bus but not sitting with me.",
+                    "I can make toast, pasta and bread. Not a full meal yet.",
+                    "Mum still sorts most of my money.",
+                ],
+                "who_will_help": [
+                    {
+                        "who": "Me",
+                        "how": "I will say what I want, and try new things even when I am nervous.",
+                    },
+                    {"who": "Mum", "how": "Lets me do more on my own, even when she is worried."},
+                    {"who": "Tom", "how": "Travel practice, cooking and money in shops."},
+                    {"who": "Ms Desai", "how": "College application and exams."},
+                    {"who": "Daniel", "how": "My plan, my budget and adult services later."},
+                    {"who": "Sami", "how": "Coming to the college open day with me."},
+                ],
+                "first_steps": [
+                    {"step": "Go to the college open day", "by_when": "21 November", "done": True},
+                    {"step": "Send my college application", "by_when": "29 January"},
+                    {"step": "Ask the bus depot about a taster day in the control room"},
+                    {"step": "Open a bank account with my own card"},
+                    {"step": "Cook one full meal for the family"},
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'my-outcomes',
-        "title": 'My outcomes for 2026 to 2027',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Outcomes agreed at my annual review on 8 October',
+        "section": "outcomes",
+        "slug": "my-outcomes",
+        "title": "My outcomes for 2026 to 2027",
+        "author": "rhys.marsden@example.org",
+        "summary": "Outcomes agreed at my annual review on 8 October",
         "body": """\
 These are the outcomes we agreed at my annual review. Each one says what I want, by when, how we will know, and what helps (the solutions). Outcome 1, the bus to college, has its own page.
 
-""" + block("outcome", {
-    "ref": "2", "outcome": "I pass English, Maths and IT GCSE at grade 4 or above",
-    "area": "education", "by_when": date(2027, 8, 31),
-    "how_we_will_know": "Results day, 19 August 2027.", "status": "going well",
-    "steps": [
-        {"what": "Laptop in every lesson", "who": "School", "cost": 0, "kind": "education", "done": True},
-        {"what": "Exam access arrangements", "who": "Ms Desai", "cost": 0, "kind": "education", "done": True},
-        {"what": "Typing and speech software", "who": "Paid from my budget", "cost": Decimal("89"), "kind": "education", "done": True},
-        {"what": "English revision group on Wednesdays", "who": "School", "cost": 0, "kind": "education"},
-    ],
-    "progress": [
-        {"date": date(2026, 11, 20), "note": "Access arrangements approved for the mocks. I practise in room L4 next week.", "by": "Ms Desai"},
-    ],
-}) + "\n" + block("outcome", {
-    "ref": "3", "outcome": "I cook a meal for my family once a week",
-    "area": "independent living", "by_when": date(2027, 7, 31),
-    "how_we_will_know": "I do it every week for four weeks and nobody has to help with the cooker.",
-    "status": "started",
-    "steps": [
-        {"what": "Cooking sessions", "who": "Tom, in my PA hours", "cost": 0, "kind": "social care"},
-        {"what": "Sunday baking", "who": "Nan", "cost": 0},
-        {"what": "Easy-grip knife and peeler", "who": "Family", "cost": Decimal("18"), "done": True},
-    ],
-}) + "\n" + block("outcome", {
-    "ref": "4", "outcome": "I see friends outside school every week, and I arrange it myself",
-    "area": "friends, relationships and community", "by_when": date(2027, 4, 30),
-    "how_we_will_know": "I arrange it, not Mum, for six weeks running.", "status": "going well",
-    "steps": [
-        {"what": "Minecraft club at the library", "who": "Mr Ellis", "cost": 0, "done": True},
-        {"what": "Friday nights with Sami", "who": "Me and Sami", "cost": 0, "done": True},
-        {"what": "Saturday trips into town", "who": "Tom, in my PA hours", "cost": 0, "kind": "social care"},
-    ],
-}) + "\n" + block("outcome", {
-    "ref": "5", "outcome": "I look after my own tablets and know what to do if a seizure is coming",
-    "area": "good health", "by_when": date(2027, 3, 14),
-    "how_we_will_know": "No missed doses for two months, and I can explain my seizure plan to a new person.",
-    "status": "going well",
-    "steps": [
-        {"what": "Sessions with my epilepsy nurse", "who": "Helen Price (NHS)", "cost": 0, "kind": "health"},
-        {"what": "Phone alarms", "who": "Me", "cost": 0, "done": True},
-        {"what": "A weekly pill box", "who": "Family", "cost": Decimal("4"), "done": True},
-    ],
-}) + "\n" + block("outcome", {
-    "ref": "6", "outcome": "I can climb a grade 5 route at the climbing wall and swim 1 km without stopping",
-    "area": "good health", "by_when": date(2027, 6, 30),
-    "how_we_will_know": "Ana and the climbing instructor sign it off.", "status": "started",
-    "steps": [
-        {"what": "Climbing sessions at Vale Active, 30 sessions", "who": "Vale Active", "cost": Decimal("780"), "kind": "health"},
-        {"what": "Swimming twice a week", "who": "Tom or Mum", "cost": 0},
-    ],
-}),
+"""
+        + block(
+            "outcome",
+            {
+                "ref": "2",
+                "outcome": "I pass English, Maths and IT GCSE at grade 4 or above",
+                "area": "education",
+                "by_when": date(2027, 8, 31),
+                "how_we_will_know": "Results day, 19 August 2027.",
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Laptop in every lesson",
+                        "who": "School",
+                        "cost": 0,
+                        "kind": "education",
+                        "done": True,
+                    },
+                    {
+                        "what": "Exam access arrangements",
+                        "who": "Ms Desai",
+                        "cost": 0,
+                        "kind": "education",
+                        "done": True,
+                    },
+                    {
+                        "what": "Typing and speech software",
+                        "who": "Paid from my budget",
+                        "cost": Decimal("89"),
+                        "kind": "education",
+                        "done": True,
+                    },
+                    {
+                        "what": "English revision group on Wednesdays",
+                        "who": "School",
+                        "cost": 0,
+                        "kind": "education",
+                    },
+                ],
+                "progress": [
+                    {
+                        "date": date(2026, 11, 20),
+                        "note": "Access arrangements approved for the mocks. I practise in room L4 next week.",
+                        "by": "Ms Desai",
+                    },
+                ],
+            },
+        )
+        + "\n"
+        + block(
+            "outcome",
+            {
+                "ref": "3",
+                "outcome": "I cook a meal for my family once a week",
+                "area": "independent living",
+                "by_when": date(2027, 7, 31),
+                "how_we_will_know": "I do it every week for four weeks and nobody has to help with the cooker.",
+                "status": "started",
+                "steps": [
+                    {
+                        "what": "Cooking sessions",
+                        "who": "Tom, in my PA hours",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                    {"what": "Sunday baking", "who": "Nan", "cost": 0},
+                    {
+                        "what": "Easy-grip knife and peeler",
+                        "who": "Family",
+                        "cost": Decimal("18"),
+                        "done": True,
+                    },
+                ],
+            },
+        )
+        + "\n"
+        + block(
+            "outcome",
+            {
+                "ref": "4",
+                "outcome": "I see friends outside school every week, and I arrange it myself",
+                "area": "friends, relationships and community",
+                "by_when": date(2027, 4, 30),
+                "how_we_will_know": "I arrange it, not Mum, for six weeks running.",
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Minecraft club at the library",
+                        "who": "Mr Ellis",
+                        "cost": 0,
+                        "done": True,
+                    },
+                    {
+                        "what": "Friday nights with Sami",
+                        "who": "Me and Sami",
+                        "cost": 0,
+                        "done": True,
+                    },
+                    {
+                        "what": "Saturday trips into town",
+                        "who": "Tom, in my PA hours",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                ],
+            },
+        )
+        + "\n"
+        + block(
+            "outcome",
+            {
+                "ref": "5",
+                "outcome": "I look after my own tablets and know what to do if a seizure is coming",
+                "area": "good health",
+                "by_when": date(2027, 3, 14),
+                "how_we_will_know": "No missed doses for two months, and I can explain my seizure plan to a new person.",
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Sessions with my epilepsy nurse",
+                        "who": "Helen Price (NHS)",
+                        "cost": 0,
+                        "kind": "health",
+                    },
+                    {"what": "Phone alarms", "who": "Me", "cost": 0, "done": True},
+                    {
+                        "what": "A weekly pill box",
+                        "who": "Family",
+                        "cost": Decimal("4"),
+                        "done": True,
+                    },
+                ],
+            },
+        )
+        + "\n"
+        + block(
+            "outcome",
+            {
+                "ref": "6",
+                "outcome": "I can climb a grade 5 route at the climbing wall and swim 1 km without stopping",
+                "area": "good health",
+                "by_when": date(2027, 6, 30),
+                "how_we_will_know": "Ana and the climbing instructor sign it off.",
+                "status": "started",
+                "steps": [
+                    {
+                        "what": "Climbing sessions at Vale Active, 30 sessions",
+                        "who": "Vale Active",
+                        "cost": Decimal("780"),
+                        "kind": "health",
+                    },
+                    {"what": "Swimming twice a week", "who": "Tom or Mum", "cost": 0},
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'bus-to-college',
-        "title": 'Outcome: the bus to college on my own',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'New page for my travel outcome',
+        "section": "outcomes",
+        "slug": "bus-to-college",
+        "title": "Outcome: the bus to college on my own",
+        "author": "rhys.marsden@example.org",
+        "summary": "New page for my travel outcome",
         "body": """\
 ## Why it matters to me
 
@@ -456,59 +695,146 @@ I love buses, but I have never been on one without someone I know. At college no
 
 The 42 from the end of our road at 8:07, change at Hollinsford bus station to the X7, get off at College Road. 35 minutes.
 
-""" + block("outcome", {
-    "ref": "1", "outcome": "I get the bus to college and back on my own",
-    "area": "independent living", "by_when": date(2027, 9, 1),
-    "how_we_will_know": "Ten journeys in a row on my own, home to college and back. I text Mum \"here\" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.",
-    "status": "started",
-    "steps": [
-        {"what": "Travel training, 12 sessions", "who": "Council travel trainer", "cost": Decimal("540"), "kind": "education"},
-        {"what": "Practice journeys, in my PA hours", "who": "Tom", "cost": 0, "kind": "social care"},
-        {"what": "Free bus pass", "who": "Council", "cost": 0, "kind": "", "done": True},
-        {"what": "Bus times app and a \"what if\" card on my phone", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route with Tom sitting next to me", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route with Tom on the bus but not with me", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route on my own with Tom on the bus behind", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Do the route on my own, nobody following", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Practise what to do when the bus is cancelled", "who": "Me and Tom", "cost": 0, "kind": ""},
-    ],
-    "progress": [
-
-    ],
-}),
+"""
+        + block(
+            "outcome",
+            {
+                "ref": "1",
+                "outcome": "I get the bus to college and back on my own",
+                "area": "independent living",
+                "by_when": date(2027, 9, 1),
+                "how_we_will_know": 'Ten journeys in a row on my own, home to college and back. I text Mum "here" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.',
+                "status": "started",
+                "steps": [
+                    {
+                        "what": "Travel training, 12 sessions",
+                        "who": "Council travel trainer",
+                        "cost": Decimal("540"),
+                        "kind": "education",
+                    },
+                    {
+                        "what": "Practice journeys, in my PA hours",
+                        "who": "Tom",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                    {
+                        "what": "Free bus pass",
+                        "who": "Council",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": 'Bus times app and a "what if" card on my phone',
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route with Tom sitting next to me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route with Tom on the bus but not with me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route on my own with Tom on the bus behind",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route on my own, nobody following",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Practise what to do when the bus is cancelled",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                ],
+                "progress": [],
+            },
+        ),
     },
     {
-        "section": 'budget',
-        "slug": 'personal-budget',
-        "title": 'My personal budget 2026 to 2027',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Budget for April 2026 to March 2027, agreed with Daniel',
+        "section": "budget",
+        "slug": "personal-budget",
+        "title": "My personal budget 2026 to 2027",
+        "author": "claire.marsden@example.org",
+        "summary": "Budget for April 2026 to March 2027, agreed with Daniel",
         "body": """\
 Rhys's personal budget runs from April 2026 to March 2027. It is only for the outcomes in his plan. Daniel and the council agreed the amounts in March; Rhys chose how the money is used.
 
-""" + block("budget", {
-    "period": "April 2026 to March 2027",
-    "allocations": [
-        {"stream": "social care", "amount": Decimal("5896.80"), "managed": "direct payment",
-         "held_by": "Claire (Mum), with Ledgerwell doing the payroll"},
-        {"stream": "education", "amount": Decimal("629.00"), "managed": "council managed",
-         "held_by": "Hollinsford Council SEND team"},
-        {"stream": "health", "amount": Decimal("780.00"), "managed": "third party or ISF",
-         "held_by": "Vale Active, the leisure trust (an Individual Service Fund)"},
-    ],
-    "planned": [
-        {"what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour", "stream": "social care",
-         "amount": Decimal("5740.80"), "outcomes": "1, 3, 4"},
-        {"what": "Ledgerwell payroll service, £13 a month", "stream": "social care", "amount": Decimal("156.00"),
-         "running_cost": True},
-        {"what": "Travel training, 12 sessions at £45", "stream": "education", "amount": Decimal("540.00"),
-         "outcomes": "1"},
-        {"what": "Typing and speech software licence", "stream": "education", "amount": Decimal("89.00"),
-         "outcomes": "2"},
-        {"what": "Climbing wall, 30 sessions at £26", "stream": "health", "amount": Decimal("780.00"),
-         "outcomes": "6"},
-    ],
-}) + """
+"""
+        + block(
+            "budget",
+            {
+                "period": "April 2026 to March 2027",
+                "allocations": [
+                    {
+                        "stream": "social care",
+                        "amount": Decimal("5896.80"),
+                        "managed": "direct payment",
+                        "held_by": "Claire (Mum), with Ledgerwell doing the payroll",
+                    },
+                    {
+                        "stream": "education",
+                        "amount": Decimal("629.00"),
+                        "managed": "council managed",
+                        "held_by": "Hollinsford Council SEND team",
+                    },
+                    {
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "managed": "third party or ISF",
+                        "held_by": "Vale Active, the leisure trust (an Individual Service Fund)",
+                    },
+                ],
+                "planned": [
+                    {
+                        "what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour",
+                        "stream": "social care",
+                        "amount": Decimal("5740.80"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "what": "Ledgerwell payroll service, £13 a month",
+                        "stream": "social care",
+                        "amount": Decimal("156.00"),
+                        "running_cost": True,
+                    },
+                    {
+                        "what": "Travel training, 12 sessions at £45",
+                        "stream": "education",
+                        "amount": Decimal("540.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "what": "Typing and speech software licence",
+                        "stream": "education",
+                        "amount": Decimal("89.00"),
+                        "outcomes": "2",
+                    },
+                    {
+                        "what": "Climbing wall, 30 sessions at £26",
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "outcomes": "6",
+                    },
+                ],
+            },
+        )
+        + """
 ## Rules we agreed
 
 - Tom's hours can move around. We can bank up to 6 unused hours and use them later, for example for college visits.
@@ -519,11 +845,11 @@ Rhys's personal budget runs from April 2026 to March 2027. It is only for the ou
 """,
     },
     {
-        "section": 'budget',
-        "slug": 'payments-2026-27',
-        "title": 'Payments made in 2026 to 2027',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Timesheets and receipts, April to October',
+        "section": "budget",
+        "slug": "payments-2026-27",
+        "title": "Payments made in 2026 to 2027",
+        "author": "claire.marsden@example.org",
+        "summary": "Timesheets and receipts, April to October",
         "body": """\
 The paperwork for every payment from Rhys's personal budget: Tom's timesheets and payslips, and receipts. The payments themselves are recorded in the budget on the personal budget page, so the totals add up in one place. Everything is in the blue folder.
 
@@ -546,53 +872,160 @@ The paperwork for every payment from Rhys's personal budget: Tom's timesheets an
 """,
     },
     {
-        "section": 'budget',
-        "slug": 'personal-budget',
-        "title": 'My personal budget 2026 to 2027',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Recorded the payments from April to October',
+        "section": "budget",
+        "slug": "personal-budget",
+        "title": "My personal budget 2026 to 2027",
+        "author": "claire.marsden@example.org",
+        "summary": "Recorded the payments from April to October",
         "body": """\
 Rhys's personal budget runs from April 2026 to March 2027. It is only for the outcomes in his plan. Daniel and the council agreed the amounts in March; Rhys chose how the money is used.
 
-""" + block("budget", {
-    "period": "April 2026 to March 2027",
-    "allocations": [
-        {"stream": "social care", "amount": Decimal("5896.80"), "managed": "direct payment",
-         "held_by": "Claire (Mum), with Ledgerwell doing the payroll"},
-        {"stream": "education", "amount": Decimal("629.00"), "managed": "council managed",
-         "held_by": "Hollinsford Council SEND team"},
-        {"stream": "health", "amount": Decimal("780.00"), "managed": "third party or ISF",
-         "held_by": "Vale Active, the leisure trust (an Individual Service Fund)"},
-    ],
-    "planned": [
-        {"what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour", "stream": "social care",
-         "amount": Decimal("5740.80"), "outcomes": "1, 3, 4"},
-        {"what": "Ledgerwell payroll service, £13 a month", "stream": "social care", "amount": Decimal("156.00"),
-         "running_cost": True},
-        {"what": "Travel training, 12 sessions at £45", "stream": "education", "amount": Decimal("540.00"),
-         "outcomes": "1"},
-        {"what": "Typing and speech software licence", "stream": "education", "amount": Decimal("89.00"),
-         "outcomes": "2"},
-        {"what": "Climbing wall, 30 sessions at £26", "stream": "health", "amount": Decimal("780.00"),
-         "outcomes": "6"},
-    ],
-    "payments": [
-        {"date": date(2026, 4, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 5, 29), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 6, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 7, 31), "what": "Tom, 30 hours (extra summer trips with friends)", "stream": "social care", "amount": Decimal("552.00"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 8, 28), "what": "Tom, 20 hours (Tom on holiday, 6 hours banked)", "stream": "social care", "amount": Decimal("368.00"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 9, 15), "what": "Typing and speech software", "stream": "education", "amount": Decimal("89.00"), "outcomes": "2"},
-        {"date": date(2026, 9, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 10, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 10, 31), "what": "Ledgerwell payroll, April to October", "stream": "social care", "amount": Decimal("91.00"), "running_cost": True},
-        {"date": date(2026, 10, 31), "what": "Travel training sessions 1 to 6 (paid by the council)", "stream": "education", "amount": Decimal("270.00"), "outcomes": "1"},
-        {"date": date(2026, 10, 31), "what": "Climbing wall, 14 sessions (drawn by Vale Active)", "stream": "health", "amount": Decimal("364.00"), "outcomes": "6"},
-    ],
-    "banked": [
-        {"date": date(2026, 8, 28), "amount": Decimal("110.40"), "note": "6 of Tom's hours while he was on holiday, for college visits"},
-    ],
-}) + """
+"""
+        + block(
+            "budget",
+            {
+                "period": "April 2026 to March 2027",
+                "allocations": [
+                    {
+                        "stream": "social care",
+                        "amount": Decimal("5896.80"),
+                        "managed": "direct payment",
+                        "held_by": "Claire (Mum), with Ledgerwell doing the payroll",
+                    },
+                    {
+                        "stream": "education",
+                        "amount": Decimal("629.00"),
+                        "managed": "council managed",
+                        "held_by": "Hollinsford Council SEND team",
+                    },
+                    {
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "managed": "third party or ISF",
+                        "held_by": "Vale Active, the leisure trust (an Individual Service Fund)",
+                    },
+                ],
+                "planned": [
+                    {
+                        "what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour",
+                        "stream": "social care",
+                        "amount": Decimal("5740.80"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "what": "Ledgerwell payroll service, £13 a month",
+                        "stream": "social care",
+                        "amount": Decimal("156.00"),
+                        "running_cost": True,
+                    },
+                    {
+                        "what": "Travel training, 12 sessions at £45",
+                        "stream": "education",
+                        "amount": Decimal("540.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "what": "Typing and speech software licence",
+                        "stream": "education",
+                        "amount": Decimal("89.00"),
+                        "outcomes": "2",
+                    },
+                    {
+                        "what": "Climbing wall, 30 sessions at £26",
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "outcomes": "6",
+                    },
+                ],
+                "payments": [
+                    {
+                        "date": date(2026, 4, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 5, 29),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 6, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 7, 31),
+                        "what": "Tom, 30 hours (extra summer trips with friends)",
+                        "stream": "social care",
+                        "amount": Decimal("552.00"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 8, 28),
+                        "what": "Tom, 20 hours (Tom on holiday, 6 hours banked)",
+                        "stream": "social care",
+                        "amount": Decimal("368.00"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 9, 15),
+                        "what": "Typing and speech software",
+                        "stream": "education",
+                        "amount": Decimal("89.00"),
+                        "outcomes": "2",
+                    },
+                    {
+                        "date": date(2026, 9, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 10, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Ledgerwell payroll, April to October",
+                        "stream": "social care",
+                        "amount": Decimal("91.00"),
+                        "running_cost": True,
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Travel training sessions 1 to 6 (paid by the council)",
+                        "stream": "education",
+                        "amount": Decimal("270.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Climbing wall, 14 sessions (drawn by Vale Active)",
+                        "stream": "health",
+                        "amount": Decimal("364.00"),
+                        "outcomes": "6",
+                    },
+                ],
+                "banked": [
+                    {
+                        "date": date(2026, 8, 28),
+                        "amount": Decimal("110.40"),
+                        "note": "6 of Tom's hours while he was on holiday, for college visits",
+                    },
+                ],
+            },
+        )
+        + """
 ## Rules we agreed
 
 - Tom's hours can move around. We can bank up to 6 unused hours and use them later, for example for college visits.
@@ -603,11 +1036,11 @@ Rhys's personal budget runs from April 2026 to March 2027. It is only for the ou
 """,
     },
     {
-        "section": 'health',
-        "slug": 'my-health',
-        "title": 'My health',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Health page: conditions, medicines, allergies, who is who',
+        "section": "health",
+        "slug": "my-health",
+        "title": "My health",
+        "author": "claire.marsden@example.org",
+        "summary": "Health page: conditions, medicines, allergies, who is who",
         "body": """\
 Written by Claire (Mum) with Rhys, in his words. Rhys chose who can see it.
 
@@ -651,10 +1084,10 @@ The rescue medicine lives in the red pouch in my school bag. There is a spare in
 """,
     },
     {
-        "section": 'health',
-        "slug": 'seizure-plan',
-        "title": 'What to do if I have a seizure',
-        "author": 'helen.price@example.org',
+        "section": "health",
+        "slug": "seizure-plan",
+        "title": "What to do if I have a seizure",
+        "author": "helen.price@example.org",
         "summary": "Seizure plan from the epilepsy clinic, in Rhys's words",
         "body": """\
 This is Rhys's seizure plan from the epilepsy clinic, rewritten with Rhys so it is in his words. Print it for anyone who supports him. Helen Price, epilepsy nurse.
@@ -696,11 +1129,11 @@ I can swim, but someone who knows about my epilepsy must watch me in the pool an
 """,
     },
     {
-        "section": 'education',
-        "slug": 'school-and-support',
-        "title": 'My school and the support I get',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'My school page',
+        "section": "education",
+        "slug": "school-and-support",
+        "title": "My school and the support I get",
+        "author": "rhys.marsden@example.org",
+        "summary": "My school page",
         "body": """\
 ## My school
 
@@ -732,11 +1165,11 @@ I am not being rude when I do not look at you. I listen better when I am looking
 """,
     },
     {
-        "section": 'education',
-        "slug": 'exam-arrangements',
-        "title": 'Exam access arrangements',
-        "author": 'priya.desai@example.org',
-        "summary": 'Access arrangements approved for mocks and GCSEs',
+        "section": "education",
+        "slug": "exam-arrangements",
+        "title": "Exam access arrangements",
+        "author": "priya.desai@example.org",
+        "summary": "Access arrangements approved for mocks and GCSEs",
         "body": """\
 Written by Priya Desai, SENCO, and checked with Rhys.
 
@@ -773,11 +1206,11 @@ We will look at which arrangements Rhys actually used. If he did not use the res
 """,
     },
     {
-        "section": 'education',
-        "slug": 'college-plans',
-        "title": 'My college plans',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'College plans after the open day',
+        "section": "education",
+        "slug": "college-plans",
+        "title": "My college plans",
+        "author": "rhys.marsden@example.org",
+        "summary": "College plans after the open day",
         "body": """\
 ## Where I want to go
 
@@ -816,10 +1249,10 @@ Read my one-page profile and communication passport before I start. I do not wan
 """,
     },
     {
-        "section": 'reviews',
-        "slug": 'annual-review-2026',
-        "title": 'Annual review, 8 October 2026',
-        "author": 'daniel.okafor@example.org',
+        "section": "reviews",
+        "slug": "annual-review-2026",
+        "title": "Annual review, 8 October 2026",
+        "author": "daniel.okafor@example.org",
         "summary": "Summary of Rhys's Year 11 annual review",
         "body": """\
 Written by Daniel Okafor, social worker, from the notes on the wall. Rhys has read and agreed it.
@@ -870,40 +1303,83 @@ The council confirmed on 29 October that the plan stays, and will be amended to 
 """,
     },
     {
-        "section": 'reviews',
-        "slug": 'working-not-working',
-        "title": 'Working and not working, from everyone',
-        "author": 'rhys.marsden@example.org',
+        "section": "reviews",
+        "slug": "working-not-working",
+        "title": "Working and not working, from everyone",
+        "author": "rhys.marsden@example.org",
         "summary": "Everyone's working and not working, from before my review",
-        "body": "Before my review I asked everyone the same two questions. Here is what they said, in their words.\n\n" + block("working-not-working", {
-    "views": [
-        {"who": "Me", "working": ["My laptop.", "Tom.", "Friday nights.", "The Hub."],
-         "not_working": ["PE.", "The loud canteen.", "People telling me the same thing three times."]},
-        {"who": "Mum", "working": ["The laptop.", "Rhys taking his own tablets.", "Tom's weekly notes."],
-         "not_working": ["Mornings are still a battle.", "I still do all the phone calls."]},
-        {"who": "Jess", "working": ["Rhys is more confident, he told a stranger the bus was going the wrong way."],
-         "not_working": ["He still won't go into a shop on his own."]},
-        {"who": "Ms Desai", "working": ["Time-out card.", "Laptop use in every subject."],
-         "not_working": ["Homework is not always handed in; he loses track of deadlines."]},
-        {"who": "Tom", "working": ["He knows the 42 route better than I do.", "He is good at explaining Minecraft."],
-         "not_working": ["He freezes if a bus is cancelled.", "He will not ask staff for help."]},
-        {"who": "Sami", "working": ["He's a good friend and he's funny."],
-         "not_working": ["He gets really stressed before tests."]},
-    ],
-    "next_steps": [
-        "Homework: a shared list on my phone with the date it is due. Ms Desai will ask teachers to use it.",
-        'Cancelled buses: Tom and I will make a "what if" card and practise it.',
-        "Shops: one small shop on my own each week with Tom waiting outside.",
-        "Mornings: I will make my own checklist, and Mum will stop reminding me unless I ask.",
-    ],
-}),
+        "body": "Before my review I asked everyone the same two questions. Here is what they said, in their words.\n\n"
+        + block(
+            "working-not-working",
+            {
+                "views": [
+                    {
+                        "who": "Me",
+                        "working": ["My laptop.", "Tom.", "Friday nights.", "The Hub."],
+                        "not_working": [
+                            "PE.",
+                            "The loud canteen.",
+                            "People telling me the same thing three times.",
+                        ],
+                    },
+                    {
+                        "who": "Mum",
+                        "working": [
+                            "The laptop.",
+                            "Rhys taking his own tablets.",
+                            "Tom's weekly notes.",
+                        ],
+                        "not_working": [
+                            "Mornings are still a battle.",
+                            "I still do all the phone calls.",
+                        ],
+                    },
+                    {
+                        "who": "Jess",
+                        "working": [
+                            "Rhys is more confident, he told a stranger the bus was going the wrong way."
+                        ],
+                        "not_working": ["He still won't go into a shop on his own."],
+                    },
+                    {
+                        "who": "Ms Desai",
+                        "working": ["Time-out card.", "Laptop use in every subject."],
+                        "not_working": [
+                            "Homework is not always handed in; he loses track of deadlines."
+                        ],
+                    },
+                    {
+                        "who": "Tom",
+                        "working": [
+                            "He knows the 42 route better than I do.",
+                            "He is good at explaining Minecraft.",
+                        ],
+                        "not_working": [
+                            "He freezes if a bus is cancelled.",
+                            "He will not ask staff for help.",
+                        ],
+                    },
+                    {
+                        "who": "Sami",
+                        "working": ["He's a good friend and he's funny."],
+                        "not_working": ["He gets really stressed before tests."],
+                    },
+                ],
+                "next_steps": [
+                    "Homework: a shared list on my phone with the date it is due. Ms Desai will ask teachers to use it.",
+                    'Cancelled buses: Tom and I will make a "what if" card and practise it.',
+                    "Shops: one small shop on my own each week with Tom waiting outside.",
+                    "Mornings: I will make my own checklist, and Mum will stop reminding me unless I ask.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'reviews',
-        "slug": 'next-review-checklist',
-        "title": 'Review checklist for this year',
-        "author": 'priya.desai@example.org',
-        "summary": 'Checklist for the move to college and the next review',
+        "section": "reviews",
+        "slug": "next-review-checklist",
+        "title": "Review checklist for this year",
+        "author": "priya.desai@example.org",
+        "summary": "Checklist for the move to college and the next review",
         "body": """\
 Priya Desai, SENCO. This is our checklist for Rhys's move to college. Rhys can tick things off too.
 
@@ -938,11 +1414,11 @@ Priya Desai, SENCO. This is our checklist for Rhys's move to college. Rhys can t
 """,
     },
     {
-        "section": 'handover',
-        "slug": 'new-worker-10-minutes',
-        "title": 'Start here: me in 10 minutes',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Handover page for anyone new',
+        "section": "handover",
+        "slug": "new-worker-10-minutes",
+        "title": "Start here: me in 10 minutes",
+        "author": "rhys.marsden@example.org",
+        "summary": "Handover page for anyone new",
         "body": """\
 If you are new to supporting me (a new personal assistant, a college support worker, someone at a club), read this first. It takes 10 minutes. Then we can talk about something more interesting, like buses.
 
@@ -982,11 +1458,11 @@ My one-page profile and my communication passport.
 """,
     },
     {
-        "section": 'handover',
-        "slug": 'moving-to-adult-services',
-        "title": 'Moving to adult services',
-        "author": 'daniel.okafor@example.org',
-        "summary": 'Timeline for moving to adult services, and what Rhys wants them to know',
+        "section": "handover",
+        "slug": "moving-to-adult-services",
+        "title": "Moving to adult services",
+        "author": "daniel.okafor@example.org",
+        "summary": "Timeline for moving to adult services, and what Rhys wants them to know",
         "body": """\
 Daniel Okafor, social worker (children with disabilities team). This page is for whoever picks up Rhys's support in adult social care, so that the family do not have to tell their story again.
 
@@ -1022,47 +1498,133 @@ Daniel Okafor, social worker (children with disabilities team). This page is for
 """,
     },
     {
-        "section": 'about-me',
-        "slug": 'one-page-profile',
-        "title": 'My one-page profile',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Added mornings, seizures and tablets to how to support Rhys',
-        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n" + block("one-page-profile", {
-    "like_and_admire": ['I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.', 'I am honest. If your plan will not work, I will tell you.', 'I am funny once I know you.', 'I make really good bread with my Nan.', 'I never give up on a Minecraft build, even a redstone railway with 400 blocks.', 'Mum says I am really patient with my little cousins. I taught Ollie to swim.'],
-    "important_to_me": ['My dog Pickle, and my family: Mum, Jess, Dad and Nan.', 'Seeing Sami on Friday nights to play Minecraft.', 'Knowing what is happening today, and knowing early if it changes.', 'Swimming on Tuesday evenings and Saturday mornings.', 'My bus maps on my bedroom wall. Please do not move them.', 'Going to college next September.'],
-    "how_to_support_me": ['Tell me about changes as early as you can, and write them down.', 'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".', 'Say exactly what you mean. I take words literally.', 'Let me type instead of write. Handwriting hurts my hand and it is slow.', 'If it is loud I will put my hood up or wear my ear defenders. That is OK.', 'Do not touch me without asking.', 'Mornings are hard. A written checklist works better than lots of reminders.', 'Remind me to take my tablets at 8am and 8pm.', 'If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.'],
-}),
+        "section": "about-me",
+        "slug": "one-page-profile",
+        "title": "My one-page profile",
+        "author": "claire.marsden@example.org",
+        "summary": "Added mornings, seizures and tablets to how to support Rhys",
+        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n"
+        + block(
+            "one-page-profile",
+            {
+                "like_and_admire": [
+                    "I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.",
+                    "I am honest. If your plan will not work, I will tell you.",
+                    "I am funny once I know you.",
+                    "I make really good bread with my Nan.",
+                    "I never give up on a Minecraft build, even a redstone railway with 400 blocks.",
+                    "Mum says I am really patient with my little cousins. I taught Ollie to swim.",
+                ],
+                "important_to_me": [
+                    "My dog Pickle, and my family: Mum, Jess, Dad and Nan.",
+                    "Seeing Sami on Friday nights to play Minecraft.",
+                    "Knowing what is happening today, and knowing early if it changes.",
+                    "Swimming on Tuesday evenings and Saturday mornings.",
+                    "My bus maps on my bedroom wall. Please do not move them.",
+                    "Going to college next September.",
+                ],
+                "how_to_support_me": [
+                    "Tell me about changes as early as you can, and write them down.",
+                    'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".',
+                    "Say exactly what you mean. I take words literally.",
+                    "Let me type instead of write. Handwriting hurts my hand and it is slow.",
+                    "If it is loud I will put my hood up or wear my ear defenders. That is OK.",
+                    "Do not touch me without asking.",
+                    "Mornings are hard. A written checklist works better than lots of reminders.",
+                    "Remind me to take my tablets at 8am and 8pm.",
+                    "If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'about-me',
-        "slug": 'one-page-profile',
-        "title": 'My one-page profile',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'Changed the tablets bit, my phone reminds me now',
-        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n" + block("one-page-profile", {
-    "like_and_admire": ['I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.', 'I am honest. If your plan will not work, I will tell you.', 'I am funny once I know you.', 'I make really good bread with my Nan.', 'I never give up on a Minecraft build, even a redstone railway with 400 blocks.', 'Mum says I am really patient with my little cousins. I taught Ollie to swim.'],
-    "important_to_me": ['My dog Pickle, and my family: Mum, Jess, Dad and Nan.', 'Seeing Sami on Friday nights to play Minecraft.', 'Knowing what is happening today, and knowing early if it changes.', 'Swimming on Tuesday evenings and Saturday mornings.', 'My bus maps on my bedroom wall. Please do not move them.', 'Going to college next September. I went to the open day on the bus on my own.'],
-    "how_to_support_me": ['Tell me about changes as early as you can, and write them down.', 'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".', 'Say exactly what you mean. I take words literally.', 'Let me type instead of write. Handwriting hurts my hand and it is slow.', 'If it is loud I will put my hood up or wear my ear defenders. That is OK.', 'Ask before you touch me, and ask me, not Mum.', "Mornings are hard. I made my own checklist. Please let me use it and don't keep reminding me.", 'My phone reminds me to take my tablets. Only check if I ask you to.', 'If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.'],
-}),
+        "section": "about-me",
+        "slug": "one-page-profile",
+        "title": "My one-page profile",
+        "author": "rhys.marsden@example.org",
+        "summary": "Changed the tablets bit, my phone reminds me now",
+        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n"
+        + block(
+            "one-page-profile",
+            {
+                "like_and_admire": [
+                    "I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.",
+                    "I am honest. If your plan will not work, I will tell you.",
+                    "I am funny once I know you.",
+                    "I make really good bread with my Nan.",
+                    "I never give up on a Minecraft build, even a redstone railway with 400 blocks.",
+                    "Mum says I am really patient with my little cousins. I taught Ollie to swim.",
+                ],
+                "important_to_me": [
+                    "My dog Pickle, and my family: Mum, Jess, Dad and Nan.",
+                    "Seeing Sami on Friday nights to play Minecraft.",
+                    "Knowing what is happening today, and knowing early if it changes.",
+                    "Swimming on Tuesday evenings and Saturday mornings.",
+                    "My bus maps on my bedroom wall. Please do not move them.",
+                    "Going to college next September. I went to the open day on the bus on my own.",
+                ],
+                "how_to_support_me": [
+                    "Tell me about changes as early as you can, and write them down.",
+                    'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".',
+                    "Say exactly what you mean. I take words literally.",
+                    "Let me type instead of write. Handwriting hurts my hand and it is slow.",
+                    "If it is loud I will put my hood up or wear my ear defenders. That is OK.",
+                    "Ask before you touch me, and ask me, not Mum.",
+                    "Mornings are hard. I made my own checklist. Please let me use it and don't keep reminding me.",
+                    "My phone reminds me to take my tablets. Only check if I ask you to.",
+                    "If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'about-me',
-        "slug": 'one-page-profile',
-        "title": 'My one-page profile',
-        "author": 'jess.marsden@example.org',
-        "summary": 'Jess added two things people like about Rhys (Rhys said OK)',
-        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n" + block("one-page-profile", {
-    "like_and_admire": ['I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.', 'I am honest. If your plan will not work, I will tell you.', 'I am funny once I know you.', 'I make really good bread with my Nan.', 'I never give up on a Minecraft build, even a redstone railway with 400 blocks.', 'Mum says I am really patient with my little cousins. I taught Ollie to swim.', 'Jess says I am the best person to watch a film with, because I notice everything, even the buses in the background.', "Jess says I remember everyone's birthday without a calendar."],
-    "important_to_me": ['My dog Pickle, and my family: Mum, Jess, Dad and Nan.', 'Seeing Sami on Friday nights to play Minecraft.', 'Knowing what is happening today, and knowing early if it changes.', 'Swimming on Tuesday evenings and Saturday mornings.', 'My bus maps on my bedroom wall. Please do not move them.', 'Going to college next September. I went to the open day on the bus on my own.'],
-    "how_to_support_me": ['Tell me about changes as early as you can, and write them down.', 'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".', 'Say exactly what you mean. I take words literally.', 'Let me type instead of write. Handwriting hurts my hand and it is slow.', 'If it is loud I will put my hood up or wear my ear defenders. That is OK.', 'Ask before you touch me, and ask me, not Mum.', "Mornings are hard. I made my own checklist. Please let me use it and don't keep reminding me.", 'My phone reminds me to take my tablets. Only check if I ask you to.', 'If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.'],
-}),
+        "section": "about-me",
+        "slug": "one-page-profile",
+        "title": "My one-page profile",
+        "author": "jess.marsden@example.org",
+        "summary": "Jess added two things people like about Rhys (Rhys said OK)",
+        "body": "Rhys's one-page profile: what everyone new should know about him, in his words.\n\n"
+        + block(
+            "one-page-profile",
+            {
+                "like_and_admire": [
+                    "I know every bus route in Hollinsford and most of the times too. If you are lost, ask me.",
+                    "I am honest. If your plan will not work, I will tell you.",
+                    "I am funny once I know you.",
+                    "I make really good bread with my Nan.",
+                    "I never give up on a Minecraft build, even a redstone railway with 400 blocks.",
+                    "Mum says I am really patient with my little cousins. I taught Ollie to swim.",
+                    "Jess says I am the best person to watch a film with, because I notice everything, even the buses in the background.",
+                    "Jess says I remember everyone's birthday without a calendar.",
+                ],
+                "important_to_me": [
+                    "My dog Pickle, and my family: Mum, Jess, Dad and Nan.",
+                    "Seeing Sami on Friday nights to play Minecraft.",
+                    "Knowing what is happening today, and knowing early if it changes.",
+                    "Swimming on Tuesday evenings and Saturday mornings.",
+                    "My bus maps on my bedroom wall. Please do not move them.",
+                    "Going to college next September. I went to the open day on the bus on my own.",
+                ],
+                "how_to_support_me": [
+                    "Tell me about changes as early as you can, and write them down.",
+                    'Give me time to answer. Count to ten in your head. "I don\'t know" usually means "wait".',
+                    "Say exactly what you mean. I take words literally.",
+                    "Let me type instead of write. Handwriting hurts my hand and it is slow.",
+                    "If it is loud I will put my hood up or wear my ear defenders. That is OK.",
+                    "Ask before you touch me, and ask me, not Mum.",
+                    "Mornings are hard. I made my own checklist. Please let me use it and don't keep reminding me.",
+                    "My phone reminds me to take my tablets. Only check if I ask you to.",
+                    "If I stare and do not answer my name, I might be having a seizure. Stay with me and follow my seizure plan.",
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'bus-to-college',
-        "title": 'Outcome: the bus to college on my own',
-        "author": 'tom.brennan@example.org',
-        "summary": 'Progress note: first two practice journeys',
+        "section": "outcomes",
+        "slug": "bus-to-college",
+        "title": "Outcome: the bus to college on my own",
+        "author": "tom.brennan@example.org",
+        "summary": "Progress note: first two practice journeys",
         "body": """\
 ## Why it matters to me
 
@@ -1072,33 +1634,91 @@ I love buses, but I have never been on one without someone I know. At college no
 
 The 42 from the end of our road at 8:07, change at Hollinsford bus station to the X7, get off at College Road. 35 minutes.
 
-""" + block("outcome", {
-    "ref": "1", "outcome": "I get the bus to college and back on my own",
-    "area": "independent living", "by_when": date(2027, 9, 1),
-    "how_we_will_know": "Ten journeys in a row on my own, home to college and back. I text Mum \"here\" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.",
-    "status": "going well",
-    "steps": [
-        {"what": "Travel training, 12 sessions", "who": "Council travel trainer", "cost": Decimal("540"), "kind": "education"},
-        {"what": "Practice journeys, in my PA hours", "who": "Tom", "cost": 0, "kind": "social care"},
-        {"what": "Free bus pass", "who": "Council", "cost": 0, "kind": "", "done": True},
-        {"what": "Bus times app and a \"what if\" card on my phone", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route with Tom sitting next to me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route with Tom on the bus but not with me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route on my own with Tom on the bus behind", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Do the route on my own, nobody following", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Practise what to do when the bus is cancelled", "who": "Me and Tom", "cost": 0, "kind": ""},
-    ],
-    "progress": [
-        {"date": date(2026, 10, 2), "by": "Tom", "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away."},
-    ],
-}),
+"""
+        + block(
+            "outcome",
+            {
+                "ref": "1",
+                "outcome": "I get the bus to college and back on my own",
+                "area": "independent living",
+                "by_when": date(2027, 9, 1),
+                "how_we_will_know": 'Ten journeys in a row on my own, home to college and back. I text Mum "here" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.',
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Travel training, 12 sessions",
+                        "who": "Council travel trainer",
+                        "cost": Decimal("540"),
+                        "kind": "education",
+                    },
+                    {
+                        "what": "Practice journeys, in my PA hours",
+                        "who": "Tom",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                    {
+                        "what": "Free bus pass",
+                        "who": "Council",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": 'Bus times app and a "what if" card on my phone',
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route with Tom sitting next to me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route with Tom on the bus but not with me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route on my own with Tom on the bus behind",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route on my own, nobody following",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Practise what to do when the bus is cancelled",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                ],
+                "progress": [
+                    {
+                        "date": date(2026, 10, 2),
+                        "by": "Tom",
+                        "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away.",
+                    },
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'bus-to-college',
-        "title": 'Outcome: the bus to college on my own',
-        "author": 'tom.brennan@example.org',
-        "summary": 'Progress note: cancelled bus on 6 November',
+        "section": "outcomes",
+        "slug": "bus-to-college",
+        "title": "Outcome: the bus to college on my own",
+        "author": "tom.brennan@example.org",
+        "summary": "Progress note: cancelled bus on 6 November",
         "body": """\
 ## Why it matters to me
 
@@ -1108,34 +1728,97 @@ I love buses, but I have never been on one without someone I know. At college no
 
 The 42 from the end of our road at 8:07, change at Hollinsford bus station to the X7, get off at College Road. 35 minutes.
 
-""" + block("outcome", {
-    "ref": "1", "outcome": "I get the bus to college and back on my own",
-    "area": "independent living", "by_when": date(2027, 9, 1),
-    "how_we_will_know": "Ten journeys in a row on my own, home to college and back. I text Mum \"here\" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.",
-    "status": "going well",
-    "steps": [
-        {"what": "Travel training, 12 sessions", "who": "Council travel trainer", "cost": Decimal("540"), "kind": "education"},
-        {"what": "Practice journeys, in my PA hours", "who": "Tom", "cost": 0, "kind": "social care"},
-        {"what": "Free bus pass", "who": "Council", "cost": 0, "kind": "", "done": True},
-        {"what": "Bus times app and a \"what if\" card on my phone", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route with Tom sitting next to me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route with Tom on the bus but not with me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route on my own with Tom on the bus behind", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Do the route on my own, nobody following", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Practise what to do when the bus is cancelled", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-    ],
-    "progress": [
-        {"date": date(2026, 10, 2), "by": "Tom", "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away."},
-        {"date": date(2026, 11, 6), "by": "Tom", "note": "A real test. The X7 was cancelled. Rhys froze for about a minute, then got out his \"what if\" card, checked the app and worked out the next X7 was in 20 minutes. He texted his mum without being reminded. I did not step in at all. He said afterwards: \"That was horrible but I did it.\" Ready for me to follow on the bus behind."},
-    ],
-}),
+"""
+        + block(
+            "outcome",
+            {
+                "ref": "1",
+                "outcome": "I get the bus to college and back on my own",
+                "area": "independent living",
+                "by_when": date(2027, 9, 1),
+                "how_we_will_know": 'Ten journeys in a row on my own, home to college and back. I text Mum "here" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.',
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Travel training, 12 sessions",
+                        "who": "Council travel trainer",
+                        "cost": Decimal("540"),
+                        "kind": "education",
+                    },
+                    {
+                        "what": "Practice journeys, in my PA hours",
+                        "who": "Tom",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                    {
+                        "what": "Free bus pass",
+                        "who": "Council",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": 'Bus times app and a "what if" card on my phone',
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route with Tom sitting next to me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route with Tom on the bus but not with me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route on my own with Tom on the bus behind",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route on my own, nobody following",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Practise what to do when the bus is cancelled",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                ],
+                "progress": [
+                    {
+                        "date": date(2026, 10, 2),
+                        "by": "Tom",
+                        "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away.",
+                    },
+                    {
+                        "date": date(2026, 11, 6),
+                        "by": "Tom",
+                        "note": 'A real test. The X7 was cancelled. Rhys froze for about a minute, then got out his "what if" card, checked the app and worked out the next X7 was in 20 minutes. He texted his mum without being reminded. I did not step in at all. He said afterwards: "That was horrible but I did it." Ready for me to follow on the bus behind.',
+                    },
+                ],
+            },
+        ),
     },
     {
-        "section": 'outcomes',
-        "slug": 'bus-to-college',
-        "title": 'Outcome: the bus to college on my own',
-        "author": 'rhys.marsden@example.org',
-        "summary": 'I did the open day journey on my own!',
+        "section": "outcomes",
+        "slug": "bus-to-college",
+        "title": "Outcome: the bus to college on my own",
+        "author": "rhys.marsden@example.org",
+        "summary": "I did the open day journey on my own!",
         "body": """\
 ## Why it matters to me
 
@@ -1145,79 +1828,266 @@ I love buses, but I have never been on one without someone I know. At college no
 
 The 42 from the end of our road at 8:07, change at Hollinsford bus station to the X7, get off at College Road. 35 minutes.
 
-""" + block("outcome", {
-    "ref": "1", "outcome": "I get the bus to college and back on my own",
-    "area": "independent living", "by_when": date(2027, 9, 1),
-    "how_we_will_know": "Ten journeys in a row on my own, home to college and back (done so far: 1). I text Mum \"here\" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.",
-    "status": "going well",
-    "steps": [
-        {"what": "Travel training, 12 sessions", "who": "Council travel trainer", "cost": Decimal("540"), "kind": "education"},
-        {"what": "Practice journeys, in my PA hours", "who": "Tom", "cost": 0, "kind": "social care"},
-        {"what": "Free bus pass", "who": "Council", "cost": 0, "kind": "", "done": True},
-        {"what": "Bus times app and a \"what if\" card on my phone", "who": "Me and Tom", "cost": 0, "kind": ""},
-        {"what": "Do the route with Tom sitting next to me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route with Tom on the bus but not with me", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route on my own with Tom on the bus behind", "who": "Me", "cost": 0, "kind": "", "done": True},
-        {"what": "Do the route on my own, nobody following", "who": "Me", "cost": 0, "kind": ""},
-        {"what": "Practise what to do when the bus is cancelled", "who": "Me and Tom", "cost": 0, "kind": "", "done": True},
-    ],
-    "progress": [
-        {"date": date(2026, 10, 2), "by": "Tom", "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away."},
-        {"date": date(2026, 11, 6), "by": "Tom", "note": "A real test. The X7 was cancelled. Rhys froze for about a minute, then got out his \"what if\" card, checked the app and worked out the next X7 was in 20 minutes. He texted his mum without being reminded. I did not step in at all. He said afterwards: \"That was horrible but I did it.\" Ready for me to follow on the bus behind."},
-        {"date": date(2026, 11, 21), "by": "Rhys", "note": "I went to the college open day ON MY OWN. Tom got the next bus and met me at the gate, but I did the whole journey by myself. I texted Mum \"here\" at 10:02. Sami was already there. Next I want to do it with nobody following, after Christmas."},
-    ],
-}),
+"""
+        + block(
+            "outcome",
+            {
+                "ref": "1",
+                "outcome": "I get the bus to college and back on my own",
+                "area": "independent living",
+                "by_when": date(2027, 9, 1),
+                "how_we_will_know": 'Ten journeys in a row on my own, home to college and back (done so far: 1). I text Mum "here" when I arrive, every time. I know what to do if the bus does not come, or I miss my stop.',
+                "status": "going well",
+                "steps": [
+                    {
+                        "what": "Travel training, 12 sessions",
+                        "who": "Council travel trainer",
+                        "cost": Decimal("540"),
+                        "kind": "education",
+                    },
+                    {
+                        "what": "Practice journeys, in my PA hours",
+                        "who": "Tom",
+                        "cost": 0,
+                        "kind": "social care",
+                    },
+                    {
+                        "what": "Free bus pass",
+                        "who": "Council",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": 'Bus times app and a "what if" card on my phone',
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Do the route with Tom sitting next to me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route with Tom on the bus but not with me",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route on my own with Tom on the bus behind",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                    {
+                        "what": "Do the route on my own, nobody following",
+                        "who": "Me",
+                        "cost": 0,
+                        "kind": "",
+                    },
+                    {
+                        "what": "Practise what to do when the bus is cancelled",
+                        "who": "Me and Tom",
+                        "cost": 0,
+                        "kind": "",
+                        "done": True,
+                    },
+                ],
+                "progress": [
+                    {
+                        "date": date(2026, 10, 2),
+                        "by": "Tom",
+                        "note": "Rhys did the whole route with me sitting next to him, then back with me three rows behind. He showed his pass, pressed the bell at the right stop and found the X7 stand without help. He was anxious at the bus station because it was busy, so he put his hood up and we waited by the timetable board, which calmed him. Next time: same route with me further away.",
+                    },
+                    {
+                        "date": date(2026, 11, 6),
+                        "by": "Tom",
+                        "note": 'A real test. The X7 was cancelled. Rhys froze for about a minute, then got out his "what if" card, checked the app and worked out the next X7 was in 20 minutes. He texted his mum without being reminded. I did not step in at all. He said afterwards: "That was horrible but I did it." Ready for me to follow on the bus behind.',
+                    },
+                    {
+                        "date": date(2026, 11, 21),
+                        "by": "Rhys",
+                        "note": 'I went to the college open day ON MY OWN. Tom got the next bus and met me at the gate, but I did the whole journey by myself. I texted Mum "here" at 10:02. Sami was already there. Next I want to do it with nobody following, after Christmas.',
+                    },
+                ],
+            },
+        ),
     },
     {
-        "section": 'budget',
-        "slug": 'personal-budget',
-        "title": 'My personal budget 2026 to 2027',
-        "author": 'claire.marsden@example.org',
-        "summary": 'Added November travel training and climbing',
+        "section": "budget",
+        "slug": "personal-budget",
+        "title": "My personal budget 2026 to 2027",
+        "author": "claire.marsden@example.org",
+        "summary": "Added November travel training and climbing",
         "body": """\
 Rhys's personal budget runs from April 2026 to March 2027. It is only for the outcomes in his plan. Daniel and the council agreed the amounts in March; Rhys chose how the money is used.
 
-""" + block("budget", {
-    "period": "April 2026 to March 2027",
-    "allocations": [
-        {"stream": "social care", "amount": Decimal("5896.80"), "managed": "direct payment",
-         "held_by": "Claire (Mum), with Ledgerwell doing the payroll"},
-        {"stream": "education", "amount": Decimal("629.00"), "managed": "council managed",
-         "held_by": "Hollinsford Council SEND team"},
-        {"stream": "health", "amount": Decimal("780.00"), "managed": "third party or ISF",
-         "held_by": "Vale Active, the leisure trust (an Individual Service Fund)"},
-    ],
-    "planned": [
-        {"what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour", "stream": "social care",
-         "amount": Decimal("5740.80"), "outcomes": "1, 3, 4"},
-        {"what": "Ledgerwell payroll service, £13 a month", "stream": "social care", "amount": Decimal("156.00"),
-         "running_cost": True},
-        {"what": "Travel training, 12 sessions at £45", "stream": "education", "amount": Decimal("540.00"),
-         "outcomes": "1"},
-        {"what": "Typing and speech software licence", "stream": "education", "amount": Decimal("89.00"),
-         "outcomes": "2"},
-        {"what": "Climbing wall, 30 sessions at £26", "stream": "health", "amount": Decimal("780.00"),
-         "outcomes": "6"},
-    ],
-    "payments": [
-        {"date": date(2026, 4, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 5, 29), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 6, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 7, 31), "what": "Tom, 30 hours (extra summer trips with friends)", "stream": "social care", "amount": Decimal("552.00"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 8, 28), "what": "Tom, 20 hours (Tom on holiday, 6 hours banked)", "stream": "social care", "amount": Decimal("368.00"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 9, 15), "what": "Typing and speech software", "stream": "education", "amount": Decimal("89.00"), "outcomes": "2"},
-        {"date": date(2026, 9, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 10, 30), "what": "Tom, 26 hours", "stream": "social care", "amount": Decimal("478.40"), "outcomes": "1, 3, 4"},
-        {"date": date(2026, 10, 31), "what": "Ledgerwell payroll, April to October", "stream": "social care", "amount": Decimal("91.00"), "running_cost": True},
-        {"date": date(2026, 10, 31), "what": "Travel training sessions 1 to 6 (paid by the council)", "stream": "education", "amount": Decimal("270.00"), "outcomes": "1"},
-        {"date": date(2026, 10, 31), "what": "Climbing wall, 14 sessions (drawn by Vale Active)", "stream": "health", "amount": Decimal("364.00"), "outcomes": "6"},
-        {"date": date(2026, 11, 18), "what": "Travel training sessions 7 to 10 (paid by the council)", "stream": "education", "amount": Decimal("180.00"), "outcomes": "1"},
-        {"date": date(2026, 11, 20), "what": "Climbing wall, 4 sessions (drawn by Vale Active)", "stream": "health", "amount": Decimal("104.00"), "outcomes": "6"},
-    ],
-    "banked": [
-        {"date": date(2026, 8, 28), "amount": Decimal("110.40"), "note": "6 of Tom's hours while he was on holiday. The November payslip uses 4 of them: the college open day on 21 November."},
-    ],
-}) + """
+"""
+        + block(
+            "budget",
+            {
+                "period": "April 2026 to March 2027",
+                "allocations": [
+                    {
+                        "stream": "social care",
+                        "amount": Decimal("5896.80"),
+                        "managed": "direct payment",
+                        "held_by": "Claire (Mum), with Ledgerwell doing the payroll",
+                    },
+                    {
+                        "stream": "education",
+                        "amount": Decimal("629.00"),
+                        "managed": "council managed",
+                        "held_by": "Hollinsford Council SEND team",
+                    },
+                    {
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "managed": "third party or ISF",
+                        "held_by": "Vale Active, the leisure trust (an Individual Service Fund)",
+                    },
+                ],
+                "planned": [
+                    {
+                        "what": "Tom, personal assistant: 6 hours a week for 52 weeks at £18.40 an hour",
+                        "stream": "social care",
+                        "amount": Decimal("5740.80"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "what": "Ledgerwell payroll service, £13 a month",
+                        "stream": "social care",
+                        "amount": Decimal("156.00"),
+                        "running_cost": True,
+                    },
+                    {
+                        "what": "Travel training, 12 sessions at £45",
+                        "stream": "education",
+                        "amount": Decimal("540.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "what": "Typing and speech software licence",
+                        "stream": "education",
+                        "amount": Decimal("89.00"),
+                        "outcomes": "2",
+                    },
+                    {
+                        "what": "Climbing wall, 30 sessions at £26",
+                        "stream": "health",
+                        "amount": Decimal("780.00"),
+                        "outcomes": "6",
+                    },
+                ],
+                "payments": [
+                    {
+                        "date": date(2026, 4, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 5, 29),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 6, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 7, 31),
+                        "what": "Tom, 30 hours (extra summer trips with friends)",
+                        "stream": "social care",
+                        "amount": Decimal("552.00"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 8, 28),
+                        "what": "Tom, 20 hours (Tom on holiday, 6 hours banked)",
+                        "stream": "social care",
+                        "amount": Decimal("368.00"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 9, 15),
+                        "what": "Typing and speech software",
+                        "stream": "education",
+                        "amount": Decimal("89.00"),
+                        "outcomes": "2",
+                    },
+                    {
+                        "date": date(2026, 9, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 10, 30),
+                        "what": "Tom, 26 hours",
+                        "stream": "social care",
+                        "amount": Decimal("478.40"),
+                        "outcomes": "1, 3, 4",
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Ledgerwell payroll, April to October",
+                        "stream": "social care",
+                        "amount": Decimal("91.00"),
+                        "running_cost": True,
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Travel training sessions 1 to 6 (paid by the council)",
+                        "stream": "education",
+                        "amount": Decimal("270.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "date": date(2026, 10, 31),
+                        "what": "Climbing wall, 14 sessions (drawn by Vale Active)",
+                        "stream": "health",
+                        "amount": Decimal("364.00"),
+                        "outcomes": "6",
+                    },
+                    {
+                        "date": date(2026, 11, 18),
+                        "what": "Travel training sessions 7 to 10 (paid by the council)",
+                        "stream": "education",
+                        "amount": Decimal("180.00"),
+                        "outcomes": "1",
+                    },
+                    {
+                        "date": date(2026, 11, 20),
+                        "what": "Climbing wall, 4 sessions (drawn by Vale Active)",
+                        "stream": "health",
+                        "amount": Decimal("104.00"),
+                        "outcomes": "6",
+                    },
+                ],
+                "banked": [
+                    {
+                        "date": date(2026, 8, 28),
+                        "amount": Decimal("110.40"),
+                        "note": "6 of Tom's hours while he was on holiday. The November payslip uses 4 of them: the college open day on 21 November.",
+                    },
+                ],
+            },
+        )
+        + """
 ## Rules we agreed
 
 - Tom's hours can move around. We can bank up to 6 unused hours and use them later, for example for college visits.
@@ -1228,11 +2098,11 @@ Rhys's personal budget runs from April 2026 to March 2027. It is only for the ou
 """,
     },
     {
-        "section": 'budget',
-        "slug": 'payments-2026-27',
-        "title": 'Payments made in 2026 to 2027',
-        "author": 'claire.marsden@example.org',
-        "summary": 'November receipts; the open day hours',
+        "section": "budget",
+        "slug": "payments-2026-27",
+        "title": "Payments made in 2026 to 2027",
+        "author": "claire.marsden@example.org",
+        "summary": "November receipts; the open day hours",
         "body": """\
 The paperwork for every payment from Rhys's personal budget: Tom's timesheets and payslips, and receipts. The payments themselves are recorded in the budget on the personal budget page, so the totals add up in one place. Everything is in the blue folder.
 
@@ -1261,11 +2131,11 @@ The paperwork for every payment from Rhys's personal budget: Tom's timesheets an
 """,
     },
     {
-        "section": 'health',
-        "slug": 'my-health',
-        "title": 'My health',
-        "author": 'helen.price@example.org',
-        "summary": 'Evening lamotrigine dose increased after clinic on 12 November',
+        "section": "health",
+        "slug": "my-health",
+        "title": "My health",
+        "author": "helen.price@example.org",
+        "summary": "Evening lamotrigine dose increased after clinic on 12 November",
         "body": """\
 Written by Claire (Mum) with Rhys, in his words. Rhys chose who can see it.
 

@@ -21,7 +21,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 HEAD_BYTES = 64 * 1024
 MAX_SIDE = 2560  # photos are made no larger than this on their long side
 THUMB_SIDE = 480
-KIND_WORDS = {"image": "photo or picture", "audio": "recording", "video": "video", "document": "document"}
+KIND_WORDS = {
+    "image": "photo or picture",
+    "audio": "recording",
+    "video": "video",
+    "document": "document",
+}
 ACCEPTED = (
     "We take photos and pictures (JPEG, PNG, GIF, WebP), recordings (MP3, M4A, WAV, OGG, WebM),"
     " videos (MP4, WebM, MOV) and documents (PDF, Word, OpenDocument, plain text)."
@@ -43,7 +48,10 @@ def _looks_like_markup(head: bytes) -> str | None:
     text = head[:4096].decode("utf-8", "ignore").lstrip("\ufeff \t\r\n").lower()
     if "<svg" in text or (text.startswith("<?xml") and "svg" in text):
         return "svg"
-    if text.startswith(("<!doctype", "<html", "<?xml", "<script", "<head", "<body", "<iframe")) or "<script" in text:
+    if (
+        text.startswith(("<!doctype", "<html", "<?xml", "<script", "<head", "<body", "<iframe"))
+        or "<script" in text
+    ):
         return "html"
     return None
 
@@ -70,7 +78,11 @@ def sniff(head: bytes, *, declared_type: str = "", filename: str = "") -> Sniffe
         return Sniffed("audio", "audio/flac", ".flac")
     if head.startswith(b"OggS"):
         video = declared.startswith("video/") or b"theora" in head[:512]
-        return Sniffed("video", "video/ogg", ".ogv") if video else Sniffed("audio", "audio/ogg", ".ogg")
+        return (
+            Sniffed("video", "video/ogg", ".ogv")
+            if video
+            else Sniffed("audio", "audio/ogg", ".ogg")
+        )
     if head.startswith(b"ID3") or (len(head) > 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0):
         return Sniffed("audio", "audio/mpeg", ".mp3")
     if head[4:8] == b"ftyp":
@@ -81,11 +93,17 @@ def sniff(head: bytes, *, declared_type: str = "", filename: str = "") -> Sniffe
             return Sniffed("video", "video/quicktime", ".mov")
         return Sniffed("video", "video/mp4", ".mp4")
     if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return Sniffed("audio", "audio/webm", ".weba") if wants_audio else Sniffed("video", "video/webm", ".webm")
+        return (
+            Sniffed("audio", "audio/webm", ".weba")
+            if wants_audio
+            else Sniffed("video", "video/webm", ".webm")
+        )
     if head.startswith(b"%PDF-"):
         return Sniffed("document", "application/pdf", ".pdf")
     if head.startswith(b"PK\x03\x04"):
-        return Sniffed("document", "application/zip", ".zip")  # which office document: see ``office_type``
+        return Sniffed(
+            "document", "application/zip", ".zip"
+        )  # which office document: see ``office_type``
     # No known signature: text at most, and never markup (served as a page, it could run).
     markup = _looks_like_markup(head)
     if markup == "svg":
@@ -94,8 +112,12 @@ def sniff(head: bytes, *, declared_type: str = "", filename: str = "") -> Sniffe
             " picture and try again."
         )
     if markup == "html":
-        raise Refused("This looks like a web page or a script, not a photo, recording or document, so we can't take it.")
-    if _is_text(head) and (declared.startswith("text/plain") or filename.lower().endswith((".txt", ".md", ".csv"))):
+        raise Refused(
+            "This looks like a web page or a script, not a photo, recording or document, so we can't take it."
+        )
+    if _is_text(head) and (
+        declared.startswith("text/plain") or filename.lower().endswith((".txt", ".md", ".csv"))
+    ):
         return Sniffed("document", "text/plain; charset=utf-8", ".txt")
     raise Refused("We couldn't tell what kind of file this is from what is inside it. " + ACCEPTED)
 
@@ -112,8 +134,14 @@ def _is_text(head: bytes) -> bool:
 
 OFFICE = {
     "application/vnd.oasis.opendocument.text": ("application/vnd.oasis.opendocument.text", ".odt"),
-    "application/vnd.oasis.opendocument.spreadsheet": ("application/vnd.oasis.opendocument.spreadsheet", ".ods"),
-    "application/vnd.oasis.opendocument.presentation": ("application/vnd.oasis.opendocument.presentation", ".odp"),
+    "application/vnd.oasis.opendocument.spreadsheet": (
+        "application/vnd.oasis.opendocument.spreadsheet",
+        ".ods",
+    ),
+    "application/vnd.oasis.opendocument.presentation": (
+        "application/vnd.oasis.opendocument.presentation",
+        ".odp",
+    ),
 }
 
 
@@ -131,11 +159,23 @@ def office_type(path: Path) -> Sniffed:
         raise Refused("This file is damaged, so we can't take it.") from None
     if "[Content_Types].xml" in names:
         if any(n.startswith("word/") for n in names):
-            return Sniffed("document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+            return Sniffed(
+                "document",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ".docx",
+            )
         if any(n.startswith("xl/") for n in names):
-            return Sniffed("document", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+            return Sniffed(
+                "document",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".xlsx",
+            )
         if any(n.startswith("ppt/") for n in names):
-            return Sniffed("document", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")
+            return Sniffed(
+                "document",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                ".pptx",
+            )
     raise Refused("We can't take zip files. " + ACCEPTED)
 
 
@@ -178,8 +218,12 @@ def clean_image(source: Path, dest: Path, thumb: Path, *, max_pixels: int) -> Cl
         except Refused:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            raise Refused("This picture is damaged, or it is not really a picture, so we can't take it.") from None
-    keep: dict[str | tuple[int, int], Any] = {k: picture.info[k] for k in ("icc_profile", "transparency") if k in picture.info}
+            raise Refused(
+                "This picture is damaged, or it is not really a picture, so we can't take it."
+            ) from None
+    keep: dict[str | tuple[int, int], Any] = {
+        k: picture.info[k] for k in ("icc_profile", "transparency") if k in picture.info
+    }
     picture.info = keep  # no EXIF, GPS, XMP or comments travel on
     if max(picture.size) > MAX_SIDE:
         picture.thumbnail((MAX_SIDE, MAX_SIDE))

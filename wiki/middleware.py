@@ -46,7 +46,9 @@ class SecurityHeaders:
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
                 # Private pages must never sit in a shared cache.
-                private = scope["path"].startswith(("/s/", "/api/", "/g/", "/login", "/account", "/invite"))
+                private = scope["path"].startswith(
+                    ("/s/", "/api/", "/g/", "/login", "/account", "/invite")
+                )
                 if private and b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

@@ -36,7 +36,18 @@ log = logging.getLogger("planwiki.oidc")
 
 # Only public-key signatures: a symmetric (HS*) ID token would be signed with our own
 # client secret, and "none" is no signature at all.
-ASYMMETRIC = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+ASYMMETRIC = (
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+)
 LEEWAY_SECONDS = 60
 
 
@@ -73,7 +84,11 @@ class Clients:
                 client_id=p.client_id,
                 client_secret=p.client_secret or None,
                 server_metadata_url=p.issuer + "/.well-known/openid-configuration",
-                client_kwargs={"scope": p.scopes, "code_challenge_method": "S256", "timeout": timeout},
+                client_kwargs={
+                    "scope": p.scopes,
+                    "code_challenge_method": "S256",
+                    "timeout": timeout,
+                },
             )
 
     def provider(self, key: str) -> OidcProvider | None:
@@ -109,7 +124,13 @@ class Clients:
         return found
 
     async def finish(
-        self, provider: OidcProvider, *, code: str, redirect_uri: str, code_verifier: str, nonce: str,
+        self,
+        provider: OidcProvider,
+        *,
+        code: str,
+        redirect_uri: str,
+        code_verifier: str,
+        nonce: str,
     ) -> Person:
         metadata = await self.metadata(provider)
         client = self._client(provider.key)
@@ -147,7 +168,11 @@ class Clients:
         except (httpx2.HTTPError, ValueError) as problem:
             log.warning("OIDC provider %s: keys could not be fetched: %r", provider.key, problem)
             raise _unavailable(provider) from None
-        email, verified, name = claims.get("email"), claims.get("email_verified"), claims.get("name")
+        email, verified, name = (
+            claims.get("email"),
+            claims.get("email_verified"),
+            claims.get("name"),
+        )
         if not email or verified is None or not name:
             # Real providers often put these only in the userinfo response.
             try:
@@ -181,9 +206,16 @@ def _unavailable(provider: OidcProvider) -> ProviderUnavailable:
 
 
 def validate_id_token(
-    raw: str, *, jwks: dict[str, Any], issuer: str, client_id: str, nonce: str,
-    access_token: str | None = None, algorithms: list[str] | tuple[str, ...] = ("RS256",),
-    now: datetime | None = None, leeway: int = LEEWAY_SECONDS,
+    raw: str,
+    *,
+    jwks: dict[str, Any],
+    issuer: str,
+    client_id: str,
+    nonce: str,
+    access_token: str | None = None,
+    algorithms: list[str] | tuple[str, ...] = ("RS256",),
+    now: datetime | None = None,
+    leeway: int = LEEWAY_SECONDS,
 ) -> dict[str, Any]:
     """The ID token's claims if it was signed by one of the provider's keys and is for us,
     from this issuer, unexpired, and carries the nonce we sent; else ``SignInFailed``."""

@@ -113,7 +113,9 @@ class PluginContext:
         return store.list_pages(self.__db, self.actor, site=site, section=section)[1]
 
     def page(self, site: str, section: str, page: str) -> Page:
-        return store.get_page(self.__db, self.actor, site=site, section=section, page=page, record_view=False)[1]
+        return store.get_page(
+            self.__db, self.actor, site=site, section=section, page=page, record_view=False
+        )[1]
 
     def readable_pages(self, site: str) -> list[Page]:
         """Every page, with its text, in every section this person may view."""
@@ -128,7 +130,9 @@ class PluginContext:
         return store.history(self.__db, self.actor, site=site, section=section, page=page)[2]
 
     def revision(self, site: str, section: str, page: str, number: int) -> Revision:
-        return store.get_revision(self.__db, self.actor, site=site, section=section, page=page, number=number)[2]
+        return store.get_revision(
+            self.__db, self.actor, site=site, section=section, page=page, number=number
+        )[2]
 
     def save(
         self, site: str, section: str, page: str, *, body: str, base_revision: int | None, summary: str = "",
@@ -143,9 +147,13 @@ class PluginContext:
         except Exception:
             return False
 
-    def audit(self, site: str, *, action: str | None = None, section: str | None = None) -> list[Any]:
+    def audit(
+        self, site: str, *, action: str | None = None, section: str | None = None
+    ) -> list[Any]:
         """The site's audit entries (owner and stewards only; others get Forbidden)."""
-        return store.list_audit(self.__db, self.actor, site=site, action=action, section=section, limit=500)
+        return store.list_audit(
+            self.__db, self.actor, site=site, action=action, section=section, limit=500
+        )
 
     def guest_site(self) -> str:
         """For a guest-link reader: the site their link belongs to (NotFound otherwise)."""
@@ -155,7 +163,9 @@ class PluginContext:
 
     def note(self, site: str, *, action: str, section: str | None = None, detail: str = "") -> None:
         """Record something this person did in the site's audit log (they must see the section)."""
-        store.note_in_audit(self.__db, self.actor, site=site, action=action, section=section, detail=detail)
+        store.note_in_audit(
+            self.__db, self.actor, site=site, action=action, section=section, detail=detail
+        )
 
 
 def context_of(request: Request) -> PluginContext:
@@ -171,7 +181,9 @@ def _builtin_modules() -> list[Any]:
     ]
 
 
-def make_manager(*, extra: list[Any] | None = None, entry_points: bool = True) -> pluggy.PluginManager:
+def make_manager(
+    *, extra: list[Any] | None = None, entry_points: bool = True
+) -> pluggy.PluginManager:
     """Built-in plugins, then installed ones (entry points), then any given directly."""
     pm = pluggy.PluginManager("planwiki")
     pm.add_hookspecs(hookspecs)

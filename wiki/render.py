@@ -89,7 +89,9 @@ def is_safe_link(url: str) -> bool:
 
 
 # A file of this site: no segment may start with a dot, so "../" cannot climb out.
-_OWN_FILE = re.compile(r"^/s/(?P<site>[a-z0-9-]+)/-/files/[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)?$")
+_OWN_FILE = re.compile(
+    r"^/s/(?P<site>[a-z0-9-]+)/-/files/[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)?$"
+)
 
 
 def _is_allowed_image(src: str, site: str) -> bool:
@@ -165,7 +167,9 @@ def parse_block(block: Any, text: str) -> Any:
     try:
         return block.model.model_validate(data)
     except ValidationError as invalid:
-        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'block'}: {e['msg']}" for e in invalid.errors()]
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'block'}: {e['msg']}" for e in invalid.errors()
+        ]
         raise ValueError("; ".join(problems)) from None
 
 
@@ -182,7 +186,12 @@ def render_block(block: Any, text: str) -> str:
 
 def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
     """Render a page body for a site; the result is safe to insert into a page."""
-    env: dict[str, Any] = {"site": site, "blocks": blocks or {}, "_blocks": [], "_nonce": secrets.token_hex(8)}
+    env: dict[str, Any] = {
+        "site": site,
+        "blocks": blocks or {},
+        "_blocks": [],
+        "_nonce": secrets.token_hex(8),
+    }
     html = _MD.render(body, env)
     html = nh3.clean(
         html,

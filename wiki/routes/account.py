@@ -160,7 +160,9 @@ async def create_token(request: Request) -> Response:
         return _account_page(request, actor, user, status=problem.status, error=problem.message,
                              errors={"token_name": problem.message}, token_name=name)  # fmt: skip
     # Shown on this one answer only (never stored, never in an address, never cached).
-    return _account_page(request, actor, user, status=201, new_token=secret, new_token_name=name.strip())
+    return _account_page(
+        request, actor, user, status=201, new_token=secret, new_token_name=name.strip()
+    )
 
 
 async def revoke_token(request: Request) -> Response:

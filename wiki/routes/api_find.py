@@ -166,15 +166,21 @@ async def site_import(request: Request) -> Response:
         raise WikiError("Send the zip file as the body, with 'Content-Type: application/zip'.")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
-        raise TooLarge(f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+        raise TooLarge(
+            f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB."
+        )
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_IMPORT_BYTES:
-            raise TooLarge(f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+            raise TooLarge(
+                f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB."
+            )
     slug = request.query_params.get("slug") or None
     if slug is not None and (not SLUG_RE.match(slug) or len(slug) > 60):
-        raise Invalid("slug must use lower-case letters, numbers and hyphens.", fields={"slug": "Invalid."})
+        raise Invalid(
+            "slug must use lower-case letters, numbers and hyphens.", fields={"slug": "Invalid."}
+        )
     result = await run_in_threadpool(
         transfer.import_site, db_of(request), actor, bytes(data), slug=slug,
         files_dir=settings_of(request).files_path(),

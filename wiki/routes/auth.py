@@ -53,7 +53,9 @@ def set_session_cookie(response: Response, secret: str, settings: Settings) -> N
     )  # fmt: skip
 
 
-def signed_in(request: Request, user: accounts.User, *, method: str, next_path: str = "/") -> Response:
+def signed_in(
+    request: Request, user: accounts.User, *, method: str, next_path: str = "/"
+) -> Response:
     """Sign ``user`` in on this browser and go to ``next_path`` (a local path).
 
     Any session the browser already had is ended and a new secret issued, whatever the
@@ -118,7 +120,9 @@ def _login_context(request: Request, **extra: object) -> dict[str, object]:
     return {"next": next_path, "email": "", "providers": providers, "errors": {}, **extra}
 
 
-def _problem(request: Request, *, title: str, message: str, status: int, kind: str = "") -> Response:
+def _problem(
+    request: Request, *, title: str, message: str, status: int, kind: str = ""
+) -> Response:
     return page(request, "signin_problem.html", {"title": title, "message": message, "kind": kind},
                 status=status)  # fmt: skip
 
@@ -145,7 +149,9 @@ async def login(request: Request) -> Response:
         response = page(request, "login.html", {**context, "error": slow.message}, status=429)
         response.headers["retry-after"] = str(slow.retry_after)
         return response
-    user = accounts.check_password(db, email=email, password=password) if email and password else None
+    user = (
+        accounts.check_password(db, email=email, password=password) if email and password else None
+    )
     if user is None:
         accounts.note_failure(db, keys)
         # The same words whether or not the email has an account (no enumeration).
@@ -178,7 +184,9 @@ def _send_quietly(db: Database, to: str, subject: str, body: str) -> None:
         log.exception("could not send the email to %s (it is kept in the outbox)", to)
 
 
-def _link_email(purpose: str, *, url: str | None, name: str, minutes: int, base: str) -> tuple[str, str]:
+def _link_email(
+    purpose: str, *, url: str | None, name: str, minutes: int, base: str
+) -> tuple[str, str]:
     greeting = f"Hello {name},\n\n" if name else "Hello,\n\n"
     if purpose == "sign-in" and url:
         return "Your planwiki sign-in link", (
@@ -218,7 +226,9 @@ async def _send_link(request: Request, *, purpose: str, template: str) -> Respon
                     status=400)  # fmt: skip
     try:
         accounts.check_rate(db, ["mail:email:" + email], limit=settings.emails_per_15_minutes)
-        accounts.check_rate(db, ["mail:" + _client_key(request)], limit=settings.emails_per_15_minutes_per_ip)
+        accounts.check_rate(
+            db, ["mail:" + _client_key(request)], limit=settings.emails_per_15_minutes_per_ip
+        )
     except SlowDown as slow:
         response = page(request, template, {**context, "error": slow.message}, status=429)
         response.headers["retry-after"] = str(slow.retry_after)
@@ -339,7 +349,9 @@ async def reset(request: Request) -> Response:
     # Whoever knew the old password is signed out everywhere.
     accounts.end_all_sessions(db, user.id)
     accounts.clear_failures(db, ["email:" + user.email])
-    return signed_in(request, user, method="password reset", next_path="/account?done=password-reset")
+    return signed_in(
+        request, user, method="password reset", next_path="/account?done=password-reset"
+    )
 
 
 # ---- single sign-on (OpenID Connect) -------------------------------------------------
@@ -389,7 +401,9 @@ async def oidc_callback(request: Request) -> Response:
         browser_secret=cookies_of(request.scope).get(BROWSER_COOKIE),
     )  # fmt: skip
     if row is None:
-        log.warning("OIDC callback for %s refused: unknown, expired, used or other-browser state", key)
+        log.warning(
+            "OIDC callback for %s refused: unknown, expired, used or other-browser state", key
+        )
         return page(request, "signin_problem.html", {
             "title": "That sign-in did not finish",
             "message": "It took too long, was already used, or was started in another browser. Please"

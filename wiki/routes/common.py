@@ -45,7 +45,9 @@ def require_signed_in(request: Request) -> Actor:
 def check_csrf(request: Request, sent: str) -> None:
     """The double-submit check asgi-csrf makes, for the multipart forms it steps aside for
     (it cannot read them with this python-multipart, whose parser lost ``FileClass``)."""
-    if request.headers.get("authorization", "").startswith("Bearer ") or not request.headers.get("cookie"):
+    if request.headers.get("authorization", "").startswith("Bearer ") or not request.headers.get(
+        "cookie"
+    ):
         return  # a token, or no cookies at all: nothing a forged form could borrow
     sent = request.headers.get("x-csrftoken") or sent
     if not sent or not secrets.compare_digest(sent, csrf_token(request)):
@@ -86,7 +88,9 @@ def page(
             ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
             ctx["page_actions"] = collect(
-                pm.hook.page_actions(context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"])
+                pm.hook.page_actions(
+                    context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"]
+                )
             )
     chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
     ctx.setdefault("theme", chosen)

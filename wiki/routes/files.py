@@ -35,7 +35,9 @@ from wiki.routes.common import (
 from wiki.settings import Settings
 from wiki.store import files, get_page, links
 
-FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+FILE_CSP = (
+    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+)
 MB = 1024 * 1024
 
 
@@ -91,29 +93,41 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], UploadFile | N
     try:
         form = await request.form(max_files=1, max_fields=20, max_part_size=64 * 1024)
     except HTTPException:
-        raise Invalid("That form could not be read. Choose the file again and send it once more.") from None
+        raise Invalid(
+            "That form could not be read. Choose the file again and send it once more."
+        ) from None
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     upload = form.get("file")
-    return fields, upload if isinstance(upload, UploadFile) and upload.filename is not None else None, form
+    return (
+        fields,
+        upload if isinstance(upload, UploadFile) and upload.filename is not None else None,
+        form,
+    )
 
 
 # asgi-csrf cannot read multipart forms with this python-multipart (its parser lost the
 # ``FileClass`` argument), so for the two upload addresses it steps aside and the same
 # double-submit check is made here, before anything is kept.
-_UPLOAD_PATHS = re.compile(r"^/(s/[a-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+/attach|api/v1/sites/[a-z0-9-]+/attachments)$")
+_UPLOAD_PATHS = re.compile(
+    r"^/(s/[a-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+/attach|api/v1/sites/[a-z0-9-]+/attachments)$"
+)
 
 
 def checks_its_own_csrf(scope: Scope) -> bool:
     """For ``asgi_csrf(skip_if_scope=...)``: multipart uploads to the attachment addresses."""
     content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-    return bool(_UPLOAD_PATHS.match(scope.get("path", ""))) and content_type.startswith(b"multipart/form-data")
+    return bool(_UPLOAD_PATHS.match(scope.get("path", ""))) and content_type.startswith(
+        b"multipart/form-data"
+    )
 
 
 def _check_csrf(request: Request, fields: dict[str, str]) -> None:
     check_csrf(request, fields.get("csrftoken", ""))
 
 
-def _attach(request: Request, actor: Actor, site: str, fields: dict[str, str], upload: UploadFile | None) -> files.Attachment:
+def _attach(
+    request: Request, actor: Actor, site: str, fields: dict[str, str], upload: UploadFile | None
+) -> files.Attachment:
     _check_csrf(request, fields)
     if upload is None or not upload.filename:
         raise Invalid("Choose a file first.", fields={"file": "Choose a file first."})
@@ -189,7 +203,12 @@ async def words_post(request: Request) -> Response:
 def _serve(request: Request, actor: Actor, site: str, key: str, *, thumbnail: bool) -> Response:
     settings = settings_of(request)
     found, path = files.open_file(
-        db_of(request), actor, site=site, key=key, files_dir=settings.files_path(), thumbnail=thumbnail
+        db_of(request),
+        actor,
+        site=site,
+        key=key,
+        files_dir=settings.files_path(),
+        thumbnail=thumbnail,
     )
     media_type = "image/jpeg" if thumbnail else found.media_type
     disposition = "inline" if found.plays_inline or thumbnail else "attachment"
@@ -204,7 +223,9 @@ def _serve(request: Request, actor: Actor, site: str, key: str, *, thumbnail: bo
 
 
 async def serve_file(request: Request) -> Response:
-    return _serve(request, actor_of(request), _p(request, "site"), _p(request, "key"), thumbnail=False)
+    return _serve(
+        request, actor_of(request), _p(request, "site"), _p(request, "key"), thumbnail=False
+    )
 
 
 async def serve_thumbnail(request: Request) -> Response:

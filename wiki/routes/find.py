@@ -282,7 +282,9 @@ async def import_post(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 100_000:
-        raise TooLarge(f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+        raise TooLarge(
+            f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+        )
     try:
         form = await request.form(max_files=1, max_fields=10, max_part_size=64_000)
     except HTTPException:
@@ -295,11 +297,15 @@ async def import_post(request: Request) -> Response:
         errors: dict[str, str] = {}
         data = b""
         if upload is None or isinstance(upload, str):
-            errors["file"] = "Choose the file you downloaded from your old planwiki (it ends in .zip)."
+            errors["file"] = (
+                "Choose the file you downloaded from your old planwiki (it ends in .zip)."
+            )
         else:
             data = await upload.read(MAX_UPLOAD_BYTES + 1)
             if len(data) > MAX_UPLOAD_BYTES:
-                raise TooLarge(f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+                raise TooLarge(
+                    f"That file is too large: the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+                )
     finally:
         await form.close()
     if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
@@ -307,7 +313,11 @@ async def import_post(request: Request) -> Response:
     if not errors:
         try:
             result = await run_in_threadpool(
-                transfer.import_site, db, actor, data, slug=slug or None,
+                transfer.import_site,
+                db,
+                actor,
+                data,
+                slug=slug or None,
                 files_dir=settings_of(request).files_path(),
             )
             return page(request, "import_done.html", {"result": result})

@@ -21,7 +21,10 @@ from wiki.templates import available_themes
 THEME_WORDS = {
     "default": ("Clear and calm", "Dark words on white, with your colour for links and buttons."),
     "high-contrast": ("High contrast", "White and yellow words on black, with strong outlines."),
-    "large-text": ("Large text and easy read", "Bigger words and buttons, short lines, and pictures beside headings."),
+    "large-text": (
+        "Large text and easy read",
+        "Bigger words and buttons, short lines, and pictures beside headings.",
+    ),
 }
 PRESETS = [
     ("#1d4f91", "Blue"),
@@ -37,7 +40,9 @@ PRESETS = [
 
 def themes_offered() -> list[tuple[str, str, str]]:
     installed = available_themes()
-    ordered = [t for t in THEME_WORDS if t in installed] + [t for t in installed if t not in THEME_WORDS]
+    ordered = [t for t in THEME_WORDS if t in installed] + [
+        t for t in installed if t not in THEME_WORDS
+    ]
     return [(t, *THEME_WORDS.get(t, (t.replace("-", " ").capitalize(), ""))) for t in ordered]
 
 
@@ -90,7 +95,9 @@ async def look_post(request: Request) -> Response:
     except Invalid as wrong:
         ctx = store.site_for(db, actor, site)
         current = appearance.look_of(db, ctx)
-        return _show(request, ctx, current, errors=wrong.fields or {"form": wrong.message}, status=422)
+        return _show(
+            request, ctx, current, errors=wrong.fields or {"form": wrong.message}, status=422
+        )
     return redirect(f"/s/{site}/settings?saved=1")
 
 
@@ -102,7 +109,9 @@ async def accent_css(request: Request) -> Response:
     shown = colour.readable_accent(chosen, theme)
     ink = colour.palette(theme).ink
     css = f":root {{ --accent: {shown}; --accent-ink: {ink}; }}\n"
-    return Response(css, media_type="text/css", headers={"cache-control": "public, max-age=31536000, immutable"})
+    return Response(
+        css, media_type="text/css", headers={"cache-control": "public, max-age=31536000, immutable"}
+    )
 
 
 routes = [

@@ -45,7 +45,9 @@ async def guest_home(request: Request) -> Response:
 async def guest_section(request: Request) -> Response:
     db, actor = db_of(request), _guest(request)
     site = links.guest_site_slug(db, actor)
-    ctx, pages = store.list_pages(db, actor, site=site, section=_p(request, "section"), record_view=True)
+    ctx, pages = store.list_pages(
+        db, actor, site=site, section=_p(request, "section"), record_view=True
+    )
     return page(
         request,
         "section.html",

@@ -288,7 +288,9 @@ async def edit_save(request: Request) -> Response:
     values = {"title": title, "body": body, "base": base_text, "summary": summary}
     if errors:
         try:  # say which page is being edited, and let Cancel go back to it
-            existing = store.get_page(db, actor, site=site, section=section, page=slug, record_view=False)[1]
+            existing = store.get_page(
+                db, actor, site=site, section=section, page=slug, record_view=False
+            )[1]
         except NotFound:
             existing = None
         return page(

@@ -50,10 +50,13 @@ def set_look(
         chosen = colour.parse_hex(accent)
         if chosen is None:
             raise Invalid(
-                "Choose a colour from the list, or write one like #1d4f91.", fields={"accent": "Not a colour."}
+                "Choose a colour from the list, or write one like #1d4f91.",
+                fields={"accent": "Not a colour."},
             )
     with db.write():
-        db.execute("UPDATE sites SET theme = ?, accent = ? WHERE id = ?", (theme, chosen, ctx.site.id))
+        db.execute(
+            "UPDATE sites SET theme = ?, accent = ? WHERE id = ?", (theme, chosen, ctx.site.id)
+        )
         record(db, site_id=ctx.site.id, actor=actor, action="change-look",
                detail=f"theme {theme}" + (f", colour {chosen}" if chosen else ""))  # fmt: skip
     return Look(theme, chosen)

@@ -300,7 +300,8 @@ def revoke_grant(db: Database, actor: Actor, *, site: str, grant_id: int) -> Non
     ctx = site_for(db, actor, site)
     row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
     visible = row is not None and (
-        ctx.access.is_steward or (row["section"] != "*" and row["section"] in {s.key for s in ctx.sections})
+        ctx.access.is_steward
+        or (row["section"] != "*" and row["section"] in {s.key for s in ctx.sections})
     )
     if row is None or not visible:
         # A rule about something you cannot see does not exist for you (no id probing).

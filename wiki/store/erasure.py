@@ -296,9 +296,7 @@ def _scrub_email(db: Database, email: str) -> None:
     )
     for table, column in (("email_links", "email"), ("identities", "email")):
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (email,))  # noqa: S608 - fixed names
-    db.execute(
-        "DELETE FROM login_attempts WHERE lower(key) = lower(?)", (f"email:{email}",)
-    )
+    db.execute("DELETE FROM login_attempts WHERE lower(key) = lower(?)", (f"email:{email}",))
 
 
 def _unlink_references(db: Database, user_id: int) -> None:

@@ -107,9 +107,14 @@ def _attachment(row: sqlite3.Row, site: str) -> Attachment:
 def _words(caption: str, transcript: str) -> tuple[str, str]:
     caption, transcript = caption.strip(), transcript.replace("\r\n", "\n").strip()
     if len(caption) > MAX_CAPTION:
-        raise Invalid(f"Keep the words about it to {MAX_CAPTION} characters.", fields={"caption": "Too long."})
+        raise Invalid(
+            f"Keep the words about it to {MAX_CAPTION} characters.", fields={"caption": "Too long."}
+        )
     if len(transcript) > MAX_TRANSCRIPT:
-        raise Invalid(f"A transcript can be up to {MAX_TRANSCRIPT:,} characters.", fields={"transcript": "Too long."})
+        raise Invalid(
+            f"A transcript can be up to {MAX_TRANSCRIPT:,} characters.",
+            fields={"transcript": "Too long."},
+        )
     return caption, transcript
 
 
@@ -182,7 +187,12 @@ def attach(
             media_type, extension = sniffed.media_type, sniffed.extension
         if sniffed.kind == "image":
             cleaned = media.clean_image(temp, final, thumb, max_pixels=limits.pixels)
-            width, height, media_type, extension = cleaned.width, cleaned.height, cleaned.media_type, cleaned.extension
+            width, height, media_type, extension = (
+                cleaned.width,
+                cleaned.height,
+                cleaned.media_type,
+                cleaned.extension,
+            )
             size = final.stat().st_size
             thumb_path = str(thumb.relative_to(files_dir))
         else:
@@ -223,16 +233,22 @@ def _discard(*paths: Path) -> None:
 def for_page(db: Database, ctx: SiteContext, found: Page) -> list[Attachment]:
     """The files on a page already loaded for this person (``ctx`` is their view of the site)."""
     ctx.section(found.section.key)  # NotFound unless they may view its section
-    rows = db.all(_SQL + " WHERE a.page_id = ? ORDER BY a.is_main DESC, a.created_at, a.id", (found.id,))
+    rows = db.all(
+        _SQL + " WHERE a.page_id = ? ORDER BY a.is_main DESC, a.created_at, a.id", (found.id,)
+    )
     return [_attachment(r, ctx.site.slug) for r in rows]
 
 
-def list_for_page(db: Database, actor: Actor, *, site: str, section: str, page: str) -> list[Attachment]:
+def list_for_page(
+    db: Database, actor: Actor, *, site: str, section: str, page: str
+) -> list[Attachment]:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     return for_page(db, ctx, found)
 
 
-def _load(db: Database, actor: Actor, site: str, key: str) -> tuple[SiteContext, Attachment, sqlite3.Row]:
+def _load(
+    db: Database, actor: Actor, site: str, key: str
+) -> tuple[SiteContext, Attachment, sqlite3.Row]:
     ctx = site_for(db, actor, site)
     row = db.one(_SQL + " WHERE a.key = ? AND a.site_id = ?", (key, ctx.site.id))
     if row is None:

@@ -170,7 +170,9 @@ def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
         ):
             member = Actor(user_id=r["id"], email=r["email"], name=r["name"])
             if access_for(db, member, ctx.site).is_steward:
-                stewards.append({"email": r["email"], "name": r["name"], "relationship": r["relationship"]})
+                stewards.append(
+                    {"email": r["email"], "name": r["name"], "relationship": r["relationship"]}
+                )
     return ControlStatus(due_on, bool(due_on and clock.now().date() >= due_on), reviewed, stewards)
 
 
@@ -232,11 +234,24 @@ def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str
 
 
 def note_in_audit(
-    db: Database, actor: Actor, *, site: str, action: str, section: str | None = None, detail: str = ""
+    db: Database,
+    actor: Actor,
+    *,
+    site: str,
+    action: str,
+    section: str | None = None,
+    detail: str = "",
 ) -> None:
     """Record something a person did (e.g. "I have read this"); they must be able to view the section."""
     ctx = site_for(db, actor, site)
     if section is not None:
         ctx.require(Capability.VIEW, section)
     with db.write():
-        record(db, site_id=ctx.site.id, actor=actor, action=action[:40], section=section, detail=detail[:2000])
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action=action[:40],
+            section=section,
+            detail=detail[:2000],
+        )

@@ -132,7 +132,9 @@ def save_page(
             f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
         )
     body = body.replace("\r\n", "\n")
-    html = render(body, site=ctx.site.slug, blocks=db.extensions.blocks)  # outside the lock: rendering is the slow part
+    html = render(
+        body, site=ctx.site.slug, blocks=db.extensions.blocks
+    )  # outside the lock: rendering is the slow part
     now = clock.iso()
     conflict: Page | None = None
     with db.write():

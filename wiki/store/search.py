@@ -183,13 +183,17 @@ def _run(
             [match, *ids, limit, offset],
         )
         chosen = [r["rowid"] for r in ranked]
-        rows = db.all(
-            "SELECT rowid, kind, section_id, page_id, number,"  # noqa: S608 - as above
-            f" highlight(search_index, 0, '{OPEN}', '{CLOSE}') AS title_marked,"
-            f" snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snippet_marked"
-            f" FROM search_index WHERE {where} AND rowid IN ({','.join('?' * len(chosen))})",
-            [match, *ids, *chosen],
-        ) if chosen else []
+        rows = (
+            db.all(
+                "SELECT rowid, kind, section_id, page_id, number,"  # noqa: S608 - as above
+                f" highlight(search_index, 0, '{OPEN}', '{CLOSE}') AS title_marked,"
+                f" snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snippet_marked"
+                f" FROM search_index WHERE {where} AND rowid IN ({','.join('?' * len(chosen))})",
+                [match, *ids, *chosen],
+            )
+            if chosen
+            else []
+        )
     except sqlite3.OperationalError:
         results.message = TRY_AGAIN
         return results
@@ -303,7 +307,9 @@ def index_health(db: Database) -> dict[str, int]:
 
 def _indexes_attachments(db: Database) -> bool:
     return (
-        db.one("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'search_attachment_added'")
+        db.one(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'search_attachment_added'"
+        )
         is not None
     )
 

@@ -119,7 +119,9 @@ def export_site(
     full = ctx.access.is_steward
     if full:
         view_log(db).flush(db)
-    files = _collect(db, ctx, full=full, history=history, exported_by=actor.email, files_dir=files_dir)
+    files = _collect(
+        db, ctx, full=full, history=history, exported_by=actor.email, files_dir=files_dir
+    )
     made = _export(files, ctx.site.slug, full)
     with db.write():
         record(
@@ -139,7 +141,9 @@ def export_site_as_operator(
     """The operator's full export (``planwiki export``): no person, no policy check."""
     ctx = operator_context(db, site)
     view_log(db).flush(db)
-    files = _collect(db, ctx, full=True, history=history, exported_by="operator", files_dir=files_dir)
+    files = _collect(
+        db, ctx, full=True, history=history, exported_by="operator", files_dir=files_dir
+    )
     made = _export(files, ctx.site.slug, True)
     with db.write():
         record(db, site_id=ctx.site.id, actor=Actor(), action="export",
@@ -197,7 +201,10 @@ def _zip(files: dict[str, FileSource], out: BinaryIO, *, compress: bool = True) 
             info.compress_type = method
             info.external_attr = 0o644 << 16
             if isinstance(content, Path):
-                with content.open("rb") as source, archive.open(info, "w", force_zip64=True) as dest:
+                with (
+                    content.open("rb") as source,
+                    archive.open(info, "w", force_zip64=True) as dest,
+                ):
                     shutil.copyfileobj(source, dest, 1024 * 1024)
             else:
                 archive.writestr(info, content)
@@ -370,7 +377,10 @@ def _collect(
 
 def has_attachments(db: Database) -> bool:
     """Attachments arrived in migration 0006; older databases have none."""
-    return db.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'") is not None
+    return (
+        db.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachments'")
+        is not None
+    )
 
 
 def _attachment_files(
@@ -415,7 +425,12 @@ def _attachment_files(
             entry["thumb"] = r["thumb_path"].removeprefix(prefix) if r["thumb_path"] else None
         else:
             source = (root / r["path"]).resolve() if root else None
-            if source is not None and root is not None and source.is_relative_to(root) and source.is_file():
+            if (
+                source is not None
+                and root is not None
+                and source.is_relative_to(root)
+                and source.is_file()
+            ):
                 entry["file"] = f"attachments/{r['key']}/{r['name']}"
                 blobs[entry["file"]] = source
             else:
@@ -635,7 +650,9 @@ def parse_export(data: bytes | Path) -> Parsed:
         return _parse_export(archive)
     except (AttributeError, TypeError, KeyError):  # a value of the wrong shape somewhere
         archive.close()
-        raise _bad("That export is damaged: some of its files are not in the expected form.") from None
+        raise _bad(
+            "That export is damaged: some of its files are not in the expected form."
+        ) from None
     except BaseException:
         archive.close()
         raise
@@ -646,7 +663,8 @@ def _parse_export(archive: zipfile.ZipFile) -> Parsed:
     if len(infos) > MAX_ENTRIES:
         raise TooLarge(f"That export has more than {MAX_ENTRIES:,} files.")
     if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES or any(
-        i.file_size > (MAX_ATTACHMENT_BYTES if i.filename.startswith("attachments/") else MAX_FILE_BYTES)
+        i.file_size
+        > (MAX_ATTACHMENT_BYTES if i.filename.startswith("attachments/") else MAX_FILE_BYTES)
         for i in infos
     ):
         raise TooLarge("That export is too large to bring in here.")
@@ -771,8 +789,12 @@ def _read_attachments(parsed: Parsed, listed: Any, names: set[str]) -> None:
                 "page": where[1],
                 "name": _text(a.get("name"), "An attachment's name", limit=200),
                 "media_type": a.get("media_type") if isinstance(a.get("media_type"), str) else "",
-                "caption": _text(a.get("caption") or "", "An attachment's words", limit=500, empty=True),
-                "transcript": _text(a.get("transcript") or "", "A transcript", limit=20_000, empty=True),
+                "caption": _text(
+                    a.get("caption") or "", "An attachment's words", limit=500, empty=True
+                ),
+                "transcript": _text(
+                    a.get("transcript") or "", "A transcript", limit=20_000, empty=True
+                ),
                 "main": bool(a.get("main")),
                 "created_at": _when(a.get("created_at"), "An attachment"),
                 "uploaded_by": _email(a.get("uploaded_by"), "An attachment's author"),
@@ -844,7 +866,9 @@ def _read_page(
                     number=n,
                     title=_text(rmeta.get("title"), f"{name}: the title"),
                     body=rbody,
-                    summary=_text(rmeta.get("summary") or "", f"{name}: the summary", limit=300, empty=True),
+                    summary=_text(
+                        rmeta.get("summary") or "", f"{name}: the summary", limit=300, empty=True
+                    ),
                     base=_int(rmeta.get("base"), f"{name}: the base", optional=True),
                     created_at=_when(rmeta.get("created_at"), name) or "",
                     author=_email(rmeta.get("author"), f"{name}: the author"),
@@ -869,7 +893,10 @@ def _read_circle(parsed: Parsed, read_json: Any, sections: set[str]) -> None:
         raise _bad("circle.json is not readable.")
     for g in circle.get("groups") or []:
         parsed.groups.append(
-            {"key": _slug(g.get("key"), "A group's key"), "title": _text(g.get("title"), "A group's name")}
+            {
+                "key": _slug(g.get("key"), "A group's key"),
+                "title": _text(g.get("title"), "A group's name"),
+            }
         )
     group_keys = {g["key"] for g in parsed.groups}
     for m in circle.get("members") or []:
@@ -880,7 +907,9 @@ def _read_circle(parsed: Parsed, read_json: Any, sections: set[str]) -> None:
             {
                 "email": _email(m.get("email"), "A member's email", optional=False),
                 "name": _text(m.get("name"), "A member's name"),
-                "relationship": _text(m.get("relationship") or "", "A relationship", limit=80, empty=True),
+                "relationship": _text(
+                    m.get("relationship") or "", "A relationship", limit=80, empty=True
+                ),
                 "groups": groups,
                 "created_at": _when(m.get("created_at"), "A member"),
             }
@@ -1054,9 +1083,7 @@ def _write_rows(
     files: tuple[list[_File], Path | None, list[Path]],
 ) -> ImportResult:
     if load_site(db, slug) is not None:
-        raise Conflict(
-            f"There is already a plan at the address “{slug}”. Choose another address."
-        )
+        raise Conflict(f"There is already a plan at the address “{slug}”. Choose another address.")
     people: dict[str, int] = {}
 
     def person(email: str | None) -> int | None:
@@ -1218,7 +1245,12 @@ def _prepare_files(
         if a["stored"] is not None:  # a deleted site coming back: its own files, as they were
             root = files_root.resolve() if files_root else None
             source = (root / a["stored"]).resolve() if root else None
-            if source is None or root is None or not source.is_relative_to(root) or not source.is_file():
+            if (
+                source is None
+                or root is None
+                or not source.is_relative_to(root)
+                or not source.is_file()
+            ):
                 skipped.append(f"{a['name']}: the file was not found")
                 continue
             thumb = (root / a["thumb"]).resolve() if a["thumb"] else None

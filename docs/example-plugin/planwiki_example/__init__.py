@@ -26,7 +26,11 @@ def render(block: Favourites) -> str:
 
 @hookimpl
 def block_types() -> list[BlockType]:
-    return [BlockType("favourites", "Favourite things", Favourites, render, example="things:\n  - buses\n")]
+    return [
+        BlockType(
+            "favourites", "Favourite things", Favourites, render, example="things:\n  - buses\n"
+        )
+    ]
 
 
 @hookimpl
