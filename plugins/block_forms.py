@@ -9,6 +9,7 @@ ordinary editor. A form with mistakes comes back with everything typed still in 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -317,6 +318,9 @@ def routes() -> list[Route]:
     ]
 
 
+_FENCE_OPEN = re.compile(r"^(?:`{3,}|~{3,})[ \t]*([a-z][a-z0-9-]*)[ \t]*$", re.MULTILINE)
+
+
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[Link]:
     try:
@@ -326,11 +330,12 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[
     if capability < Capability.EDIT:
         return []
     url = _page_url(site.site.slug, page.section.key, page.slug)
-    found = find_blocks(page.body, BLOCKS)
+    # A page view must not parse markdown (pages are rendered once, at save): a line scan
+    # for fenced blocks of known types is enough to label the button. The exact parse
+    # (find_blocks) runs on the form pages, where the block's position matters.
+    found = [name for name in _FENCE_OPEN.findall(page.body) if name in BLOCKS]
     if len(found) == 1:
-        return [
-            Link(f"Edit the {BLOCKS[found[0].name].title.lower()} with a form", f"{url}/block/0")
-        ]
+        return [Link(f"Edit the {BLOCKS[found[0]].title.lower()} with a form", f"{url}/block/0")]
     if found:
         return [Link("Edit with a form", f"{url}/blocks")]
     return [Link("Add a block", f"{url}/blocks")]
