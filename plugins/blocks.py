@@ -317,16 +317,23 @@ class Allocation(BlockModel):
     held_by: Line = Field(default="", title="Who holds the money")
 
 
+# What planned lines and payments share: which outcomes the money is for. Shared as
+# annotated types (not a base class) so the form and the text keep the fields in order.
+ForOutcomes = Annotated[
+    Refs,
+    Field(default_factory=list, title="For outcomes",
+          description="Outcome numbers or short names, with commas: 1, 3, 4.",
+          json_schema_extra={"inline": True}),
+]  # fmt: skip
+RunningCost = Annotated[bool, Field(title="This runs the budget (like payroll), not one outcome")]
+
+
 class PlannedLine(BlockModel):
     what: NeededLine = Field(title="What it is for")
     stream: Stream = Field(title="Funding stream")
     amount: Money = Field(title="Planned amount in pounds")
-    outcomes: Refs = Field(default_factory=list, title="For outcomes",
-                           description="Outcome numbers or short names, with commas: 1, 3, 4.",
-                           json_schema_extra={"inline": True})  # fmt: skip
-    running_cost: bool = Field(
-        default=False, title="This runs the budget (like payroll), not one outcome"
-    )
+    outcomes: ForOutcomes
+    running_cost: RunningCost = False
 
 
 class Payment(BlockModel):
@@ -334,12 +341,8 @@ class Payment(BlockModel):
     what: NeededLine = Field(title="What it paid for")
     stream: Stream = Field(title="Funding stream")
     amount: Money = Field(title="Amount in pounds")
-    outcomes: Refs = Field(default_factory=list, title="For outcomes",
-                           description="Outcome numbers or short names, with commas: 1, 3, 4.",
-                           json_schema_extra={"inline": True})  # fmt: skip
-    running_cost: bool = Field(
-        default=False, title="This runs the budget (like payroll), not one outcome"
-    )
+    outcomes: ForOutcomes
+    running_cost: RunningCost = False
 
 
 class Banked(BlockModel):

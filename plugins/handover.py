@@ -264,32 +264,27 @@ def _pack_for_reader(request: Request) -> tuple[Any, str, Any, str]:
     return context, slug, found, root
 
 
+def _reader_page(
+    request: Request, found: Any, root: str, mode: str, *, status: int = 200, **extra: Any
+) -> Response:
+    context = {"pack_page": found, "root": root, "mode": mode, "errors": {}, **extra}
+    return page(request, "handover_read.html", context, status=status)
+
+
 async def read_form(request: Request) -> Response:
     _context, _slug, found, root = _pack_for_reader(request)
-    return page(
-        request,
-        "handover_read.html",
-        {"pack_page": found, "root": root, "mode": "read", "errors": {}},
-    )
+    return _reader_page(request, found, root, "read")
 
 
 async def read(request: Request) -> Response:
     context, slug, found, root = _pack_for_reader(request)
     context.note(slug, action="handover-read", section=found.section.key, detail=found.title)
-    return page(
-        request,
-        "handover_read.html",
-        {"pack_page": found, "root": root, "mode": "thanks", "errors": {}},
-    )
+    return _reader_page(request, found, root, "thanks")
 
 
 async def ask_form(request: Request) -> Response:
     _context, _slug, found, root = _pack_for_reader(request)
-    return page(
-        request,
-        "handover_read.html",
-        {"pack_page": found, "root": root, "mode": "ask", "errors": {}},
-    )
+    return _reader_page(request, found, root, "ask")
 
 
 async def ask(request: Request) -> Response:
@@ -298,10 +293,10 @@ async def ask(request: Request) -> Response:
     question = form.get("question", "").strip()
     who = form.get("name", "").strip()[:80]
     if not question or len(question) > 1500:
-        return page(request, "handover_read.html", {
-            "pack_page": found, "root": root, "mode": "ask", "question": question, "name": who,
-            "errors": {"question": "Write your question (up to 1,500 characters)."},
-        }, status=422)  # fmt: skip
+        return _reader_page(
+            request, found, root, "ask", status=422, question=question, name=who,
+            errors={"question": "Write your question (up to 1,500 characters)."},
+        )  # fmt: skip
     signed = f" (from {who})" if who and context.actor.is_guest else ""
     context.note(
         slug,
@@ -309,8 +304,4 @@ async def ask(request: Request) -> Response:
         section=found.section.key,
         detail=f"{found.title}: {question}{signed}",
     )
-    return page(
-        request,
-        "handover_read.html",
-        {"pack_page": found, "root": root, "mode": "asked", "errors": {}},
-    )
+    return _reader_page(request, found, root, "asked")
