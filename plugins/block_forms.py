@@ -333,7 +333,9 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[
     # A page view must not parse markdown (pages are rendered once, at save): a line scan
     # for fenced blocks of known types is enough to label the button. The exact parse
     # (find_blocks) runs on the form pages, where the block's position matters.
-    found = [name for name in _FENCE_OPEN.findall(page.body) if name in BLOCKS]
+    body = page.body
+    has_fence = "```" in body or "~~~" in body  # most pages have none: skip the scan
+    found = [name for name in _FENCE_OPEN.findall(body) if name in BLOCKS] if has_fence else []
     if len(found) == 1:
         return [Link(f"Edit the {BLOCKS[found[0]].title.lower()} with a form", f"{url}/block/0")]
     if found:

@@ -36,6 +36,7 @@ from wiki.routes import (
 )
 from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
+from wiki.routing import IndexedRouter
 from wiki.settings import Settings
 from wiki.store import erasure
 from wiki.store.audit import view_log
@@ -178,6 +179,8 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    # Only the routes that could match are tried: issue #8, wiki/routing.py.
+    app.router = IndexedRouter(routes, lifespan=lifespan)
     app.state.db = db
     app.state.settings = settings
     app.state.plugins = pm

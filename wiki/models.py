@@ -106,6 +106,7 @@ class Site:
     date_of_birth: str | None
     theme: str
     created_at: str
+    accent: str | None = None  # the owner's chosen colour, if any (issue #5)
 
 
 @dataclass

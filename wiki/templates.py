@@ -6,7 +6,8 @@ theme template can extend the default one it replaces with ``{% extends "default
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import datetime
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +41,21 @@ def static_path(theme: str, name: str) -> Path | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def when(value: str | None) -> str:
     """A timestamp in plain words: '23 November 2026 at 14:05'."""
     if not value:
         return ""
-    moment = clock.now().fromisoformat(value)
+    moment = datetime.fromisoformat(value)
     return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
+@lru_cache(maxsize=4096)
 def day(value: str | None) -> str:
     """A date in plain words: '3 March 2027'."""
     if not value:
         return ""
-    moment = clock.now().fromisoformat(value)
+    moment = datetime.fromisoformat(value)
     return f"{moment.day} {moment:%B %Y}"
 
 
@@ -80,6 +83,9 @@ def environment(theme: str = "default") -> Environment:
         autoescape=select_autoescape(["html"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates do not change under a running server; not checking the files on every
+        # render saves a stat() per template per view (issue #8).
+        auto_reload=False,
     )
     env.filters["when"] = when
     env.filters["ago"] = ago

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
@@ -70,11 +71,14 @@ def page(
     status: int = 200,
     theme: str | None = None,
 ) -> HTMLResponse:
+    token = csrf_token(request)
     ctx = {
         "request": request,
         "actor": actor_of(request),
-        "csrftoken": csrf_token(request),
-        "path": request.url.path,
+        "csrftoken": token,
+        # the hidden form field, ready made: cheaper than a macro call per form (issue #8)
+        "csrf_field": Markup('<input type="hidden" name="csrftoken" value="{}">').format(token),
+        "path": request.scope["path"],
         **(context or {}),
     }
     site = ctx.get("site")

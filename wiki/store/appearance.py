@@ -29,8 +29,8 @@ class Look:
 
 def look_of(db: Database, ctx: SiteContext) -> Look:
     """The look of a site already loaded for this person (``ctx``)."""
-    row = db.one("SELECT theme, accent FROM sites WHERE id = ?", (ctx.site.id,))
-    return Look(row["theme"] if row else "default", row["accent"] if row else None)
+    # loaded with the site: a page view needs no query of its own for it (issue #8)
+    return Look(ctx.site.theme or "default", ctx.site.accent)
 
 
 def get_look(db: Database, actor: Actor, *, site: str) -> Look:

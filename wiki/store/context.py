@@ -86,6 +86,7 @@ def load_site(db: Database, slug: str) -> Site | None:
         date_of_birth=row["date_of_birth"],
         theme=row["theme"],
         created_at=row["created_at"],
+        accent=row["accent"],
     )
 
 
