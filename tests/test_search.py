@@ -271,6 +271,32 @@ def test_many_results_come_in_pages(db, plan, people) -> None:  # type: ignore[n
     assert "More results" in response.text and "offset=20" in response.text
 
 
+def test_a_search_matching_many_pages_scores_a_bounded_set_and_still_lists_everything(
+    db, plan, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue #8: only title matches and the newest rows are scored; the rest follow."""
+    monkeypatch.setattr(search, "SCORED_ROWS", 3)
+    sam, bob = plan["sam"], plan["bob"]
+    store.save_page(db, sam, site="sam", section="about-me", page="kettles", title="Kettle rules",
+                    body="The kettle.", base_revision=None)  # fmt: skip  (oldest, title match)
+    for n in range(8):
+        store.save_page(db, sam, site="sam", section="reviews", page=f"r-{n}", title=f"Review {n}",
+                        body="We talked about the kettle. " * (1 + n % 3), base_revision=None)  # fmt: skip
+    store.save_page(db, sam, site="sam", section="health", page="kettle-burn", title="Kettle burn",
+                    body=f"The kettle and {SECRET}.", base_revision=None)  # fmt: skip
+    _, first = search.search_site(db, sam, site="sam", query="kettle", limit=4)
+    assert first.total == 10
+    assert {h.page for h in first.hits[:2]} == {"kettles", "kettle-burn"}, "title matches first"
+    seen = _urls(first)
+    for offset in (4, 8):
+        _, more = search.search_site(db, sam, site="sam", query="kettle", limit=4, offset=offset)
+        seen += _urls(more)
+    assert len(seen) == len(set(seen)) == 10
+    # Bob sees about-me only: the health page's title match is neither scored nor counted.
+    _, his = search.search_site(db, bob, site="sam", query="kettle")
+    assert _urls(his) == ["/s/sam/about-me/kettles"] and his.total == 1
+
+
 def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -> None:  # type: ignore[no-untyped-def]
     sam = plan["sam"]
     store.save_page(db, sam, site="sam", section="about-me", page="odd", title="Odd \x02 title",
