@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections import OrderedDict
 from html import escape
 from typing import Any
 
@@ -184,8 +185,78 @@ def render_block(block: Any, text: str) -> str:
     return str(block.render(model))
 
 
+# ---- rendering in parts (issue #8) -------------------------------------------------
+# A save renders the whole page, and markdown-it-py costs about a millisecond per 3 KB:
+# most of a save. People change one part of a page at a time, so a page is cut at its
+# top-level headings and each part's HTML is kept by its text. A cut is made only where
+# it cannot change the result: a "#" heading at the start of a line, after a blank line,
+# outside a fenced block; and never in a page with footnotes, link definitions, setext
+# headings or other "#" lines, or two headings whose ids could clash.
+# tests/test_render.py checks parts against whole-page rendering on many pages.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+_PLAIN_HEADING = re.compile(r"#{1,6}[\w \t.,:;?!'\"()/*-]*")
+_NO_CUTS = re.compile(r"\[\^|\]:|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+_PARTS: OrderedDict[tuple[str, tuple[str, ...], str], str] = OrderedDict()
+PARTS_KEPT = 4096
+
+
+def split_parts(body: str) -> list[str]:
+    """The page cut before top-level headings where that cannot change its HTML."""
+    if "#" not in body or _NO_CUTS.search(body):
+        return [body]
+    lines = body.splitlines(keepends=True)
+    parts: list[str] = []
+    start, fence, blank_before = 0, "", True
+    headings: set[str] = set()
+    for number, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence:
+            marks = opened.group(1) if opened else ""
+            if marks[:1] == fence[0] and len(marks) >= len(fence) and line.strip() == marks:
+                fence = ""
+            blank_before = False
+            continue
+        if opened:
+            fence = opened.group(1)
+        elif "#" in line:
+            if not _ATX.match(line) or not _PLAIN_HEADING.fullmatch(line.rstrip("\n")):
+                return [body]  # a "#" we do not understand well enough to cut around
+            key = "".join(c for c in line.lower() if c.isalnum())
+            if key in headings:
+                return [body]  # their ids would be numbered across the whole page
+            headings.add(key)
+            if blank_before and number > start:
+                parts.append("".join(lines[start:number]))
+                start = number
+        blank_before = not line.strip()
+    parts.append("".join(lines[start:]))
+    return parts
+
+
 def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
     """Render a page body for a site; the result is safe to insert into a page."""
+    parts = split_parts(body)
+    if len(parts) == 1:
+        return render_whole(body, site=site, blocks=blocks)
+    names = tuple(sorted(blocks or {}))
+    out = []
+    for part in parts:
+        key = (site, names, part)
+        html = _PARTS.get(key)
+        if html is None:
+            html = render_whole(part, site=site, blocks=blocks)
+            _PARTS[key] = html
+            if len(_PARTS) > PARTS_KEPT:
+                _PARTS.popitem(last=False)
+        else:
+            _PARTS.move_to_end(key)
+        out.append(html)
+    return "".join(out)
+
+
+def render_whole(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
+    """Render a page body (or one part of it) in one go."""
     env: dict[str, Any] = {
         "site": site,
         "blocks": blocks or {},
