@@ -159,38 +159,27 @@ def _ranked_rowids(
 ) -> list[int]:
     """Every matching row this person may see, best first."""
     match = _match(phrases, scope)
-    every = [
-        r["rowid"]
-        for r in db.all(
-            f"SELECT rowid FROM search_index WHERE {where} ORDER BY rowid DESC",  # noqa: S608 - only "?" marks and fixed words
-            [match, *params],
-        )
-    ]
-    if len(every) <= SCORED_ROWS:
-        scored = every
-    else:
-        in_title = f"title : ({' '.join(phrases)}) AND scope : ({' OR '.join(scope)})"
-        titled = {
-            r["rowid"]
-            for r in db.all(
-                f"SELECT rowid FROM search_index WHERE {where}",  # noqa: S608 - as above
-                [in_title, *params],
-            )
-        }
-        scored = sorted(titled | set(every[:SCORED_ROWS]), reverse=True)
-    if not scored:
+    title_hits = _HITS.format(n=0, column="title")  # titles are short: cheap to mark
+    every = db.all(
+        f"SELECT rowid, {title_hits} AS hits FROM search_index WHERE {where} ORDER BY rowid DESC",  # noqa: S608 - only "?" marks and fixed words
+        [match, *params],
+    )
+    if not every:
         return []
-    ranked = [
-        r["rowid"]
-        for r in db.all(
-            f"SELECT rowid, {_SCORE} AS score FROM search_index"  # noqa: S608 - as above
-            f" WHERE {where} AND rowid IN ({','.join('?' * len(scored))})"
-            " ORDER BY score DESC, rowid DESC",
-            [match, *params, *scored],
-        )
-    ]
-    placed = set(ranked)
-    return ranked + [rowid for rowid in every if rowid not in placed]
+    # (A list of rowids to score in "rowid IN (…)" would make FTS5 run the query once for
+    # each of them; a range and a CASE keep it to one pass.)
+    cutoff = every[min(SCORED_ROWS, len(every)) - 1]["rowid"]
+    titled = [r["rowid"] for r in every[SCORED_ROWS:] if r["hits"]]
+    scored = db.all(
+        f"SELECT rowid, CASE WHEN rowid >= ? OR rowid IN ({','.join('?' * len(titled))})"  # noqa: S608 - as above
+        f" THEN {_SCORE} END AS score FROM search_index WHERE {where}",
+        [cutoff, *titled, match, *params],
+    )
+    ranked = sorted(
+        (r for r in scored if r["score"] is not None), key=lambda r: (-r["score"], -r["rowid"])
+    )
+    placed = {r["rowid"] for r in ranked}
+    return [r["rowid"] for r in ranked] + [r["rowid"] for r in every if r["rowid"] not in placed]
 
 
 def _run(
@@ -224,14 +213,21 @@ def _run(
         ordered = _ranked_rowids(db, phrases, scope, where=where, params=ids)
         results.total = len(ordered)
         chosen = ordered[offset : offset + limit]
+        # One pass over the range that holds this page of results, marking only the
+        # chosen rows ("rowid IN (…)" would run the full-text query once per row).
+        in_chosen = f"rowid IN ({','.join('?' * len(chosen))})"
         rows = (
-            db.all(
-                "SELECT rowid, kind, section_id, page_id, number,"  # noqa: S608 - only "?" marks and fixed words are interpolated
-                f" highlight(search_index, 0, '{OPEN}', '{CLOSE}') AS title_marked,"
-                f" snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) AS snippet_marked"
-                f" FROM search_index WHERE {where} AND rowid IN ({','.join('?' * len(chosen))})",
-                [match, *ids, *chosen],
-            )
+            [
+                r
+                for r in db.all(
+                    f"SELECT rowid, kind, section_id, page_id, number, {in_chosen} AS chosen,"  # noqa: S608 - only "?" marks and fixed words are interpolated
+                    f" CASE WHEN {in_chosen} THEN highlight(search_index, 0, '{OPEN}', '{CLOSE}') END AS title_marked,"
+                    f" CASE WHEN {in_chosen} THEN snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) END AS snippet_marked"
+                    f" FROM search_index WHERE {where} AND rowid BETWEEN ? AND ?",
+                    [*chosen, *chosen, *chosen, match, *ids, min(chosen), max(chosen)],
+                )
+                if r["chosen"]
+            ]
             if chosen
             else []
         )
