@@ -81,6 +81,9 @@ class Database:
         self._synchronous = synchronous
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
+        # Writers in this process queue here rather than in SQLite's busy handler, which
+        # sleeps in growing steps (up to 100 ms) and so makes save times jump (issue #8).
+        self._writing = threading.Lock()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -110,15 +113,16 @@ class Database:
             with db.atomic():
                 yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
-            db.conn.execute("COMMIT")
+        with self._writing:
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            else:
+                db.conn.execute("COMMIT")
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

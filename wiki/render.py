@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from collections import OrderedDict
 from html import escape
 from typing import Any
@@ -199,6 +200,7 @@ _PLAIN_HEADING = re.compile(r"#{1,6}[\w \t.,:;?!'\"()/*-]*")
 _NO_CUTS = re.compile(r"\[\^|\]:|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _PARTS: OrderedDict[tuple[str, tuple[str, ...], str], str] = OrderedDict()
 PARTS_KEPT = 4096
+_PARTS_LOCK = threading.Lock()  # saves may run in worker threads
 
 
 def split_parts(body: str) -> list[str]:
@@ -243,14 +245,16 @@ def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str
     out = []
     for part in parts:
         key = (site, names, part)
-        html = _PARTS.get(key)
+        with _PARTS_LOCK:
+            html = _PARTS.get(key)
+            if html is not None:
+                _PARTS.move_to_end(key)
         if html is None:
             html = render_whole(part, site=site, blocks=blocks)
-            _PARTS[key] = html
-            if len(_PARTS) > PARTS_KEPT:
-                _PARTS.popitem(last=False)
-        else:
-            _PARTS.move_to_end(key)
+            with _PARTS_LOCK:
+                _PARTS[key] = html
+                if len(_PARTS) > PARTS_KEPT:
+                    _PARTS.popitem(last=False)
         out.append(html)
     return "".join(out)
 

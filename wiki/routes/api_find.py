@@ -13,7 +13,7 @@ from starlette.responses import Response
 from wiki.errors import Invalid, TooLarge, WikiError
 from wiki.models import SLUG_RE
 from wiki.routes.api import _actor, _p, api, ok
-from wiki.routes.common import db_of, settings_of
+from wiki.routes.common import db_of, off_loop, settings_of
 from wiki.routes.find import send_export
 from wiki.store import search, transfer
 
@@ -115,8 +115,8 @@ def _search_out(results: search.Results) -> SearchOut:
 )
 async def site_search(request: Request) -> Response:
     actor = _actor(request)
-    _, results = search.search_site(
-        db_of(request), actor, site=_p(request, "site"), query=_query(request),
+    _, results = await off_loop(
+        search.search_site, db_of(request), actor, site=_p(request, "site"), query=_query(request),
         history=_flag(request, "history", False), limit=_int(request, "limit", search.PAGE_SIZE),
         offset=_int(request, "offset", 0),
     )  # fmt: skip
@@ -131,8 +131,8 @@ async def site_search(request: Request) -> Response:
 )
 async def all_search(request: Request) -> Response:
     actor = _actor(request)
-    results = search.search_all(
-        db_of(request), actor, query=_query(request), history=_flag(request, "history", False),
+    results = await off_loop(
+        search.search_all, db_of(request), actor, query=_query(request), history=_flag(request, "history", False),
         limit=_int(request, "limit", search.PAGE_SIZE), offset=_int(request, "offset", 0),
     )  # fmt: skip
     return ok(_search_out(results))

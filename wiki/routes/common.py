@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +23,22 @@ from wiki.settings import Settings
 from wiki.store import appearance
 from wiki.store import files as attachments
 from wiki.templates import render_template
+
+T = TypeVar("T")
+_limiter: CapacityLimiter | None = None
+
+
+async def off_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run slow store work (a search, a save, the sharing page) in a worker thread.
+
+    SQLite lets go of the GIL while it searches or waits for the disk, so page views go
+    on being served meanwhile instead of queueing behind it (issue #8). At most four at
+    once: each worker thread keeps its own SQLite connection and page cache.
+    """
+    global _limiter
+    if _limiter is None:
+        _limiter = CapacityLimiter(4)
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=_limiter)
 
 
 def actor_of(request: Request) -> Actor:

@@ -28,6 +28,7 @@ from wiki.routes.common import (
     db_of,
     form_of,
     login_url,
+    off_loop,
     page,
     redirect,
     require_signed_in,
@@ -83,8 +84,8 @@ async def site_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     if query.strip():
-        ctx, results = search.search_site(
-            db, actor, site=_p(request, "site"), query=query, history=history,
+        ctx, results = await off_loop(
+            search.search_site, db, actor, site=_p(request, "site"), query=query, history=history,
             offset=_offset(request),
         )  # fmt: skip
     else:
@@ -112,7 +113,9 @@ async def all_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     results = (
-        search.search_all(db, actor, query=query, history=history, offset=_offset(request))
+        await off_loop(
+            search.search_all, db, actor, query=query, history=history, offset=_offset(request)
+        )
         if query.strip()
         else None
     )

@@ -20,6 +20,7 @@ from wiki.routes.common import (
     db_of,
     form_of,
     login_url,
+    off_loop,
     page,
     redirect,
     require_signed_in,
@@ -311,7 +312,8 @@ async def edit_save(request: Request) -> Response:
         )
     base = int(base_text) if base_text.isdigit() else None
     try:
-        store.save_page(
+        await off_loop(
+            store.save_page,
             db,
             actor,
             site=site,

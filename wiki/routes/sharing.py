@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,10 +11,19 @@ from starlette.routing import Route
 
 from wiki import access as policy
 from wiki import accounts, clock, mail, store
+from wiki.db import Database
 from wiki.errors import Invalid, NotFound, WikiError
 from wiki.models import SLUG_RE, Access, Actor, Capability, GrantRow
 from wiki.routes.auth import signed_in
-from wiki.routes.common import actor_of, db_of, page, redirect, require_signed_in, settings_of
+from wiki.routes.common import (
+    actor_of,
+    db_of,
+    off_loop,
+    page,
+    redirect,
+    require_signed_in,
+    settings_of,
+)
 from wiki.store import circle, links
 
 CAPS = ["none", "view", "edit", "manage"]
@@ -89,6 +99,18 @@ def _matrix(
     return rows
 
 
+def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
+    ctx = store.site_for(db, actor, site)
+    ctx.require_steward()
+    return (
+        ctx,
+        circle.list_members(db, actor, site=site),
+        circle.list_groups(db, actor, site=site),
+        circle.list_grants(db, actor, site=site),
+        links.list_guest_links(db, actor, site=site),
+    )
+
+
 async def sharing_page(
     request: Request,
     *,
@@ -99,11 +121,7 @@ async def sharing_page(
 ) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
-    ctx = store.site_for(db, actor, site)
-    ctx.require_steward()
-    members = circle.list_members(db, actor, site=site)
-    groups = circle.list_groups(db, actor, site=site)
-    grants = circle.list_grants(db, actor, site=site)
+    ctx, members, groups, grants, guest_links = await off_loop(_sharing_data, db, actor, site)
     return page(
         request,
         "sharing.html",
@@ -115,7 +133,7 @@ async def sharing_page(
             "grants": grants,
             "rows": _matrix(ctx, members, groups, grants),
             "caps": CAPS,
-            "links": links.list_guest_links(db, actor, site=site),
+            "links": guest_links,
             "created_link": created_link,
             "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
             "errors": errors or {},

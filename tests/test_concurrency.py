@@ -1,0 +1,97 @@
+"""Many saves and searches at once (issue #8): saves and searches run in worker threads so
+page views are not held up behind them; this checks that nothing is lost or garbled when
+they overlap, and that a conflict is still a conflict."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from wiki import accounts, store
+
+
+def _client(app, token: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://planwiki.test",
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+async def _save_many(app, token: str, pages: int, rounds: int) -> list[int]:  # type: ignore[no-untyped-def]
+    async with _client(app, token) as web:
+        revisions = dict.fromkeys(range(pages))
+
+        async def writer(n: int) -> list[int]:
+            statuses = []
+            for r in range(rounds):
+                response = await web.put(
+                    f"/api/v1/sites/kai/pages/about-me/page-{n}",
+                    json={"body": f"Round {r} of page {n}.", "base_revision": revisions[n]},
+                )
+                statuses.append(response.status_code)
+                revisions[n] = response.json()["revision"]
+            return statuses
+
+        results = await asyncio.gather(*(writer(n) for n in range(pages)))
+        return [s for statuses in results for s in statuses]
+
+
+def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:  # type: ignore[no-untyped-def]
+    kai = people.add("Kai")
+    store.create_site(db, kai, slug="kai", title="Kai's plan")
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    statuses = asyncio.run(_save_many(app, token, pages=16, rounds=5))
+    assert statuses.count(201) == 16 and statuses.count(200) == 16 * 4, statuses
+    for n in range(16):
+        _ctx, found = store.get_page(db, kai, site="kai", section="about-me", page=f"page-{n}")
+        assert found.revision == 5 and found.body == f"Round 4 of page {n}."
+
+
+def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, people) -> None:  # type: ignore[no-untyped-def]
+    kai = people.add("Kai")
+    store.create_site(db, kai, slug="kai", title="Kai's plan")
+    store.save_page(db, kai, site="kai", section="about-me", page="shared", body="Start.", base_revision=None)  # fmt: skip
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+
+    async def both() -> list[int]:
+        async with _client(app, token) as web:
+            answers = await asyncio.gather(
+                *(
+                    web.put(
+                        "/api/v1/sites/kai/pages/about-me/shared",
+                        json={"body": f"Editor {n} was here.", "base_revision": 1},
+                    )
+                    for n in range(2)
+                )
+            )
+            return sorted(a.status_code for a in answers)
+
+    assert asyncio.run(both()) == [200, 409]
+    _ctx, found = store.get_page(db, kai, site="kai", section="about-me", page="shared")
+    assert found.revision == 2
+
+
+def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> None:  # type: ignore[no-untyped-def]
+    kai = people.add("Kai")
+    store.create_site(db, kai, slug="kai", title="Kai's plan")
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+
+    async def mixed() -> list[int]:
+        async with _client(app, token) as web:
+            saves = [
+                web.put(
+                    f"/api/v1/sites/kai/pages/about-me/p-{n}",
+                    json={"body": f"pelican number {n}", "base_revision": None},
+                )
+                for n in range(10)
+            ]
+            searches = [web.get("/api/v1/sites/kai/search?q=pelican") for _ in range(10)]
+            answers = await asyncio.gather(*saves, *searches)
+            for found in answers[10:]:
+                hits = found.json()["results"]
+                assert len(hits) == found.json()["total"] <= 10
+            return [a.status_code for a in answers]
+
+    assert set(asyncio.run(mixed())) == {200, 201}
