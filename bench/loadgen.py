@@ -15,7 +15,8 @@ spec, mixed form ("kinds" instead of "paths"; "headers" are defaults for all):
     {"host", "port", "kinds": [KIND, ...], "headers"?, "clients", "requests", "seconds", ...}
     KIND: {"name", "weight", "expect"?: [200], "save"?: false,
            "requests": [{"method"?: "GET", "path", "headers"?: {}, "body"?: obj | str,
-                         "expect"?: [...], "base_revision"?: int | null}, ...]}
+                         "expect"?: [...], "base_revision"?: int | null,
+                         "label"?: how unexpected answers name it}, ...]}
     Each request picks a kind by weight, then one of its requests at random. A
     status in the request's (else the kind's) "expect" is fine, anything else an
     error. A "save" kind is different: client i always sends requests[i % n] (its
@@ -25,8 +26,9 @@ spec, mixed form ("kinds" instead of "paths"; "headers" are defaults for all):
     answer's "current" and is counted in "conflicts", not as an error.
 result: the dict returned by :func:`summarise` plus "statuses", "failures",
 "clients", "generator_cpu_pct", and in the mixed form "kinds": {name: the same
-per kind, plus "conflicts" and "unexpected" (a few examples of each unexpected
-answer: status, request, start of the body)}.
+per kind, plus "conflicts", "unexpected" (a few examples of each unexpected
+answer: status, request, start of the body or an HTML page's title) and "slowest"
+(the three slowest requests: ms, request)}.
 
 Also importable: :func:`percentile`, :func:`summarise`, :func:`run_load`,
 :func:`run_mixed` and :func:`spawn` (runs this file as a process on a spec).
@@ -188,6 +190,7 @@ _FAILURES = (
 )
 _SAMPLES = 5  # unexpected answers kept per kind, so no error goes unexplained
 _SAMPLE_BYTES = 300
+_SLOWEST = 3  # slowest requests kept per kind, to say which ones were slow
 
 
 class _Kind:
@@ -214,7 +217,7 @@ class _Kind:
             path = r["path"]
             hdrs = dict(defaults)
             hdrs.update(r.get("headers") or {})
-            label = f"{method} {path}"
+            label = r.get("label") or f"{method} {path}"
             if self.save:
                 body = r.get("body")
                 if not isinstance(body, dict):
@@ -244,12 +247,29 @@ class _Kind:
         self.errors = 0
         self.conflicts = 0
         self.unexpected: list[dict] = []
+        self.slowest: list[tuple[int, str]] = []  # (ns, label), slowest first
+        self.slow_floor = 0  # a request must take longer than this to join them
+
+    def slow(self, ns: int, label: str) -> None:
+        self.slowest.append((ns, label))
+        self.slowest.sort(reverse=True)
+        del self.slowest[_SLOWEST:]
+        if len(self.slowest) == _SLOWEST:
+            self.slow_floor = self.slowest[-1][0]
 
     def note(self, status: int | str, label: str, body: bytes) -> None:
         self.errors += 1
-        if len(self.unexpected) < _SAMPLES:
+        if len(self.unexpected) >= _SAMPLES:
+            return
+        if any(u["status"] == status and u["request"] == label for u in self.unexpected):
+            return  # the same again: keep room for different ones
+        start = body.find(b"<title>")
+        if start >= 0:  # an HTML page: its title says more than its head
+            end = body.find(b"</title>", start)
+            text = "<title>" + body[start + 7 : end].decode("utf-8", "replace").strip()
+        else:
             text = body[:_SAMPLE_BYTES].decode("utf-8", "replace")
-            self.unexpected.append({"status": status, "request": label, "body": text})
+        self.unexpected.append({"status": status, "request": label, "body": text})
 
     def result(self, elapsed: float) -> dict:
         r = summarise(self.latencies, self.errors, elapsed)
@@ -259,6 +279,7 @@ class _Kind:
         r["weight"] = self.weight
         r["conflicts"] = self.conflicts
         r["unexpected"] = self.unexpected
+        r["slowest"] = [{"ms": ns * 1e-6, "request": label} for ns, label in self.slowest]
         return r
 
 
@@ -343,14 +364,20 @@ async def _drive(
                     writer.write(req)
                     status, _h, body, keep = await asyncio.wait_for(read_response(reader), timeout)
                 except _FAILURES as exc:
-                    k.latencies.append(perf() - t0)
+                    dt = perf() - t0
+                    k.latencies.append(dt)
+                    if dt > k.slow_floor:
+                        k.slow(dt, label)
                     k.failures[type(exc).__name__] += 1
                     k.note(type(exc).__name__, label, repr(exc).encode())
                     if writer is not None:
                         writer.close()
                     reader = writer = None
                     continue
-                k.latencies.append(perf() - t0)
+                dt = perf() - t0
+                k.latencies.append(dt)
+                if dt > k.slow_floor:
+                    k.slow(dt, label)
                 k.statuses[status] += 1
                 if state is not None and (status in expect or status == 409):
                     rev = _revision(body, status == 409)
