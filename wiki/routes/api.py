@@ -28,7 +28,7 @@ from wiki.models import (
 )
 from wiki.openapi import Api
 from wiki.routes import site_setup
-from wiki.routes.common import actor_of, db_of, off_loop, settings_of
+from wiki.routes.common import actor_of, db_of, settings_of
 from wiki.routes.pages import RESERVED
 
 api = Api("/api/v1", title="planwiki", version=__version__)
@@ -238,8 +238,7 @@ async def page_put(request: Request) -> Response:
         raise Invalid(
             "The page address must use lower-case letters, numbers and hyphens (up to 60)."
         )
-    result = await off_loop(
-        store.save_page,
+    result = store.save_page(
         db_of(request),
         actor,
         site=site,

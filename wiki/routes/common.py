@@ -29,11 +29,14 @@ _limiter: CapacityLimiter | None = None
 
 
 async def off_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Run slow store work (a search, a save, the sharing page) in a worker thread.
+    """Run slow read-only store work (a search, the sharing page) in a worker thread.
 
-    SQLite lets go of the GIL while it searches or waits for the disk, so page views go
-    on being served meanwhile instead of queueing behind it (issue #8). At most four at
-    once: each worker thread keeps its own SQLite connection and page cache.
+    SQLite lets go of the GIL while it searches, so page views go on being served
+    meanwhile instead of queueing behind it (issue #8). At most four at once: each
+    worker thread keeps its own SQLite connection and page cache. Saves stay on the
+    event loop: measured, a save in a worker thread cost 1–1.6 ms more CPU (its
+    connection's page cache starts cold after every other connection's write, and the
+    GIL changes hands), 236 against 330 saves a second with 4 editors.
     """
     global _limiter
     if _limiter is None:

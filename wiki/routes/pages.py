@@ -20,7 +20,6 @@ from wiki.routes.common import (
     db_of,
     form_of,
     login_url,
-    off_loop,
     page,
     redirect,
     require_signed_in,
@@ -312,8 +311,7 @@ async def edit_save(request: Request) -> Response:
         )
     base = int(base_text) if base_text.isdigit() else None
     try:
-        await off_loop(
-            store.save_page,
+        store.save_page(
             db,
             actor,
             site=site,
