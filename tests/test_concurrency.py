@@ -95,3 +95,35 @@ def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> Non
             return [a.status_code for a in answers]
 
     assert set(asyncio.run(mixed())) == {200, 201}
+
+
+def test_page_views_are_filed_by_the_view_log_thread_not_by_the_request(db, people) -> None:  # type: ignore[no-untyped-def]
+    """Issue #8: filing a second's views must not hold up the page view that fills the buffer."""
+    import threading
+    import time
+
+    from wiki.store.audit import ViewLog
+
+    kai = people.add("Kai")
+    site = store.create_site(db, kai, slug="kai", title="Kai's plan")
+    views = ViewLog(max_buffer=3)
+    writers: list[str] = []
+    real_flush = views.flush
+
+    def flush(database):  # type: ignore[no-untyped-def]
+        writers.append(threading.current_thread().name)
+        real_flush(database)
+
+    views.flush = flush  # type: ignore[method-assign]
+    for _ in range(3):
+        views.add(db, site_id=site.id, actor=kai, section="about-me", page_id=None)
+    deadline = time.monotonic() + 5
+    filed = 0
+    while time.monotonic() < deadline and filed < 3:
+        row = db.one(
+            "SELECT COUNT(*) AS n FROM audit WHERE action = 'view' AND site_id = ?", (site.id,)
+        )
+        filed = row["n"] if row else 0
+        time.sleep(0.02)
+    assert filed == 3
+    assert writers == ["planwiki-view-log"]
