@@ -10,6 +10,7 @@ waited for it (issue #8, docs/performance.md).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any
@@ -109,11 +110,14 @@ class ViewLog:
             self._last_flush = clock.now()
         if not rows:
             return
+        # One statement for the whole batch: SQLite then files it without taking Python's
+        # lock back for every row, so the event loop thread is not kept waiting.
         with db.write():
-            db.db.conn.executemany(
+            db.execute(
                 "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
+                " value ->> 6, value ->> 7 FROM json_each(?)",
+                (json.dumps(rows),),
             )
 
 
