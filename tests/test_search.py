@@ -277,8 +277,16 @@ def test_a_search_matching_many_pages_scores_a_bounded_set_and_still_lists_every
     """Issue #8: only title matches and the newest rows are scored; the rest follow."""
     monkeypatch.setattr(search, "SCORED_ROWS", 3)
     sam, bob = plan["sam"], plan["bob"]
-    store.save_page(db, sam, site="sam", section="about-me", page="kettles", title="Kettle rules",
-                    body="The kettle.", base_revision=None)  # fmt: skip  (oldest, title match)
+    store.save_page(
+        db,
+        sam,
+        site="sam",
+        section="about-me",
+        page="kettles",
+        title="Kettle rules",
+        body="The kettle.",
+        base_revision=None,
+    )  # fmt: skip  (oldest, title match)
     for n in range(8):
         store.save_page(db, sam, site="sam", section="reviews", page=f"r-{n}", title=f"Review {n}",
                         body="We talked about the kettle. " * (1 + n % 3), base_revision=None)  # fmt: skip
