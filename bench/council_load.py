@@ -45,11 +45,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import loadgen  # noqa: E402
+import report  # noqa: E402
 from page_views import (  # noqa: E402
     HOST,
     BenchError,
     Session,
-    _fmt,
     free_port,
     log,
     nproc,
@@ -464,49 +464,21 @@ def table_rows(results: list[tuple[str, dict]]) -> list[tuple[str, ...]]:
                     str(r["clients"]),
                     str(k["requests"]),
                     errors,
-                    _fmt(k["rps"], 0),
-                    _fmt(k["p50_ms"], 2),
-                    _fmt(k["p99_ms"], 2),
-                    _fmt(k["max_ms"], 2),
+                    report.fmt(k["rps"], 0),
+                    report.fmt(k["p50_ms"], 2),
+                    report.fmt(k["p99_ms"], 2),
+                    report.fmt(k["max_ms"], 2),
                 )
             )
     return rows
 
 
 def render_table(rows: list[tuple[str, ...]], footer: str) -> str:
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
-
-    def line(cells):
-        return "  ".join(
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [line(COLUMNS), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    out.append(footer)
-    return "\n".join(out)
+    return report.render_table(COLUMNS, rows, footer, left=2)
 
 
 def print_table(rows: list[tuple[str, ...]], footer: str) -> None:
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        print(render_table(rows, footer))
-        return
-    t = Table(title="planwiki council load")
-    for i, c in enumerate(COLUMNS):
-        t.add_column(c, justify="left" if i < 2 else "right", no_wrap=True)
-    last = None
-    for r in rows:
-        if last is not None and (r[0], r[2]) != last:
-            t.add_section()
-        last = (r[0], r[2])
-        t.add_row(*r)
-    console = Console(width=max(110, Console().width))
-    console.print(t)
-    console.print(footer, soft_wrap=True, highlight=False)
+    report.print_table("planwiki council load", COLUMNS, rows, footer, left=2, group=(0, 2))
 
 
 def _kind(results: list[tuple[str, dict]], label: str, kind: str) -> dict[int, dict]:

@@ -10,7 +10,7 @@ free 127.0.0.1 port, seeds one site with N markdown pages through the JSON
 API, signs in through the login form, then measures signed-in HTML page views
 and bearer-token API page reads at each client count with a separate load
 generator process (bench/loadgen.py). Prints one table. Standard library
-only; uses ``rich`` for the table when it is importable.
+only, and ``rich`` (a project dependency) for the table.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import argparse
 import html
 import http.client
 import json
-import math
 import os
 import random
 import re
@@ -32,6 +31,8 @@ import tempfile
 import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode
+
+import report  # the bench folder's own module: this script runs from it
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOADGEN = os.path.join(HERE, "loadgen.py")  # run as its own process
@@ -489,10 +490,6 @@ def measure(
 COLUMNS = ("endpoint", "clients", "requests", "errors", "rps", "p50 ms", "p99 ms", "max ms")
 
 
-def _fmt(v: float, digits: int = 1) -> str:
-    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}f}"
-
-
 def table_rows(results: list[tuple[str, dict]]) -> list[tuple[str, ...]]:
     return [
         (
@@ -500,45 +497,21 @@ def table_rows(results: list[tuple[str, dict]]) -> list[tuple[str, ...]]:
             str(r["clients"]),
             str(r["requests"]),
             str(r["errors"]),
-            _fmt(r["rps"], 0),
-            _fmt(r["p50_ms"], 2),
-            _fmt(r["p99_ms"], 2),
-            _fmt(r["max_ms"], 2),
+            report.fmt(r["rps"], 0),
+            report.fmt(r["p50_ms"], 2),
+            report.fmt(r["p99_ms"], 2),
+            report.fmt(r["max_ms"], 2),
         )
         for name, r in results
     ]
 
 
 def render_table(rows: list[tuple[str, ...]], footer: str) -> str:
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
-
-    def line(cells):
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [line(COLUMNS), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    out.append(footer)
-    return "\n".join(out)
+    return report.render_table(COLUMNS, rows, footer)
 
 
 def print_table(rows: list[tuple[str, ...]], footer: str) -> None:
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        print(render_table(rows, footer))
-        return
-    t = Table(title="planwiki page views")
-    for i, c in enumerate(COLUMNS):
-        t.add_column(c, justify="left" if i == 0 else "right", no_wrap=True)
-    for r in rows:
-        t.add_row(*r)
-    console = Console(width=max(100, Console().width))
-    console.print(t)
-    console.print(footer, soft_wrap=True, highlight=False)
+    report.print_table("planwiki page views", COLUMNS, rows, footer)
 
 
 # ---------------------------------------------------------------- main

@@ -48,6 +48,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 import page_views as pv  # noqa: E402
+import report  # noqa: E402
 from loadgen import ProtocolError, build_request, percentile, read_response  # noqa: E402
 
 HOST = pv.HOST
@@ -489,12 +490,12 @@ class Row:
             str(t.errors(self.conflicts_expected)),
             str(t.server_errors),
             str(self.locked),
-            fmt(self.saves_per_s, 0),
-            fmt(lat["p50_ms"], 2),
-            fmt(lat["p99_ms"], 2),
-            fmt(lat["max_ms"], 2),
-            fmt(self.server_cpu_pct, 0),
-            fmt(self.cpu_ms_per_answer, 2),
+            report.fmt(self.saves_per_s, 0),
+            report.fmt(lat["p50_ms"], 2),
+            report.fmt(lat["p99_ms"], 2),
+            report.fmt(lat["max_ms"], 2),
+            report.fmt(self.server_cpu_pct, 0),
+            report.fmt(self.cpu_ms_per_answer, 2),
         )
 
 
@@ -513,48 +514,6 @@ COLUMNS = (
     "server cpu %",
     "cpu ms/answer",
 )
-
-
-def fmt(v: float | None, digits: int = 1) -> str:
-    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}f}"
-
-
-def render_table(columns: Sequence[str], rows: Sequence[Sequence[str]], footer: str) -> str:
-    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [line(columns), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    if footer:
-        out.append(footer)
-    return "\n".join(out)
-
-
-def print_table(
-    title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], footer: str
-) -> None:
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        print(title)
-        print(render_table(columns, rows, footer), flush=True)
-        return
-    t = Table(title=title)
-    for i, c in enumerate(columns):
-        t.add_column(c, justify="left" if i == 0 else "right", no_wrap=True)
-    for r in rows:
-        t.add_row(*r)
-    # wide enough that no column is cut, whatever the terminal (or a pipe) says
-    needed = sum(max([len(c), *(len(r[i]) for r in rows)]) + 3 for i, c in enumerate(columns)) + 1
-    console = Console(width=max(100, needed, Console().width))
-    console.print(t)
-    console.print(footer, soft_wrap=True, highlight=False)
 
 
 # ---------------------------------------------------------------- main
@@ -706,8 +665,8 @@ def run(args: argparse.Namespace) -> int:
             log(f"(temp dir kept: {server.tmp})")
 
     footer_lines = [
-        f"server peak RSS: {fmt(hwm / 1024 if hwm else None, 0)} MB (VmHWM of pid "
-        f"{server.pid}), {fmt(rss / 1024 if rss else None, 0)} MB at the end · "
+        f"server peak RSS: {report.fmt(hwm / 1024 if hwm else None, 0)} MB (VmHWM of pid "
+        f"{server.pid}), {report.fmt(rss / 1024 if rss else None, 0)} MB at the end · "
         f"nproc: {pv.nproc()} · PLANWIKI_SYNCHRONOUS={server.synchronous} "
         f"(from {server.synchronous_from}) · DB+WAL {size / 1e6:.1f} MB",
         f"{len(server.tokens)} API token(s) of the site owner "
@@ -722,7 +681,9 @@ def run(args: argparse.Namespace) -> int:
         "(fsync, the event loop), near it means CPU-bound.",
     ]
     footer_lines += targets(rows)
-    print_table("planwiki saves", COLUMNS, [r.cells() for r in rows], "\n".join(footer_lines))
+    report.print_table(
+        "planwiki saves", COLUMNS, [r.cells() for r in rows], "\n".join(footer_lines)
+    )
 
     failed = []
     for r in rows:

@@ -51,6 +51,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 import page_views as pv  # noqa: E402
+import report  # noqa: E402
 import saves  # noqa: E402
 
 SITE = pv.SITE
@@ -443,12 +444,12 @@ class Row:
             f"{self.minute:.{minute_digits}f}",
             str(self.window.requests),
             str(self.errors),
-            saves.fmt(self.rps, 1),
-            saves.fmt(q["p50_ms"], 2),
-            saves.fmt(q["p99_ms"], 2),
-            saves.fmt(q["max_ms"], 1),
+            report.fmt(self.rps, 1),
+            report.fmt(q["p50_ms"], 2),
+            report.fmt(q["p99_ms"], 2),
+            report.fmt(q["max_ms"], 1),
             str(self.outstanding),
-            saves.fmt(self.rss_mb, 1),
+            report.fmt(self.rss_mb, 1),
             str(self.fds) if self.fds is not None else "-",
             f"{self.db_bytes / 1e6:.1f}",
             f"{self.wal_bytes / 1e6:.1f}",
@@ -772,11 +773,11 @@ def run(args: argparse.Namespace) -> int:
         f"the load generator used {out.generator_cpu_pct:.0f}% of a core",
         f"mix: {', '.join(f'{k} {w}%' for k, w in MIX.items())}; {args.pages} pages; "
         f"{len(writers)} writers, each on its own page",
-        f"server RSS {saves.fmt(rss_ready / 1024 if rss_ready else None, 0)} MB when ready, "
-        f"peak {saves.fmt(hwm / 1024 if hwm else None, 0)} MB (VmHWM) · nproc {pv.nproc()} · "
+        f"server RSS {report.fmt(rss_ready / 1024 if rss_ready else None, 0)} MB when ready, "
+        f"peak {report.fmt(hwm / 1024 if hwm else None, 0)} MB (VmHWM) · nproc {pv.nproc()} · "
         f"PLANWIKI_SYNCHRONOUS={server.synchronous} (from {server.synchronous_from})",
     ]
-    saves.print_table(
+    report.print_table(
         "planwiki soak", COLUMNS, [r.cells(digits) for r in out.rows], "\n".join(footer)
     )
     kind_rows = []
@@ -789,12 +790,12 @@ def run(args: argparse.Namespace) -> int:
                 str(w.requests),
                 str(w.all_errors),
                 f"{100 * w.requests / max(1, total.requests):.0f}%",
-                saves.fmt(q["p50_ms"], 2),
-                saves.fmt(q["p99_ms"], 2),
-                saves.fmt(q["max_ms"], 1),
+                report.fmt(q["p50_ms"], 2),
+                report.fmt(q["p99_ms"], 2),
+                report.fmt(q["max_ms"], 1),
             )
         )
-    saves.print_table("soak requests by kind", KIND_COLUMNS, kind_rows, "")
+    report.print_table("soak requests by kind", KIND_COLUMNS, kind_rows, "")
     for line in out.stats.error_samples:
         print(f"error: {line}")
     for line in out.log_problems[:10]:
