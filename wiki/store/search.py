@@ -155,11 +155,8 @@ def marked(text: str | None, *, markdown: bool = False) -> Markup:
 SCORED_ROWS = 100
 
 
-def _ranked_rowids(
-    db: Database, phrases: list[str], scope: list[str], *, where: str, params: list[int]
-) -> list[int]:
+def _ranked_rowids(db: Database, match: str, *, where: str, params: list[int]) -> list[int]:
     """Every matching row this person may see, best first."""
-    match = _match(phrases, scope)
     title_hits = _HITS.format(n=0, column="title")  # titles are short: cheap to mark
     every = db.all(
         f"SELECT rowid, {title_hits} AS hits FROM search_index WHERE {where} ORDER BY rowid DESC",  # noqa: S608 - only "?" marks and fixed words
@@ -211,7 +208,7 @@ def _run(
     kinds = "('page', 'attachment', 'revision')" if history else "('page', 'attachment')"
     where = f"search_index MATCH ? AND section_id IN ({marks}) AND kind IN {kinds}"
     try:
-        ordered = _ranked_rowids(db, phrases, scope, where=where, params=ids)
+        ordered = _ranked_rowids(db, match, where=where, params=ids)
         results.total = len(ordered)
         chosen = ordered[offset : offset + limit]
         # One pass over the range that holds this page of results, marking only the
