@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -87,7 +87,7 @@ def sign_in(client: TestClient, email: str, password: str) -> None:
 
 def post_form(
     client: TestClient, url: str, data: dict[str, str], *, page: str | None = None
-) -> httpx.Response:
+) -> httpx2.Response:
     """Post a form the way a browser does: with the CSRF token from a page."""
     token = csrf_of(client.get(page or "/").text)
     return client.post(url, data={**data, "csrftoken": token})
@@ -139,9 +139,9 @@ def start_server(
             out = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"server exited: {out}")
         try:
-            if httpx.get(url + "/login", timeout=1).status_code == 200:
+            if httpx2.get(url + "/login", timeout=1).status_code == 200:
                 return LiveServer(url, db_path, process)
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("server did not start")

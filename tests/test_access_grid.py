@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-import httpx
+import httpx2
 import pytest
 from conftest import csrf_of, sign_in
 from starlette.testclient import TestClient
@@ -126,7 +126,7 @@ class Person:
     def denied(self) -> list[str]:
         return [s for s in SECTIONS if self.allowed.get(s, Capability.NONE) < Capability.VIEW]
 
-    def check(self, response: httpx.Response, url: str, echo: str = "") -> httpx.Response:
+    def check(self, response: httpx2.Response, url: str, echo: str = "") -> httpx2.Response:
         """No leak words of a denied section (``echo`` is the caller's own search words)."""
         self.fetched += 1
         body = response.text.lower()
@@ -145,10 +145,10 @@ class Person:
             )
         return response
 
-    def get(self, url: str, echo: str = "", **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+    def get(self, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
         return self.check(self.client.get(url, **kw), url, echo)
 
-    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx.Response:  # type: ignore[no-untyped-def]
+    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if method != "GET" and not self.token:
             headers["x-csrftoken"] = self.csrf()
@@ -161,7 +161,7 @@ class Person:
             self._csrf = csrf_of(self.client.get("/").text)
         return self._csrf
 
-    def post(self, url: str, data: dict[str, str]) -> httpx.Response:
+    def post(self, url: str, data: dict[str, str]) -> httpx2.Response:
         return self.check(self.client.post(url, data={**data, "csrftoken": self.csrf()}), url)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+import httpx2
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -71,8 +71,8 @@ class SharingRules(RuleBasedStateMachine):
                 self.owner = Actor(user_id=made.id, email=made.email, name=made.name)
         # Requests go straight into the app on one event loop in this thread: no thread hops.
         self.loop = asyncio.new_event_loop()
-        self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+        self.http = httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=self.app), base_url="http://testserver"
         )
         # the model
         self.sites: dict[str, list[tuple[str, str]]] = {}  # slug -> [(key, title)] in order

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner
@@ -150,7 +150,7 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
 
     def write(n: int) -> None:
         base = None
-        with httpx.Client(
+        with httpx2.Client(
             base_url=server.url, headers={"authorization": f"Bearer {token}"}, timeout=30
         ) as http:
             while not stop.is_set():
@@ -196,7 +196,7 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
     try:
         assert back.returncode == 0, back.stderr
         assert "before-restore" in back.stdout
-        pages = httpx.get(f"{server.url}/api/v1/sites/sam/sections/about-me/pages",
+        pages = httpx2.get(f"{server.url}/api/v1/sites/sam/sections/about-me/pages",
                           headers={"authorization": f"Bearer {token}"}, timeout=10).json()  # fmt: skip
         expected = {r[3]: r[6] for r in rows(copy, "pages")}  # slug -> revision
         assert {p["slug"]: p["revision"] for p in pages} == expected

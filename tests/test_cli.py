@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from click.testing import CliRunner
 from conftest import start_server, stop_server
@@ -166,10 +166,12 @@ def test_token_create_prints_the_token_alone_on_the_last_line_and_it_works(live)
     last = result.stdout.rstrip("\n").splitlines()[-1]
     assert TOKEN.match(last), repr(result.stdout)
 
-    me = httpx.get(live.url + "/api/v1/me", headers={"authorization": f"Bearer {last}"}, timeout=10)
+    me = httpx2.get(
+        live.url + "/api/v1/me", headers={"authorization": f"Bearer {last}"}, timeout=10
+    )
     assert me.status_code == 200
     assert me.json()["email"] == "sam@example.org"
-    created = httpx.post(live.url + "/api/v1/sites", json={"slug": "sams-plan", "title": "Sam's plan"},
+    created = httpx2.post(live.url + "/api/v1/sites", json={"slug": "sams-plan", "title": "Sam's plan"},
                          headers={"authorization": f"Bearer {last}"}, timeout=10)  # fmt: skip
     assert created.status_code == 201, created.text
     assert created.json()["owner"] == "sam@example.org"
@@ -195,19 +197,19 @@ def test_each_token_is_new_and_a_made_up_one_is_refused_by_the_server(live) -> N
     assert first != second
     for token in (first, second):
         assert (
-            httpx.get(
+            httpx2.get(
                 live.url + "/api/v1/me", headers={"authorization": f"Bearer {token}"}
             ).status_code
             == 200
         )
     forged = first[:-4] + ("AAAA" if not first.endswith("AAAA") else "BBBB")
-    refused = httpx.get(live.url + "/api/v1/me", headers={"authorization": f"Bearer {forged}"})
+    refused = httpx2.get(live.url + "/api/v1/me", headers={"authorization": f"Bearer {forged}"})
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "not_signed_in"
 
 
 def test_the_person_added_on_the_command_line_can_sign_in_on_the_live_server(live) -> None:
-    with httpx.Client(base_url=live.url, follow_redirects=False, timeout=10) as browser:
+    with httpx2.Client(base_url=live.url, follow_redirects=False, timeout=10) as browser:
         form = browser.get("/login")
         token = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
         signed = browser.post("/login", data={"csrftoken": token, "email": "sam@example.org",

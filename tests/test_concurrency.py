@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
+import httpx2
 
 from wiki import accounts, store
 
@@ -21,9 +21,9 @@ def _run(work: Coroutine[Any, Any, Any]) -> Any:
         return pool.submit(asyncio.run, work).result()
 
 
-def _client(app, token: str) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
+def _client(app, token: str) -> httpx2.AsyncClient:  # type: ignore[no-untyped-def]
+    return httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app),
         base_url="http://planwiki.test",
         headers={"authorization": f"Bearer {token}"},
     )

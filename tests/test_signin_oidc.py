@@ -27,7 +27,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-import httpx
+import httpx2
 import pytest
 from conftest import free_port, start_server, stop_server
 from starlette.testclient import TestClient
@@ -85,11 +85,13 @@ def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
             raise RuntimeError(f"the OIDC provider exited: {out}")
         try:
             if (
-                httpx.get(provider.url + "/.well-known/openid-configuration", timeout=1).status_code
+                httpx2.get(
+                    provider.url + "/.well-known/openid-configuration", timeout=1
+                ).status_code
                 == 200
             ):
                 return provider
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.1)
     provider.stop()
     raise RuntimeError("the OIDC provider did not start")
@@ -147,7 +149,7 @@ def _form(html: str) -> tuple[str, dict[str, str]]:
 
 def through_provider(authorize_url: str, login: str, *, until: str = "http://testserver/") -> str:
     """Sign in at the provider as ``login`` and consent; the callback URL it sends us to."""
-    with httpx.Client(timeout=10) as browser:
+    with httpx2.Client(timeout=10) as browser:
         url = authorize_url
         for _ in range(12):
             response = browser.get(url)
@@ -515,7 +517,7 @@ def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_p
         [_client("planwiki", ["council"], base=server.url)], port=provider_port
     )
     try:
-        with httpx.Client(
+        with httpx2.Client(
             base_url=server.url, headers={"authorization": f"Bearer {owner_token}"}
         ) as api:
             _share_about_me(api)
@@ -527,7 +529,7 @@ def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_p
             server.process.stdout.close()
 
 
-def _share_about_me(api: httpx.Client) -> None:
+def _share_about_me(api: httpx2.Client) -> None:
     assert (
         api.post("/api/v1/sites", json={"slug": "yasmin", "title": "Yasmin's plan"}).status_code
         == 201
