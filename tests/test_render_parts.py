@@ -9,6 +9,7 @@ link definitions, setext headings, repeated headings, tables, blocks, stray "#")
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +34,11 @@ PIECES = [
     "![mine](/s/x/-/files/abc/p.jpg)", "<b>raw html</b>", "&amp; &copy; entities",
     "```contacts\npeople:\n  - name: Alex\n    role: Mum\n```", "```outcome\noutcome: Travel alone\n```",
     "", "   ", "\t# tabbed", "# Trailing hashes ##", "Para\n# Heading right after",
+    # plain paragraphs are cut points too: what comes before them must end where it ends
+    "Just a paragraph.", "Two lines\nof one paragraph.", "2024 was a good year.", "1) first\n2) second",
+    "- a\n- b\n\n  indented continuation", "* star item", "+ plus item", "- [ ] task\n\n  more",
+    "> quote\nlazy line", "Words then\n- a list right after", "Table | head\n--- | ---\nx | y",
+    "Émile likes café.", "Text with trailing spaces  \nhard break", "<!-- a comment -->",
 ]  # fmt: skip
 
 
@@ -75,23 +81,65 @@ def test_any_mixture_renders_the_same_in_parts(pieces: list[str], tight: list[bo
 
 def test_only_changed_parts_are_rendered_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     body = "Intro words.\n\n# One\n\nFirst part.\n\n# Two\n\nSecond part.\n"
-    assert len(rendering.split_parts(body)) == 3
+    assert len(rendering.split_parts(body)) == 5
     rendering.render(body, site="parts-test", blocks=BLOCKS)
     seen: list[str] = []
-    real = rendering.render_whole
-    monkeypatch.setattr(
-        rendering, "render_whole", lambda part, **kw: seen.append(part) or real(part, **kw)
-    )
     edited = body.replace("Second part.", "Second part, changed.")
-    assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == real(
-        edited, site="parts-test", blocks=BLOCKS
+    expected = rendering.render_whole(edited, site="parts-test", blocks=BLOCKS)
+    real = rendering._render_part
+    monkeypatch.setattr(
+        rendering, "_render_part", lambda part, **kw: seen.append(part) or real(part, **kw)
     )
-    assert seen == ["# Two\n\nSecond part, changed.\n"]  # only the changed part
+    assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == expected
+    assert seen == ["Second part, changed.\n"]  # only the changed part
+
+
+def test_a_page_is_cut_before_plain_paragraphs_but_never_inside_a_list() -> None:
+    body = "Intro.\n\n- one\n\n- two\n\nAfter the list.\n\n```\n\nInside\n```\n"
+    assert rendering.split_parts(body) == [
+        "Intro.\n\n- one\n\n- two\n\n",  # a loose list stays whole
+        "After the list.\n\n```\n\nInside\n```\n",  # no cut inside a fence
+    ]
+
+
+def test_editing_one_paragraph_renders_only_that_paragraph(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    body = "# Title\n\nFirst paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
+    rendering.render(body, site="parts-test", blocks=BLOCKS)
+    seen: list[str] = []
+    edited = body.replace("Second paragraph.", "Second paragraph, changed.")
+    expected = rendering.render_whole(edited, site="parts-test", blocks=BLOCKS)
+    real = rendering._render_part
+    monkeypatch.setattr(
+        rendering, "_render_part", lambda part, **kw: seen.append(part) or real(part, **kw)
+    )
+    assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == expected
+    assert seen == ["Second paragraph, changed.\n\n"]
+
+
+def test_kept_parts_stay_within_their_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(rendering, "PARTS_BUDGET", 20_000)
+    for n in range(300):
+        rendering.render(
+            f"# Part {n}\n\nWords {n}.\n\nMore words {n}.\n", site="budget", blocks=BLOCKS
+        )
+    kept = sum(len(text) + len(html) for (_s, _n, text), html in rendering._PARTS.items())
+    assert kept == rendering._parts_size
+    assert 0 < kept <= 20_000
+
+
+def test_repeated_headings_are_numbered_across_parts_as_in_one_go() -> None:
+    body = "# Money\n\nA.\n\n# Money 1\n\nB.\n\n# Money\n\n## Money\n\nC.\n"
+    assert len(rendering.split_parts(body)) > 3
+    html = rendering.render(body, site="x", blocks=BLOCKS)
+    assert html == rendering.render_whole(body, site="x", blocks=BLOCKS)
+    assert [m for m in re.findall(r'id="([^"]+)"', html)] == [
+        "money", "money-1", "money-2", "money-3"
+    ]  # fmt: skip
+    assert "~pw~" not in html
 
 
 def test_a_page_that_cannot_be_cut_safely_is_rendered_whole() -> None:
     for body in (
-        "# A\n\nx\n\n# A\n",
         "Note[^1]\n\n# B\n\n[^1]: n\n",
         "T\n===\n\n# B\n",
         "a # b\n\n# C\n",

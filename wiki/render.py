@@ -8,6 +8,7 @@ independent line of defence (issue #2).
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import threading
@@ -19,6 +20,8 @@ import nh3
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify as anchors_slugify
+from mdit_py_plugins.anchors.index import unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pydantic import ValidationError
@@ -103,12 +106,35 @@ def _is_allowed_image(src: str, site: str) -> bool:
     return own is not None and own.group("site") == site
 
 
+_ID_MARK = "~pw~"  # "~" never survives slugify, so the mark cannot come from a title
+_marks = itertools.count()
+_MARKED_ID = re.compile(r'(<h[1-4] id=")([^"~]*)~pw~\d+"')
+
+
+def _marked_slug(title: str) -> str:
+    return f"{anchors_slugify(title)}{_ID_MARK}{next(_marks)}"
+
+
+def _unique_ids(html: str) -> str:
+    """Number repeated heading ids in page order, as the anchors plugin does in one go."""
+    if _ID_MARK not in html:
+        return html
+    taken: set[str] = set()
+
+    def one(match: re.Match[str]) -> str:
+        return f'{match.group(1)}{unique_slug(match.group(2), taken)}"'
+
+    return _MARKED_ID.sub(one, html)
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.use(footnote_plugin)
     md.use(tasklists_plugin, enabled=False)
-    md.use(anchors_plugin, max_level=4, permalink=False)
+    # Each heading gets its plain slug and a one-off mark; ``_unique_ids`` then numbers
+    # repeated slugs across the whole page, so a page can be rendered in parts (issue #8).
+    md.use(anchors_plugin, max_level=4, permalink=False, slug_func=_marked_slug)
     md.enable("table")
     md.enable("strikethrough")
 
@@ -188,29 +214,34 @@ def render_block(block: Any, text: str) -> str:
 
 # ---- rendering in parts (issue #8) -------------------------------------------------
 # A save renders the whole page, and markdown-it-py costs about a millisecond per 3 KB:
-# most of a save. People change one part of a page at a time, so a page is cut at its
-# top-level headings and each part's HTML is kept by its text. A cut is made only where
-# it cannot change the result: a "#" heading at the start of a line, after a blank line,
-# outside a fenced block; and never in a page with footnotes, link definitions, setext
-# headings or other "#" lines, or two headings whose ids could clash.
-# tests/test_render.py checks parts against whole-page rendering on many pages.
+# most of a save. People change one part of a page at a time, so a page is cut into
+# parts and each part's HTML is kept by its text. A cut is made only where it cannot
+# change the result, outside a fenced block and after a blank line: before a top-level
+# "#" heading, or before a plain paragraph (a line starting with a letter, so never a
+# list item, quote, indent or code). Never in a page with footnotes, link definitions,
+# setext headings or other "#" lines. Repeated headings are numbered over the whole
+# page after the parts are joined (``_unique_ids``).
+# tests/test_render_parts.py checks parts against whole-page rendering.
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
 _PLAIN_HEADING = re.compile(r"#{1,6}[\w \t.,:;?!'\"()/*-]*")
 _NO_CUTS = re.compile(r"\[\^|\]:|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+# Kept parts are bounded by their size, not their number: a part may be a heading's
+# whole section or one short paragraph (the soak, issue #8).
+PARTS_BUDGET = 8 * 1024 * 1024  # characters of text and HTML together
 _PARTS: OrderedDict[tuple[str, tuple[str, ...], str], str] = OrderedDict()
-PARTS_KEPT = 4096
+_parts_size = 0
 _PARTS_LOCK = threading.Lock()  # saves may run in worker threads
 
 
 def split_parts(body: str) -> list[str]:
-    """The page cut before top-level headings where that cannot change its HTML."""
-    if "#" not in body or _NO_CUTS.search(body):
+    """The page cut before top-level headings and plain paragraphs, where that cannot
+    change its HTML."""
+    if "\n\n" not in body or _NO_CUTS.search(body):
         return [body]
     lines = body.splitlines(keepends=True)
     parts: list[str] = []
     start, fence, blank_before = 0, "", True
-    headings: set[str] = set()
     for number, line in enumerate(lines):
         opened = _FENCE.match(line)
         if fence:
@@ -221,13 +252,12 @@ def split_parts(body: str) -> list[str]:
             continue
         if opened:
             fence = opened.group(1)
+        elif blank_before and number > start and line[:1].isalpha() and "#" not in line:
+            parts.append("".join(lines[start:number]))  # a plain paragraph starts here
+            start = number
         elif "#" in line:
             if not _ATX.match(line) or not _PLAIN_HEADING.fullmatch(line.rstrip("\n")):
                 return [body]  # a "#" we do not understand well enough to cut around
-            key = "".join(c for c in line.lower() if c.isalnum())
-            if key in headings:
-                return [body]  # their ids would be numbered across the whole page
-            headings.add(key)
             if blank_before and number > start:
                 parts.append("".join(lines[start:number]))
                 start = number
@@ -250,17 +280,31 @@ def render(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str
             if html is not None:
                 _PARTS.move_to_end(key)
         if html is None:
-            html = render_whole(part, site=site, blocks=blocks)
-            with _PARTS_LOCK:
-                _PARTS[key] = html
-                if len(_PARTS) > PARTS_KEPT:
-                    _PARTS.popitem(last=False)
+            html = _render_part(part, site=site, blocks=blocks)
+            _keep(key, html)
         out.append(html)
-    return "".join(out)
+    return _unique_ids("".join(out))
+
+
+def _keep(key: tuple[str, tuple[str, ...], str], html: str) -> None:
+    global _parts_size
+    with _PARTS_LOCK:
+        if key in _PARTS:
+            return
+        _PARTS[key] = html
+        _parts_size += len(key[2]) + len(html)
+        while _parts_size > PARTS_BUDGET and _PARTS:
+            (_site, _names, text), dropped = _PARTS.popitem(last=False)
+            _parts_size -= len(text) + len(dropped)
 
 
 def render_whole(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
-    """Render a page body (or one part of it) in one go."""
+    """Render a page body in one go."""
+    return _unique_ids(_render_part(body, site=site, blocks=blocks))
+
+
+def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
+    """One part's HTML, its heading ids still marked for ``_unique_ids``."""
     env: dict[str, Any] = {
         "site": site,
         "blocks": blocks or {},
