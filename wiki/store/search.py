@@ -168,14 +168,16 @@ def _ranked_rowids(db: Database, match: str, *, where: str, params: list[int]) -
     # each of them; a range and a CASE keep it to one pass.)
     cutoff = every[min(SCORED_ROWS, len(every)) - 1]["rowid"]
     titled = [r["rowid"] for r in every[SCORED_ROWS:] if r["hits"]]
+    # Only the scored rows come back to Python: each row fetched is a hand-over of the GIL,
+    # and under load each can wait for the event loop's thread (issue #8). MATERIALIZED:
+    # a flattened subquery would work out the score twice, once to filter and once to return.
     scored = db.all(
-        f"SELECT rowid, CASE WHEN rowid >= ? OR rowid IN ({','.join('?' * len(titled))})"  # noqa: S608 - as above
-        f" THEN {_SCORE} END AS score FROM search_index WHERE {where}",
+        f"WITH s AS MATERIALIZED (SELECT rowid, CASE WHEN rowid >= ? OR rowid IN ({','.join('?' * len(titled))})"  # noqa: S608 - as above
+        f" THEN {_SCORE} END AS score FROM search_index WHERE {where})"
+        " SELECT rowid, score FROM s WHERE score IS NOT NULL",
         [cutoff, *titled, match, *params],
     )
-    ranked = sorted(
-        (r for r in scored if r["score"] is not None), key=lambda r: (-r["score"], -r["rowid"])
-    )
+    ranked = sorted(scored, key=lambda r: (-r["score"], -r["rowid"]))
     placed = {r["rowid"] for r in ranked}
     return [r["rowid"] for r in ranked] + [r["rowid"] for r in every if r["rowid"] not in placed]
 
@@ -215,17 +217,14 @@ def _run(
         # chosen rows ("rowid IN (…)" would run the full-text query once per row).
         in_chosen = f"rowid IN ({','.join('?' * len(chosen))})"
         rows = (
-            [
-                r
-                for r in db.all(
-                    f"SELECT rowid, kind, section_id, page_id, number, {in_chosen} AS chosen,"  # noqa: S608 - only "?" marks and fixed words are interpolated
-                    f" CASE WHEN {in_chosen} THEN highlight(search_index, 0, '{OPEN}', '{CLOSE}') END AS title_marked,"
-                    f" CASE WHEN {in_chosen} THEN snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) END AS snippet_marked"
-                    f" FROM search_index WHERE {where} AND rowid BETWEEN ? AND ?",
-                    [*chosen, *chosen, *chosen, match, *ids, min(chosen), max(chosen)],
-                )
-                if r["chosen"]
-            ]
+            db.all(
+                f"WITH s AS MATERIALIZED (SELECT rowid, kind, section_id, page_id, number, {in_chosen} AS chosen,"  # noqa: S608 - only "?" marks and fixed words are interpolated
+                f" CASE WHEN {in_chosen} THEN highlight(search_index, 0, '{OPEN}', '{CLOSE}') END AS title_marked,"
+                f" CASE WHEN {in_chosen} THEN snippet(search_index, 1, '{OPEN}', '{CLOSE}', '…', 24) END AS snippet_marked"
+                f" FROM search_index WHERE {where} AND rowid BETWEEN ? AND ?)"
+                " SELECT * FROM s WHERE chosen",
+                [*chosen, *chosen, *chosen, match, *ids, min(chosen), max(chosen)],
+            )
             if chosen
             else []
         )
