@@ -564,6 +564,22 @@ def test_with_a_session_cookie_reads_work_and_writes_need_the_csrf_header(
     assert saved.json()["revision"] == 2 and saved.json()["updated_by"] == owner.email
 
 
+def test_a_script_with_a_token_saves_without_any_csrf_cookie_being_made(
+    api, people, owner, db
+) -> None:
+    # Bearer requests without cookies skip asgi-csrf, which would only have made a token
+    # no one uses (issue #8); one with a browser's cookies still goes through it.
+    saved = api.put(PAGE, json={"body": "From a script", "base_revision": 1})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["revision"] == 2
+    assert "set-cookie" not in saved.headers and "csrftoken" not in api.client.cookies
+    browser = people.client(owner)
+    assert browser.get(PAGE).status_code == 200
+    refused = browser.put(PAGE, json={"body": "Forged", "base_revision": 2})
+    is_error(refused, 403, "csrf")
+    assert count(db, "revisions") == 2
+
+
 def test_the_csrf_token_from_a_page_also_works_as_the_header(api, people, owner) -> None:
     browser = people.client(owner)
     token = csrf_of(browser.get("/s/ola").text)

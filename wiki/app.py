@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 from wiki import accounts
 from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
-from wiki.middleware import ActorMiddleware, SecurityHeaders
+from wiki.middleware import ActorMiddleware, SecurityHeaders, bearer_skips_csrf
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
     account,
@@ -186,7 +186,7 @@ def create_app(
     app.state.plugins = pm
 
     inner: Any = ActorMiddleware(app, db=db, idle_minutes=settings.session_idle_minutes)
-    inner = asgi_csrf(
+    checked = asgi_csrf(
         inner,
         signing_secret=accounts.app_secret(db, "csrf"),
         cookie_secure=settings.secure_cookies,
@@ -196,7 +196,7 @@ def create_app(
             files.checks_its_own_csrf(scope) or find.checks_its_own_csrf(scope)
         ),
     )
-    outer = SecurityHeaders(inner)
+    outer = SecurityHeaders(bearer_skips_csrf(checked=checked, unchecked=inner))
 
     async def application(scope: Scope, receive: Receive, send: Send) -> None:
         await outer(scope, receive, send)

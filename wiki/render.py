@@ -225,7 +225,7 @@ def render_block(block: Any, text: str) -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
 _PLAIN_HEADING = re.compile(r"#{1,6}[\w \t.,:;?!'\"()/*-]*")
-_NO_CUTS = re.compile(r"\[\^|\]:|^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
+_SETEXT = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?:\n|$)")  # starts with a literal: a fast scan
 # Kept parts are bounded by their size, not their number: a part may be a heading's
 # whole section or one short paragraph (the soak, issue #8).
 PARTS_BUDGET = 8 * 1024 * 1024  # characters of text and HTML together
@@ -237,7 +237,7 @@ _PARTS_LOCK = threading.Lock()  # saves may run in worker threads
 def split_parts(body: str) -> list[str]:
     """The page cut before top-level headings and plain paragraphs, where that cannot
     change its HTML."""
-    if "\n\n" not in body or _NO_CUTS.search(body):
+    if "\n\n" not in body or "[^" in body or "]:" in body or _SETEXT.search("\n" + body):
         return [body]
     lines = body.splitlines(keepends=True)
     parts: list[str] = []
