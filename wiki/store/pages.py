@@ -199,12 +199,13 @@ def _write_revision(
     if current is not None and current.body == body and current.title == new_title:
         return SaveResult(current, created=False, changed=False)
     if current is None:
-        page_id = db.execute(
+        inserted = db.execute(
             "INSERT INTO pages (site_id, section_id, slug, title, revision, created_at, updated_at, updated_by)"
             " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
             (ctx.site.id, sec.id, page, new_title, now, now, actor.user_id),
         ).lastrowid
-        number = 1
+        assert inserted is not None
+        page_id, number = inserted, 1
     else:
         page_id, number = current.id, current.revision + 1
     db.execute(
@@ -226,8 +227,11 @@ def _write_revision(
         page_id=page_id,
         detail=f"revision {number}" + (f": {summary}" if summary else ""),
     )
-    saved = _load(db, sec, page)
-    assert saved is not None
+    # What was just written, without reading it back (issue #8: a save's every query counts).
+    saved = Page(
+        id=page_id, section=sec, slug=page, title=new_title, revision=number, body=body,
+        html=html, updated_at=now, updated_by=actor.email or None, updated_by_name=actor.name or None,
+    )  # fmt: skip
     return SaveResult(saved, created=current is None, changed=True)
 
 
