@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from starlette.testclient import TestClient
 
 from wiki import accounts, clock
 from wiki.app import create_app
+from wiki.db import Database
 from wiki.errors import Invalid
 from wiki.settings import Settings
+from wiki.store.audit import view_log
 
 ROOT = Path(__file__).parent.parent
 
@@ -117,6 +120,80 @@ def test_absolute_timeout(app, people, settings: Settings) -> None:  # type: ign
         assert client.get("/api/v1/me").status_code == 200
     clock.freeze(start + timedelta(hours=settings.session_absolute_hours, minutes=1))
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_use_of_a_session_or_token_is_filed_with_the_view_log_not_by_the_request(
+    app, people, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Issue #8: a page view does not write (nor wait for an fsync) to note "last seen".
+    start = clock.now()
+    clock.freeze(start)
+    hal = people.add("Hal")
+    client = people.client(hal)
+    session_id = accounts._digest(session_cookie(client))
+    token = accounts.create_token(db, accounts.get_user(db, hal.user_id), name="script")
+    writers: list[str] = []
+    real_write = Database.write
+
+    def spy(self: Database):  # type: ignore[no-untyped-def]
+        writers.append(threading.current_thread().name)
+        return real_write(self)
+
+    monkeypatch.setattr(Database, "write", spy)
+    later = start + timedelta(minutes=5)
+    clock.freeze(later)
+    assert client.get("/api/v1/me").status_code == 200
+    bearer = {"authorization": f"Bearer {token}"}
+    assert people.client().get("/api/v1/me", headers=bearer).status_code == 200
+    assert set(writers) <= {"planwiki-view-log"}  # only the log's own thread writes
+    view_log(db).flush(db)
+    row = db.one("SELECT last_seen_at FROM sessions WHERE id = ?", (session_id,))
+    assert row["last_seen_at"] == clock.iso(later)
+    used = db.one("SELECT last_used_at FROM tokens WHERE user_id = ?", (hal.user_id,))
+    assert used["last_used_at"] == clock.iso(later)
+
+
+def test_a_session_still_times_out_while_its_last_use_waits_to_be_filed(
+    app, people, db, settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    start = clock.now()
+    clock.freeze(start)
+    ida = people.add("Ida")
+    client = people.client(ida)
+    view_log(db).flush_seconds = 3600
+    idle = settings.session_idle_minutes
+    clock.freeze(start + timedelta(minutes=idle - 1))
+    assert client.get("/api/v1/me").status_code == 200  # noted, not yet filed
+    clock.freeze(start + timedelta(minutes=2 * idle - 3))
+    assert client.get("/api/v1/me").status_code == 200  # counted from the noted use
+    clock.freeze(start + timedelta(minutes=3 * idle))
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_filing_a_late_touch_never_brings_back_an_ended_session_or_moves_time_back(
+    app, people, db
+) -> None:  # type: ignore[no-untyped-def]
+    jo = people.add("Jo")
+    client = people.client(jo)
+    secret = session_cookie(client)
+    session_id = accounts._digest(secret)
+    log = view_log(db)
+    log.seen(db, session=session_id)
+    accounts.end_session(db, secret)
+    log.flush(db)
+    assert db.one("SELECT COUNT(*) AS n FROM sessions WHERE id = ?", (session_id,))["n"] == 0
+    assert accounts.actor_from_session(db, secret, idle_minutes=60) is None
+
+    kit = people.add("Kit")
+    kit_id = accounts._digest(session_cookie(people.client(kit)))
+    log.seen(db, session=kit_id)  # noted now ...
+    with db.write():  # ... while another process filed a later use
+        db.execute(
+            "UPDATE sessions SET last_seen_at = '2999-01-01T00:00:00+00:00' WHERE id = ?", (kit_id,)
+        )
+    log.flush(db)
+    row = db.one("SELECT last_seen_at FROM sessions WHERE id = ?", (kit_id,))
+    assert row["last_seen_at"] == "2999-01-01T00:00:00+00:00"
 
 
 def test_sign_out_ends_the_session_on_the_server(app, people, db) -> None:  # type: ignore[no-untyped-def]

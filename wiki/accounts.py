@@ -24,6 +24,7 @@ from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, SlowDown, WikiError
 from wiki.models import Actor
+from wiki.store.audit import view_log
 
 _hasher = PasswordHasher()
 # Verifying against this keeps "no such account" as slow as "wrong password".
@@ -283,15 +284,13 @@ def actor_from_session(db: Database, secret: str, *, idle_minutes: int) -> Actor
         return None
     now = clock.now()
     idle_limit = clock.iso(now - timedelta(minutes=idle_minutes))
-    if row["expires_at"] <= clock.iso(now) or row["last_seen_at"] <= idle_limit:
+    last_seen = max(row["last_seen_at"], view_log(db).last_seen(session=session_id) or "")
+    if row["expires_at"] <= clock.iso(now) or last_seen <= idle_limit:
         end_session(db, secret)
         return None
-    # Touch at most once a minute: a page view should not be a write.
-    if row["last_seen_at"] <= clock.iso(now - timedelta(minutes=1)):
-        with db.write():
-            db.execute(
-                "UPDATE sessions SET last_seen_at = ? WHERE id = ?", (clock.iso(now), session_id)
-            )
+    # Touch at most once a minute, filed with the page-view log: a page view does not write.
+    if last_seen <= clock.iso(now - timedelta(minutes=1)):
+        view_log(db).seen(db, session=session_id)
     return Actor(
         user_id=row["user_id"], email=row["email"], name=row["name"], session_id=session_id
     )
@@ -325,6 +324,7 @@ def list_sessions(
     db: Database, user_id: int, *, current_id: str | None = None
 ) -> list[SessionInfo]:
     """A person's sessions that are still alive, newest activity first."""
+    view_log(db).flush(db)  # uses noted but not yet filed (a rare page: file them now)
     rows = db.all(
         "SELECT rowid AS handle, id, created_at, last_seen_at, expires_at, user_agent, method"
         " FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC",
@@ -390,6 +390,7 @@ class TokenInfo:
 
 def list_tokens(db: Database, user_id: int) -> list[TokenInfo]:
     """A person's tokens that still work (revoked ones are gone for good)."""
+    view_log(db).flush(db)  # as list_sessions
     rows = db.all(
         "SELECT id, name, created_at, last_used_at FROM tokens"
         " WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC",
@@ -409,10 +410,7 @@ def actor_from_token(db: Database, secret: str) -> Actor | None:
         return None
     now = clock.now()
     if row["last_used_at"] is None or row["last_used_at"] <= clock.iso(now - timedelta(minutes=1)):
-        with db.write():
-            db.execute(
-                "UPDATE tokens SET last_used_at = ? WHERE id = ?", (clock.iso(now), row["id"])
-            )
+        view_log(db).seen(db, token=row["id"])
     return Actor(user_id=row["user_id"], email=row["email"], name=row["name"])
 
 

@@ -54,6 +54,9 @@ class ViewLog:
 
     def __init__(self, *, flush_seconds: float = 1.0, max_buffer: int = 500) -> None:
         self._rows: list[tuple[Any, ...]] = []
+        # Sessions and tokens last seen, by id: written with the next batch, so a page
+        # view never writes (nor waits for an fsync) on the event loop (issue #8).
+        self._seen: dict[tuple[str, str | int], str] = {}
         self._lock = threading.Lock()
         self._last_flush = clock.now()
         self.flush_seconds = flush_seconds
@@ -76,14 +79,36 @@ class ViewLog:
         )
         with self._lock:
             self._rows.append(row)
-            due = (
-                len(self._rows) >= self.max_buffer
-                or (clock.now() - self._last_flush).total_seconds() >= self.flush_seconds
-            )
-            if due:
-                self._last_flush = clock.now()  # one wake-up per batch
+            due = self._due()
         if due:
             self._flush_soon(db)
+
+    def seen(self, db: Database, *, session: str | None = None, token: int | None = None) -> None:
+        """Note that a session or token was used now; filed with the next batch."""
+        at = clock.iso()
+        with self._lock:
+            if session is not None:
+                self._seen["session", session] = at
+            if token is not None:
+                self._seen["token", token] = at
+            due = self._due()
+        if due:
+            self._flush_soon(db)
+
+    def last_seen(self, *, session: str) -> str | None:
+        """A session's use not yet filed, so its idle time counts from it meanwhile."""
+        with self._lock:
+            return self._seen.get(("session", session))
+
+    def _due(self) -> bool:
+        """Whether to file now (called holding the lock): one wake-up per batch."""
+        due = (
+            len(self._rows) + len(self._seen) >= self.max_buffer
+            or (clock.now() - self._last_flush).total_seconds() >= self.flush_seconds
+        )
+        if due:
+            self._last_flush = clock.now()
+        return due
 
     def _flush_soon(self, db: Database) -> None:
         """Wake the writer thread (started on first use; one per buffer, so one connection)."""
@@ -107,18 +132,31 @@ class ViewLog:
     def flush(self, db: Database) -> None:
         with self._lock:
             rows, self._rows = self._rows, []
+            seen, self._seen = self._seen, {}
             self._last_flush = clock.now()
-        if not rows:
+        if not rows and not seen:
             return
         # One statement for the whole batch: SQLite then files it without taking Python's
         # lock back for every row, so the event loop thread is not kept waiting.
         with db.write():
-            db.execute(
-                "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
-                " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
-                " value ->> 6, value ->> 7 FROM json_each(?)",
-                (json.dumps(rows),),
-            )
+            if rows:
+                db.execute(
+                    "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
+                    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
+                    " value ->> 6, value ->> 7 FROM json_each(?)",
+                    (json.dumps(rows),),
+                )
+            for (kind, key), at in seen.items():
+                # Never moves a time backwards; a session ended meanwhile matches no row.
+                table, column = (
+                    ("sessions", "last_seen_at")
+                    if kind == "session"
+                    else ("tokens", "last_used_at")
+                )
+                db.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE id = ? AND ({column} IS NULL OR {column} < ?)",  # noqa: S608 - fixed names
+                    (at, key, at),
+                )
 
 
 def view_log(db: Database) -> ViewLog:
