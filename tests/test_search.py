@@ -188,6 +188,26 @@ def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowh
         )
 
 
+def test_a_row_whose_index_tokens_lie_about_its_section_is_still_never_shown(db, plan) -> None:  # type: ignore[no-untyped-def]
+    # Defence in depth (issue #8): scoring and snippets match on the words alone, so the
+    # listing's section check is what must keep a hidden page out, whatever its tokens say.
+    bob = plan["bob"]
+    _, visible = search.search_site(db, bob, site="sam", query="swimming")
+    about = db.one("SELECT section_id, scope FROM search_index WHERE kind = 'page' AND section_id IN"
+                   " (SELECT id FROM sections WHERE key = 'about-me')")  # fmt: skip
+    with db.write():
+        db.execute(
+            "UPDATE search_index SET scope = ? WHERE kind = 'page' AND section_id IN"
+            " (SELECT id FROM sections WHERE key = 'health')",
+            (about["scope"],),
+        )
+    for query in ("swimming", SECRET):
+        _, found = search.search_site(db, bob, site="sam", query=query)
+        assert all("medicines" not in h.url for h in found.hits)
+        assert found.total == (visible.total if query == "swimming" else 0)
+        assert SECRET not in " ".join(str(h.snippet) + str(h.title) for h in found.hits)
+
+
 def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     _, before = search.search_site(db, bob, site="sam", query=OPEN_WORD)
