@@ -15,9 +15,11 @@ ever find words, never cause an error.
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
@@ -155,39 +157,56 @@ def marked(text: str | None, *, markdown: bool = False) -> Markup:
 SCORED_ROWS = 100
 
 
+def _rows_at_once(db: Database, sql: str, params: list[Any]) -> list[list[Any]]:
+    """A query's (id, n) rows as one JSON value: SQLite makes the whole list while Python's lock is
+    let go, instead of the search thread taking the lock back for every row, which under
+    load means waiting each time for the event loop's thread (issue #8)."""
+    # MATERIALIZED: FTS5's highlight() cannot run inside an aggregate's flattened subquery.
+    found = db.one(
+        f"WITH q AS MATERIALIZED ({sql}) SELECT json_group_array(json_array(id, n)) FROM q",  # noqa: S608 - callers pass only "?" marks and fixed words
+        params,
+    )
+    return json.loads(found[0]) if found and found[0] else []
+
+
 def _ranked_rowids(db: Database, match: str, *, where: str, params: list[int]) -> list[int]:
     """Every matching row this person may see, best first."""
     title_hits = _HITS.format(n=0, column="title")  # titles are short: cheap to mark
-    every = db.all(
-        f"SELECT rowid, {title_hits} AS hits FROM search_index WHERE {where} ORDER BY rowid DESC",  # noqa: S608 - only "?" marks and fixed words
-        [match, *params],
+    every = sorted(
+        _rows_at_once(
+            db,
+            f"SELECT rowid AS id, {title_hits} AS n FROM search_index WHERE {where}",  # noqa: S608 - only "?" marks and fixed words
+            [match, *params],
+        ),
+        reverse=True,  # newest first
     )
     if not every:
         return []
     # (A list of rowids to score in "rowid IN (…)" would make FTS5 run the query once for
     # each of them; a range and a CASE keep it to one pass.)
-    cutoff = every[min(SCORED_ROWS, len(every)) - 1]["rowid"]
-    titled = [r["rowid"] for r in every[SCORED_ROWS:] if r["hits"]]
-    # Only the scored rows come back to Python: each row fetched is a hand-over of the GIL,
-    # and under load each can wait for the event loop's thread (issue #8). MATERIALIZED:
-    # a flattened subquery would work out the score twice, once to filter and once to return.
+    cutoff = every[min(SCORED_ROWS, len(every)) - 1][0]
+    titled = [rowid for rowid, hits in every[SCORED_ROWS:] if hits]
+    # Only the scored rows come back: MATERIALIZED, because a flattened subquery would work
+    # out the score twice, once to filter and once to return.
     #
     # The sections and kinds this person may see were checked by the listing above; this
     # pass matches on the words only and keeps rows that the listing gave. Reading a row's
     # section_id or kind means reading its whole stored text (the columns come after the
     # body): 4–5 ms for a common word across fifty plans (issue #8).
-    visible = {r["rowid"] for r in every}
-    scored = db.all(
-        f"WITH s AS MATERIALIZED (SELECT rowid, CASE WHEN rowid >= ? OR rowid IN ({','.join('?' * len(titled))})"  # noqa: S608 - as above
-        f" THEN {_SCORE} END AS score FROM search_index WHERE search_index MATCH ? AND rowid >= ?)"
-        " SELECT rowid, score FROM s WHERE score IS NOT NULL",
+    visible = {rowid for rowid, _hits in every}
+    scored = _rows_at_once(
+        db,
+        f"WITH s AS MATERIALIZED (SELECT rowid AS id, CASE WHEN rowid >= ? OR rowid IN ({','.join('?' * len(titled))})"  # noqa: S608 - as above
+        f" THEN {_SCORE} END AS n FROM search_index WHERE search_index MATCH ? AND rowid >= ?)"
+        " SELECT id, n FROM s WHERE n IS NOT NULL",
         [cutoff, *titled, match, min([cutoff, *titled])],
     )
     ranked = sorted(
-        (r for r in scored if r["rowid"] in visible), key=lambda r: (-r["score"], -r["rowid"])
+        ((rowid, score) for rowid, score in scored if rowid in visible),
+        key=lambda r: (-r[1], -r[0]),
     )
-    placed = {r["rowid"] for r in ranked}
-    return [r["rowid"] for r in ranked] + [r["rowid"] for r in every if r["rowid"] not in placed]
+    placed = {rowid for rowid, _score in ranked}
+    return [rowid for rowid, _score in ranked] + [r for r, _h in every if r not in placed]
 
 
 def _run(
