@@ -79,19 +79,24 @@ def test_any_mixture_renders_the_same_in_parts(pieces: list[str], tight: list[bo
     check("".join(p + j for p, j in zip(pieces, joints, strict=True)))
 
 
-def test_only_changed_parts_are_rendered_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    body = "Intro words.\n\n# One\n\nFirst part.\n\n# Two\n\nSecond part.\n"
-    assert len(rendering.split_parts(body)) == 5
+def _parsed_again(monkeypatch, body: str, edited: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Render ``body``, then ``edited``: the parts parsed again, checked against one go."""
     rendering.render(body, site="parts-test", blocks=BLOCKS)
-    seen: list[str] = []
-    edited = body.replace("Second part.", "Second part, changed.")
     expected = rendering.render_whole(edited, site="parts-test", blocks=BLOCKS)
+    seen: list[str] = []
     real = rendering._render_part
     monkeypatch.setattr(
         rendering, "_render_part", lambda part, **kw: seen.append(part) or real(part, **kw)
     )
     assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == expected
-    assert seen == ["Second part, changed.\n"]  # only the changed part
+    return seen
+
+
+def test_only_changed_parts_are_rendered_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    body = "Intro words.\n\n# One\n\nFirst part.\n\n# Two\n\nSecond part.\n"
+    assert len(rendering.split_parts(body)) == 5
+    edited = body.replace("Second part.", "Second part, changed.")
+    assert _parsed_again(monkeypatch, body, edited) == ["Second part, changed.\n"]
 
 
 def test_a_page_is_cut_before_plain_paragraphs_but_never_inside_a_list() -> None:
@@ -104,16 +109,8 @@ def test_a_page_is_cut_before_plain_paragraphs_but_never_inside_a_list() -> None
 
 def test_editing_one_paragraph_renders_only_that_paragraph(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     body = "# Title\n\nFirst paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
-    rendering.render(body, site="parts-test", blocks=BLOCKS)
-    seen: list[str] = []
     edited = body.replace("Second paragraph.", "Second paragraph, changed.")
-    expected = rendering.render_whole(edited, site="parts-test", blocks=BLOCKS)
-    real = rendering._render_part
-    monkeypatch.setattr(
-        rendering, "_render_part", lambda part, **kw: seen.append(part) or real(part, **kw)
-    )
-    assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == expected
-    assert seen == ["Second paragraph, changed.\n\n"]
+    assert _parsed_again(monkeypatch, body, edited) == ["Second paragraph, changed.\n\n"]
 
 
 def test_kept_parts_stay_within_their_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
