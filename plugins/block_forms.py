@@ -23,7 +23,7 @@ from plugins.blocks import BLOCKS
 from wiki import diff as differ
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.hookspecs import hookimpl
-from wiki.models import MAX_TITLE, Capability, Page
+from wiki.models import MAX_TITLE, Page
 from wiki.plugins import BlockType, Link, PluginContext, collect, context_of
 from wiki.render import parse_block
 from wiki.routes.common import form_of, page, redirect, require_signed_in
@@ -49,7 +49,7 @@ def _editable(
 ) -> tuple[SiteContext, Page]:
     """Load-and-check: 404 if you may not view the page, 403 if you may view but not edit."""
     ctx = context.site(site)
-    ctx.require(Capability.EDIT, section)
+    ctx.require("edit", section)
     return ctx, context.page(site, section, slug)
 
 
@@ -323,11 +323,7 @@ _FENCE_OPEN = re.compile(r"^(?:`{3,}|~{3,})[ \t]*([a-z][a-z0-9-]*)[ \t]*$", re.M
 
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[Link]:
-    try:
-        capability = site.section(page.section.key).capability
-    except NotFound:
-        return []
-    if capability < Capability.EDIT:
+    if not site.allows("edit", page.section.key):
         return []
     url = _page_url(site.site.slug, page.section.key, page.slug)
     # A page view must not parse markdown (pages are rendered once, at save): a line scan

@@ -22,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki.errors import Forbidden, NotFound
+from wiki.access import Action, Rule
+from wiki.errors import NotFound
 from wiki.hookspecs import hookimpl
 from wiki.plugins import BlockType, Link, context_of
 from wiki.routes.common import form_of, page, redirect
@@ -100,13 +101,22 @@ def block_types() -> list[BlockType]:
 
 
 @hookimpl
+def actions() -> list[Action]:
+    # A pack copies sections for a newcomer, so only stewards make one (issue #13).
+    return [
+        Action("make-handover-pack", Rule.STEWARD, "make a handover pack for"),
+        Action("see-who-read-pack", Rule.STEWARD, "see who has read the handover pack of"),
+    ]
+
+
+@hookimpl
 def template_dirs() -> list[Path]:
     return [Path(__file__).parent / "templates"]
 
 
 @hookimpl
 def site_nav_entries(context: Any, site: Any) -> list[Link]:
-    if site.access.is_steward:
+    if site.allows("make-handover-pack"):
         return [Link("Make a handover pack", f"/s/{site.site.slug}/handover-pack/new")]
     return []
 
@@ -117,7 +127,7 @@ def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"
     links = [Link("I have read this", f"{base}/read"), Link("Ask a question", f"{base}/ask")]
-    if site.access.is_steward and root.startswith("/s/"):
+    if site.allows("see-who-read-pack") and root.startswith("/s/"):
         links.append(Link("Who has read it", f"/s/{site.site.slug}/handover-pack/{page.slug}"))
     return links
 
@@ -146,10 +156,7 @@ def routes() -> list[Route]:
 def _steward_site(request: Request) -> tuple[Any, Any]:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
-    if not site_ctx.access.is_steward:
-        raise Forbidden(
-            "Only the young person and the people who manage the plan can make a handover pack."
-        )
+    site_ctx.check("make-handover-pack")
     return context, site_ctx
 
 

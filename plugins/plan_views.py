@@ -21,7 +21,7 @@ from plugins.blocks import AREAS, BLOCKS, STATUSES, Budget, Outcome, day
 from wiki import clock
 from wiki.errors import NotFound
 from wiki.hookspecs import hookimpl
-from wiki.models import Capability, Page, Section
+from wiki.models import Page, Section
 from wiki.plugins import Link, PluginContext, context_of
 from wiki.render import parse_block
 from wiki.routes.common import login_url, page, redirect
@@ -125,7 +125,7 @@ async def outcomes_board(request: Request) -> Response:
             "by_status": by_status,
             "tally": tally,
             "icons": AREA_ICONS,
-            "can_edit": section.capability >= Capability.EDIT,
+            "can_edit": ctx.allows("edit", section.key),
         },
     )
 
@@ -286,6 +286,6 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
         if (s.template or s.key) == "outcomes"
     ][:1]
     links.append(Link("EHC plan view", f"/s/{slug}/ehc-plan"))
-    if site.access.is_steward:
+    if site.allows("change-look"):
         links.append(Link("Theme and colour", f"/s/{slug}/settings"))
     return links

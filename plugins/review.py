@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins import _review_rules as rules
+from wiki.access import Action, Rule
 from wiki.errors import Forbidden, Invalid, NotFound
 from wiki.hookspecs import hookimpl
 from wiki.models import Capability
@@ -119,13 +120,19 @@ def block_types() -> list[BlockType]:
 
 
 @hookimpl
+def actions() -> list[Action]:
+    # Running a review means writing in the Reviews section (issue #13).
+    return [Action("run-review", Rule.SECTION, "run a review in", Capability.EDIT, SECTION)]
+
+
+@hookimpl
 def template_dirs() -> list[Path]:
     return [Path(__file__).parent / "templates"]
 
 
 @hookimpl
 def site_nav_entries(context: Any, site: Any) -> list[Link]:
-    if any(s.key == SECTION and s.capability >= Capability.EDIT for s in site.sections):
+    if any(s.key == SECTION for s in site.sections) and site.allows("run-review"):
         return [Link("Start a review", f"/s/{site.site.slug}/review/new")]
     return []
 
@@ -157,8 +164,7 @@ def _born(site_ctx: Any) -> date | None:
 async def start_form(request: Request) -> Response:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
-    if site_ctx.section(SECTION).capability < Capability.EDIT:
-        raise Forbidden("You can read the reviews but you cannot start one.")
+    site_ctx.require("run-review", SECTION)
     return page(
         request,
         "review_start.html",
@@ -219,7 +225,7 @@ async def dashboard(request: Request) -> Response:
     since = earlier[-1].meeting if earlier else None
     outcomes = _outcomes(context, slug, site_ctx, since)
     changed = _changed_since(context, slug, since, exclude=found.slug) if since else []
-    can_edit = site_ctx.section(SECTION).capability >= Capability.EDIT and review.status == "open"
+    can_edit = site_ctx.allows("run-review") and review.status == "open"
     next_date, next_why = rules.next_review(review.meeting, born)
     return page(request, "review.html", {
         "site": site_ctx.site, "ctx": site_ctx, "section": site_ctx.section(SECTION), "page": None,

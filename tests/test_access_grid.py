@@ -27,7 +27,7 @@ import pytest
 from conftest import csrf_of, sign_in
 from starlette.testclient import TestClient
 
-from wiki import accounts, demo, demo_content, store
+from wiki import access, accounts, demo, demo_content, store
 from wiki.app import create_app
 from wiki.errors import NotFound
 from wiki.models import STANDARD_SECTIONS, Actor, Capability
@@ -179,7 +179,7 @@ class Grid:
             ctx = store.site_for(self.db, self.actors[who], SITE)  # type: ignore[arg-type]
         except NotFound:
             return Capability.NONE
-        return ctx.access.on(section)
+        return access.level(ctx.access, section)
 
     def current(self, section: str, slug: str):  # type: ignore[no-untyped-def]
         _, found = store.get_page(self.db, self.actors["rhys"], site=SITE, section=section, page=slug,  # type: ignore[arg-type]

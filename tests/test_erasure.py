@@ -125,7 +125,7 @@ def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
     _, _, revisions = store.history(db, sam, site="sam", section="about-me", page="profile")
     assert len(revisions) == 3
     assert [s.key for s in store.site_for(db, bob, "sam").sections] == ["about-me"]
-    assert store.site_for(db, plan["mum"], "sam").access.is_steward
+    assert store.site_for(db, plan["mum"], "sam").allows("see-sharing")
     _, found = search.search_site(db, bob, site="sam", query=WORD)
     assert sorted(h.kind for h in found.hits) == ["attachment", "page"]
     assert {h.url for h in found.hits} == {"/s/sam/about-me/profile"}

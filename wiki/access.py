@@ -1,72 +1,348 @@
-"""The one policy point: may this person do this to this section, now?
+"""The one rule book: may this person do this, here, now — and why (issue #13).
 
-Everything here is a pure decision over rows the store has loaded for the actor
-(their membership, their groups' grants and their own grants on one site), so the
-cost depends on how many grants *this person* has, never on the size of the site.
-Default is deny: no row, no access. The store asks before every read and write.
+Every kind of thing a person can do has a name (``view``, ``edit``, ``share``,
+``see-audit``, ``export-full`` …). ``allowed(access, action, section)`` answers the
+question and ``explain(...)`` says which grant, group or role gives or withholds it.
+Nothing outside this module compares capabilities or reads owner/steward flags:
+routes, the store, plugins and templates ask by name. Plugins declare their own actions
+through the ``actions`` hook; this module still decides them.
+
+``decide`` folds the rows the store loaded for one actor on one site (their own grants
+and their groups' grants) into an ``Access``, so the cost of deciding depends on how
+many grants *this person* has, never on the size of the site. Default is deny: no row,
+no access; an unknown action name is a programming error, never a yes.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiki import clock
 from wiki.models import Access, Actor, Capability, GrantRow
 
 
+class Rule(enum.Enum):
+    """Who an action is for."""
+
+    SECTION = "section"  # needs a capability on one section
+    READER = "reader"  # a signed-in person who may read at least one section
+    STEWARD = "steward"  # the young person, or someone who manages every section
+    OWNER = "owner"  # the young person alone
+
+
+@dataclass(frozen=True)
+class Action:
+    """A named thing a person can do. ``needs`` is the capability a SECTION action needs;
+    ``section`` fixes the section for actions that belong to one (a review lives in
+    ``reviews``)."""
+
+    name: str
+    rule: Rule
+    doing: str  # plain words for "you cannot ___": "change", "see who has looked"
+    needs: Capability = Capability.NONE
+    section: str | None = None
+
+
+_CORE = [
+    Action("view", Rule.SECTION, "open", Capability.VIEW),
+    Action("edit", Rule.SECTION, "change", Capability.EDIT),
+    Action("upload", Rule.SECTION, "add photos or recordings to", Capability.EDIT),
+    # Sharing a section, or every section ("*"), needs manage there.
+    Action("share", Rule.SECTION, "change who can see", Capability.MANAGE),
+    Action("make-guest-link", Rule.SECTION, "make a guest link for", Capability.MANAGE),
+    Action("rename-section", Rule.SECTION, "rename", Capability.MANAGE),
+    Action("search", Rule.READER, "search"),
+    Action("export", Rule.READER, "take a copy of"),
+    Action("see-sharing", Rule.STEWARD, "see who can see this plan"),
+    Action("manage-circle", Rule.STEWARD, "change the circle of support"),
+    Action("invite", Rule.STEWARD, "invite people to"),
+    Action("see-audit", Rule.STEWARD, "see who has looked at"),
+    Action("view-as", Rule.STEWARD, "see this plan as someone else"),
+    Action("export-full", Rule.STEWARD, "take a full copy (with the circle and the log) of"),
+    Action("add-section", Rule.STEWARD, "add parts to"),
+    Action("arrange-sections", Rule.STEWARD, "change the order of the parts of"),
+    Action("change-look", Rule.STEWARD, "change the look of"),
+    Action("delete-plan", Rule.OWNER, "delete"),
+    Action("decide-at-16", Rule.OWNER, "decide who keeps managing"),
+    Action("see-stewards", Rule.OWNER, "see who manages"),
+    Action("hand-over-plan", Rule.OWNER, "give away"),
+]
+
+_actions: dict[str, Action] = {a.name: a for a in _CORE}
+
+
+def register(actions: Iterable[Action]) -> None:
+    """Add actions a plugin declares (the ``actions`` hook). A name is declared once:
+    a plugin cannot loosen a core action by declaring it again."""
+    for action in actions:
+        known = _actions.get(action.name)
+        if known is not None and known != action:
+            raise ValueError(f"The action {action.name!r} is already declared differently.")
+        _actions[action.name] = action
+
+
+def action(name: str) -> Action:
+    try:
+        return _actions[name]
+    except KeyError:
+        raise KeyError(f"No action is named {name!r}; declare it first.") from None
+
+
+def names() -> list[str]:
+    return sorted(_actions)
+
+
+# ---- who is asking ------------------------------------------------------------------
+
+# The operator at the command line (export, import): every section of every plan, but
+# never the young person's own choices. No web request can produce this actor: the
+# middleware builds actors from sessions, tokens and guest links only.
+OPERATOR = Actor(name="the operator", operator=True)
+
+
 def decide(
     actor: Actor,
     *,
     site_id: int,
-    owner_id: int,
+    owner_id: int | None,
     grants: Iterable[GrantRow],
     at: datetime | None = None,
 ) -> Access:
     """Fold the actor's live grants on one site into an ``Access``.
 
-    ``grants`` must be only those that name the actor or one of the actor's groups
-    on this site; expired ones are ignored here, at the moment of asking.
+    ``grants`` must be only those that name the actor or one of the actor's groups on this
+    site; expired ones are dropped here, at the moment of asking.
     """
+    if actor.operator:
+        return Access(site_id, role="operator", everywhere=Capability.MANAGE)
     if actor.is_guest:
         # A guest link is a read-only window on exactly one section (issue #3).
         if actor.guest_site_id == site_id and actor.guest_section:
-            return Access(site_id, False, {actor.guest_section: Capability.VIEW})
-        return Access(site_id, False)
+            return Access(site_id, role="guest", by_section={actor.guest_section: Capability.VIEW})
+        return Access(site_id, role="guest")
     if actor.user_id is None:
-        return Access(site_id, False)
+        return Access(site_id, role="nobody")
     if actor.user_id == owner_id:
-        return Access(site_id, True, everywhere=Capability.MANAGE)
+        return Access(site_id, role="owner", everywhere=Capability.MANAGE)
+    return fold(site_id, grants, at=at)
+
+
+def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None) -> Access:
+    """What a set of grants adds up to, for one circle member (or one group) — the sharing
+    page draws its grid with this too, so the grid and the decision cannot disagree."""
     moment = clock.iso(at)
-    access = Access(site_id, False)
+    access = Access(site_id, role="member")
     for grant in grants:
         if grant.expires_at is not None and grant.expires_at <= moment:
             continue
+        access.grants.append(grant)
         if grant.section == "*":
             access.everywhere = max(access.everywhere, grant.capability)
         else:
             current = access.by_section.get(grant.section, Capability.NONE)
             access.by_section[grant.section] = max(current, grant.capability)
+    if access.everywhere >= Capability.MANAGE:
+        access.role = "steward"
     return access
 
 
-def can(access: Access, capability: Capability, section: str) -> bool:
-    """The question every content read and write asks."""
-    return access.on(section) >= capability
+def owns(owner_id: int | None, user_id: int | None) -> bool:
+    """Is this person the young person who owns the plan (for rules about data, such as
+    "the owner cannot be taken out of their own circle")."""
+    return owner_id is not None and user_id is not None and owner_id == user_id
+
+
+# ---- the questions ------------------------------------------------------------------
+
+
+def level(access: Access, section: str) -> Capability:
+    """The most this person may do to a section (``*``: to every section)."""
+    if access.role in ("owner", "operator"):
+        return Capability.MANAGE
+    if section == "*":
+        return access.everywhere
+    return max(access.everywhere, access.by_section.get(section, Capability.NONE))
+
+
+def level_name(access: Access, section: str) -> str:
+    """``none``, ``view``, ``edit`` or ``manage``, for showing (never for deciding)."""
+    return level(access, section).label
+
+
+def is_steward(access: Access) -> bool:
+    return access.role in ("owner", "steward", "operator")
+
+
+def allowed(access: Access, name: str, section: str | None = None) -> bool:
+    """May this person do this, here, now?"""
+    return explain(access, name, section).allowed
+
+
+def may_view(access: Access, section: str) -> bool:
+    return allowed(access, "view", section)
 
 
 def visible_sections(access: Access, section_keys: Iterable[str]) -> list[str]:
     """The keys, from those given, that this person may at least view."""
-    return [key for key in section_keys if can(access, Capability.VIEW, key)]
+    return [key for key in section_keys if may_view(access, key)]
 
 
-def may_manage_site(access: Access) -> bool:
-    """Owner or steward: may see the audit log and share any section."""
-    return access.is_steward
+@dataclass
+class Decision:
+    """The answer, with the reason in plain words and the grants behind it."""
+
+    action: str
+    section: str | None
+    allowed: bool
+    reason: str
+    grants: list[GrantRow] = field(default_factory=list)
 
 
-def may_share(access: Access, section: str) -> bool:
-    """``manage`` on a section lets you share that section (``*`` needs manage everywhere)."""
-    if section == "*":
-        return access.is_steward
-    return can(access, Capability.MANAGE, section)
+def _giving(access: Access, section: str, needs: Capability) -> list[GrantRow]:
+    return [
+        g
+        for g in access.grants
+        if g.capability >= needs and (g.section == "*" or g.section == section)
+    ]
+
+
+def _through(grant: GrantRow) -> str:
+    where = "every section" if grant.section == "*" else grant.section
+    who = f"the {grant.group_key} group" if grant.group_key else "a rule for them"
+    until = f" until {grant.expires_at[:10]}" if grant.expires_at else ""
+    return f"{grant.capability.label} on {where}, through {who}{until}"
+
+
+def explain(access: Access, name: str, section: str | None = None) -> Decision:
+    """Whether the action is allowed, and why: which role or grant gives or withholds it."""
+    act = action(name)
+    where = act.section or section
+    if act.rule is Rule.SECTION:
+        if where is None:
+            raise ValueError(f"The action {name!r} needs a section.")
+        if access.role in ("owner", "operator"):
+            return Decision(name, where, True, _ROLE_REASON[access.role])
+        if access.role == "guest":
+            ok = act.needs <= Capability.VIEW and access.by_section.get(where) is not None
+            why = (
+                "a guest link lets them read this section"
+                if ok
+                else "a guest link reads one section only"
+            )
+            return Decision(name, where, ok, why.capitalize() + ".")
+        giving = _giving(access, where, act.needs)
+        if giving:
+            return Decision(
+                name, where, True, "; ".join(map(_through, giving)).capitalize() + ".", giving
+            )
+        has = level(access, where)
+        why = (
+            f"They may only {has.label} it"
+            if has > Capability.NONE
+            else "No rule shares it with them"
+        )
+        return Decision(name, where, False, why + ".")
+    if act.rule is Rule.OWNER:
+        ok = access.role == "owner"
+        why = _ROLE_REASON["owner"] if ok else "Only the young person can do this."
+        return Decision(name, where, ok, why)
+    if act.rule is Rule.STEWARD:
+        if is_steward(access):
+            giving = [
+                g for g in access.grants if g.section == "*" and g.capability >= Capability.MANAGE
+            ]
+            why = (
+                _ROLE_REASON.get(access.role) or "; ".join(map(_through, giving)).capitalize() + "."
+            )
+            return Decision(name, where, True, why, giving)
+        return Decision(
+            name, where, False, "Only the young person and the people who manage every section can."
+        )
+    # READER: signed in (not a guest link) and may read something here.
+    ok = access.role in ("owner", "steward", "member", "operator") and (
+        is_steward(access)
+        or access.everywhere >= Capability.VIEW
+        or any(access.by_section.values())
+    )
+    return Decision(
+        name,
+        where,
+        ok,
+        "They may read part of this plan." if ok else "Nothing here is shared with them.",
+    )
+
+
+_ROLE_REASON = {
+    "owner": "They are the young person whose plan this is.",
+    "operator": "The operator, at the command line.",
+    "steward": "They manage every section.",
+}
+
+
+def refusal(access: Access, name: str, section_title: str | None = None) -> str:
+    """The sentence a person reads when they may see the thing but not do this."""
+    act = action(name)
+    if act.rule is Rule.SECTION and section_title:
+        return f"You can read “{section_title}” but you cannot {act.doing} it."
+    if act.rule is Rule.OWNER:
+        return "Only the young person can do that."
+    return "Only the young person and the people they trust to manage the plan can do that."
+
+
+def may(access: Access, section: str | None = None) -> dict[str, bool]:
+    """Every action's answer at once, for a template (site actions, or one section's)."""
+    out = {}
+    for act in _actions.values():
+        if act.rule is Rule.SECTION and act.section is None:
+            if section is not None:
+                out[act.name] = allowed(access, act.name, section)
+        elif section is None:
+            out[act.name] = allowed(access, act.name, None)
+    return out
+
+
+def role(access: Access) -> str:
+    """``owner``, ``steward``, ``member``, ``guest``, ``operator`` or ``nobody``: for words
+    on a page ("Your own plan"), never for deciding."""
+    return access.role
+
+
+# ---- words for the sharing page -----------------------------------------------------
+
+# What each level lets a person do, in everyday words (issue #14 asks for plain words).
+DOING = {
+    "none": "cannot see",
+    "view": "can read",
+    "edit": "can read and change",
+    "manage": "can read, change and share",
+}
+
+
+@dataclass
+class Standing:
+    """What a set of grants gives on one section, for showing: the level, until when, and why."""
+
+    level: str  # none, view, edit, manage
+    until: str | None
+    reason: str
+
+
+def standing(access: Access, section: str) -> Standing:
+    """Where a person or group stands on one section (``*``: every section), drawn from the
+    same folding and ``explain`` the decisions use, so the grid cannot disagree with them."""
+    lvl = level(access, section)
+    name = {Capability.VIEW: "view", Capability.EDIT: "edit", Capability.MANAGE: "share"}.get(lvl)
+    if name is None:
+        return Standing("none", None, "No rule shares it.")
+    decision = explain(access, name, section)
+    ends = [g.expires_at for g in decision.grants if g.capability == lvl]
+    until = None if not ends or None in ends else max(e for e in ends if e is not None)
+    return Standing(lvl.label, until, decision.reason)
+
+
+def describe(grant: GrantRow, *, who: str, where: str) -> str:
+    """One sharing rule as a sentence: "Sami can read About me"."""
+    return f"{who} {DOING[grant.capability.label]} {where}"

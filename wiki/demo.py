@@ -15,6 +15,7 @@ from typing import Any
 
 from wiki import accounts, demo_content, store
 from wiki.db import Database
+from wiki.errors import NotFound
 from wiki.models import Actor
 from wiki.settings import Settings
 from wiki.store import circle
@@ -122,12 +123,9 @@ def load(db: Database, *, files_dir: Path | None = None) -> list[tuple[str, str,
 
 
 def _may_edit(db: Database, actor: Actor, site: str, section: str) -> bool:
-    from wiki.models import Capability
-
     try:
-        ctx = store.site_for(db, actor, site)
-        return ctx.section(section).capability >= Capability.EDIT
-    except Exception:
+        return store.site_for(db, actor, site).allows("edit", section)
+    except NotFound:
         return False
 
 

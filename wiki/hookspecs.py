@@ -76,3 +76,10 @@ def export_formats() -> list[Any]:
 def checklist_items(review: Any) -> list[Any]:
     """Add items to a review's checklist: a list of ``wiki.plugins.ChecklistItem`` for the
     given ``wiki.plugins.ReviewInfo`` (meeting date, kind, the young person's age)."""
+
+
+@hookspec
+def actions() -> list[Any]:
+    """Named actions this plugin adds to the rule book (``wiki.access.Action``): each says
+    who may do it (a capability on a section, stewards, or the owner alone). ``wiki.access``
+    still makes every decision; a plugin asks ``site.allows(name)`` (issue #13)."""

@@ -72,6 +72,8 @@ class Actor:
     guest_link_id: int | None = None
     guest_site_id: int | None = None
     guest_section: str | None = None
+    # The operator at the command line (``wiki.access.OPERATOR``); never from a request.
+    operator: bool = False
 
     @property
     def signed_in(self) -> bool:
@@ -148,21 +150,14 @@ class Revision:
 
 @dataclass
 class Access:
-    """A person's capabilities on one site, decided by ``wiki.access``."""
+    """A person's standing on one site, made by ``wiki.access.decide`` and read only by
+    ``wiki.access`` (issue #13): everything else asks it by action name."""
 
     site_id: int
-    is_owner: bool
+    role: str = "nobody"  # owner, steward, member, guest, operator, nobody
     by_section: dict[str, Capability] = field(default_factory=dict)
     everywhere: Capability = Capability.NONE
-
-    def on(self, section: str) -> Capability:
-        if self.is_owner:
-            return Capability.MANAGE
-        return max(self.everywhere, self.by_section.get(section, Capability.NONE))
-
-    @property
-    def is_steward(self) -> bool:
-        return self.is_owner or self.everywhere >= Capability.MANAGE
+    grants: list[GrantRow] = field(default_factory=list)  # the live grants behind it
 
 
 # ---- edges: API bodies and forms -------------------------------------------------------

@@ -19,10 +19,11 @@ from pydantic import BaseModel
 from starlette.requests import Request
 
 import plugins as builtin_plugins
+from wiki import access as policy
 from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.errors import NotFound
-from wiki.models import Actor, Capability, Page, Revision
+from wiki.models import Actor, Page, Revision
 from wiki.store import SiteContext
 from wiki.store.links import guest_site_slug
 
@@ -102,19 +103,35 @@ class PluginContext:
     """What a plugin may ask for, on behalf of one person. Every call goes through the store,
     which asks the policy first: a plugin sees only what that person may view."""
 
-    def __init__(self, db: Database, actor: Actor) -> None:
+    def __init__(self, db: Database, actor: Actor, *, loaded: SiteContext | None = None) -> None:
         self.__db = db
         self.actor = actor
+        # The request's own site context, decided once and reused (issue #13).
+        self.__sites: dict[str, SiteContext] = {}
+        if loaded is not None:
+            self.remember(loaded)
+
+    def remember(self, loaded: SiteContext) -> None:
+        """Reuse a site context the route already loaded for this person."""
+        if loaded.actor == self.actor:
+            self.__sites[loaded.site.slug] = loaded
 
     def site(self, site: str) -> SiteContext:
-        return store.site_for(self.__db, self.actor, site)
+        if site not in self.__sites:
+            self.__sites[site] = store.site_for(self.__db, self.actor, site)
+        return self.__sites[site]
 
     def pages(self, site: str, section: str) -> list[Page]:
-        return store.list_pages(self.__db, self.actor, site=site, section=section)[1]
+        return store.list_pages(self.__db, self.actor, site=self.site(site), section=section)[1]
 
     def page(self, site: str, section: str, page: str) -> Page:
         return store.get_page(
-            self.__db, self.actor, site=site, section=section, page=page, record_view=False
+            self.__db,
+            self.actor,
+            site=self.site(site),
+            section=section,
+            page=page,
+            record_view=False,
         )[1]
 
     def readable_pages(self, site: str) -> list[Page]:
@@ -127,24 +144,28 @@ class PluginContext:
         return found
 
     def history(self, site: str, section: str, page: str) -> list[Revision]:
-        return store.history(self.__db, self.actor, site=site, section=section, page=page)[2]
+        return store.history(
+            self.__db, self.actor, site=self.site(site), section=section, page=page
+        )[2]
 
     def revision(self, site: str, section: str, page: str, number: int) -> Revision:
         return store.get_revision(
-            self.__db, self.actor, site=site, section=section, page=page, number=number
+            self.__db, self.actor, site=self.site(site), section=section, page=page, number=number
         )[2]
 
     def save(
         self, site: str, section: str, page: str, *, body: str, base_revision: int | None, summary: str = "",
         title: str | None = None,
     ) -> Page:  # fmt: skip
-        return store.save_page(self.__db, self.actor, site=site, section=section, page=page, body=body,
+        return store.save_page(self.__db, self.actor, site=self.site(site), section=section, page=page, body=body,
                                base_revision=base_revision, summary=summary, title=title).page  # fmt: skip
 
-    def can(self, site: str, section: str, capability: Capability) -> bool:
+    def allows(self, site: str, action: str, section: str | None = None) -> bool:
+        """May this person do the named action (``wiki.access``) here? False, not an error,
+        for a site or section they cannot see."""
         try:
-            return self.site(site).section(section).capability >= capability
-        except Exception:
+            return self.site(site).allows(action, section)
+        except NotFound:
             return False
 
     def audit(
@@ -152,7 +173,7 @@ class PluginContext:
     ) -> list[Any]:
         """The site's audit entries (owner and stewards only; others get Forbidden)."""
         return store.list_audit(
-            self.__db, self.actor, site=site, action=action, section=section, limit=500
+            self.__db, self.actor, site=self.site(site), action=action, section=section, limit=500
         )
 
     def guest_site(self) -> str:
@@ -164,13 +185,24 @@ class PluginContext:
     def note(self, site: str, *, action: str, section: str | None = None, detail: str = "") -> None:
         """Record something this person did in the site's audit log (they must see the section)."""
         store.note_in_audit(
-            self.__db, self.actor, site=site, action=action, section=section, detail=detail
+            self.__db,
+            self.actor,
+            site=self.site(site),
+            action=action,
+            section=section,
+            detail=detail,
         )
 
 
 def context_of(request: Request) -> PluginContext:
     """The plugin context for the person making this request."""
-    return PluginContext(request.app.state.db, request.state.actor)
+    # One per request, so the site and the decision are loaded once for the route and
+    # every plugin it calls (issue #13).
+    found: PluginContext | None = getattr(request.state, "plugin_context", None)
+    if found is None:
+        found = PluginContext(request.app.state.db, request.state.actor)
+        request.state.plugin_context = found
+    return found
 
 
 def _builtin_modules() -> list[Any]:
@@ -193,6 +225,8 @@ def make_manager(
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in extra or []:
         pm.register(plugin)
+    # Plugins' own named actions join the one rule book (issue #13).
+    policy.register(collect(pm.hook.actions()))
     return pm
 
 

@@ -13,7 +13,6 @@ from wiki import __version__, store
 from wiki.errors import Invalid, NotSignedIn, TooLarge, WikiError
 from wiki.models import (
     Actor,
-    Capability,
     MeOut,
     Page,
     PageListItem,
@@ -151,7 +150,7 @@ def _site_detail(ctx: store.SiteContext) -> SiteDetailOut:
         owner=ctx.site.owner_email,
         date_of_birth=ctx.site.date_of_birth,
         sections=[
-            SectionOut(key=s.key, title=s.title, capability=Capability(s.capability).label)  # type: ignore[arg-type]
+            SectionOut(key=s.key, title=s.title, capability=ctx.level(s.key))  # type: ignore[arg-type]
             for s in ctx.sections
         ],
     )

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from wiki.db import Database
 from wiki.errors import Forbidden, NotFound, NotSignedIn, TooLarge
 from wiki.models import Actor
-from wiki.plugins import PluginContext, collect
+from wiki.plugins import collect, context_of
 from wiki.settings import Settings
 from wiki.store import appearance
 from wiki.store import files as attachments
@@ -110,7 +110,8 @@ def page(
     site_ctx = ctx.get("ctx")
     if site_ctx is not None and not ctx.get("preview"):
         pm = request.app.state.plugins
-        plugin_ctx = PluginContext(request.app.state.db, actor_of(request))
+        plugin_ctx = context_of(request)
+        plugin_ctx.remember(site_ctx)
         if not ctx.get("readonly"):
             ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):

@@ -158,7 +158,7 @@ async def export_page(request: Request) -> Response:
         {
             "site": ctx.site,
             "ctx": ctx,
-            "full": ctx.access.is_steward,
+            "full": ctx.allows("export-full"),
             "grace_days": erasure.GRACE_DAYS,
             "pdf": pdf_available(),
             "formats": _export_formats(request),
@@ -335,8 +335,7 @@ async def import_post(request: Request) -> Response:
 async def delete_site_form(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     ctx = site_for(db, actor, _p(request, "site"))
-    if not ctx.access.is_owner:
-        raise Forbidden("Only the young person who owns this plan can delete it.")
+    ctx.check("delete-plan")
     return page(
         request, "delete_site.html",
         {"site": ctx.site, "ctx": ctx, "errors": {}, "grace_days": erasure.GRACE_DAYS},

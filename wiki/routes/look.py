@@ -71,7 +71,7 @@ async def look_get(request: Request) -> Response:
     actor = require_signed_in(request)
     db = db_of(request)
     ctx = store.site_for(db, actor, str(request.path_params["site"]))
-    ctx.require_steward()
+    ctx.check("change-look")
     look = appearance.look_of(db, ctx)
     message = ""
     if request.query_params.get("saved"):

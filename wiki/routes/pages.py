@@ -13,7 +13,7 @@ from starlette.routing import Route
 from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
-from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, Capability, SiteCreate
+from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, SiteCreate
 from wiki.routes import site_setup
 from wiki.routes.common import (
     actor_of,
@@ -110,11 +110,11 @@ async def site_home(request: Request) -> Response:
             "ctx": ctx,
             "sections": ctx.sections,
             "counts": store.section_counts(db, ctx),
-            "recent": store.recent_changes(db, actor, site=ctx.site.slug),
-            "looked": oversight.who_has_looked(db, actor, site=ctx.site.slug)
-            if ctx.access.is_steward
+            "recent": store.recent_changes(db, actor, site=ctx),
+            "looked": oversight.who_has_looked(db, actor, site=ctx)
+            if ctx.allows("see-audit")
             else [],
-            "control": oversight.control_status(db, actor, site=ctx.site.slug),
+            "control": oversight.control_status(db, actor, site=ctx),
         },
     )
 
@@ -151,8 +151,8 @@ async def section_view(request: Request) -> Response:
             "ctx": ctx,
             "section": section,
             "pages": pages,
-            "can_edit": section.capability >= Capability.EDIT,
-            "can_manage": section.capability >= Capability.MANAGE,
+            "can_edit": ctx.allows("edit", section.key),
+            "can_manage": ctx.allows("share", section.key),
         },
     )
 
@@ -176,7 +176,7 @@ async def section_post(request: Request) -> Response:
         store.move_section(db, actor, site=site, section=section, step=-1 if action == "up" else 1)
         return redirect(f"/s/{site}")
     ctx = store.site_for(db, actor, site)
-    ctx.require(Capability.EDIT, section)
+    ctx.require("edit", section)
     title = form.get("title", "").strip()
     if not title or len(title) > MAX_TITLE:
         raise Invalid(
@@ -198,7 +198,7 @@ async def page_view(request: Request) -> Response:
             return redirect(f"/s/{site}/{section}/{moved}", status=301)
         ctx = store.site_for(db, actor, site)
         sec = ctx.section(section)  # 404 if the section is not yours to see
-        if sec.capability >= Capability.EDIT:
+        if ctx.allows("edit", sec.key):
             return page(
                 request,
                 "missing.html",
@@ -215,7 +215,7 @@ async def page_view(request: Request) -> Response:
             "ctx": ctx,
             "section": sec,
             "page": found,
-            "can_edit": sec.capability >= Capability.EDIT,
+            "can_edit": ctx.allows("edit", sec.key),
         },
     )
 
@@ -226,7 +226,7 @@ async def edit_form(request: Request) -> Response:
     if not actor.signed_in:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, site)
-    sec = ctx.require(Capability.EDIT, section)
+    sec = ctx.require("edit", section)
     if not SLUG_RE.match(slug) or len(slug) > 60:
         raise Invalid(SLUG_HELP)
     try:
@@ -274,7 +274,7 @@ async def edit_save(request: Request) -> Response:
     summary = form.get("summary", "").strip()[:300]
     base_text = form.get("base", "").strip()
     ctx = store.site_for(db, actor, site)
-    sec = ctx.require(Capability.EDIT, section)
+    sec = ctx.require("edit", section)
     errors = {}
     if not title or len(title) > MAX_TITLE:
         errors["title"] = f"Give the page a title of up to {MAX_TITLE} characters."
@@ -370,7 +370,7 @@ async def history_view(request: Request) -> Response:
             "section": found.section,
             "page": found,
             "revisions": revisions,
-            "can_edit": found.section.capability >= Capability.EDIT,
+            "can_edit": ctx.allows("edit", found.section.key),
         },
     )
 
@@ -436,7 +436,7 @@ async def revision_view(request: Request) -> Response:
             "section": found.section,
             "page": found,
             "rev": rev,
-            "can_edit": found.section.capability >= Capability.EDIT,
+            "can_edit": ctx.allows("edit", found.section.key),
         },
     )
 

@@ -13,7 +13,7 @@ from wiki import access as policy
 from wiki import accounts, clock, mail, store
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound, WikiError
-from wiki.models import SLUG_RE, Access, Actor, Capability, GrantRow
+from wiki.models import SLUG_RE, Actor, Capability, GrantRow
 from wiki.routes.auth import signed_in
 from wiki.routes.common import (
     actor_of,
@@ -50,40 +50,27 @@ def _matrix(
     groups: dict[str, str],
     grants: list[circle.Grant],
 ) -> list[dict]:
-    """Rows for the page: each person and group, their direct grant per section, and what they
-    can actually do once group grants are counted."""
+    """Rows for the page: each person and group, their own rule per section, and what they
+    can actually do once group grants are counted — both folded by ``wiki.access``, the
+    code that makes the decisions (issue #13)."""
     keys = ["*", *[s.key for s in ctx.sections]]
+    site_id = ctx.site.id
     rows = []
-    group_rows = [g for g in grants if g.group]
     for kind, ident, label, extra in [("person", m.email, m.name, m) for m in members] + [
         ("group", k, t, None) for k, t in groups.items()
     ]:
-        mine = [g for g in grants if (g.person == ident if kind == "person" else g.group == ident)]
+        mine = [
+            _row(g) for g in grants if (g.person == ident if kind == "person" else g.group == ident)
+        ]
         cells = {}
         for key in keys:
-            live = [
-                g
-                for g in mine
-                if g.section == key and (g.expires_at is None or g.expires_at > clock.iso())
-            ]
-            best = max(live, key=lambda g: Capability.parse(g.capability), default=None)
-            cells[key] = {
-                "cap": best.capability if best else "none",
-                "until": best.expires_at if best else None,
-            }
-        effective: Access | None = None
+            own = policy.standing(policy.fold(site_id, [g for g in mine if g.section == key]), key)
+            cells[key] = {"cap": own.level, "until": own.until}
+        effective: dict[str, str | None] = {s.key: None for s in ctx.sections}
         if kind == "person" and extra is not None:
-            rows_for = [
-                GrantRow(g.section, Capability.parse(g.capability), g.expires_at) for g in mine
-            ]
-            rows_for += [
-                GrantRow(g.section, Capability.parse(g.capability), g.expires_at)
-                for g in group_rows
-                if g.group in extra.groups
-            ]
-            effective = policy.decide(
-                Actor(user_id=-1), site_id=ctx.site.id, owner_id=0, grants=rows_for
-            )
+            theirs = mine + [_row(g) for g in grants if g.group and g.group in extra.groups]
+            folded = policy.fold(site_id, theirs)
+            effective = {s.key: policy.standing(folded, s.key).level for s in ctx.sections}
         rows.append(
             {
                 "kind": kind,
@@ -91,17 +78,42 @@ def _matrix(
                 "label": label,
                 "member": extra,
                 "cells": cells,
-                "effective": {
-                    s.key: (effective.on(s.key).label if effective else None) for s in ctx.sections
-                },
+                "effective": effective,
             }
         )
     return rows
 
 
+def _row(grant: circle.Grant) -> GrantRow:
+    return GrantRow(
+        grant.section, Capability.parse(grant.capability), grant.expires_at, None, grant.group
+    )
+
+
+def _rules(
+    ctx: store.SiteContext,
+    members: list[circle.Member],
+    groups: dict[str, str],
+    grants: list[circle.Grant],
+) -> list[dict]:
+    """Every sharing rule as a sentence with names and section titles, never emails or keys."""
+    names = {m.email: m.name for m in members}
+    titles = {s.key: s.title for s in ctx.sections}
+    out = []
+    for g in grants:
+        who = (
+            names.get(g.person or "", g.person or "")
+            if g.person
+            else f"The {groups.get(g.group or '', g.group)} group"
+        )
+        where = "every section" if g.section == "*" else titles.get(g.section, g.section)
+        out.append({"grant": g, "text": policy.describe(_row(g), who=who, where=where)})
+    return out
+
+
 def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
     ctx = store.site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-sharing")
     return (
         ctx,
         circle.list_members(db, actor, site=site),
@@ -132,6 +144,7 @@ async def sharing_page(
             "groups": groups,
             "grants": grants,
             "rows": _matrix(ctx, members, groups, grants),
+            "rules": _rules(ctx, members, groups, grants),
             "caps": CAPS,
             "links": guest_links,
             "created_link": created_link,

@@ -33,16 +33,22 @@ def look_of(db: Database, ctx: SiteContext) -> Look:
     return Look(ctx.site.theme or "default", ctx.site.accent)
 
 
-def get_look(db: Database, actor: Actor, *, site: str) -> Look:
+def get_look(db: Database, actor: Actor, *, site: str | SiteContext) -> Look:
     return look_of(db, site_for(db, actor, site))
 
 
 def set_look(
-    db: Database, actor: Actor, *, site: str, theme: str, accent: str | None, themes: list[str]
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    theme: str,
+    accent: str | None,
+    themes: list[str],
 ) -> Look:
     """Change the theme and accent (owner and stewards). ``themes`` are the installed ones."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("change-look")
     if theme not in themes:
         raise Invalid("Choose one of the themes on the list.", fields={"theme": "Choose a theme."})
     chosen = None

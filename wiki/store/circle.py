@@ -51,15 +51,15 @@ def _groups(db: Database, site_id: int) -> dict[str, str]:
     }
 
 
-def list_groups(db: Database, actor: Actor, *, site: str) -> dict[str, str]:
+def list_groups(db: Database, actor: Actor, *, site: str | SiteContext) -> dict[str, str]:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-sharing")
     return _groups(db, ctx.site.id)
 
 
-def add_group(db: Database, actor: Actor, *, site: str, key: str, title: str) -> None:
+def add_group(db: Database, actor: Actor, *, site: str | SiteContext, key: str, title: str) -> None:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("manage-circle")
     with db.write():
         if key in _groups(db, ctx.site.id):
             raise Conflict("There is already a group with that name.")
@@ -70,9 +70,9 @@ def add_group(db: Database, actor: Actor, *, site: str, key: str, title: str) ->
         record(db, site_id=ctx.site.id, actor=actor, action="add-group", detail=title)
 
 
-def list_members(db: Database, actor: Actor, *, site: str) -> list[Member]:
+def list_members(db: Database, actor: Actor, *, site: str | SiteContext) -> list[Member]:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-sharing")
     rows = db.all(
         "SELECT m.id, u.email, u.name, m.relationship, GROUP_CONCAT(mg.group_key) AS groups"
         " FROM members m JOIN users u ON u.id = m.user_id LEFT JOIN member_groups mg ON mg.member_id = m.id"
@@ -95,13 +95,13 @@ def add_member(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     email: str,
     relationship: str = "",
     groups: list[str] | None = None,
 ) -> Member:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("manage-circle")
     return _add_member(
         db, actor, ctx, user_id=_user_id(db, email), relationship=relationship, groups=groups or []
     )
@@ -123,7 +123,7 @@ def _add_member(
             f"No such group: {', '.join(unknown)}. Add the group first.",
             fields={"groups": "Unknown."},
         )
-    if user_id == ctx.site.owner_id:
+    if policy.owns(ctx.site.owner_id, user_id):
         raise Conflict("That is the young person who owns this plan.")
     with db.write():
         try:
@@ -152,10 +152,10 @@ def _add_member(
 
 
 def set_member_groups(
-    db: Database, actor: Actor, *, site: str, email: str, groups: list[str]
+    db: Database, actor: Actor, *, site: str | SiteContext, email: str, groups: list[str]
 ) -> None:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("manage-circle")
     user_id = _user_id(db, email)
     known = _groups(db, ctx.site.id)
     if any(g not in known for g in groups):
@@ -181,12 +181,12 @@ def set_member_groups(
         )
 
 
-def remove_member(db: Database, actor: Actor, *, site: str, email: str) -> None:
+def remove_member(db: Database, actor: Actor, *, site: str | SiteContext, email: str) -> None:
     """Out of the circle, with all their personal grants: effective on their next request."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("manage-circle")
     user_id = _user_id(db, email)
-    if user_id == ctx.site.owner_id:
+    if policy.owns(ctx.site.owner_id, user_id):
         raise Forbidden("Nobody can remove the young person from their own plan.")
     with db.write():
         if user_id == actor.user_id and _manager_count(db, ctx.site.id) <= 1:
@@ -228,9 +228,9 @@ SELECT g.*, u.email FROM grants g LEFT JOIN users u ON u.id = g.user_id WHERE g.
 """
 
 
-def list_grants(db: Database, actor: Actor, *, site: str) -> list[Grant]:
+def list_grants(db: Database, actor: Actor, *, site: str | SiteContext) -> list[Grant]:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-sharing")
     return [_grant(r) for r in db.all(_GRANTS_SQL + " ORDER BY g.id", (ctx.site.id,))]
 
 
@@ -238,7 +238,7 @@ def add_grant(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     section: str,
     capability: str,
     person: str | None = None,
@@ -248,7 +248,7 @@ def add_grant(
     ctx = site_for(db, actor, site)
     if section != "*":
         ctx.section(section)  # NotFound unless you can see it
-    if not policy.may_share(ctx.access, section):
+    if not ctx.allows("share", section):
         raise Forbidden("You cannot change who sees that section.")
     if (person is None) == (group is None):
         raise Invalid("Give either a person or a group.", fields={"person": "Choose one."})
@@ -296,17 +296,17 @@ def add_grant(
     return _grant(row)
 
 
-def revoke_grant(db: Database, actor: Actor, *, site: str, grant_id: int) -> None:
+def revoke_grant(db: Database, actor: Actor, *, site: str | SiteContext, grant_id: int) -> None:
     ctx = site_for(db, actor, site)
     row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
     visible = row is not None and (
-        ctx.access.is_steward
+        ctx.allows("see-sharing")
         or (row["section"] != "*" and row["section"] in {s.key for s in ctx.sections})
     )
     if row is None or not visible:
         # A rule about something you cannot see does not exist for you (no id probing).
         raise NotFound("There is no such sharing rule.")
-    if not policy.may_share(ctx.access, row["section"]):
+    if not ctx.allows("share", row["section"]):
         raise Forbidden("You cannot change who sees that section.")
     with db.write():
         if (

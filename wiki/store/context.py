@@ -6,12 +6,12 @@ section, so a site you were given nothing on does not exist for you.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wiki import access as policy
 from wiki.db import Database
 from wiki.errors import Forbidden, NotFound
-from wiki.models import Access, Actor, Capability, GrantRow, Section, Site
+from wiki.models import ANONYMOUS, Access, Actor, Capability, GrantRow, Section, Site
 
 _SITE_SQL = """
 SELECT sites.*, users.email AS owner_email FROM sites JOIN users ON users.id = sites.owner_id
@@ -37,9 +37,14 @@ WHERE m.site_id = :site AND m.user_id = :user AND mg.member_id = m.id
 
 @dataclass
 class SiteContext:
+    """One site as one person may see it, loaded and decided once per request (issue #13):
+    routes pass it on to every store call of the request instead of its slug."""
+
     site: Site
     access: Access
     sections: list[Section]  # only those the actor may view, in order
+    actor: Actor = ANONYMOUS
+    _may: dict[str, bool] | None = field(default=None, repr=False)
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -47,30 +52,46 @@ class SiteContext:
                 return section
         raise NotFound()
 
-    def require(self, capability: Capability, key: str) -> Section:
-        """Load-and-check: NotFound if you may not view it, Forbidden if you may not do this."""
+    def allows(self, action: str, section: str | None = None) -> bool:
+        """May the actor do this here (``section`` for section actions)?"""
+        return policy.allowed(self.access, action, section)
+
+    def require(self, action: str, key: str) -> Section:
+        """Load-and-check a section action: NotFound if you may not view the section,
+        Forbidden if you may view it but not do this."""
         section = self.section(key)
-        if not policy.can(self.access, capability, key):
-            raise Forbidden(
-                f"You can read “{section.title}” but you cannot {_verb(capability)} it."
-            )
+        if not policy.allowed(self.access, action, key):
+            raise Forbidden(policy.refusal(self.access, action, section.title))
         return section
 
-    def require_steward(self) -> None:
-        if not policy.may_manage_site(self.access):
-            raise Forbidden(
-                "Only the young person and the people they trust to manage the site can do that."
-            )
+    def check(self, action: str) -> None:
+        """A site action (``see-audit``, ``delete-plan`` …): Forbidden if not allowed (the
+        site itself was already found, so you may see it)."""
+        if not policy.allowed(self.access, action):
+            raise Forbidden(policy.refusal(self.access, action))
+
+    @property
+    def may(self) -> dict[str, bool]:
+        """Every site action's answer, for templates (they ask by name, never compare)."""
+        if self._may is None:
+            self._may = policy.may(self.access)
+        return self._may
+
+    def may_on(self, key: str) -> dict[str, bool]:
+        """Every section action's answer on one section, for templates."""
+        return policy.may(self.access, key)
+
+    def level(self, key: str) -> str:
+        """``view``, ``edit`` or ``manage``: what to *show* about the actor's access."""
+        return policy.level_name(self.access, key)
+
+    @property
+    def role(self) -> str:
+        return policy.role(self.access)
 
     @property
     def section_ids(self) -> list[int]:
         return [s.id for s in self.sections]
-
-
-def _verb(capability: Capability) -> str:
-    return {Capability.EDIT: "change", Capability.MANAGE: "change who can see"}.get(
-        capability, "open"
-    )
 
 
 def load_site(db: Database, slug: str) -> Site | None:
@@ -92,7 +113,7 @@ def load_site(db: Database, slug: str) -> Site | None:
 
 def access_for(db: Database, actor: Actor, site: Site) -> Access:
     grants: list[GrantRow] = []
-    if actor.user_id is not None and actor.user_id != site.owner_id:
+    if actor.user_id is not None and not policy.owns(site.owner_id, actor.user_id):
         grants = [
             GrantRow(
                 section=r["section"],
@@ -106,18 +127,31 @@ def access_for(db: Database, actor: Actor, site: Site) -> Access:
     return policy.decide(actor, site_id=site.id, owner_id=site.owner_id, grants=grants)
 
 
-def site_for(db: Database, actor: Actor, slug: str) -> SiteContext:
-    site = load_site(db, slug)
-    if site is None:
+def site_for(db: Database, actor: Actor, site: str | SiteContext) -> SiteContext:
+    """The site as ``actor`` may see it: NotFound unless they may view something there.
+
+    Given a context this request already loaded for the same actor, it is used as it is,
+    so one request loads the site, the grants and the decision once (issue #13).
+    """
+    if isinstance(site, SiteContext):
+        if site.actor != actor:
+            raise ValueError("A site context was loaded for someone else.")
+        return site
+    found = load_site(db, site)
+    if found is None:
         raise NotFound()
-    access = access_for(db, actor, site)
+    access = access_for(db, actor, found)
     sections = []
-    for row in db.all("SELECT * FROM sections WHERE site_id = ? ORDER BY position, id", (site.id,)):
-        cap = access.on(row["key"])
-        if cap >= Capability.VIEW:
+    for row in db.all(
+        "SELECT * FROM sections WHERE site_id = ? ORDER BY position, id", (found.id,)
+    ):
+        if policy.may_view(access, row["key"]):
             sections.append(
-                Section(row["id"], row["key"], row["title"], row["position"], row["template"], cap)
-            )
-    if not sections and not access.is_steward:
+                Section(
+                    row["id"], row["key"], row["title"], row["position"], row["template"],
+                    policy.level(access, row["key"]),
+                )
+            )  # fmt: skip
+    if not sections and not policy.allowed(access, "see-sharing"):
         raise NotFound()
-    return SiteContext(site, access, sections)
+    return SiteContext(found, access, sections, actor)

@@ -33,11 +33,11 @@ from pathlib import Path
 
 from wiki import clock
 from wiki.db import Database
-from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
+from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn
 from wiki.models import Actor
 from wiki.store import transfer
 from wiki.store.audit import record, view_log
-from wiki.store.context import site_for
+from wiki.store.context import SiteContext, site_for
 
 GRACE_DAYS = 30
 FORMER = "a former member"
@@ -68,12 +68,16 @@ def holding(files_dir: Path, deletion_id: int) -> Path:
 
 
 def delete_site(
-    db: Database, actor: Actor, *, site: str, confirm: str, files_dir: Path | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    confirm: str,
+    files_dir: Path | None = None,
 ) -> Deletion:
     """The owner deletes their plan; it can be brought back for ``GRACE_DAYS`` days."""
     ctx = site_for(db, actor, site)
-    if not ctx.access.is_owner or actor.is_guest:
-        raise Forbidden("Only the young person who owns this plan can delete it.")
+    ctx.check("delete-plan")
     if confirm.strip().lower() != ctx.site.slug:
         raise Invalid(
             f"To delete the plan, type its address, {ctx.site.slug}, exactly.",

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from wiki import clock, media
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound, TooLarge
-from wiki.models import Actor, Capability, Page
+from wiki.models import Actor, Page
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
 from wiki.store.pages import get_page
@@ -143,7 +143,7 @@ def attach(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     section: str,
     page: str,
     upload: BinaryIO,
@@ -158,7 +158,7 @@ def attach(
     """Keep a file on a page, if it really is a photo, recording, video or document."""
     limits = limits or Limits()
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    ctx.require(Capability.EDIT, section)
+    ctx.require("edit", section)
     caption, transcript = _words(caption, transcript)
     head = upload.read(media.HEAD_BYTES)
     if not head:
@@ -240,14 +240,14 @@ def for_page(db: Database, ctx: SiteContext, found: Page) -> list[Attachment]:
 
 
 def list_for_page(
-    db: Database, actor: Actor, *, site: str, section: str, page: str
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
 ) -> list[Attachment]:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     return for_page(db, ctx, found)
 
 
 def _load(
-    db: Database, actor: Actor, site: str, key: str
+    db: Database, actor: Actor, site: str | SiteContext, key: str
 ) -> tuple[SiteContext, Attachment, sqlite3.Row]:
     ctx = site_for(db, actor, site)
     row = db.one(_SQL + " WHERE a.key = ? AND a.site_id = ?", (key, ctx.site.id))
@@ -258,7 +258,13 @@ def _load(
 
 
 def open_file(
-    db: Database, actor: Actor, *, site: str, key: str, files_dir: Path, thumbnail: bool = False
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    key: str,
+    files_dir: Path,
+    thumbnail: bool = False,
 ) -> tuple[Attachment, Path]:
     """The attachment and where its bytes are, for someone who may view its page."""
     _, found, row = _load(db, actor, site, key)
@@ -272,16 +278,23 @@ def open_file(
     return found, path
 
 
-def get_attachment(db: Database, actor: Actor, *, site: str, key: str) -> Attachment:
+def get_attachment(db: Database, actor: Actor, *, site: str | SiteContext, key: str) -> Attachment:
     return _load(db, actor, site, key)[1]
 
 
 def update(
-    db: Database, actor: Actor, *, site: str, key: str, caption: str, transcript: str, main: bool
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    key: str,
+    caption: str,
+    transcript: str,
+    main: bool,
 ) -> Attachment:
     """Change the words with a file, or make it the page's main content."""
     ctx, found, row = _load(db, actor, site, key)
-    ctx.require(Capability.EDIT, found.section)
+    ctx.require("edit", found.section)
     caption, transcript = _words(caption, transcript)
     with db.write():
         if main:
@@ -295,10 +308,12 @@ def update(
     return get_attachment(db, actor, site=site, key=key)
 
 
-def remove(db: Database, actor: Actor, *, site: str, key: str, files_dir: Path) -> Attachment:
+def remove(
+    db: Database, actor: Actor, *, site: str | SiteContext, key: str, files_dir: Path
+) -> Attachment:
     """Take a file off its page, and delete its bytes."""
     ctx, found, row = _load(db, actor, site, key)
-    ctx.require(Capability.EDIT, found.section)
+    ctx.require("edit", found.section)
     with db.write():
         db.execute("DELETE FROM attachments WHERE id = ?", (found.id,))
         record(db, site_id=ctx.site.id, actor=actor, action="detach", section=found.section,

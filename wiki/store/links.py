@@ -13,14 +13,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _add_member, add_grant
-from wiki.store.context import site_for
+from wiki.store.context import SiteContext, site_for
 
 GUEST_DAYS_DEFAULT = 30
 INVITE_DAYS = 7
@@ -63,15 +62,15 @@ def create_guest_link(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     section: str,
     expires_at: str | None = None,
     label: str = "",
 ) -> GuestLink:
     ctx = site_for(db, actor, site)
     ctx.section(section)
-    if not policy.may_share(ctx.access, section):
-        raise Forbidden("You cannot share that section.")
+    if not ctx.allows("make-guest-link", section):
+        raise Forbidden("You cannot make a guest link for that section.")
     expires = expires_at or clock.iso(clock.now() + timedelta(days=GUEST_DAYS_DEFAULT))
     if expires <= clock.iso():
         raise Invalid("The end date must be in the future.", fields={"expires_at": "In the past."})
@@ -107,7 +106,7 @@ def create_guest_link(
     return _link(row, token)
 
 
-def list_guest_links(db: Database, actor: Actor, *, site: str) -> list[GuestLink]:
+def list_guest_links(db: Database, actor: Actor, *, site: str | SiteContext) -> list[GuestLink]:
     """Links on sections the actor may share, with how often each was opened."""
     ctx = site_for(db, actor, site)
     view_log(db).flush(db)  # count every view up to this moment
@@ -116,13 +115,13 @@ def list_guest_links(db: Database, actor: Actor, *, site: str) -> list[GuestLink
         " FROM guest_links l WHERE l.site_id = ? ORDER BY l.created_at DESC",
         (ctx.site.id,),
     )
-    return [_link(r) for r in rows if policy.may_share(ctx.access, r["section"])]
+    return [_link(r) for r in rows if ctx.allows("make-guest-link", r["section"])]
 
 
-def revoke_guest_link(db: Database, actor: Actor, *, site: str, link_id: int) -> None:
+def revoke_guest_link(db: Database, actor: Actor, *, site: str | SiteContext, link_id: int) -> None:
     ctx = site_for(db, actor, site)
     row = db.one("SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (link_id, ctx.site.id))
-    if row is None or not policy.may_share(ctx.access, row["section"]):
+    if row is None or not ctx.allows("make-guest-link", row["section"]):
         raise NotFound("There is no such link.")
     with db.write():
         db.execute(
@@ -199,7 +198,7 @@ def create_invitation(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     email: str,
     relationship: str = "",
     groups: list[str] | None = None,
@@ -207,7 +206,7 @@ def create_invitation(
 ) -> Invitation:
     """Owner or steward invites someone by email; the link is single-use and lasts 7 days."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("invite")
     groups, grants = groups or [], grants or []
     known = {
         r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))
@@ -304,7 +303,7 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
         if not claimed:
             raise NotFound("This invitation has already been used.")
         ctx = site_for(db, inviter, invite.site_slug)
-        ctx.require_steward()
+        ctx.check("invite")
         if not db.one(
             "SELECT 1 FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
         ):

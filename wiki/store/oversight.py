@@ -7,13 +7,14 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
-from wiki.errors import Forbidden, Invalid, NotFound
-from wiki.models import Actor, Capability
+from wiki.errors import Invalid, NotFound
+from wiki.models import Actor
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _manager_count
-from wiki.store.context import access_for, site_for
+from wiki.store.context import SiteContext, access_for, site_for
 
 
 @dataclass
@@ -31,14 +32,14 @@ def list_audit(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     person: str | None = None,
     section: str | None = None,
     action: str | None = None,
     limit: int = 200,
 ) -> list[AuditEntry]:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-audit")
     view_log(db).flush(db)  # so the owner sees views up to this moment
     where: list[str] = ["a.site_id = ?"]
     params: list[object] = [ctx.site.id]
@@ -82,10 +83,12 @@ def list_audit(
     ]
 
 
-def who_has_looked(db: Database, actor: Actor, *, site: str, days: int = 30) -> list[dict]:
+def who_has_looked(
+    db: Database, actor: Actor, *, site: str | SiteContext, days: int = 30
+) -> list[dict]:
     """Other people's (and guest links') views in the last ``days``, most recent first."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("see-audit")
     view_log(db).flush(db)
     since = clock.iso(clock.now() - timedelta(days=days))
     rows = db.all(
@@ -99,10 +102,10 @@ def who_has_looked(db: Database, actor: Actor, *, site: str, days: int = 30) -> 
     return [dict(r) for r in rows]
 
 
-def preview_actor(db: Database, actor: Actor, *, site: str, who: str) -> Actor:
+def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: str) -> Actor:
     """The person (email) or guest link (``link:<id>``) to preview the site as, read-only."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("view-as")
     if who.startswith("link:") and who[5:].isdigit():
         row = db.one(
             "SELECT * FROM guest_links WHERE id = ? AND site_id = ?", (int(who[5:]), ctx.site.id)
@@ -155,13 +158,13 @@ class ControlStatus:
         return self.due and not self.reviewed
 
 
-def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
+def control_status(db: Database, actor: Actor, *, site: str | SiteContext) -> ControlStatus:
     ctx = site_for(db, actor, site)
     born = ctx.site.date_of_birth
     due_on = end_of_compulsory_school_age(date.fromisoformat(born)) if born else None
     reviewed = db.one("SELECT 1 FROM control_reviews WHERE site_id = ?", (ctx.site.id,)) is not None
     stewards = []
-    if ctx.access.is_owner:
+    if ctx.allows("see-stewards"):
         # Everyone who is a steward right now, through a personal grant or a group's.
         for r in db.all(
             "SELECT u.id, u.email, u.name, m.relationship FROM members m JOIN users u ON u.id = m.user_id"
@@ -169,19 +172,20 @@ def control_status(db: Database, actor: Actor, *, site: str) -> ControlStatus:
             (ctx.site.id,),
         ):
             member = Actor(user_id=r["id"], email=r["email"], name=r["name"])
-            if access_for(db, member, ctx.site).is_steward:
+            if policy.allowed(access_for(db, member, ctx.site), "manage-circle"):
                 stewards.append(
                     {"email": r["email"], "name": r["name"], "relationship": r["relationship"]}
                 )
     return ControlStatus(due_on, bool(due_on and clock.now().date() >= due_on), reviewed, stewards)
 
 
-def decide_control(db: Database, actor: Actor, *, site: str, decisions: dict[str, str]) -> None:
+def decide_control(
+    db: Database, actor: Actor, *, site: str | SiteContext, decisions: dict[str, str]
+) -> None:
     """The young person keeps each steward, makes them an editor, or removes them."""
     ctx = site_for(db, actor, site)
-    if not ctx.access.is_owner:
-        raise Forbidden("Only the young person can make this choice.")
-    status = control_status(db, actor, site=site)
+    ctx.check("decide-at-16")
+    status = control_status(db, actor, site=ctx)
     if not status.due:
         raise Invalid("This choice opens when you reach the end of compulsory school age.")
     known = {s["email"] for s in status.stewards}
@@ -237,7 +241,7 @@ def note_in_audit(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     action: str,
     section: str | None = None,
     detail: str = "",
@@ -245,7 +249,7 @@ def note_in_audit(
     """Record something a person did (e.g. "I have read this"); they must be able to view the section."""
     ctx = site_for(db, actor, site)
     if section is not None:
-        ctx.require(Capability.VIEW, section)
+        ctx.require("view", section)
     with db.write():
         record(
             db,

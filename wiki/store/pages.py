@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, NotFound, TooLarge
-from wiki.models import Actor, Capability, Page, Revision, Section
+from wiki.models import Actor, Page, Revision, Section
 from wiki.render import render
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, site_for
@@ -54,7 +54,9 @@ def _load(db: Database, section: Section, slug: str) -> Page | None:
     return _page(row, section) if row else None
 
 
-def redirect_for(db: Database, actor: Actor, *, site: str, section: str, page: str) -> str | None:
+def redirect_for(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
+) -> str | None:
     """The page's new slug if it was renamed from ``page`` (and you may view it)."""
     ctx = site_for(db, actor, site)
     sec = ctx.section(section)
@@ -67,10 +69,16 @@ def redirect_for(db: Database, actor: Actor, *, site: str, section: str, page: s
 
 
 def get_page(
-    db: Database, actor: Actor, *, site: str, section: str, page: str, record_view: bool = True
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    section: str,
+    page: str,
+    record_view: bool = True,
 ) -> tuple[SiteContext, Page]:
     ctx = site_for(db, actor, site)
-    sec = ctx.require(Capability.VIEW, section)
+    sec = ctx.require("view", section)
     found = _load(db, sec, page)
     if found is None:
         raise NotFound()
@@ -80,10 +88,10 @@ def get_page(
 
 
 def list_pages(
-    db: Database, actor: Actor, *, site: str, section: str, record_view: bool = False
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, record_view: bool = False
 ) -> tuple[SiteContext, list[Page]]:
     ctx = site_for(db, actor, site)
-    sec = ctx.require(Capability.VIEW, section)
+    sec = ctx.require("view", section)
     if record_view:
         view_log(db).add(db, site_id=ctx.site.id, actor=actor, section=section, page_id=None)
     rows = db.all(
@@ -95,7 +103,9 @@ def list_pages(
     return ctx, [_page(r, sec) for r in rows]
 
 
-def recent_changes(db: Database, actor: Actor, *, site: str, limit: int = 10) -> list[Page]:
+def recent_changes(
+    db: Database, actor: Actor, *, site: str | SiteContext, limit: int = 10
+) -> list[Page]:
     """Recently changed pages, only from sections the actor may view (filtered in SQL)."""
     ctx = site_for(db, actor, site)
     by_id = {s.id: s for s in ctx.sections}
@@ -115,7 +125,7 @@ def save_page(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     section: str,
     page: str,
     body: str,
@@ -126,7 +136,7 @@ def save_page(
 ) -> SaveResult:
     """Save a new revision, or raise Conflict (keeping the text as the actor's draft)."""
     ctx = site_for(db, actor, site)
-    sec = ctx.require(Capability.EDIT, section)
+    sec = ctx.require("edit", section)
     if len(body) > max_chars:
         raise TooLarge(
             f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
@@ -235,16 +245,20 @@ def _write_revision(
     return SaveResult(saved, created=current is None, changed=True)
 
 
-def get_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> dict | None:
+def get_draft(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
+) -> dict | None:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    ctx.require(Capability.EDIT, section)
+    ctx.require("edit", section)
     row = db.one(
         "SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
     )
     return dict(row) if row else None
 
 
-def discard_draft(db: Database, actor: Actor, *, site: str, section: str, page: str) -> None:
+def discard_draft(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
+) -> None:
     _, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     with db.write():
         db.execute(
@@ -273,7 +287,7 @@ WHERE r.page_id = ?
 
 
 def history(
-    db: Database, actor: Actor, *, site: str, section: str, page: str
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
 ) -> tuple[SiteContext, Page, list[Revision]]:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     rows = db.all(_REVISIONS_SQL + " ORDER BY r.number DESC", (found.id,))
@@ -281,7 +295,7 @@ def history(
 
 
 def get_revision(
-    db: Database, actor: Actor, *, site: str, section: str, page: str, number: int
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str, number: int
 ) -> tuple[SiteContext, Page, Revision]:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     row = db.one(_REVISIONS_SQL + " AND r.number = ?", (found.id, number))
@@ -291,7 +305,7 @@ def get_revision(
 
 
 def restore(
-    db: Database, actor: Actor, *, site: str, section: str, page: str, number: int
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str, number: int
 ) -> SaveResult:
     """Bring back an old revision's text as a new revision; nothing is removed."""
     _, found, old = get_revision(db, actor, site=site, section=section, page=page, number=number)
@@ -309,11 +323,11 @@ def restore(
 
 
 def rename_page(
-    db: Database, actor: Actor, *, site: str, section: str, page: str, new_slug: str
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str, new_slug: str
 ) -> Page:
     """Change a page's address; the old address keeps working as a redirect."""
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    sec = ctx.require(Capability.EDIT, section)
+    sec = ctx.require("edit", section)
     if new_slug == page:
         return found
     with db.write():

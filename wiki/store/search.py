@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn
-from wiki.models import Actor, Capability, Section
+from wiki.models import Actor, Section
 from wiki.store.context import SiteContext, site_for
 from wiki.store.sites import list_sites
 
@@ -109,7 +109,7 @@ def fts_phrases(text: str) -> list[str]:
 
 def _scope_tokens(ctx: SiteContext, history: bool) -> list[str]:
     """The index tokens for the sections this person may view in one site."""
-    whole_site = ctx.access.is_owner or ctx.access.everywhere >= Capability.VIEW
+    whole_site = ctx.allows("view", "*")
     kinds = ["c", "r"] if history else ["c"]
     if whole_site:
         return [f"{k}s{ctx.site.id}" for k in kinds]
@@ -312,7 +312,7 @@ def search_site(
     db: Database,
     actor: Actor,
     *,
-    site: str,
+    site: str | SiteContext,
     query: str,
     history: bool = False,
     limit: int = PAGE_SIZE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotSignedIn
-from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Capability, Site
+from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Site
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, load_site, site_for
 
@@ -82,10 +82,16 @@ def create_site(
 
 
 def add_section(
-    db: Database, actor: Actor, *, site: str, key: str, title: str, template: str | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    key: str,
+    title: str,
+    template: str | None = None,
 ) -> SiteContext:
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("add-section")
     with db.write() as w:
         if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):
             raise Conflict("There is already a section with that name in the address. Try another.")
@@ -108,10 +114,12 @@ def add_section(
     return site_for(db, actor, site)
 
 
-def rename_section(db: Database, actor: Actor, *, site: str, section: str, title: str) -> None:
+def rename_section(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, title: str
+) -> None:
     """The title changes; the address (key) stays, so links and grants keep working."""
     ctx = site_for(db, actor, site)
-    ctx.require(Capability.MANAGE, section)
+    ctx.require("rename-section", section)
     with db.write():
         db.execute(
             "UPDATE sections SET title = ? WHERE site_id = ? AND key = ?",
@@ -127,10 +135,12 @@ def rename_section(db: Database, actor: Actor, *, site: str, section: str, title
         )
 
 
-def move_section(db: Database, actor: Actor, *, site: str, section: str, step: int) -> None:
+def move_section(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, step: int
+) -> None:
     """Move a section up (step -1) or down (+1) in the site's navigation."""
     ctx = site_for(db, actor, site)
-    ctx.require_steward()
+    ctx.check("arrange-sections")
     ctx.section(section)
     with db.write():
         keys = [

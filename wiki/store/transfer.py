@@ -49,15 +49,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from wiki import __version__, accounts, clock
+from wiki import access as policy
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn, TooLarge
 from wiki.models import (
     MAX_TITLE,
     SLUG_RE,
     STANDARD_GROUPS,
-    Access,
     Actor,
-    Capability,
     Page,
     Section,
 )
@@ -116,7 +115,7 @@ def export_site(
     if actor.user_id is None:
         raise NotSignedIn("Sign in to download a copy.")
     ctx = site_for(db, actor, site)
-    full = ctx.access.is_steward
+    full = ctx.allows("export-full")
     if full:
         view_log(db).flush(db)
     files = _collect(
@@ -177,16 +176,11 @@ def build_archive(db: Database, *, site: str, exported_by: str) -> bytes:
 
 
 def operator_context(db: Database, site: str) -> SiteContext:
-    """Every section, with manage: only for the operator's own commands, never a request."""
-    found = load_site(db, site)
-    if found is None:
+    """The site as the operator at the command line sees it (``wiki.access.OPERATOR``):
+    every section; never reachable from a request (issue #13)."""
+    if load_site(db, site) is None:
         raise NotFound(f"There is no site “{site}”.")
-    rows = db.all("SELECT * FROM sections WHERE site_id = ? ORDER BY position, id", (found.id,))
-    sections = [
-        Section(r["id"], r["key"], r["title"], r["position"], r["template"], Capability.MANAGE)
-        for r in rows
-    ]
-    return SiteContext(found, Access(found.id, True, everywhere=Capability.MANAGE), sections)
+    return site_for(db, policy.OPERATOR, site)
 
 
 def _filename(slug: str) -> str:
@@ -1361,7 +1355,7 @@ def printable(
     """The pages of one section, or of every section this person may view, with their
     rendered text, in reading order (read in SQL from the viewable sections only)."""
     ctx = site_for(db, actor, site)
-    chosen = [ctx.require(Capability.VIEW, section)] if section else ctx.sections
+    chosen = [ctx.require("view", section)] if section else ctx.sections
     ids = [s.id for s in chosen]
     by_id = {s.id: s for s in chosen}
     found: dict[int, list[Page]] = {i: [] for i in ids}
