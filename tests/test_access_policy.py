@@ -109,10 +109,16 @@ def test_a_section_grant_never_lowers_a_star_grant():
 
 def test_manage_everywhere_makes_a_steward_and_manage_on_one_section_does_not():
     steward = decide(ALICE, g("*", "manage"))
-    assert access.is_steward(steward) and access.allowed(steward, "see-sharing") and access.allowed(steward, "share", "*")
-    assert not access.role(steward) == "owner"
+    assert (
+        access.is_steward(steward)
+        and access.allowed(steward, "see-sharing")
+        and access.allowed(steward, "share", "*")
+    )
+    assert access.role(steward) != "owner"
     section_manager = decide(ALICE, g("health", "manage"))
-    assert not access.is_steward(section_manager) and not access.allowed(section_manager, "see-sharing")
+    assert not access.is_steward(section_manager) and not access.allowed(
+        section_manager, "see-sharing"
+    )
     assert access.allowed(section_manager, "share", "health")
     assert not access.allowed(section_manager, "share", "budget")
     assert not access.allowed(section_manager, "share", "*")
@@ -151,7 +157,10 @@ def test_the_moment_can_be_given_instead_of_the_clock():
     clock.freeze(
         NOW + timedelta(days=30)
     )  # the clock is past the end, but we ask about an earlier moment
-    assert access.level(decide(ALICE, row, at=ends - timedelta(seconds=1)), "health") is Capability.VIEW
+    assert (
+        access.level(decide(ALICE, row, at=ends - timedelta(seconds=1)), "health")
+        is Capability.VIEW
+    )
     assert access.level(decide(ALICE, row, at=ends), "health") is Capability.NONE
     assert access.level(decide(ALICE, row), "health") is Capability.NONE
 
@@ -166,7 +175,7 @@ def test_a_guest_link_reads_its_one_section_and_nothing_else():
         "education": "none",
     }
     assert not access.allowed(acc, "edit", "about-me")
-    assert not access.is_steward(acc) and not access.role(acc) == "owner"
+    assert not access.is_steward(acc) and access.role(acc) != "owner"
     assert not access.allowed(acc, "share", "about-me")
 
 
@@ -179,7 +188,7 @@ def test_a_guest_link_with_a_user_id_still_counts_only_as_a_guest():
     # Even if someone built an actor that carried both, the guest window must not become the owner.
     odd = Actor(user_id=OWNER_ID, guest_link_id=5, guest_site_id=SITE_ID, guest_section="about-me")
     acc = decide(odd)
-    assert not access.role(acc) == "owner"
+    assert access.role(acc) != "owner"
     assert caps(acc)["budget"] == "none"
 
 
