@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
@@ -231,11 +232,11 @@ async def edit_form(request: Request) -> Response:
         raise Invalid(SLUG_HELP)
     try:
         _, found = store.get_page(
-            db, actor, site=site, section=section, page=slug, record_view=False
+            db, actor, site=ctx, section=section, page=slug, record_view=False
         )
     except NotFound:
         found = None
-    draft = store.get_draft(db, actor, site=site, section=section, page=slug) if found else None
+    draft = store.get_draft(db, actor, site=ctx, section=section, page=slug) if found else None
     values = {
         "title": (
             found.title
@@ -289,7 +290,7 @@ async def edit_save(request: Request) -> Response:
     if errors:
         try:  # say which page is being edited, and let Cancel go back to it
             existing = store.get_page(
-                db, actor, site=site, section=section, page=slug, record_view=False
+                db, actor, site=ctx, section=section, page=slug, record_view=False
             )[1]
         except NotFound:
             existing = None
@@ -314,7 +315,7 @@ async def edit_save(request: Request) -> Response:
         store.save_page(
             db,
             actor,
-            site=site,
+            site=ctx,
             section=section,
             page=slug,
             body=body,
@@ -328,7 +329,7 @@ async def edit_save(request: Request) -> Response:
         theirs = []
         if current is not None and base is not None:
             _, _, base_rev = store.get_revision(
-                db, actor, site=site, section=section, page=slug, number=base
+                db, actor, site=ctx, section=section, page=slug, number=base
             )
             theirs = differ.diff_lines(base_rev.body, current.body)
         return page(
@@ -388,12 +389,13 @@ async def diff_view(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
-    args = {
+    args: dict[str, Any] = {
         "site": _p(request, "site"),
         "section": _p(request, "section"),
         "page": _p(request, "page"),
     }
     ctx, found = store.get_page(db, actor, **args, record_view=False)
+    args["site"] = ctx  # decided once for the whole request (issue #13)
     to = _number(request, "to", found.revision)
     frm = _number(request, "from", max(1, to - 1))
     _, _, old = store.get_revision(db, actor, **args, number=frm)

@@ -116,10 +116,10 @@ def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
     ctx.check("see-sharing")
     return (
         ctx,
-        circle.list_members(db, actor, site=site),
-        circle.list_groups(db, actor, site=site),
-        circle.list_grants(db, actor, site=site),
-        links.list_guest_links(db, actor, site=site),
+        circle.list_members(db, actor, site=ctx),
+        circle.list_groups(db, actor, site=ctx),
+        circle.list_grants(db, actor, site=ctx),
+        links.list_guest_links(db, actor, site=ctx),
     )
 
 
