@@ -2,8 +2,9 @@
 
 Used by the home page's form and by ``POST /api/v1/sites``. The sections come from the
 chosen ``SiteTemplate``; each section's starter pages come from the ``SectionTemplate``s
-with the key the section names, and are saved through the store as the new owner, so
-they are ordinary first revisions in the history.
+with the key the section names, and are written by the store as the new owner, so
+they are ordinary first revisions in the history. The store writes the site, its
+sections and its starter pages in one transaction (issue #13).
 """
 
 from __future__ import annotations
@@ -44,21 +45,22 @@ def create_site(request: Request, actor: Actor, body: SiteCreate) -> Site:
                 f"There is no site template called “{body.template}”. Choose one of: {names}.",
                 fields={"template": "Not a site template."},
             )
-    db = db_of(request)
-    site = store.create_site(
-        db,
+    pages: list[store.StartingPage] = []
+    if chosen is not None:
+        pm = request.app.state.plugins
+        for key, _title, template_key in chosen.sections:
+            pages += [
+                store.StartingPage(key, starter.slug, starter.title, starter.body)
+                for starter in _starter_pages(pm, template_key)
+            ]
+    # One store call, one transaction: the site, its sections and its starter pages, or
+    # nothing at all if any of it fails (issue #13).
+    return store.create_site(
+        db_of(request),
         actor,
         slug=body.slug,
         title=body.title,
         date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
         sections=chosen.sections if chosen else None,
+        pages=pages,
     )
-    if chosen is not None:
-        pm = request.app.state.plugins
-        for key, _title, template_key in chosen.sections:
-            for starter in _starter_pages(pm, template_key):
-                store.save_page(
-                    db, actor, site=site.slug, section=key, page=starter.slug, body=starter.body,
-                    base_revision=None, title=starter.title, summary="Started from the site template",
-                )  # fmt: skip
-    return site

@@ -18,6 +18,7 @@ from wiki.store.pages import (
     save_page,
 )
 from wiki.store.sites import (
+    StartingPage,
     add_section,
     create_site,
     list_sites,
@@ -29,6 +30,7 @@ from wiki.store.sites import (
 __all__ = [
     "SaveResult",
     "SiteContext",
+    "StartingPage",
     "add_section",
     "create_site",
     "discard_draft",

@@ -137,14 +137,7 @@ def save_page(
     """Save a new revision, or raise Conflict (keeping the text as the actor's draft)."""
     ctx = site_for(db, actor, site)
     sec = ctx.require("edit", section)
-    if len(body) > max_chars:
-        raise TooLarge(
-            f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
-        )
-    body = body.replace("\r\n", "\n")
-    html = render(
-        body, site=ctx.site.slug, blocks=db.extensions.blocks
-    )  # outside the lock: rendering is the slow part
+    body, html = checked_text(db, site=ctx.site.slug, body=body, max_chars=max_chars)
     now = clock.iso()
     conflict: Page | None = None
     with db.write():
@@ -181,13 +174,52 @@ def save_page(
             f"Someone else saved this page while you were editing (it is now at revision {conflict.revision}).",
             current=conflict,
         )
+    announce_saved(db, actor, ctx, result)
+    return result
+
+
+def checked_text(
+    db: Database, *, site: str, body: str, max_chars: int = 200_000
+) -> tuple[str, str]:
+    """A page's text checked for length (with Windows line ends made plain) and its HTML.
+    Called before the write lock is taken: rendering is the slow part."""
+    if len(body) > max_chars:
+        raise TooLarge(
+            f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
+        )
+    body = body.replace("\r\n", "\n")
+    return body, render(body, site=site, blocks=db.extensions.blocks)
+
+
+def write_new_page(
+    db: Database,
+    actor: Actor,
+    ctx: SiteContext,
+    sec: Section,
+    *,
+    page: str,
+    body: str,
+    html: str,
+    title: str,
+    summary: str,
+    now: str,
+) -> SaveResult:
+    """A new page's first revision, inside the caller's write transaction: a new site's
+    starter pages are written with the site, all or nothing (issue #13)."""
+    return _write_revision(
+        db, actor, ctx, sec, None, page=page, body=body, html=html, title=title,
+        summary=summary, base_revision=None, now=now,
+    )  # fmt: skip
+
+
+def announce_saved(db: Database, actor: Actor, ctx: SiteContext, result: SaveResult) -> None:
+    """After commit, tell the listeners (plugins) that a revision was saved."""
     if result.changed:
         for listener in db.extensions.on_saved:
             listener(
-                site=ctx.site.slug, section=section, page=result.page.slug,
+                site=ctx.site.slug, section=result.page.section.key, page=result.page.slug,
                 revision=result.page.revision, author=actor.email or None,
             )  # fmt: skip
-    return result
 
 
 def _write_revision(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotSignedIn
 from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Site
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, load_site, site_for
+from wiki.store.pages import SaveResult, announce_saved, checked_text, write_new_page
 
 # Sites the actor owns, or holds a live grant on (personally or through a group) as a
 # member. A UNION of indexed lookups: an OR would scan every site on the server.
@@ -38,6 +42,17 @@ def list_sites(db: Database, actor: Actor) -> list[SiteContext]:
     return found
 
 
+@dataclass(frozen=True)
+class StartingPage:
+    """A page a new site starts with (a site template's starter page), as plain data."""
+
+    section: str  # the key of one of the new site's sections
+    slug: str
+    title: str
+    body: str
+    summary: str = "Started from the site template"
+
+
 def create_site(
     db: Database,
     actor: Actor,
@@ -45,11 +60,18 @@ def create_site(
     slug: str,
     title: str,
     date_of_birth: str | None = None,
-    sections: list[tuple[str, str, str]] | None = None,
+    sections: Sequence[tuple[str, str, str]] | None = None,
+    pages: Sequence[StartingPage] = (),
 ) -> Site:
-    """The creator becomes the owner; the site starts with the standard sections."""
+    """The creator becomes the owner; the site starts with the standard sections, or with
+    a site template's ``sections`` and its starter ``pages`` (first revisions by the owner).
+
+    All of it is written in one transaction, so a failure part-way leaves no half-made
+    site behind (issue #13)."""
     if actor.user_id is None or actor.is_guest:
         raise NotSignedIn("Sign in to make a plan site.")
+    texts = [checked_text(db, site=slug, body=p.body) for p in pages]  # before the lock
+    written: list[SaveResult] = []
     now = clock.iso()
     with db.write() as w:
         if load_site(db, slug) is not None:
@@ -76,9 +98,34 @@ def create_site(
         for key, group_title in STANDARD_GROUPS:
             w.table("circle_groups").insert({"site_id": site_id, "key": key, "title": group_title})
         record(db, site_id=site_id, actor=actor, action="create-site", detail=title)
+        if pages:
+            ctx = site_for(db, actor, slug)
+            written = _write_starters(db, actor, ctx, pages, texts, now=now)
+    for result in written:  # after commit, as a save tells them
+        announce_saved(db, actor, ctx, result)
     site = load_site(db, slug)
     assert site is not None
     return site
+
+
+def _write_starters(
+    db: Database,
+    actor: Actor,
+    ctx: SiteContext,
+    pages: Sequence[StartingPage],
+    texts: list[tuple[str, str]],
+    *,
+    now: str,
+) -> list[SaveResult]:
+    """Inside ``create_site``'s transaction: each starter page's first revision, by the owner."""
+    written = []
+    for starter, (body, html) in zip(pages, texts, strict=True):
+        sec = ctx.require("edit", starter.section)
+        written.append(write_new_page(
+            db, actor, ctx, sec, page=starter.slug, body=body, html=html,
+            title=starter.title, summary=starter.summary, now=now,
+        ))  # fmt: skip
+    return written
 
 
 def add_section(
