@@ -22,10 +22,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki.errors import Forbidden, NotFound
-from wiki.hookspecs import hookimpl
-from wiki.plugins import BlockType, Link, context_of
-from wiki.routes.common import form_of, page, redirect
+from wiki.plugin_api import (
+    BlockType,
+    Forbidden,
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    SiteContext,
+    context_of,
+    form_of,
+    hookimpl,
+    page,
+    redirect,
+)
 
 SECTION = "handover"
 FENCE = re.compile(r"```handover-pack[ \t]*\n(.*?)\n```", re.DOTALL)
@@ -105,14 +115,14 @@ def template_dirs() -> list[Path]:
 
 
 @hookimpl
-def site_nav_entries(context: Any, site: Any) -> list[Link]:
+def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if site.access.is_steward:
         return [Link("Make a handover pack", f"/s/{site.site.slug}/handover-pack/new")]
     return []
 
 
 @hookimpl
-def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
+def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if "```handover-pack" not in page.body:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"

@@ -22,11 +22,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins import _review_rules as rules
-from wiki.errors import Forbidden, Invalid, NotFound
-from wiki.hookspecs import hookimpl
-from wiki.models import Capability
-from wiki.plugins import BlockType, Link, ReviewInfo, collect, context_of
-from wiki.routes.common import form_of, page, redirect
+from wiki.plugin_api import (
+    BlockType,
+    Capability,
+    Forbidden,
+    Invalid,
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    ReviewInfo,
+    SiteContext,
+    collect,
+    context_of,
+    form_of,
+    hookimpl,
+    page,
+    redirect,
+)
 
 SECTION = "reviews"
 FENCE = re.compile(r"```review[ \t]*\n(.*?)\n```", re.DOTALL)
@@ -124,14 +137,14 @@ def template_dirs() -> list[Path]:
 
 
 @hookimpl
-def site_nav_entries(context: Any, site: Any) -> list[Link]:
+def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if any(s.key == SECTION and s.capability >= Capability.EDIT for s in site.sections):
         return [Link("Start a review", f"/s/{site.site.slug}/review/new")]
     return []
 
 
 @hookimpl
-def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
+def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if page.section.key == SECTION and root.startswith("/s/") and "```review" in page.body:
         return [Link("Open the review checklist", f"/s/{site.site.slug}/review/{page.slug}")]
     return []
