@@ -163,7 +163,7 @@ def routes() -> list[Route]:
 # ---- routes -------------------------------------------------------------------------------
 
 
-def _born(site_ctx: Any) -> date | None:
+def _born(site_ctx: SiteContext) -> date | None:
     return date.fromisoformat(site_ctx.site.date_of_birth) if site_ctx.site.date_of_birth else None
 
 
@@ -206,7 +206,7 @@ async def start(request: Request) -> Response:
     return redirect(f"/s/{slug}/review/{page_slug}")
 
 
-def _load(context: Any, slug: str, page_slug: str) -> tuple[Any, Review]:
+def _load(context: PluginContext, slug: str, page_slug: str) -> tuple[Page, Review]:
     found = context.page(slug, SECTION, page_slug)
     review = read_review(found.body)
     if review is None:
@@ -243,11 +243,13 @@ async def dashboard(request: Request) -> Response:
     })  # fmt: skip
 
 
-def _reviews(context: Any, slug: str) -> list[Any]:
+def _reviews(context: PluginContext, slug: str) -> list[Page]:
     return [context.page(slug, SECTION, p.slug) for p in context.pages(slug, SECTION)]
 
 
-def _outcomes(context: Any, slug: str, site_ctx: Any, since: date | None) -> list[dict]:
+def _outcomes(
+    context: PluginContext, slug: str, site_ctx: SiteContext, since: date | None
+) -> list[dict[str, Any]]:
     """Outcome pages this person may view, with their changes since the last review."""
     if not any(s.key == "outcomes" for s in site_ctx.sections):
         return []
@@ -259,7 +261,7 @@ def _outcomes(context: Any, slug: str, site_ctx: Any, since: date | None) -> lis
     return found
 
 
-def _changed_since(context: Any, slug: str, since: date, *, exclude: str) -> list[Any]:
+def _changed_since(context: PluginContext, slug: str, since: date, *, exclude: str) -> list[Page]:
     site_ctx = context.site(slug)
     return [
         p

@@ -38,11 +38,13 @@ from wiki.routes.common import (
     require_signed_in,
 )
 from wiki.store import SiteContext
+from wiki.store.oversight import AuditEntry
 
 # Grouped and explained in docs/plugins.md ("The plugin API").
 __all__ = [
     "MAX_TITLE",
     "Actor",
+    "AuditEntry",
     "BlockType",
     "Capability",
     "ChecklistItem",
