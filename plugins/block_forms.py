@@ -20,14 +20,26 @@ from starlette.routing import Route
 from plugins import _forms
 from plugins._pagetext import FoundBlock, append_block, dump_yaml, find_blocks, replace_block
 from plugins.blocks import BLOCKS
-from wiki import diff as differ
-from wiki.errors import Conflict, Invalid, NotFound
-from wiki.hookspecs import hookimpl
-from wiki.models import MAX_TITLE, Page
-from wiki.plugins import BlockType, Link, PluginContext, collect, context_of
-from wiki.render import parse_block
-from wiki.routes.common import form_of, page, redirect, require_signed_in
-from wiki.store import SiteContext
+from wiki.plugin_api import (
+    MAX_TITLE,
+    BlockType,
+    Conflict,
+    Invalid,
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    SiteContext,
+    collect,
+    context_of,
+    diff_lines,
+    form_of,
+    hookimpl,
+    page,
+    parse_block,
+    redirect,
+    require_signed_in,
+)
 
 
 def registered(request: Request) -> dict[str, BlockType]:
@@ -239,7 +251,7 @@ async def _save(
         )
     except Conflict as conflict:
         latest = conflict.current
-        theirs = differ.diff_lines(start.body, latest.body) if latest is not None else []
+        theirs = diff_lines(start.body, latest.body) if latest is not None else []
         return page(
             request,
             "conflict.html",
@@ -257,7 +269,7 @@ async def _save(
                 },
                 "theirs": theirs,
                 "message": conflict.message,
-                "mine": differ.diff_lines(latest.body, body) if latest is not None else [],
+                "mine": diff_lines(latest.body, body) if latest is not None else [],
             },
             status=409,
         )

@@ -33,8 +33,7 @@ from pydantic import (
     field_validator,
 )
 
-from wiki.hookspecs import hookimpl
-from wiki.plugins import BlockType
+from wiki.plugin_api import BlockType, hookimpl
 
 TEMPLATES = Path(__file__).parent / "templates"
 

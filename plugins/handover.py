@@ -22,11 +22,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki.access import Action, Rule
-from wiki.errors import NotFound
-from wiki.hookspecs import hookimpl
-from wiki.plugins import BlockType, Link, context_of
-from wiki.routes.common import form_of, page, redirect
+from wiki.plugin_api import (
+    Action,
+    BlockType,
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    Rule,
+    Section,
+    SiteContext,
+    context_of,
+    form_of,
+    hookimpl,
+    page,
+    redirect,
+)
 
 SECTION = "handover"
 FENCE = re.compile(r"```handover-pack[ \t]*\n(.*?)\n```", re.DOTALL)
@@ -87,7 +98,7 @@ def pack_body(pack: Pack, copies: list[tuple[Source, str]]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _ordered(sections: list[Any]) -> list[Any]:
+def _ordered(sections: list[Section]) -> list[Section]:
     rank = {key: i for i, key in enumerate(PREFERRED)}
     return sorted(sections, key=lambda s: rank.get(s.key, len(rank)))
 
@@ -115,14 +126,14 @@ def template_dirs() -> list[Path]:
 
 
 @hookimpl
-def site_nav_entries(context: Any, site: Any) -> list[Link]:
+def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if site.allows("make-handover-pack"):
         return [Link("Make a handover pack", f"/s/{site.site.slug}/handover-pack/new")]
     return []
 
 
 @hookimpl
-def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
+def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if "```handover-pack" not in page.body:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"
@@ -153,14 +164,14 @@ def routes() -> list[Route]:
 # ---- building a pack (owner and stewards) --------------------------------------------------
 
 
-def _steward_site(request: Request) -> tuple[Any, Any]:
+def _steward_site(request: Request) -> tuple[PluginContext, SiteContext]:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
     site_ctx.check("make-handover-pack")
     return context, site_ctx
 
 
-def _choices(context: Any, site_ctx: Any) -> list[tuple[Any, list[Any]]]:
+def _choices(context: PluginContext, site_ctx: SiteContext) -> list[tuple[Section, list[Page]]]:
     slug = site_ctx.site.slug
     return [
         (s, context.pages(slug, s.key)) for s in _ordered(site_ctx.sections) if s.key != SECTION
@@ -197,7 +208,7 @@ async def build(request: Request) -> Response:
     return redirect(f"/s/{slug}/handover-pack/{page_slug}")
 
 
-def _copies(context: Any, slug: str, chosen: list[str]) -> list[tuple[Source, str]]:
+def _copies(context: PluginContext, slug: str, chosen: list[str]) -> list[tuple[Source, str]]:
     """The chosen pages' text now, pinned to their revision, in the newcomer's order."""
     rank = {key: i for i, key in enumerate(PREFERRED)}
     copies = []
@@ -220,7 +231,7 @@ async def status(request: Request) -> Response:
     pack = read_pack(found.body)
     if pack is None:
         raise NotFound("This page is not a handover pack.")
-    changed = []
+    changed: list[tuple[Source, Page | None]] = []
     for source in pack.sources:
         try:
             now = context.page(slug, source.section, source.page)
@@ -259,7 +270,7 @@ async def refresh(request: Request) -> Response:
 # ---- reading a pack (anyone who may view it, including guest-link readers) ----------------
 
 
-def _pack_for_reader(request: Request) -> tuple[Any, str, Any, str]:
+def _pack_for_reader(request: Request) -> tuple[PluginContext, str, Page, str]:
     context = context_of(request)
     if "token" in request.path_params:
         slug, root = context.guest_site(), f"/g/{request.path_params['token']}"
@@ -272,7 +283,7 @@ def _pack_for_reader(request: Request) -> tuple[Any, str, Any, str]:
 
 
 def _reader_page(
-    request: Request, found: Any, root: str, mode: str, *, status: int = 200, **extra: Any
+    request: Request, found: Page, root: str, mode: str, *, status: int = 200, **extra: Any
 ) -> Response:
     context = {"pack_page": found, "root": root, "mode": mode, "errors": {}, **extra}
     return page(request, "handover_read.html", context, status=status)

@@ -18,14 +18,21 @@ from starlette.routing import Route
 
 from plugins._pagetext import find_blocks
 from plugins.blocks import AREAS, BLOCKS, STATUSES, Budget, Outcome, day
-from wiki import clock
-from wiki.errors import NotFound
-from wiki.hookspecs import hookimpl
-from wiki.models import Page, Section
-from wiki.plugins import Link, PluginContext, context_of
-from wiki.render import parse_block
-from wiki.routes.common import login_url, page, redirect
-from wiki.store import SiteContext
+from wiki.plugin_api import (
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    Section,
+    SiteContext,
+    context_of,
+    hookimpl,
+    login_url,
+    now,
+    page,
+    parse_block,
+    redirect,
+)
 
 AREA_ICONS = {
     "education": "✎",
@@ -44,7 +51,7 @@ class FoundOutcome:
 
     @property
     def overdue(self) -> bool:
-        return self.model.status != "achieved" and self.model.by_when < clock.now().date()
+        return self.model.status != "achieved" and self.model.by_when < now().date()
 
     @property
     def last_note(self) -> Any:
@@ -262,7 +269,7 @@ async def ehc_plan(request: Request) -> Response:
             "ctx": ctx,
             "parts": parts,
             "elsewhere": elsewhere,
-            "today": clock.now().date(),
+            "today": now().date(),
         },
     )
 

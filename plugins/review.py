@@ -22,12 +22,26 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins import _review_rules as rules
-from wiki.access import Action, Rule
-from wiki.errors import Forbidden, Invalid, NotFound
-from wiki.hookspecs import hookimpl
-from wiki.models import Capability
-from wiki.plugins import BlockType, Link, ReviewInfo, collect, context_of
-from wiki.routes.common import form_of, page, redirect
+from wiki.plugin_api import (
+    Action,
+    BlockType,
+    Capability,
+    Forbidden,
+    Invalid,
+    Link,
+    NotFound,
+    Page,
+    PluginContext,
+    ReviewInfo,
+    Rule,
+    SiteContext,
+    collect,
+    context_of,
+    form_of,
+    hookimpl,
+    page,
+    redirect,
+)
 
 SECTION = "reviews"
 FENCE = re.compile(r"```review[ \t]*\n(.*?)\n```", re.DOTALL)
@@ -131,14 +145,14 @@ def template_dirs() -> list[Path]:
 
 
 @hookimpl
-def site_nav_entries(context: Any, site: Any) -> list[Link]:
+def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if any(s.key == SECTION for s in site.sections) and site.allows("run-review"):
         return [Link("Start a review", f"/s/{site.site.slug}/review/new")]
     return []
 
 
 @hookimpl
-def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
+def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if page.section.key == SECTION and root.startswith("/s/") and "```review" in page.body:
         return [Link("Open the review checklist", f"/s/{site.site.slug}/review/{page.slug}")]
     return []
@@ -157,7 +171,7 @@ def routes() -> list[Route]:
 # ---- routes -------------------------------------------------------------------------------
 
 
-def _born(site_ctx: Any) -> date | None:
+def _born(site_ctx: SiteContext) -> date | None:
     return date.fromisoformat(site_ctx.site.date_of_birth) if site_ctx.site.date_of_birth else None
 
 
@@ -199,7 +213,7 @@ async def start(request: Request) -> Response:
     return redirect(f"/s/{slug}/review/{page_slug}")
 
 
-def _load(context: Any, slug: str, page_slug: str) -> tuple[Any, Review]:
+def _load(context: PluginContext, slug: str, page_slug: str) -> tuple[Page, Review]:
     found = context.page(slug, SECTION, page_slug)
     review = read_review(found.body)
     if review is None:
@@ -236,11 +250,13 @@ async def dashboard(request: Request) -> Response:
     })  # fmt: skip
 
 
-def _reviews(context: Any, slug: str) -> list[Any]:
+def _reviews(context: PluginContext, slug: str) -> list[Page]:
     return [context.page(slug, SECTION, p.slug) for p in context.pages(slug, SECTION)]
 
 
-def _outcomes(context: Any, slug: str, site_ctx: Any, since: date | None) -> list[dict]:
+def _outcomes(
+    context: PluginContext, slug: str, site_ctx: SiteContext, since: date | None
+) -> list[dict[str, Any]]:
     """Outcome pages this person may view, with their changes since the last review."""
     if not any(s.key == "outcomes" for s in site_ctx.sections):
         return []
@@ -252,7 +268,7 @@ def _outcomes(context: Any, slug: str, site_ctx: Any, since: date | None) -> lis
     return found
 
 
-def _changed_since(context: Any, slug: str, since: date, *, exclude: str) -> list[Any]:
+def _changed_since(context: PluginContext, slug: str, since: date, *, exclude: str) -> list[Page]:
     site_ctx = context.site(slug)
     return [
         p

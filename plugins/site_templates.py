@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wiki.hookspecs import hookimpl
-from wiki.plugins import SectionTemplate, SiteTemplate, StarterPage
+from wiki.plugin_api import SectionTemplate, SiteTemplate, StarterPage, hookimpl
 
 
 def _budget_year(today: date | None = None) -> str:

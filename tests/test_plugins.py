@@ -86,6 +86,60 @@ def test_routes_and_plugins_never_touch_the_database(path: Path) -> None:
         assert needle not in source, f"{path.name} uses {needle}"
 
 
+PLUGIN_MODULES = sorted(
+    [
+        *ROOT.joinpath("plugins").glob("*.py"),
+        *(
+            p
+            for p in ROOT.joinpath("docs", "example-plugin").rglob("*.py")
+            if "build" not in p.parts
+        ),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", PLUGIN_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_plugins_import_only_the_plugin_api(path: Path) -> None:
+    """Issue #13: plugins use ``wiki.plugin_api``, never the core's internals."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [node.module]
+        else:
+            continue
+        for module in modules:
+            if module == "wiki" or module.startswith("wiki."):
+                assert module == "wiki.plugin_api", f"{path.name}:{node.lineno} imports {module}"
+
+
+def test_the_plugin_api_exports_what_it_lists() -> None:
+    from wiki import plugin_api
+
+    assert plugin_api.__all__ and all(hasattr(plugin_api, name) for name in plugin_api.__all__)
+
+
+@pytest.mark.parametrize("path", PLUGIN_MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_hook_implementations_use_the_hookspec_types(path: Path) -> None:
+    """mypy cannot match a ``@hookimpl`` to its spec, so: each parameter a plugin's hook
+    declares has the annotation its hookspec gives it (issue #13)."""
+    specs = {
+        name: {p.name: p.annotation for p in inspect.signature(f).parameters.values()}
+        for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
+        if hasattr(f, "planwiki_spec")
+    }
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.FunctionDef) or not any(
+            ast.unparse(d) == "hookimpl" for d in node.decorator_list
+        ):
+            continue
+        for arg in node.args.args:
+            expected = specs[node.name][arg.arg]
+            got = ast.unparse(arg.annotation) if arg.annotation else None
+            assert got == expected, f"{path.name}: {node.name}({arg.arg}: {got}), not {expected}"
+
+
 class NosyPlugin:
     """Tries hard to show everything: every section's pages, on every page and its own route."""
 

@@ -26,13 +26,19 @@ from wiki.routes import (
     account,
     api_find,  # noqa: F401 - registers the search, export and import endpoints
     api_sharing,  # noqa: F401 - registers the sharing endpoints
+    audit,
     auth,
+    export,
     files,  # photos, recordings and documents; also registers the attachments API
-    find,
+    guest,
     look,
-    oversight,
     pages,
+    search,
     sharing,
+    view_as,
+)
+from wiki.routes import (
+    erasure as erasure_pages,  # wiki.store.erasure is `erasure` here
 )
 from wiki.routes.api import api, openapi_json
 from wiki.routes.common import login_url, page
@@ -163,8 +169,12 @@ def create_app(
         *auth.routes,
         *account.routes,
         *sharing.routes,
-        *oversight.routes,
-        *find.routes,
+        *guest.routes,
+        *audit.routes,
+        *view_as.routes,
+        *search.routes,
+        *export.routes,
+        *erasure_pages.routes,
         *files.routes,
         *look.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
@@ -193,7 +203,7 @@ def create_app(
         send_csrf_failed=csrf_failed,
         # uploads (attachments, a plan brought from elsewhere): each checks its own token
         skip_if_scope=lambda scope: (
-            files.checks_its_own_csrf(scope) or find.checks_its_own_csrf(scope)
+            files.checks_its_own_csrf(scope) or export.checks_its_own_csrf(scope)
         ),
     )
     outer = SecurityHeaders(bearer_skips_csrf(checked=checked, unchecked=inner))

@@ -26,6 +26,7 @@ from wiki.errors import NotFound
 from wiki.models import Actor, Page, Revision
 from wiki.store import SiteContext
 from wiki.store.links import guest_site_slug
+from wiki.store.oversight import AuditEntry
 
 ENTRY_POINT_GROUP = "planwiki"
 
@@ -170,7 +171,7 @@ class PluginContext:
 
     def audit(
         self, site: str, *, action: str | None = None, section: str | None = None
-    ) -> list[Any]:
+    ) -> list[AuditEntry]:
         """The site's audit entries (owner and stewards only; others get Forbidden)."""
         return store.list_audit(
             self.__db, self.actor, site=self.site(site), action=action, section=section, limit=500

@@ -14,7 +14,7 @@ from wiki.errors import Invalid, TooLarge, WikiError
 from wiki.models import SLUG_RE
 from wiki.routes.api import _actor, _p, api, ok
 from wiki.routes.common import db_of, off_loop, settings_of
-from wiki.routes.find import send_export
+from wiki.routes.export import send_export
 from wiki.store import search, transfer
 
 MAX_IMPORT_BYTES = 100 * 1024 * 1024

@@ -6,13 +6,10 @@ action that links to the page's history. It never touches the database.
 
 from __future__ import annotations
 
-from typing import Any
-
 from markupsafe import escape
 from pydantic import BaseModel, Field
 
-from wiki.hookspecs import hookimpl
-from wiki.plugins import BlockType, Link
+from wiki.plugin_api import BlockType, Link, Page, PluginContext, SiteContext, hookimpl
 
 
 class Favourites(BaseModel):
@@ -34,7 +31,7 @@ def block_types() -> list[BlockType]:
 
 
 @hookimpl
-def page_actions(context: Any, site: Any, page: Any, root: str) -> list[Link]:
+def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if "```favourites" in page.body and root.startswith("/s/"):
         return [Link("Who changed my favourites", f"{root}/{page.section.key}/{page.slug}/history")]
     return []

@@ -1,13 +1,13 @@
-"""Find it, take it with you, keep it safe (issue #7): search, export and import, print
-and PDF, deleting a plan (with 30 days to bring it back) and deleting an account.
+"""Take your plan with you (issue #7; its own module since #13): the export page and its
+zip, the download formats plugins add, print and PDF, and bringing a plan in from a zip.
 
 Every page here calls the store with the request's actor; the store asks the policy.
+The import form is multipart, so it makes its own CSRF check (``checks_its_own_csrf``).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from urllib.parse import urlencode
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -18,23 +18,18 @@ from starlette.routing import Route
 from starlette.types import Scope
 
 from wiki import clock
-from wiki.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
-from wiki.middleware import SESSION_COOKIE
-from wiki.models import ANONYMOUS, SLUG_HELP, SLUG_RE
+from wiki.errors import Conflict, Invalid, NotFound, TooLarge
+from wiki.models import SLUG_HELP, SLUG_RE
 from wiki.plugins import collect
 from wiki.routes.common import (
     actor_of,
     check_csrf,
     db_of,
-    form_of,
-    login_url,
-    off_loop,
     page,
-    redirect,
     require_signed_in,
     settings_of,
 )
-from wiki.store import erasure, search, transfer
+from wiki.store import erasure, transfer
 from wiki.store.context import site_for
 from wiki.templates import render_template, static_path
 
@@ -50,86 +45,6 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.lower() in ("1", "true", "yes", "on")
-
-
-def _offset(request: Request) -> int:
-    raw = request.query_params.get("offset", "0")
-    return int(raw) if raw.isdigit() else 0
-
-
-# ---- search ------------------------------------------------------------------------------
-
-
-def _pages_of(request: Request, results: search.Results, base: str) -> dict[str, str | None]:
-    """Links to the previous and next pages of results."""
-
-    def link(offset: int) -> str:
-        params = {"q": results.query, "offset": str(offset)}
-        if results.history:
-            params["history"] = "1"
-        return f"{base}?{urlencode(params)}"
-
-    return {
-        "previous": link(max(0, results.offset - results.limit)) if results.offset > 0 else None,
-        "next": link(results.offset + results.limit) if results.more else None,
-    }
-
-
-async def site_search(request: Request) -> Response:
-    db, actor = db_of(request), actor_of(request)
-    if not actor.signed_in:
-        if actor.is_guest:
-            raise NotFound()
-        return redirect(login_url(str(request.url.path)))
-    query = request.query_params.get("q", "")
-    history = _flag(request, "history")
-    if query.strip():
-        ctx, results = await off_loop(
-            search.search_site, db, actor, site=_p(request, "site"), query=query, history=history,
-            offset=_offset(request),
-        )  # fmt: skip
-    else:
-        ctx, results = site_for(db, actor, _p(request, "site")), None
-    base = f"/s/{ctx.site.slug}/search"
-    return page(
-        request,
-        "search.html",
-        {
-            "site": ctx.site,
-            "ctx": ctx,
-            "query": query,
-            "history": history,
-            "results": results,
-            "action": base,
-            "more": _pages_of(request, results, base) if results else {},
-        },
-    )
-
-
-async def all_search(request: Request) -> Response:
-    db, actor = db_of(request), actor_of(request)
-    if not actor.signed_in:
-        return redirect(login_url("/search"))
-    query = request.query_params.get("q", "")
-    history = _flag(request, "history")
-    results = (
-        await off_loop(
-            search.search_all, db, actor, query=query, history=history, offset=_offset(request)
-        )
-        if query.strip()
-        else None
-    )
-    return page(
-        request,
-        "search.html",
-        {
-            "query": query,
-            "history": history,
-            "results": results,
-            "action": "/search",
-            "more": _pages_of(request, results, "/search") if results else {},
-        },
-    )
 
 
 # ---- export, print, PDF --------------------------------------------------------------------
@@ -329,120 +244,13 @@ async def import_post(request: Request) -> Response:
     return page(request, "import.html", {"errors": errors, "values": values}, status=422)
 
 
-# ---- deleting a plan, bringing it back ----------------------------------------------------
-
-
-async def delete_site_form(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    ctx = site_for(db, actor, _p(request, "site"))
-    ctx.check("delete-plan")
-    return page(
-        request, "delete_site.html",
-        {"site": ctx.site, "ctx": ctx, "errors": {}, "grace_days": erasure.GRACE_DAYS},
-    )  # fmt: skip
-
-
-async def delete_site_post(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    form = await form_of(request)
-    try:
-        erasure.delete_site(
-            db, actor, site=_p(request, "site"), confirm=form.get("confirm", ""),
-            files_dir=settings_of(request).files_path(),
-        )  # fmt: skip
-    except Invalid as wrong:
-        ctx = site_for(db, actor, _p(request, "site"))
-        return page(
-            request, "delete_site.html",
-            {"site": ctx.site, "ctx": ctx, "errors": {"confirm": wrong.message},
-             "grace_days": erasure.GRACE_DAYS},
-            status=422,
-        )  # fmt: skip
-    return redirect("/deleted?done=deleted")
-
-
-async def deleted_list(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    done = {
-        "deleted": f"Your plan is deleted. Nobody can see it now. You can bring it back for {erasure.GRACE_DAYS} days.",
-    }.get(request.query_params.get("done", ""))
-    return page(
-        request, "deleted.html",
-        {"deleted": erasure.deleted_sites(db, actor), "done": done, "errors": {}},
-    )  # fmt: skip
-
-
-async def restore_post(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    form = await form_of(request)
-    raw = str(request.path_params["deletion"])
-    slug = form.get("slug", "").strip().lower() or None
-    if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
-        raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
-    try:
-        result = erasure.restore_site(
-            db, actor, deletion_id=int(raw), slug=slug, files_dir=settings_of(request).files_path()
-        )
-    except Conflict as taken:
-        return page(
-            request, "deleted.html",
-            {"deleted": erasure.deleted_sites(db, actor), "done": None,
-             "errors": {raw: taken.message}},
-            status=409,
-        )  # fmt: skip
-    return redirect(f"/s/{result.slug}")
-
-
-# ---- deleting an account ------------------------------------------------------------------
-
-
-async def delete_account_form(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    return page(
-        request, "delete_account.html",
-        {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
-         "errors": {}},
-    )  # fmt: skip
-
-
-async def delete_account_post(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    if actor.session_id is None:
-        raise Forbidden("Deleting an account needs you to sign in in a browser, not with a token.")
-    form = await form_of(request)
-    try:
-        erasure.delete_account(
-            db, actor, confirm_email=form.get("confirm", ""),
-            files_dir=settings_of(request).files_path(),
-        )  # fmt: skip
-    except (Invalid, Conflict) as problem:
-        return page(
-            request, "delete_account.html",
-            {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
-             "errors": {"confirm": problem.message}},
-            status=422 if isinstance(problem, Invalid) else 409,
-        )  # fmt: skip
-    request.state.actor = ANONYMOUS  # signed out from here on
-    response = page(request, "account_deleted.html", {})
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
-
-
 routes = [
-    Route("/search", all_search, methods=["GET"]),
     Route("/import", import_form, methods=["GET"]),
     Route("/import", import_post, methods=["POST"]),
-    Route("/deleted", deleted_list, methods=["GET"]),
-    Route("/deleted/{deletion:int}/restore", restore_post, methods=["POST"]),
-    Route("/account/delete", delete_account_form, methods=["GET"]),
-    Route("/account/delete", delete_account_post, methods=["POST"]),
-    Route("/s/{site}/search", site_search, methods=["GET"]),
     Route("/s/{site}/export", export_page, methods=["GET"]),
     Route("/s/{site}/export.zip", export_zip, methods=["GET"]),
     Route("/s/{site}/export/{format}", export_format, methods=["GET"]),
     Route("/s/{site}/-/print", print_site, methods=["GET"]),
     Route("/s/{site}/-/print.pdf", print_pdf, methods=["GET"]),
     Route("/s/{site}/-/print/{section}", print_section, methods=["GET"]),
-    Route("/s/{site}/-/delete", delete_site_form, methods=["GET"]),
-    Route("/s/{site}/-/delete", delete_site_post, methods=["POST"]),
 ]

@@ -1,0 +1,86 @@
+"""The one module a planwiki plugin imports (issue #13): everything a plugin may use, and
+nothing that lets it reach round the store.
+
+Plugins in ``plugins/`` and installed ones (``docs/example-plugin/``) import from here
+only, never from ``wiki.routes.*``, ``wiki.store`` or ``wiki.db``, so the core can move
+its internals without breaking them, and "what can a plugin touch?" has one answer. The
+names are re-exported, not wrapped: each is the core's own object. See docs/plugins.md.
+"""
+
+from __future__ import annotations
+
+from wiki.access import Action, Rule
+from wiki.clock import now
+from wiki.diff import DiffLine, diff_lines
+from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
+from wiki.hookspecs import hookimpl
+from wiki.models import MAX_TITLE, Actor, Capability, Page, Revision, Section, Site
+from wiki.plugins import (
+    BlockType,
+    ChecklistItem,
+    ExportFormat,
+    Link,
+    PluginContext,
+    ReviewInfo,
+    RevisionSaved,
+    SectionTemplate,
+    SiteTemplate,
+    StarterPage,
+    collect,
+    context_of,
+)
+from wiki.render import parse_block
+from wiki.routes.common import (
+    csrf_token,
+    form_of,
+    login_url,
+    page,
+    redirect,
+    require_signed_in,
+)
+from wiki.store import SiteContext
+from wiki.store.oversight import AuditEntry
+
+# Grouped and explained in docs/plugins.md ("The plugin API").
+__all__ = [
+    "MAX_TITLE",
+    "Action",
+    "Actor",
+    "AuditEntry",
+    "BlockType",
+    "Capability",
+    "ChecklistItem",
+    "Conflict",
+    "DiffLine",
+    "ExportFormat",
+    "Forbidden",
+    "Invalid",
+    "Link",
+    "NotFound",
+    "NotSignedIn",
+    "Page",
+    "PluginContext",
+    "ReviewInfo",
+    "Revision",
+    "RevisionSaved",
+    "Rule",
+    "Section",
+    "SectionTemplate",
+    "Site",
+    "SiteContext",
+    "SiteTemplate",
+    "StarterPage",
+    "WikiError",
+    "collect",
+    "context_of",
+    "csrf_token",
+    "diff_lines",
+    "form_of",
+    "hookimpl",
+    "login_url",
+    "now",
+    "page",
+    "parse_block",
+    "redirect",
+    "require_signed_in",
+]
