@@ -44,8 +44,8 @@ async def audit_page(request: Request) -> Response:
             "site": ctx.site,
             "ctx": ctx,
             "entries": entries,
-            "members": circle.list_members(db, actor, site=site),
-            "links": links.list_guest_links(db, actor, site=site),
+            "members": circle.list_members(db, actor, site=ctx),
+            "links": links.list_guest_links(db, actor, site=ctx),
             "filters": {"person": person or "", "section": section or "", "action": action or ""},
         },
     )
@@ -55,7 +55,7 @@ async def growing_up_get(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
     ctx = store.site_for(db, actor, site)
-    status = oversight.control_status(db, actor, site=site)
+    status = oversight.control_status(db, actor, site=ctx)
     return page(
         request, "growing_up.html", {"site": ctx.site, "ctx": ctx, "status": status, "errors": {}}
     )
