@@ -8,15 +8,64 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+# ---- rules about data: written once here, enforced by the store for every caller --------
+# (routes, the API, plugins, import) — issue #13.
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 60
 SLUG_HELP = (
     "Use lower-case letters, numbers and single hyphens, up to 60 characters (like my-profile)."
 )
 MAX_TITLE = 120
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=60)]
+# Words that are pages of their own under /s/{site}/ (the core's and the built-in
+# plugins'), so they can never be section keys. One list: the web forms, the API, plugins
+# and import all refuse them, and a test checks every /s/{site}/WORD route is here.
+RESERVED_SECTION_KEYS = frozenset({
+    "-", "api", "audit", "ehc-plan", "export", "growing-up", "handover-pack", "review",
+    "search", "sections", "settings", "sharing", "view-as",
+})  # fmt: skip
+
+
+def is_slug(value: object) -> bool:
+    """A page, section, site or group address: lower-case letters, digits, single hyphens."""
+    return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG_RE.match(value))
+
+
+def slug_problem(value: object, *, section_key: bool = False) -> str | None:
+    """Why this cannot be an address (None when it can)."""
+    if not is_slug(value):
+        return SLUG_HELP
+    if section_key and value in RESERVED_SECTION_KEYS:
+        return f"“{value}” is a word the plan uses for its own pages. Choose another address."
+    return None
+
+
+def title_problem(value: object) -> str | None:
+    """Why this cannot be a title (None when it can)."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_TITLE:
+        return f"Give it a name of up to {MAX_TITLE} characters."
+    return None
+
+
+def _section_key(value: str) -> str:
+    problem = slug_problem(value, section_key=True)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=MAX_SLUG)]
+SectionKey = Annotated[Slug, AfterValidator(_section_key)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
@@ -182,7 +231,7 @@ class SiteCreate(StrictBody):
 
 
 class SectionCreate(StrictBody):
-    key: Slug
+    key: SectionKey
     title: Title
     template: str | None = Field(default=None, max_length=60)
 

@@ -161,6 +161,13 @@ class PluginContext:
         return store.save_page(self.__db, self.actor, site=self.site(site), section=section, page=page, body=body,
                                base_revision=base_revision, summary=summary, title=title).page  # fmt: skip
 
+    def add_section(self, site: str, *, key: str, title: str, template: str | None = None) -> None:
+        """Add a section (stewards only); the store refuses a bad or reserved address and a
+        bad title exactly as it does for the web form and the API (issue #13)."""
+        store.add_section(self.__db, self.actor, site=self.site(site), key=key, title=title,
+                          template=template)  # fmt: skip
+        self.__sites.pop(site, None)  # its sections changed: load it afresh when next asked
+
     def allows(self, site: str, action: str, section: str | None = None) -> bool:
         """May this person do the named action (``wiki.access``) here? False, not an error,
         for a site or section they cannot see."""

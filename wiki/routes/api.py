@@ -24,11 +24,11 @@ from wiki.models import (
     SiteCreate,
     SiteDetailOut,
     SiteOut,
+    is_slug,
 )
 from wiki.openapi import Api
 from wiki.routes import site_setup
 from wiki.routes.common import actor_of, db_of, settings_of
-from wiki.routes.pages import RESERVED
 
 api = Api("/api/v1", title="planwiki", version=__version__)
 M = TypeVar("M", bound=BaseModel)
@@ -175,11 +175,6 @@ async def site_get(request: Request) -> Response:
 async def section_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, SectionCreate)
-    if body.key in RESERVED:
-        raise Invalid(
-            f"“{body.key}” is used by planwiki itself; choose another key.",
-            fields={"key": "Reserved."},
-        )
     ctx = store.add_section(
         db_of(request),
         actor,
@@ -253,9 +248,7 @@ async def page_put(request: Request) -> Response:
 
 
 def store_slug_ok(slug: str) -> bool:
-    from wiki.models import SLUG_RE
-
-    return bool(SLUG_RE.match(slug)) and len(slug) <= 60
+    return is_slug(slug)
 
 
 @api.route(

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wiki.errors import Invalid, TooLarge, WikiError
-from wiki.models import SLUG_RE
+from wiki.models import is_slug
 from wiki.routes.api import _actor, _p, api, ok
 from wiki.routes.common import db_of, off_loop, settings_of
 from wiki.routes.export import send_export
@@ -177,7 +177,7 @@ async def site_import(request: Request) -> Response:
                 f"The file is too large: the limit is {MAX_IMPORT_BYTES // 1024 // 1024} MB."
             )
     slug = request.query_params.get("slug") or None
-    if slug is not None and (not SLUG_RE.match(slug) or len(slug) > 60):
+    if slug is not None and (not is_slug(slug)):
         raise Invalid(
             "slug must use lower-case letters, numbers and hyphens.", fields={"slug": "Invalid."}
         )

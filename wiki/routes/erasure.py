@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from wiki.errors import Conflict, Forbidden, Invalid
 from wiki.middleware import SESSION_COOKIE
-from wiki.models import ANONYMOUS, SLUG_HELP, SLUG_RE
+from wiki.models import ANONYMOUS, SLUG_HELP, is_slug
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in, settings_of
 from wiki.store import erasure
 from wiki.store.context import site_for
@@ -70,7 +70,7 @@ async def restore_post(request: Request) -> Response:
     form = await form_of(request)
     raw = str(request.path_params["deletion"])
     slug = form.get("slug", "").strip().lower() or None
-    if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
+    if slug and (not is_slug(slug)):
         raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
     try:
         result = erasure.restore_site(

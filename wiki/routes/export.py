@@ -19,7 +19,7 @@ from starlette.types import Scope
 
 from wiki import clock
 from wiki.errors import Conflict, Invalid, NotFound, TooLarge
-from wiki.models import SLUG_HELP, SLUG_RE
+from wiki.models import SLUG_HELP, SLUG_RE, is_slug
 from wiki.plugins import collect
 from wiki.routes.common import (
     actor_of,
@@ -226,7 +226,7 @@ async def import_post(request: Request) -> Response:
                 )
     finally:
         await form.close()
-    if slug and (not SLUG_RE.match(slug) or len(slug) > 60):
+    if slug and (not is_slug(slug)):
         errors["slug"] = SLUG_HELP
     if not errors:
         try:

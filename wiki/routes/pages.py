@@ -14,7 +14,7 @@ from starlette.routing import Route
 from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
-from wiki.models import MAX_TITLE, SLUG_HELP, SLUG_RE, SiteCreate
+from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
 from wiki.routes import site_setup
 from wiki.routes.common import (
     actor_of,
@@ -27,23 +27,6 @@ from wiki.routes.common import (
     settings_of,
 )
 from wiki.store import oversight
-
-# Words that are pages of their own under /s/{site}/ and so cannot be section keys.
-RESERVED = {
-    "sharing",
-    "audit",
-    "search",
-    "sections",
-    "settings",
-    "export",
-    "-",
-    "api",
-    "view-as",
-    "growing-up",
-    "review",
-    "handover-pack",
-    "ehc-plan",
-}
 
 
 def slugify(title: str) -> str:
@@ -130,8 +113,8 @@ async def add_section(request: Request) -> Response:
         raise Invalid(
             f"Give the section a name of up to {MAX_TITLE} characters.", fields={"title": "Needed."}
         )
-    if not SLUG_RE.match(key) or len(key) > 60 or key in RESERVED:
-        raise Invalid(SLUG_HELP, fields={"key": SLUG_HELP})
+    if problem := slug_problem(key, section_key=True):
+        raise Invalid(problem, fields={"key": problem})
     store.add_section(db, actor, site=site, key=key, title=title)
     return redirect(f"/s/{site}/{key}")
 
@@ -228,7 +211,7 @@ async def edit_form(request: Request) -> Response:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, site)
     sec = ctx.require("edit", section)
-    if not SLUG_RE.match(slug) or len(slug) > 60:
+    if not is_slug(slug):
         raise Invalid(SLUG_HELP)
     try:
         _, found = store.get_page(
@@ -279,7 +262,7 @@ async def edit_save(request: Request) -> Response:
     errors = {}
     if not title or len(title) > MAX_TITLE:
         errors["title"] = f"Give the page a title of up to {MAX_TITLE} characters."
-    if not SLUG_RE.match(slug) or len(slug) > 60:
+    if not is_slug(slug):
         errors["title"] = SLUG_HELP
     if len(body) > settings_of(request).max_page_chars:
         errors["body"] = (
@@ -459,7 +442,7 @@ async def rename_post(request: Request) -> Response:
     site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     form = await form_of(request)
     new_slug = form.get("slug", "").strip().lower()
-    if not SLUG_RE.match(new_slug) or len(new_slug) > 60:
+    if not is_slug(new_slug):
         raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
     renamed = store.rename_page(db, actor, site=site, section=section, page=slug, new_slug=new_slug)
     return redirect(f"/s/{site}/{section}/{renamed.slug}")

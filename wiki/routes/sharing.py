@@ -13,7 +13,7 @@ from wiki import access as policy
 from wiki import accounts, clock, mail, store
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound, WikiError
-from wiki.models import SLUG_RE, Actor, Capability, GrantRow
+from wiki.models import Actor, Capability, GrantRow, is_slug
 from wiki.routes.auth import signed_in
 from wiki.routes.common import (
     actor_of,
@@ -228,7 +228,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
     if action == "group":
         title = get("title")
         key = get("key") or "-".join(title.lower().split())
-        if not title or not SLUG_RE.match(key):
+        if not title or not is_slug(key[:60]):
             raise Invalid(
                 "Give the group a short name, like 'Swimming club'.", fields={"title": "Needed."}
             )

@@ -14,6 +14,7 @@ from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
+from wiki.store import checks
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
 
@@ -60,6 +61,8 @@ def list_groups(db: Database, actor: Actor, *, site: str | SiteContext) -> dict[
 def add_group(db: Database, actor: Actor, *, site: str | SiteContext, key: str, title: str) -> None:
     ctx = site_for(db, actor, site)
     ctx.check("manage-circle")
+    checks.address(key, "key")
+    title = checks.title(title)
     with db.write():
         if key in _groups(db, ctx.site.id):
             raise Conflict("There is already a group with that name.")

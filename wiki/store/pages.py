@@ -16,6 +16,7 @@ from wiki.db import Database
 from wiki.errors import Conflict, NotFound, TooLarge
 from wiki.models import Actor, Page, Revision, Section
 from wiki.render import render
+from wiki.store import checks
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, site_for
 
@@ -137,6 +138,9 @@ def save_page(
     """Save a new revision, or raise Conflict (keeping the text as the actor's draft)."""
     ctx = site_for(db, actor, site)
     sec = ctx.require("edit", section)
+    checks.address(page)
+    if title is not None:
+        title = checks.title(title)
     body, html = checked_text(db, site=ctx.site.slug, body=body, max_chars=max_chars)
     now = clock.iso()
     conflict: Page | None = None
@@ -360,6 +364,7 @@ def rename_page(
     """Change a page's address; the old address keeps working as a redirect."""
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     sec = ctx.require("edit", section)
+    checks.address(new_slug)
     if new_slug == page:
         return found
     with db.write():

@@ -9,6 +9,7 @@ from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotSignedIn
 from wiki.models import STANDARD_GROUPS, STANDARD_SECTIONS, Actor, Site
+from wiki.store import checks
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, load_site, site_for
 from wiki.store.pages import SaveResult, announce_saved, checked_text, write_new_page
@@ -70,6 +71,14 @@ def create_site(
     site behind (issue #13)."""
     if actor.user_id is None or actor.is_guest:
         raise NotSignedIn("Sign in to make a plan site.")
+    checks.address(slug)
+    title = checks.title(title)
+    for key, section_title, _ in sections or ():
+        checks.address(key, "key", section_key=True)
+        checks.title(section_title)
+    for starter in pages:
+        checks.address(starter.slug)
+        checks.title(starter.title)
     texts = [checked_text(db, site=slug, body=p.body) for p in pages]  # before the lock
     written: list[SaveResult] = []
     now = clock.iso()
@@ -139,6 +148,8 @@ def add_section(
 ) -> SiteContext:
     ctx = site_for(db, actor, site)
     ctx.check("add-section")
+    checks.address(key, "key", section_key=True)
+    title = checks.title(title)
     with db.write() as w:
         if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):
             raise Conflict("There is already a section with that name in the address. Try another.")
@@ -167,6 +178,7 @@ def rename_section(
     """The title changes; the address (key) stays, so links and grants keep working."""
     ctx = site_for(db, actor, site)
     ctx.require("rename-section", section)
+    title = checks.title(title)
     with db.write():
         db.execute(
             "UPDATE sections SET title = ? WHERE site_id = ? AND key = ?",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from wiki.errors import TooLarge
+from wiki.models import RESERVED_SECTION_KEYS
 from wiki.store.transfer.archive import (
     FORMAT,
     FORMAT_VERSION,
@@ -34,12 +35,6 @@ from wiki.store.transfer.parsed import (
     _text,
     _when,
 )
-
-# Section keys the web app uses for its own pages (see wiki.routes.pages.RESERVED).
-_RESERVED_KEYS = {
-    "sharing", "audit", "search", "sections", "settings", "export", "-", "api", "view-as",
-    "growing-up", "review", "handover-pack",
-}  # fmt: skip
 
 
 def parse_export(data: bytes | Path) -> Parsed:
@@ -122,7 +117,7 @@ def _parse_export(archive: zipfile.ZipFile) -> Parsed:
         if not isinstance(s, dict):
             raise _bad("structure.json: a section is not readable.")
         key = _slug(s.get("key"), "A section's address")
-        if key in _RESERVED_KEYS or key in seen_keys:
+        if key in RESERVED_SECTION_KEYS or key in seen_keys:
             raise _bad(f"The section address “{key}” cannot be used (it is reserved or repeated).")
         seen_keys.add(key)
         template = s.get("template")

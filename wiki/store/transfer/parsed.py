@@ -12,7 +12,7 @@ from typing import Any
 
 from wiki import accounts
 from wiki.errors import Invalid
-from wiki.models import MAX_TITLE, SLUG_RE
+from wiki.models import MAX_TITLE, is_slug
 
 
 @dataclass
@@ -67,7 +67,7 @@ def _text(value: Any, what: str, *, limit: int = MAX_TITLE, empty: bool = False)
 
 
 def _slug(value: Any, what: str) -> str:
-    if not isinstance(value, str) or not SLUG_RE.match(value) or len(value) > 60:
+    if not is_slug(value):
         raise _bad(f"{what} is not a valid address (lower-case letters, numbers and hyphens).")
     return value
 
