@@ -10,6 +10,7 @@ from wiki import clock
 from wiki.accounts.passwords import check_password_strength, hash_password, verify_password
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid
+from wiki.store.audit import view_log
 
 
 @dataclass
@@ -123,3 +124,33 @@ def check_password(db: Database, *, email: str, password: str) -> User | None:
     if not verify_password(row["password_hash"] if row else None, password) or row is None:
         return None
     return User(row["id"], row["email"], row["name"])
+
+
+@dataclass
+class UserSummary:
+    """One line of ``planwiki user list`` (issue #15)."""
+
+    email: str
+    name: str
+    has_password: bool
+    providers: list[str]  # single sign-on providers this person has used
+    last_active: str | None  # newest session, token or provider use still on record
+
+
+def list_users(db: Database) -> list[UserSummary]:
+    """Every account that is not closed, by email, with how they sign in."""
+    view_log(db).flush(db)  # uses noted but not yet filed (as list_sessions)
+    rows = db.all(
+        "SELECT u.email, u.name, u.password_hash IS NOT NULL AS has_password,"
+        " (SELECT group_concat(DISTINCT provider) FROM identities WHERE user_id = u.id) AS providers,"
+        " NULLIF(MAX(COALESCE((SELECT MAX(last_seen_at) FROM sessions WHERE user_id = u.id), ''),"
+        "  COALESCE((SELECT MAX(last_used_at) FROM tokens WHERE user_id = u.id), ''),"
+        "  COALESCE((SELECT MAX(last_used_at) FROM identities WHERE user_id = u.id), '')), '')"
+        " AS last_active FROM users u WHERE u.deleted_at IS NULL ORDER BY u.email"
+    )
+    return [
+        UserSummary(r["email"], r["name"], bool(r["has_password"]),
+                    sorted((r["providers"] or "").split(",")) if r["providers"] else [],
+                    r["last_active"])
+        for r in rows
+    ]  # fmt: skip
