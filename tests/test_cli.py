@@ -317,6 +317,8 @@ def test_a_corrupt_database_is_one_line_and_an_exit_code_never_a_traceback(
         assert isinstance(result.exception, SystemExit), (args, result.exception)
         assert "Traceback" not in result.output
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    named = in_process("backup", str(tmp_path / "copy.db"), "--db", str(junk))
+    one_line_refusal(named, str(junk), "not a usable database")
     # And through the real entry point: no traceback on stderr.
     real = planwiki("user", "list", "--db", str(junk))
     assert real.returncode == 1 and "Traceback" not in real.stderr

@@ -195,6 +195,8 @@ def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
             report = backup.backup(source, path, overwrite=overwrite)
     except backup.BackupError as problem:
         raise click.ClickException(str(problem)) from None
+    except sqlite3.DatabaseError as problem:
+        raise click.ClickException(f"{source} is not a usable database ({problem}).") from None
     click.echo(f"Backed up to {report.summary()}")
 
 
