@@ -541,3 +541,11 @@ def test_long_work_shows_progress_on_a_terminal_and_nothing_otherwise(
     restored = planwiki("restore", str(tmp_path / "a.db"), "--db", str(tmp_path / "c.db"),
                         env={"FORCE_COLOR": "1"})  # fmt: skip
     assert restored.returncode == 0 and "Restoring" in restored.stderr
+
+
+def test_a_setting_that_is_not_valid_is_one_line_too(tmp_path: Path) -> None:
+    path = fresh_db(tmp_path / "set.db")
+    result = CliRunner(env={"PLANWIKI_SYNCHRONOUS": "sometimes"}).invoke(
+        cli, ["user", "list", "--db", str(path)]
+    )
+    one_line_refusal(result, "PLANWIKI_SYNCHRONOUS")

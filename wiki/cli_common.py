@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -47,7 +48,7 @@ def settings_for(db_path: Path | None) -> Settings:
 
 
 def folder_must_exist(path: Path) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise click.ClickException(f"The folder {folder} does not exist.")
 
@@ -64,6 +65,7 @@ def existing_db(db_path: Path | None) -> Path:
 
 
 def open_db(db_path: Path | None, *, create: bool = False) -> Database:
+    """The database, migrated; it must exist unless ``create`` (then only its folder must)."""
     settings = settings_for(db_path)
     if create:
         folder_must_exist(settings.db)
@@ -114,6 +116,12 @@ class OneLineErrors(click.Group):
             return super().invoke(ctx)
         except WikiError as problem:
             raise click.ClickException(problem.message) from None
+        except ValidationError as problem:  # a PLANWIKI_ setting that is not valid
+            where = "; ".join(
+                f"PLANWIKI_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                for e in problem.errors()
+            )
+            raise click.ClickException(f"A setting is not valid: {where}.") from None
         except sqlite3.Error as problem:
             raise click.ClickException(f"The database could not be used: {problem}.") from None
         except OSError as problem:
