@@ -210,7 +210,7 @@ def password_hash(rng: random.Random) -> str:
     """One argon2 hash of PASSWORD with the app's parameters and a seeded salt."""
     from argon2.low_level import hash_secret
 
-    h = accounts._hasher
+    h = accounts.passwords._hasher
     encoded = hash_secret(PASSWORD.encode(), rng.randbytes(h.salt_len), time_cost=h.time_cost,
                           memory_cost=h.memory_cost, parallelism=h.parallelism,
                           hash_len=h.hash_len, type=h.type).decode()  # fmt: skip

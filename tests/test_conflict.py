@@ -28,7 +28,7 @@ API_PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 

@@ -33,7 +33,7 @@ SHARED = "trampoline"  # about-me: shared with Bob
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 
@@ -397,6 +397,10 @@ def test_the_operator_exports_and_imports_from_the_command_line(
     )
     assert missing.exit_code != 0 and "no site" in missing.output
     fresh = tmp_path / "fresh.db"
+    nowhere = runner.invoke(cli, ["import", str(target), "--db", str(fresh)])
+    assert nowhere.exit_code == 1 and "There is no database at" in nowhere.output  # issue #15
+    assert not fresh.exists()
+    assert runner.invoke(cli, ["migrate", "--db", str(fresh)]).exit_code == 0
     brought = runner.invoke(cli, ["import", str(target), "--db", str(fresh)])
     assert brought.exit_code == 0, brought.output
     assert "3 pages, 4 revisions" in brought.output

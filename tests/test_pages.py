@@ -27,7 +27,7 @@ STANDARD = [key for key, _, _ in STANDARD_SECTIONS]
 def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     """Cheap argon2 settings for the many accounts made here (the real ones cost ~0.2 s a go)."""
     monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 

@@ -505,6 +505,7 @@ def _cli(db_path: Path, *args: str, stdin: str | None = None) -> str:
 @pytest.mark.browser
 def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db_path = tmp_path / "live.db"
+    _cli(db_path, "migrate")  # only migrate and serve create a database (issue #15)
     _cli(db_path, "user", "add", "yasmin@example.org", "--name", "Yasmin", "--password-stdin",
          stdin="pickle-timetable-42\n")  # fmt: skip
     _cli(db_path, "user", "add", "wes.worker@council.example", "--name", "Wes Worker")

@@ -415,6 +415,8 @@ def test_token_sees_what_the_person_sees(app, people, db) -> None:  # type: igno
 def test_cli_token_create_prints_a_working_token(tmp_path: Path) -> None:
     db_path = tmp_path / "cli.db"
     run = {"cwd": ROOT, "capture_output": True, "text": True}
+    # Only migrate (and serve) create a database (issue #15).
+    subprocess.run([sys.executable, "-m", "main", "migrate", "--db", str(db_path)], check=True, **run)  # type: ignore[call-overload]  # fmt: skip
     subprocess.run([sys.executable, "-m", "main", "user", "add", "yo@example.org", "--name", "Yo", "--db", str(db_path)],
                    check=True, **run)  # type: ignore[call-overload]  # fmt: skip
     out = subprocess.run([sys.executable, "-m", "main", "token", "create", "yo@example.org", "--db", str(db_path)],
@@ -462,6 +464,8 @@ def test_weak_password_refused_when_an_account_is_made(db) -> None:  # type: ign
 
 
 def test_cli_refuses_a_weak_password(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "main", "migrate", "--db", str(tmp_path / "x.db")], cwd=ROOT,
+                   capture_output=True, check=True)  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "main", "user", "add", "abe@example.org", "--name", "Abe", "--password-stdin",
          "--db", str(tmp_path / "x.db")], input="qwerty123456\n", cwd=ROOT, capture_output=True, text=True,

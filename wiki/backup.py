@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +136,9 @@ def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> 
         raise BackupError(f"{dest} already exists. Choose a new name (or pass --overwrite).")
     if dest.resolve() == source.resolve():
         raise BackupError("The backup must go to a different file from the database.")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.parent.is_dir():
+        # A mistyped folder must not be made silently (issue #15).
+        raise BackupError(f"The folder {dest.parent} does not exist. Create it first.")
     temporary = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
     temporary.unlink(missing_ok=True)
     conn = connect(source, synchronous="FULL")
@@ -156,9 +159,15 @@ def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> 
     return report
 
 
-def restore(backup_path: Path | str, target: Path | str) -> tuple[Report, Path | None]:
+def restore(
+    backup_path: Path | str,
+    target: Path | str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Report, Path | None]:
     """Put a checked backup in place of ``target``; return the report and where the
-    database as it was before has been kept (None if there was none)."""
+    database as it was before has been kept (None if there was none). ``progress(done,
+    total)`` hears of each step of the copy, in database pages."""
     backup_path, target = Path(backup_path), Path(target)
     report = check(backup_path)
     if not report.ok:
@@ -175,7 +184,13 @@ def restore(backup_path: Path | str, target: Path | str) -> tuple[Report, Path |
     source = _readonly(backup_path)
     destination = connect(target)
     try:
-        source.backup(destination.conn)
+        source.backup(
+            destination.conn,
+            pages=256 if progress else -1,
+            progress=(lambda _status, left, total: progress(total - left, total))
+            if progress
+            else None,
+        )
     finally:
         source.close()
     try:

@@ -1,45 +1,38 @@
-"""The ``planwiki`` command: serve, migrate, back up, restore, people and tokens."""
+"""The ``planwiki`` command: serve, migrate, back up, restore, people and tokens.
+
+Operator-proof (issue #15): ``-h`` is ``--help`` everywhere; every command but ``migrate``
+and ``serve`` refuses a database file that does not exist (a mistyped ``--db`` must not
+create and migrate an empty one); every problem is one line on stderr and a non-zero exit,
+never a traceback; long work shows a rich progress bar on stderr when it is a terminal.
+The shared parts are in ``cli_common``; the user and token commands in ``cli_people``.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from wiki import accounts
+from wiki.cli_common import (
+    CONTEXT,
+    OneLineErrors,
+    db_option,
+    existing_db,
+    folder_must_exist,
+    open_db,
+    progress_bar,
+    settings_for,
+)
+from wiki.cli_people import token, user
 from wiki.db import Database, migrate
 from wiki.errors import WikiError
-from wiki.settings import Settings
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="SQLite file (default ./planwiki.db, or $PLANWIKI_DB).",
-)
 
 
-def _settings(db_path: Path | None) -> Settings:
-    settings = Settings()
-    if db_path is not None:
-        settings = settings.model_copy(update={"db": db_path})
-    return settings
-
-
-def _database(db_path: Path | None) -> Database:
-    settings = _settings(db_path)
-    db = Database(
-        settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
-    )
-    migrate(db.db)
-    return db
-
-
-@click.group()
+@click.group(cls=OneLineErrors, context_settings=CONTEXT)
 @click.version_option(package_name="planwiki")
 def cli() -> None:
     """planwiki: a young person's own plan site, shared section by section."""
@@ -65,7 +58,7 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         from wiki import demo as demo_data
 
-        db = _database(db_path)
+        db = open_db(db_path, create=True)
         click.echo(f"Creating the demo plan in {db_path} …")
         people = demo_data.load(db)
         db.close()
@@ -77,7 +70,8 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
         for email, password, name, role in people:
             click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
         click.echo("")
-    settings = _settings(db_path)
+    settings = settings_for(db_path)
+    folder_must_exist(settings.db)
     app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
@@ -94,53 +88,15 @@ def plugins_command() -> None:
 @cli.command("migrate")
 @db_option
 def migrate_command(db_path: Path | None) -> None:
-    """Apply any pending schema steps."""
-    settings = _settings(db_path)
+    """Apply any pending schema steps (creating the database if there is none)."""
+    settings = settings_for(db_path)
+    folder_must_exist(settings.db)
     db = Database(settings.db)
-    applied = migrate(db.db)
-    click.echo("\n".join(f"applied {name}" for name in applied) or "The database is up to date.")
-
-
-@cli.group()
-def user() -> None:
-    """Manage accounts."""
-
-
-@user.command("add")
-@click.argument("email")
-@click.option("--name", required=True, help="The person's name, as others will see it.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@db_option
-def user_add(email: str, name: str, password_stdin: bool, db_path: Path | None) -> None:
-    """Create an account."""
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
-        created = accounts.create_user(
-            _database(db_path), email=email, name=name, password=password
-        )
-    except WikiError as problem:
-        raise click.ClickException(problem.message) from None
-    click.echo(f"Created {created.email} ({created.name}).")
-
-
-@cli.group()
-def token() -> None:
-    """Personal access tokens for the JSON API."""
-
-
-@token.command("create")
-@click.argument("email")
-@click.option("--name", default="command line", help="A name to recognise the token by.")
-@db_option
-def token_create(email: str, name: str, db_path: Path | None) -> None:
-    """Print a new token, alone on the last line. It is shown only once."""
-    db = _database(db_path)
-    found = accounts.find_user(db, email)
-    if found is None:
-        raise click.ClickException(f"There is no account for {email}.")
-    secret = accounts.create_token(db, found, name=name)
-    click.echo(f"Token for {found.email} (keep it secret; it is shown only once):", err=True)
-    click.echo(secret)
+        applied = migrate(db.db)
+    except sqlite3.DatabaseError as problem:
+        raise click.ClickException(f"{settings.db} is not a usable database ({problem}).") from None
+    click.echo("\n".join(f"applied {name}" for name in applied) or "The database is up to date.")
 
 
 @cli.command()
@@ -150,7 +106,7 @@ def outbox(limit: int, db_path: Path | None) -> None:
     """Show the newest emails (when no SMTP server is configured they wait here)."""
     from wiki import mail
 
-    messages = mail.outbox(_database(db_path), limit=limit)
+    messages = mail.outbox(open_db(db_path), limit=limit)
     if not messages:
         click.echo("The outbox is empty.")
     for m in messages:
@@ -172,14 +128,18 @@ def outbox(limit: int, db_path: Path | None) -> None:
 def export_command(
     site: str, path: Path, no_history: bool, overwrite: bool, db_path: Path | None
 ) -> None:
-    """Write the whole SITE (every section, the circle, sharing, the log) as a zip at PATH."""
+    """Write the whole SITE (every section, the circle, sharing, the log) as a zip at PATH
+    (a file, or an existing folder to put it in)."""
     from wiki.store import transfer
 
-    db = _database(db_path)
+    if not path.is_dir():
+        folder_must_exist(path)  # before the work, not after it (issue #15)
+    db = open_db(db_path)
     try:
-        made = transfer.export_site_as_operator(
-            db, site=site, history=not no_history, files_dir=_settings(db_path).files_path()
-        )
+        with progress_bar(f"Exporting {site}"):
+            made = transfer.export_site_as_operator(
+                db, site=site, history=not no_history, files_dir=settings_for(db_path).files_path()
+            )
     except WikiError as problem:
         raise click.ClickException(problem.message) from None
     target = path / made.filename if path.is_dir() else path
@@ -205,11 +165,12 @@ def import_command(path: Path, slug: str | None, owner: str | None, db_path: Pat
     circle members without an account get one (without a password) too."""
     from wiki.store import transfer
 
-    db = _database(db_path)
+    db = open_db(db_path)
     try:
-        result = transfer.import_site_as_operator(
-            db, path, slug=slug, owner=owner, files_dir=_settings(db_path).files_path()
-        )
+        with progress_bar(f"Importing {path.name}"):
+            result = transfer.import_site_as_operator(
+                db, path, slug=slug, owner=owner, files_dir=settings_for(db_path).files_path()
+            )
     except WikiError as problem:
         raise click.ClickException(problem.message) from None
     click.echo(
@@ -224,13 +185,18 @@ def import_command(path: Path, slug: str | None, owner: str | None, db_path: Pat
 @click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
 @db_option
 def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
-    """Write a consistent, checked copy of the database to PATH (safe while the app runs)."""
+    """Write a consistent, checked copy of the database to PATH (safe while the app runs).
+    The folder PATH goes in must exist already."""
     from wiki import backup
 
+    source = existing_db(db_path)
     try:
-        report = backup.backup(_settings(db_path).db, path, overwrite=overwrite)
+        with progress_bar("Backing up"):
+            report = backup.backup(source, path, overwrite=overwrite)
     except backup.BackupError as problem:
         raise click.ClickException(str(problem)) from None
+    except sqlite3.DatabaseError as problem:
+        raise click.ClickException(f"{source} is not a usable database ({problem}).") from None
     click.echo(f"Backed up to {report.summary()}")
 
 
@@ -239,11 +205,15 @@ def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
 @db_option
 def restore_command(path: Path, db_path: Path | None) -> None:
     """Check the backup at PATH, keep a copy of the current database, then put the backup
-    in its place."""
+    in its place (the database may be missing: restoring onto a new machine; its folder
+    must exist)."""
     from wiki import backup
 
+    target = settings_for(db_path).db
+    folder_must_exist(target)
     try:
-        report, kept = backup.restore(path, _settings(db_path).db)
+        with progress_bar("Restoring") as update:
+            report, kept = backup.restore(path, target, progress=update)
     except backup.BackupError as problem:
         raise click.ClickException(str(problem)) from None
     if kept:
@@ -259,16 +229,18 @@ def check_command(repair: bool, db_path: Path | None) -> None:
     from wiki import backup
     from wiki.store import search
 
-    path = _settings(db_path).db
-    report = backup.check(path, writable=True)
+    path = existing_db(db_path)
+    with progress_bar("Checking"):
+        report = backup.check(path, writable=True)
     click.echo(report.summary())
     if report.ok:
-        db = _database(db_path)
+        db = open_db(db_path)
         health = search.index_health(db)
         click.echo("Search index: " + ", ".join(f"{v} {k}" for k, v in health.items()))
         stale = not search.index_in_step(health)
         if repair:
-            search.rebuild_index(db)
+            with progress_bar("Rebuilding the search index"):
+                search.rebuild_index(db)
             click.echo("The search index has been rebuilt.")
         elif stale:
             raise click.ClickException(
@@ -286,8 +258,14 @@ def purge_command(db_path: Path | None) -> None:
     """Destroy deleted plans whose 30-day grace period is over (also done at start)."""
     from wiki.store import erasure
 
-    count = erasure.purge_due(_database(db_path), files_dir=_settings(db_path).files_path())
+    db = open_db(db_path)
+    with progress_bar("Destroying deleted plans past their grace period"):
+        count = erasure.purge_due(db, files_dir=settings_for(db_path).files_path())
     click.echo(f"{count} deleted plan{'s' if count != 1 else ''} destroyed for good.")
+
+
+cli.add_command(user)
+cli.add_command(token)
 
 
 def main() -> None:  # pragma: no cover - console entry
