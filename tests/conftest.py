@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from wiki import accounts, clock
@@ -26,6 +27,15 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+# Property tests: in CI (CI=true) the same examples every run, so a red build replays the
+# same way and a green one is not luck; elsewhere a new seed each run, to find new cases.
+# Loaded here, before test modules are imported, so their own settings(...) inherit it.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("local", derandomize=False)
+hypothesis_settings.load_profile(
+    "ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "local"
+)
 
 
 @pytest.fixture(autouse=True)
