@@ -1,0 +1,267 @@
+"""One rule book (issue #13): every access decision is named and made in ``wiki/access.py``.
+
+The first half reads the code: nothing outside ``wiki/access.py`` compares capabilities,
+reads the owner or steward standing, or folds grants itself — not routes, the store,
+plugins or templates. The checker is tested on bad snippets too, so it can fail.
+The second half is the rule book itself, as a table: each action, for each kind of person.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from wiki import access
+from wiki.access import OPERATOR, Action, Rule
+from wiki.models import ANONYMOUS, Actor, Capability, GrantRow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Only these may look inside an ``Access``: the rule book, the nouns, and the loader that
+# hands the rule book the person's grants.
+DECIDERS = {"wiki/access.py", "wiki/models.py"}
+LOADER = "wiki/store/context.py"
+# What only the rule book may read or compare.
+STANDING = {"is_owner", "is_steward", "everywhere", "by_section", "role"}
+
+
+def _python_files() -> list[Path]:
+    files = [*ROOT.joinpath("wiki").rglob("*.py"), *ROOT.joinpath("plugins").rglob("*.py")]
+    return sorted(p for p in files if "build" not in p.parts)
+
+
+def _mentions_capability(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id == "Capability":
+            return True
+        if isinstance(sub, ast.Attribute) and sub.attr in ("capability", "owner_id"):
+            return True
+    return False
+
+
+def problems_in_python(source: str, name: str) -> list[str]:
+    """Every place in this module that decides access itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Compare) and _mentions_capability(node):
+            found.append(f"{name}:{line} compares capabilities or owners")
+        if isinstance(node, ast.Attribute) and node.attr in STANDING:
+            # ``ctx.role`` is a word for a page, asked of the context; reading an Access is not
+            if not (node.attr == "role" and isinstance(node.value, ast.Name)):
+                found.append(f"{name}:{line} reads .{node.attr}")
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            # ``access.fold`` (what a set of grants adds up to) is the rule book's own answer
+            if called == "Access" or (called == "decide" and name != LOADER):
+                found.append(f"{name}:{line} builds an Access itself ({called})")
+    return found
+
+
+TEMPLATE_RULES = [
+    (re.compile(r"capability\s*(?:[<>]=?|==|!=)"), "compares a capability"),
+    (re.compile(r"\.(?:is_owner|is_steward|owner_id)\b"), "reads the owner or steward flag"),
+    (re.compile(r"\{[{%][^}]*\baccess\."), "looks inside an Access"),
+]
+
+
+def problems_in_template(source: str, name: str) -> list[str]:
+    found = []
+    for number, line in enumerate(source.splitlines(), 1):
+        for pattern, what in TEMPLATE_RULES:
+            if pattern.search(line):
+                found.append(f"{name}:{number} {what}")
+    return found
+
+
+def test_nothing_outside_the_rule_book_decides_access_itself():
+    found = []
+    for path in _python_files():
+        name = path.relative_to(ROOT).as_posix()
+        if name not in DECIDERS:
+            found += problems_in_python(path.read_text(), name)
+    assert found == []
+
+
+def test_no_template_compares_capabilities_or_reads_owner_flags():
+    templates = [
+        *ROOT.joinpath("themes").rglob("*.html"),
+        *ROOT.joinpath("plugins").rglob("*.html"),
+    ]
+    assert templates
+    found = []
+    for path in templates:
+        found += problems_in_template(path.read_text(), path.relative_to(ROOT).as_posix())
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "if section.capability >= Capability.EDIT: pass",
+        "ok = ctx.access.is_steward",
+        "ok = site.access.is_owner",
+        "ok = user_id == ctx.site.owner_id",
+        "ok = level < Capability.MANAGE",
+        "a = Access(1, role='owner')",
+        "a = policy.decide(actor, site_id=1, owner_id=2, grants=[])",
+        "wide = ctx.access.everywhere",
+    ],
+)
+def test_the_checker_catches_a_decision_made_outside_the_rule_book(snippet: str):
+    assert problems_in_python(snippet, "wiki/routes/x.py")
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "{% if s.capability >= 2 %}",
+        "{% if ctx.access.is_steward %}",
+        "{% if c.access.is_owner %}",
+    ],
+)
+def test_the_checker_catches_a_template_deciding(snippet: str):
+    assert problems_in_template(snippet, "x.html")
+
+
+def test_the_checker_lets_asking_by_name_through():
+    fine = "if ctx.allows('edit', key): pass\nctx.check('see-audit')\nlabel = ctx.role"
+    assert problems_in_python(fine, "wiki/routes/x.py") == []
+    assert problems_in_template("{% if ctx.may['see-audit'] %}{{ ctx.level(s.key) }}", "x") == []
+
+
+# ---- the rule book as a table --------------------------------------------------------------
+
+SITE_ID, OWNER_ID, ME = 3, 1, 2
+SECTION = "health"
+
+
+def person(*grants: tuple[str, str]) -> Actor:
+    return Actor(user_id=ME, email="me@example.org", name="Me")
+
+
+def standing_of(who: str):  # type: ignore[no-untyped-def]
+    rows = {
+        "owner": [],
+        "steward": [("*", "manage")],
+        "section-manager": [(SECTION, "manage")],
+        "editor-everywhere": [("*", "edit")],
+        "editor-here": [(SECTION, "edit")],
+        "reader-everywhere": [("*", "view")],
+        "reader-elsewhere": [("about-me", "view")],
+        "nobody": [],
+    }
+    if who == "guest":
+        actor = Actor(guest_link_id=9, guest_site_id=SITE_ID, guest_section=SECTION)
+    elif who == "operator":
+        actor = OPERATOR
+    elif who == "anonymous":
+        actor = ANONYMOUS
+    else:
+        actor = Actor(user_id=OWNER_ID if who == "owner" else ME)
+    grants = [GrantRow(s, Capability.parse(c), None, user_id=ME) for s, c in rows.get(who, [])]
+    return access.decide(actor, site_id=SITE_ID, owner_id=OWNER_ID, grants=grants)
+
+
+PEOPLE = [
+    "owner", "operator", "steward", "section-manager", "editor-everywhere", "editor-here",
+    "reader-everywhere", "reader-elsewhere", "guest", "nobody", "anonymous",
+]  # fmt: skip
+# Who may, per action (on the section ``health`` for section actions). Everyone else may not.
+MAY = {
+    "view": {"owner", "operator", "steward", "section-manager", "editor-everywhere",
+             "editor-here", "reader-everywhere", "guest"},
+    "edit": {"owner", "operator", "steward", "section-manager", "editor-everywhere", "editor-here"},
+    "upload": {"owner", "operator", "steward", "section-manager", "editor-everywhere", "editor-here"},
+    "share": {"owner", "operator", "steward", "section-manager"},
+    "make-guest-link": {"owner", "operator", "steward", "section-manager"},
+    "rename-section": {"owner", "operator", "steward", "section-manager"},
+    "search": {"owner", "operator", "steward", "section-manager", "editor-everywhere",
+               "editor-here", "reader-everywhere", "reader-elsewhere"},
+    "export": {"owner", "operator", "steward", "section-manager", "editor-everywhere",
+               "editor-here", "reader-everywhere", "reader-elsewhere"},
+    "see-sharing": {"owner", "operator", "steward"},
+    "manage-circle": {"owner", "operator", "steward"},
+    "invite": {"owner", "operator", "steward"},
+    "see-audit": {"owner", "operator", "steward"},
+    "view-as": {"owner", "operator", "steward"},
+    "export-full": {"owner", "operator", "steward"},
+    "add-section": {"owner", "operator", "steward"},
+    "arrange-sections": {"owner", "operator", "steward"},
+    "change-look": {"owner", "operator", "steward"},
+    "delete-plan": {"owner"},
+    "decide-at-16": {"owner"},
+    "see-stewards": {"owner"},
+    "hand-over-plan": {"owner"},
+}  # fmt: skip
+
+
+def test_the_table_names_every_core_action():
+    core = {a.name for a in access._CORE}
+    assert core == set(MAY)
+
+
+@pytest.mark.parametrize("name", sorted(MAY))
+@pytest.mark.parametrize("who", PEOPLE)
+def test_each_action_is_allowed_to_exactly_the_people_the_rule_book_says(name: str, who: str):
+    decision = access.explain(standing_of(who), name, SECTION)
+    assert decision.allowed is (who in MAY[name]), (name, who, decision.reason)
+    assert decision.reason  # every answer says why
+
+
+def test_sharing_every_section_at_once_needs_manage_everywhere():
+    assert access.allowed(standing_of("steward"), "share", "*")
+    assert not access.allowed(standing_of("section-manager"), "share", "*")
+    assert not access.allowed(standing_of("editor-everywhere"), "share", "*")
+    assert access.allowed(standing_of("reader-everywhere"), "view", "*")
+    assert not access.allowed(standing_of("reader-elsewhere"), "view", "*")
+
+
+def test_explain_names_the_grant_or_group_that_gives_it():
+    grants = [
+        GrantRow("health", Capability.EDIT, "2027-03-01T23:59:59Z", group_key="school"),
+        GrantRow("about-me", Capability.VIEW, None, user_id=ME),
+    ]
+    acc = access.decide(Actor(user_id=ME), site_id=SITE_ID, owner_id=OWNER_ID, grants=grants)
+    yes = access.explain(acc, "edit", "health")
+    assert yes.allowed and "school group" in yes.reason and "2027-03-01" in yes.reason
+    assert yes.grants == [grants[0]]
+    no = access.explain(acc, "edit", "about-me")
+    assert not no.allowed and "only view" in no.reason
+    none = access.explain(acc, "view", "budget")
+    assert not none.allowed and "No rule" in none.reason
+    owner = access.explain(standing_of("owner"), "delete-plan")
+    assert owner.allowed and "young person" in owner.reason
+
+
+def test_an_unknown_action_is_an_error_never_a_yes():
+    with pytest.raises(KeyError):
+        access.allowed(standing_of("owner"), "do-anything")
+
+
+def test_a_plugin_may_add_an_action_but_not_loosen_a_core_one():
+    access.register([Action("water-plants", Rule.SECTION, "water", Capability.EDIT, "garden")])
+    assert access.allowed(standing_of("owner"), "water-plants")
+    assert not access.allowed(standing_of("editor-here"), "water-plants")  # edits health only
+    with pytest.raises(ValueError):
+        access.register([Action("delete-plan", Rule.READER, "delete")])
+    assert not access.allowed(standing_of("steward"), "delete-plan")
+
+
+def test_the_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
+    assert {"run-review", "make-handover-pack"} <= set(access.names())
+    assert access.allowed(standing_of("editor-everywhere"), "run-review")
+    assert not access.allowed(standing_of("reader-everywhere"), "run-review")
+    assert not access.allowed(standing_of("editor-everywhere"), "make-handover-pack")
+
+
+def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_choices():
+    op = standing_of("operator")
+    assert access.allowed(op, "export-full") and access.allowed(op, "view", "anything")
+    for name in ("delete-plan", "decide-at-16", "hand-over-plan"):
+        assert not access.allowed(op, name)
+    assert not OPERATOR.signed_in  # no session, token or link can stand for the operator
