@@ -198,6 +198,7 @@ class CSRFMiddleware:
                 refused = 403, EXPIRED
         try:
             if refused is not None:
+                token.get()  # the refusal sets the cookie if missing, so that trying again works
                 await self.refuse(scope, replay or receive, send, *refused)
             else:
                 await self.app(scope, replay or receive, send)
@@ -244,9 +245,9 @@ class CSRFMiddleware:
                 finished = not message.get("more_body", False)
                 kept.write(chunk)
                 size += len(chunk)
-                if size > self.max_body:
-                    raise _TooLarge
                 parser.write(chunk)
+                if size > self.max_body and finder.found is None:
+                    raise _TooLarge
             if finished and finder.found is None:
                 parser.finalize()  # a urlencoded token at the very end of the body
         except FormParserError:
