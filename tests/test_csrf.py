@@ -527,3 +527,15 @@ def test_no_script_reads_the_csrf_cookie() -> None:
     assert scripts
     for script in scripts:
         assert "document.cookie" not in script.read_text(), script
+
+
+def test_tokens_made_before_the_switch_from_asgi_csrf_still_work() -> None:
+    # asgi-csrf signed a random string with the same secret and the "csrftoken" salt; pages
+    # open in browsers while the server is upgraded keep working.
+    from itsdangerous import URLSafeSerializer
+
+    old = URLSafeSerializer(SECRET).dumps("AbCdEfGhIjKlMnOp", "csrftoken")
+    client = TestClient(tiny_app())
+    client.cookies.set("csrftoken", old)
+    assert client.post("/form", data={"csrftoken": old, "a": "b"}).json()["a"] == "b"
+    assert client.get("/page").text == old

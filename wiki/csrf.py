@@ -116,9 +116,11 @@ class _Token:
         return self.made
 
     def matches(self, sent: str | None) -> bool:
-        return bool(sent) and secrets.compare_digest(
-            str(sent).encode(), str(self.cookie or "").encode()
-        ) and self.cookie_is_ours()  # fmt: skip
+        """Whether ``sent`` is this browser's cookie, and the cookie is one we signed."""
+        if not sent or not self.cookie:
+            return False
+        same = secrets.compare_digest(sent.encode(), self.cookie.encode())
+        return same and self.cookie_is_ours()
 
 
 async def plain_refusal(
