@@ -567,8 +567,8 @@ def test_with_a_session_cookie_reads_work_and_writes_need_the_csrf_header(
 def test_a_script_with_a_token_saves_without_any_csrf_cookie_being_made(
     api, people, owner, db
 ) -> None:
-    # Bearer requests without cookies skip asgi-csrf, which would only have made a token
-    # no one uses (issue #8); one with a browser's cookies still goes through it.
+    # Bearer requests without cookies skip the CSRF check (wiki/csrf.py), which would only
+    # have made a token no one uses (issue #8); one with a browser's cookies is checked.
     saved = api.put(PAGE, json={"body": "From a script", "base_revision": 1})
     assert saved.status_code == 200, saved.text
     assert saved.json()["revision"] == 2

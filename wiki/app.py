@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from asgi_csrf import asgi_csrf
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -18,9 +17,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from wiki import accounts
+from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
 from wiki.db import Database, migrate
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
-from wiki.middleware import ActorMiddleware, SecurityHeaders, bearer_skips_csrf
+from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
     account,
@@ -41,7 +41,7 @@ from wiki.routes import (
     erasure as erasure_pages,  # wiki.store.erasure is `erasure` here
 )
 from wiki.routes.api import api, openapi_json
-from wiki.routes.common import login_url, page
+from wiki.routes.common import form_limit, login_url, page
 from wiki.routing import IndexedRouter
 from wiki.settings import Settings
 from wiki.store import erasure
@@ -118,21 +118,19 @@ async def static(request: Request) -> Response:
     )
 
 
-async def csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
-    """A form posted without its security check: say so plainly, keep nothing half-done."""
-    is_api = scope["path"].startswith("/api/")
-    if is_api:
-        body = b'{"error": {"code": "csrf", "message": "Send the x-csrftoken header (or use a bearer token)."}}'
-        content_type = b"application/json"
-    else:
-        body = (b"<!doctype html><html lang=en><title>Please try again</title><main><h1>Please try again</h1>"
-                b"<p>This form had expired or was sent from another page. Go back, reload the page and send"
-                b" it again. Nothing was changed.</p></main></html>")  # fmt: skip
-        content_type = b"text/html; charset=utf-8"
-    await send(
-        {"type": "http.response.start", "status": 403, "headers": [(b"content-type", content_type)]}
-    )
-    await send({"type": "http.response.body", "body": body})
+def csrf_refusal(app: Starlette) -> Refuse:
+    """A form posted without its security check: the error page (JSON under /api/)."""
+
+    async def refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+        if scope["path"].startswith("/api/"):
+            await plain_refusal(scope, receive, send, status, message)
+            return
+        scope["app"] = app  # outside Starlette: the page needs the app's state
+        request = Request(scope, receive)
+        context = {"status": status, "message": message}
+        await page(request, "error.html", context, status=status)(scope, receive, send)
+
+    return refuse
 
 
 def create_app(
@@ -195,18 +193,18 @@ def create_app(
     app.state.settings = settings
     app.state.plugins = pm
 
-    inner: Any = ActorMiddleware(app, db=db, idle_minutes=settings.session_idle_minutes)
-    checked = asgi_csrf(
-        inner,
-        signing_secret=accounts.app_secret(db, "csrf"),
-        cookie_secure=settings.secure_cookies,
-        send_csrf_failed=csrf_failed,
-        # uploads (attachments, a plan brought from elsewhere): each checks its own token
-        skip_if_scope=lambda scope: (
-            files.checks_its_own_csrf(scope) or export.checks_its_own_csrf(scope)
-        ),
+    # One CSRF check for every write, forms and uploads alike (issues #13, #15: wiki/csrf.py).
+    # Inside ActorMiddleware so that a refusal is shown on the usual page, signed in.
+    checked = CSRFMiddleware(
+        app,
+        secret=accounts.app_secret(db, "csrf"),
+        secure=settings.secure_cookies,
+        max_body=max(files.upload_limit(settings), form_limit(settings)),
+        refuse=csrf_refusal(app),
     )
-    outer = SecurityHeaders(bearer_skips_csrf(checked=checked, unchecked=inner))
+    outer = SecurityHeaders(
+        ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+    )
 
     async def application(scope: Scope, receive: Receive, send: Send) -> None:
         await outer(scope, receive, send)

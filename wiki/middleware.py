@@ -74,27 +74,6 @@ def bearer_of(scope: Scope) -> str | None:
     return None
 
 
-def bearer_skips_csrf(*, checked: ASGIApp, unchecked: ASGIApp) -> ASGIApp:
-    """Requests with a bearer token and no cookies go straight to ``unchecked``.
-
-    asgi-csrf lets every such request through (a token is not something a forged form
-    can borrow) but first makes and signs a CSRF token it never uses: about 5% of an API
-    save (issue #8). With any cookie the request still goes through ``checked``.
-    """
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and bearer_of(scope) is not None and not _has_cookie(scope):
-            await unchecked(scope, receive, send)
-        else:
-            await checked(scope, receive, send)
-
-    return app
-
-
-def _has_cookie(scope: Scope) -> bool:
-    return any(key == b"cookie" for key, _value in scope.get("headers", []))
-
-
 class ActorMiddleware:
     """Resolve who is asking from a bearer token or a session cookie, once."""
 

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wiki import accounts, mail
 from wiki.db import Database
-from wiki.errors import Forbidden, Invalid, SlowDown, WikiError
+from wiki.errors import Invalid, SlowDown, WikiError
 from wiki.middleware import SESSION_COOKIE, cookies_of
 from wiki.oidc import Clients, ProviderUnavailable, SignInFailed
 from wiki.routes.common import actor_of, db_of, form_of, page, redirect, safe_next, settings_of
@@ -72,14 +72,6 @@ def signed_in(
     response = redirect(safe_next(next_path))
     set_session_cookie(response, secret, settings)
     return response
-
-
-def _require_form_cookie(request: Request) -> None:
-    if "csrftoken" not in cookies_of(request.scope):
-        # asgi-csrf lets cookie-less posts through by design; a sign-in form must not,
-        # or another site could sign you in as someone else (login CSRF).
-        raise Forbidden("Your browser did not send the sign-in form's security check. "
-                        "Please make sure cookies are allowed, then try again.")  # fmt: skip
 
 
 def _browser_secret(request: Request) -> str:
@@ -136,7 +128,6 @@ async def login_form(request: Request) -> Response:
 
 async def login(request: Request) -> Response:
     db, settings = db_of(request), settings_of(request)
-    _require_form_cookie(request)
     form = await form_of(request)
     email = form.get("email", "").strip().lower()
     password = form.get("password", "")
@@ -214,7 +205,6 @@ def _link_email(
 async def _send_link(request: Request, *, purpose: str, template: str) -> Response:
     """Shared by sign-in links and password resets: same answer for every address."""
     db, settings = db_of(request), settings_of(request)
-    _require_form_cookie(request)
     form = await form_of(request)
     next_path = safe_next(form.get("next"))
     raw_email = form.get("email", "")
@@ -324,7 +314,6 @@ async def reset_form(request: Request) -> Response:
 
 async def reset(request: Request) -> Response:
     db = db_of(request)
-    _require_form_cookie(request)
     token = request.path_params["token"]
     browser = cookies_of(request.scope).get(BROWSER_COOKIE)
     form = await form_of(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -15,8 +14,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
+from wiki import csrf
 from wiki.db import Database
-from wiki.errors import Forbidden, NotFound, NotSignedIn, TooLarge
+from wiki.errors import NotFound, NotSignedIn, TooLarge
 from wiki.models import Actor
 from wiki.plugins import collect, context_of
 from wiki.settings import Settings
@@ -66,24 +66,9 @@ def require_signed_in(request: Request) -> Actor:
     return actor
 
 
-def check_csrf(request: Request, sent: str) -> None:
-    """The double-submit check asgi-csrf makes, for the multipart forms it steps aside for
-    (it cannot read them with this python-multipart, whose parser lost ``FileClass``)."""
-    if request.headers.get("authorization", "").startswith("Bearer ") or not request.headers.get(
-        "cookie"
-    ):
-        return  # a token, or no cookies at all: nothing a forged form could borrow
-    sent = request.headers.get("x-csrftoken") or sent
-    if not sent or not secrets.compare_digest(sent, csrf_token(request)):
-        raise Forbidden(
-            "This form had expired or was sent from another page. Go back, reload the page and"
-            " send it again. Nothing was changed."
-        )
-
-
 def csrf_token(request: Request) -> str:
-    getter = request.scope.get("csrftoken")
-    return getter() if getter else ""
+    """This browser's token for its forms (and the ``x-csrftoken`` header)."""
+    return csrf.token_of(request.scope)
 
 
 def page(
@@ -157,12 +142,17 @@ def safe_next(value: str | None) -> str:
     return value
 
 
+def form_limit(settings: Settings) -> int:
+    """The most a text field may take (url-encoding can take up to 12 bytes a character)."""
+    return 12 * settings.max_page_chars + 64_000
+
+
 async def form_of(request: Request) -> dict[str, str]:
     """The posted form's text fields. A field far beyond what a page may hold is refused
     with a plain message (url-encoding can take up to 12 bytes for one character)."""
     limit = settings_of(request).max_page_chars
     try:
-        form = await request.form(max_part_size=12 * limit + 64_000)
+        form = await request.form(max_part_size=form_limit(settings_of(request)))
     except HTTPException:
         raise TooLarge(
             f"That is more than a page can hold: a page can hold up to {limit:,} characters."

@@ -2,7 +2,7 @@
 zip, the download formats plugins add, print and PDF, and bringing a plan in from a zip.
 
 Every page here calls the store with the request's actor; the store asks the policy.
-The import form is multipart, so it makes its own CSRF check (``checks_its_own_csrf``).
+The import form is multipart; wiki/csrf.py checks it like every other form (issue #15).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
-from starlette.types import Scope
 
 from wiki import clock
 from wiki.errors import Conflict, Invalid, NotFound, TooLarge
@@ -23,7 +22,6 @@ from wiki.models import SLUG_HELP, SLUG_RE, is_slug
 from wiki.plugins import collect
 from wiki.routes.common import (
     actor_of,
-    check_csrf,
     db_of,
     page,
     require_signed_in,
@@ -179,18 +177,6 @@ async def print_pdf(request: Request) -> Response:
 # ---- import -------------------------------------------------------------------------------
 
 
-def checks_its_own_csrf(scope: Scope) -> bool:
-    """For ``asgi_csrf(skip_if_scope=...)``: asgi-csrf cannot read multipart forms with
-    this python-multipart (see wiki/routes/files.py), so the plan upload makes the same
-    double-submit check itself, in ``import_post``, before anything is read or kept."""
-    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-    return scope.get("path") == "/import" and content_type.startswith(b"multipart/form-data")
-
-
-def _check_csrf(request: Request, sent: str) -> None:
-    check_csrf(request, sent)
-
-
 async def import_form(request: Request) -> Response:
     require_signed_in(request)
     return page(request, "import.html", {"errors": {}, "values": {}})
@@ -208,7 +194,6 @@ async def import_post(request: Request) -> Response:
     except HTTPException:
         raise Invalid("Choose the file you downloaded from your old planwiki.") from None
     try:
-        _check_csrf(request, str(form.get("csrftoken") or request.headers.get("x-csrftoken") or ""))
         upload = form.get("file")
         slug = str(form.get("slug") or "").strip().lower()
         values = {"slug": slug}

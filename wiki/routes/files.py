@@ -8,7 +8,6 @@ recording or a video, so a file can never act as a page of this site.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -18,14 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
-from starlette.types import Scope
 
 from wiki.errors import Invalid, NotFound, TooLarge, WikiError
-from wiki.models import Actor, Capability
+from wiki.models import Actor
 from wiki.routes.api import _actor, _p, api, ok
 from wiki.routes.common import (
     actor_of,
-    check_csrf,
     db_of,
     page,
     redirect,
@@ -78,10 +75,14 @@ def attachment_out(a: files.Attachment) -> AttachmentOut:
 # ---- reading the upload -------------------------------------------------------------------
 
 
+def upload_limit(settings: Settings) -> int:
+    """The most an upload may take: the largest file allowed, and its form's other fields."""
+    return limits_of(settings).largest + MB
+
+
 async def _read_upload(request: Request) -> tuple[dict[str, str], UploadFile | None, FormData]:
     """The form's words and its file; close the returned form when done (it holds a temporary file)."""
-    settings = settings_of(request)
-    limit = limits_of(settings).largest + MB
+    limit = upload_limit(settings_of(request))
     declared = request.headers.get("content-length", "")
     if not declared.isdigit():
         raise TooLarge("Send the file with its size (a Content-Length header).")
@@ -105,30 +106,9 @@ async def _read_upload(request: Request) -> tuple[dict[str, str], UploadFile | N
     )
 
 
-# asgi-csrf cannot read multipart forms with this python-multipart (its parser lost the
-# ``FileClass`` argument), so for the two upload addresses it steps aside and the same
-# double-submit check is made here, before anything is kept.
-_UPLOAD_PATHS = re.compile(
-    r"^/(s/[a-z0-9-]+/[a-z0-9-]+/[a-z0-9-]+/attach|api/v1/sites/[a-z0-9-]+/attachments)$"
-)
-
-
-def checks_its_own_csrf(scope: Scope) -> bool:
-    """For ``asgi_csrf(skip_if_scope=...)``: multipart uploads to the attachment addresses."""
-    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-    return bool(_UPLOAD_PATHS.match(scope.get("path", ""))) and content_type.startswith(
-        b"multipart/form-data"
-    )
-
-
-def _check_csrf(request: Request, fields: dict[str, str]) -> None:
-    check_csrf(request, fields.get("csrftoken", ""))
-
-
 def _attach(
     request: Request, actor: Actor, site: str, fields: dict[str, str], upload: UploadFile | None
 ) -> files.Attachment:
-    _check_csrf(request, fields)
     if upload is None or not upload.filename:
         raise Invalid("Choose a file first.", fields={"file": "Choose a file first."})
     settings = settings_of(request)
@@ -169,7 +149,7 @@ async def upload_post(request: Request) -> Response:
         "page.html",
         {
             "site": ctx.site, "ctx": ctx, "section": sec, "page": found,
-            "can_edit": sec.capability >= Capability.EDIT,
+            "can_edit": ctx.allows("edit", sec.key),
             "upload_error": problem,
             "upload_values": {k: fields.get(k, "") for k in ("caption", "transcript", "main")},
         },
