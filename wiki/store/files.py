@@ -158,7 +158,7 @@ def attach(
     """Keep a file on a page, if it really is a photo, recording, video or document."""
     limits = limits or Limits()
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    ctx.require("edit", section)
+    ctx.require("upload", section)
     caption, transcript = _words(caption, transcript)
     head = upload.read(media.HEAD_BYTES)
     if not head:
@@ -294,7 +294,7 @@ def update(
 ) -> Attachment:
     """Change the words with a file, or make it the page's main content."""
     ctx, found, row = _load(db, actor, site, key)
-    ctx.require("edit", found.section)
+    ctx.require("upload", found.section)
     caption, transcript = _words(caption, transcript)
     with db.write():
         if main:
@@ -313,7 +313,7 @@ def remove(
 ) -> Attachment:
     """Take a file off its page, and delete its bytes."""
     ctx, found, row = _load(db, actor, site, key)
-    ctx.require("edit", found.section)
+    ctx.require("upload", found.section)
     with db.write():
         db.execute("DELETE FROM attachments WHERE id = ?", (found.id,))
         record(db, site_id=ctx.site.id, actor=actor, action="detach", section=found.section,
