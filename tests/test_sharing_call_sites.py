@@ -36,7 +36,6 @@ from wiki.store import circle, links
 
 STEWARDS = ("owner", "mum")
 OTHERS = ("eve", "vic", "cara", "sol")
-EVERYONE = STEWARDS + OTHERS
 # Only in the circle lists, the rules, the log and the links list: never in an answer to
 # someone who may not see those. (Nobody's request below names Mo.)
 MUM_EMAIL = "mo@example.org"
