@@ -18,7 +18,7 @@ from wiki.app import create_app
 from wiki.db import Database
 from wiki.errors import Invalid
 from wiki.settings import Settings
-from wiki.store.audit import view_log
+from wiki.store.audit import ViewLog, view_log
 
 ROOT = Path(__file__).parent.parent
 
@@ -567,3 +567,22 @@ def test_pages_have_no_inline_script(app, people) -> None:  # type: ignore[no-un
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+
+
+def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type: ignore[no-untyped-def]
+    """A request arriving while the batch is written must not find the session idle
+    (it found neither the note, taken out, nor the row, not yet written: a flaky 401)."""
+    log = ViewLog(flush_seconds=3600)
+    log.seen(db, session="s1")
+    noted = log.last_seen(session="s1")
+    during: list[str | None] = []
+    real_write = log._write
+
+    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(log.last_seen(session="s1"))
+        real_write(*args, **kwargs)
+
+    log._write = write  # type: ignore[method-assign]
+    log.flush(db)
+    assert during == [noted]
+    assert log.last_seen(session="s1") is None  # filed: the row holds it now

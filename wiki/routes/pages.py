@@ -174,13 +174,13 @@ async def page_view(request: Request) -> Response:
     site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
+    ctx = store.site_for(db, actor, site)  # loaded and decided once (issue #13)
     try:
-        ctx, found = store.get_page(db, actor, site=site, section=section, page=slug)
+        ctx, found = store.get_page(db, actor, site=ctx, section=section, page=slug)
     except NotFound:
-        moved = store.redirect_for(db, actor, site=site, section=section, page=slug)
+        moved = store.redirect_for(db, actor, site=ctx, section=section, page=slug)
         if moved:
             return redirect(f"/s/{site}/{section}/{moved}", status=301)
-        ctx = store.site_for(db, actor, site)
         sec = ctx.section(section)  # 404 if the section is not yours to see
         if ctx.allows("edit", sec.key):
             return page(

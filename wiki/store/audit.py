@@ -58,6 +58,9 @@ class ViewLog:
         # Sessions and tokens last seen, by id: written with the next batch, so a page
         # view never writes (nor waits for an fsync) on the event loop (issue #8).
         self._seen: dict[tuple[str, str | int], str] = {}
+        # Uses taken out of ``_seen`` and being written: still counted meanwhile, or a
+        # request arriving mid-write would find neither and end a live session.
+        self._filing: dict[tuple[str, str | int], str] = {}
         self._lock = threading.Lock()
         self._last_flush = clock.now()
         self.flush_seconds = flush_seconds
@@ -99,7 +102,8 @@ class ViewLog:
     def last_seen(self, *, session: str) -> str | None:
         """A session's use not yet filed, so its idle time counts from it meanwhile."""
         with self._lock:
-            return self._seen.get(("session", session))
+            key = ("session", session)
+            return self._seen.get(key) or self._filing.get(key)
 
     def _due(self) -> bool:
         """Whether to file now (called holding the lock): one wake-up per batch."""
@@ -134,9 +138,21 @@ class ViewLog:
         with self._lock:
             rows, self._rows = self._rows, []
             seen, self._seen = self._seen, {}
+            self._filing.update(seen)
             self._last_flush = clock.now()
         if not rows and not seen:
             return
+        try:
+            self._write(db, rows, seen)
+        finally:
+            with self._lock:
+                for key, at in seen.items():
+                    if self._filing.get(key) == at:
+                        del self._filing[key]
+
+    def _write(
+        self, db: Database, rows: list[tuple[Any, ...]], seen: dict[tuple[str, str | int], str]
+    ) -> None:
         # One statement for the whole batch: SQLite then files it without taking Python's
         # lock back for every row, so the event loop thread is not kept waiting.
         with db.write():
