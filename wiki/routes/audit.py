@@ -31,10 +31,10 @@ async def audit_page(request: Request) -> Response:
         q.get("section") or None,
         q.get("action") or None,
     )
+    ctx = store.site_for(db, actor, site)  # loaded and decided once (issue #13)
     entries = oversight.list_audit(
-        db, actor, site=site, person=person, section=section, action=action
+        db, actor, site=ctx, person=person, section=section, action=action
     )
-    ctx = store.site_for(db, actor, site)
     from wiki.store import circle
 
     return page(
