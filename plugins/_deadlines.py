@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from wiki.plugin_api import end_of_compulsory_school_age
@@ -169,6 +169,10 @@ class Deadline:
     due: date
     why: str
     source: str
+    warning: str = ""  # when another date of the law comes first
+
+
+TRANSFERS = ("transfer-post-16", "transfer-between-post-16", "transfer-other")
 
 
 def _transfer(f: Facts, month: int, day_of_month: int) -> date | None:
@@ -298,7 +302,24 @@ def deadlines(facts: Facts) -> list[Deadline]:
         why = rule.why.format(**words)
         found.append(Deadline(rule.key, rule.what.format(**words), rule.who, due,
                               why[:1].upper() + why[1:], rule.source))  # fmt: skip
-    return sorted(found, key=lambda d: d.due)
+    return sorted(_earlier_date_wins(found), key=lambda d: d.due)
+
+
+def _earlier_date_wins(found: list[Deadline]) -> list[Deadline]:
+    """A move's deadline before the eight weeks run out: say so on the final plan's line."""
+    move = next((d for d in found if d.key in TRANSFERS), None)
+    if move is None:
+        return found
+    return [
+        replace(
+            d,
+            warning=f"Because of the move, the final plan is needed by {day(move.due)}, "
+            "before the eight weeks run out.",
+        )  # fmt: skip
+        if d.key == "final" and move.due < d.due
+        else d
+        for d in found
+    ]
 
 
 # A budget review: good practice, not law; the plan and the family agree the dates.

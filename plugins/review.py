@@ -65,6 +65,7 @@ class ReviewItem(BaseModel):
     key: str = Field(default="", max_length=40)  # the rule in _deadlines it comes from
     why: str = Field(default="", max_length=400)  # one plain sentence
     source: str = Field(default="", max_length=200)
+    warning: str = Field(default="", max_length=300)  # another date of the law comes first
 
 
 class Review(BaseModel):
@@ -83,7 +84,8 @@ class Review(BaseModel):
 
 def item_of(deadline: law.Deadline) -> ReviewItem:
     return ReviewItem(text=deadline.what[:300], due=deadline.due, who=deadline.who[:80],
-                      key=deadline.key, why=deadline.why[:400], source=deadline.source[:200])  # fmt: skip
+                      key=deadline.key, why=deadline.why[:400], source=deadline.source[:200],
+                      warning=deadline.warning[:300])  # fmt: skip
 
 
 def new_review(facts: law.Facts) -> Review:

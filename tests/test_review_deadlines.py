@@ -142,3 +142,11 @@ def test_school_years_and_the_year_of_transfer() -> None:
     assert law.school_year(date(2011, 8, 31), date(2026, 11, 23)) == 11  # youngest in Year 11
     held_back = Facts(date(2026, 11, 23), born=date(2011, 8, 31), year_group=10, **TO_COLLEGE)
     assert held_back.transfer_year == 2028  # educated out of year group: the year group decides
+
+
+def test_a_move_before_the_eight_weeks_run_out_is_said_on_the_final_plan() -> None:
+    rhys = {d.key: d for d in law.for_review(Facts(date(2027, 1, 20), **RHYS, **TO_COLLEGE))}
+    assert rhys["final"].due == date(2027, 4, 14)
+    assert "final plan is needed by 31 March 2027" in rhys["final"].warning
+    later = {d.key: d for d in law.for_review(Facts(date(2026, 10, 8), **RHYS, **TO_COLLEGE))}
+    assert later["final"].warning == ""  # eight weeks from November end well before 31 March

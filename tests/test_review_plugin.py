@@ -316,3 +316,33 @@ def test_earlier_reviews_are_found_and_counted(site, people, db) -> None:
     page = client.get(url).text
     assert "This is review 2 in the plan" in page and "the last one was on 8 October 2026" in page
     assert "first review" not in page
+
+
+def test_rhys_demo_review_shows_the_31_march_deadline_and_counts_october(app, db, people) -> None:  # type: ignore[no-untyped-def]
+    from starlette.testclient import TestClient
+
+    from conftest import sign_in
+    from wiki import demo
+    from wiki.demo_content import CIRCLE, OWNER, SITE
+
+    demo.load(db)
+    url = f"/s/{SITE['slug']}/review/early-review-2027-01-20"
+    daniel = next(p for p in CIRCLE if p["relationship"] == "social worker")
+    claire = next(p for p in CIRCLE if p["relationship"] == "mum")
+    for who in (OWNER, daniel, claire):
+        with TestClient(app, follow_redirects=False) as client:
+            sign_in(client, who["email"], who["password"])
+            page = client.get(url)
+            assert page.status_code == 200, who["name"]
+            text = page.text
+            assert "By 31 March 2027" in text
+            assert "Rhys moves from secondary school to a post-16 place in 2027" in text
+            assert "regulation 18" in text
+            assert "This is review 2 in the plan" in text and "8 October 2026" in text
+            assert "first review" not in text
+    with TestClient(app, follow_redirects=False) as client:
+        sign_in(client, daniel["email"], daniel["password"])
+        text = client.get(url).text
+        assert text.count("<legend>Decision for outcome") == 6  # one for each of his six outcomes
+        board = client.get(f"/s/{SITE['slug']}/outcomes/-/board").text
+        assert "Not yet → partly" in board
