@@ -310,15 +310,12 @@ def _earlier_date_wins(found: list[Deadline]) -> list[Deadline]:
     move = next((d for d in found if d.key in TRANSFERS), None)
     if move is None:
         return found
+    warning = (
+        f"Because of the move, the final plan is needed by {day(move.due)}, "
+        "before the eight weeks run out."
+    )
     return [
-        replace(
-            d,
-            warning=f"Because of the move, the final plan is needed by {day(move.due)}, "
-            "before the eight weeks run out.",
-        )  # fmt: skip
-        if d.key == "final" and move.due < d.due
-        else d
-        for d in found
+        replace(d, warning=warning) if d.key == "final" and move.due < d.due else d for d in found
     ]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import post_form
+from conftest import post_form, sign_in
+from starlette.testclient import TestClient
 
 from plugins._deadlines import Facts
 from plugins.review import new_review, read_review, review_body
-from wiki import store
+from wiki import demo, store
+from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.store import circle
 
 
@@ -319,12 +321,6 @@ def test_earlier_reviews_are_found_and_counted(site, people, db) -> None:
 
 
 def test_rhys_demo_review_shows_the_31_march_deadline_and_counts_october(app, db, people) -> None:  # type: ignore[no-untyped-def]
-    from starlette.testclient import TestClient
-
-    from conftest import sign_in
-    from wiki import demo
-    from wiki.demo_content import CIRCLE, OWNER, SITE
-
     demo.load(db)
     url = f"/s/{SITE['slug']}/review/early-review-2027-01-20"
     daniel = next(p for p in CIRCLE if p["relationship"] == "social worker")
