@@ -85,8 +85,11 @@ def _link(label: str, url: str) -> str:
     return f"[{label.replace('[', '(').replace(']', ')')}]({url})"
 
 
-def _budget_lines(slug: str, pages: list[Page]) -> list[tuple[list[str], str, str]]:
-    """(outcome refs, evidence line, words) for every planned line and payment in a budget."""
+def _budget_lines(
+    slug: str, pages: list[Page], since: date | None
+) -> list[tuple[list[str], str, str]]:
+    """(outcome refs, evidence line, words) for each payment since the last review and
+    each planned line in a budget."""
     found = []
     for p in pages:
         if "```budget" not in p.body:
@@ -98,6 +101,8 @@ def _budget_lines(slug: str, pages: list[Page]) -> list[tuple[list[str], str, st
             except ValueError:
                 continue
             for pay in budget.payments:
+                if since is not None and pay.date <= since:
+                    continue
                 words = f"Budget: {pay.what}, {money(pay.amount)} paid on {day(pay.date)}"
                 found.append((pay.outcomes, _link(words, url), words))
             for line in budget.planned:
@@ -129,7 +134,7 @@ def cards(
         key=lambda p: p.updated_at, reverse=True,
     )[:MAX_CHANGED]  # fmt: skip
     changed_files = [f for p in changed for f in _files(context, slug, p)]
-    budget = _budget_lines(slug, pages)
+    budget = _budget_lines(slug, pages, since)
     out = []
     for o in found:
         url = f"/s/{slug}/{o.page.section.key}/{o.page.slug}"

@@ -73,6 +73,12 @@ def block_types() -> list[BlockType]:
 
 def facts_in(pages: list[Page]) -> PlanFacts | None:
     """The first readable, valid plan-facts block in these pages (None if there is none)."""
+    found = facts_and_page(pages)
+    return found[0] if found else None
+
+
+def facts_and_page(pages: list[Page]) -> tuple[PlanFacts, Page] | None:
+    """The first readable, valid plan-facts block and the page it is on."""
     for p in pages:
         if "```plan-facts" not in p.body:
             continue
@@ -81,7 +87,7 @@ def facts_in(pages: list[Page]) -> PlanFacts | None:
                 found: PlanFacts = parse_block(BLOCK, block.text)
             except ValueError:
                 continue
-            return found
+            return found, p
     return None
 
 

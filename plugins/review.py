@@ -29,7 +29,7 @@ from starlette.routing import Route
 from plugins import _deadlines as law
 from plugins import _outcome_decisions as review_outcomes
 from plugins.blocks import evidence_parts
-from plugins.plan_facts import facts_for, facts_in
+from plugins.plan_facts import facts_and_page, facts_for, facts_in
 from wiki.plugin_api import (
     Action,
     BlockType,
@@ -344,7 +344,7 @@ def show(
         "review_page": found, "review": review, "today": now().date(), "can_edit": can_edit,
         "outcomes": outcomes, "changed": changed, "since": since, "earlier": earlier, "facts": facts,
         "pfa": facts.year is not None and facts.year >= 9, "pfa_areas": law.PFA_AREAS,
-        "year": facts.year, "day": _day, "kind_title": KINDS[review.kind],
+        "year": facts.year, "day": _day, "facts_page": (facts_and_page(pages) or (None, None))[1], "kind_title": KINDS[review.kind],
         "decisions": review_outcomes.DECISION_WORDS, "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
     }, status=status)  # fmt: skip
 
