@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import axe_violations, start_server, stop_server
 
-from wiki.demo_content import CIRCLE, SITE
+from wiki.demo_content import CIRCLE, OWNER, SITE
 
 pytestmark = pytest.mark.browser
 
@@ -185,3 +185,43 @@ def test_the_outcomes_board_shows_each_outcome_s_last_decision_and_trend(daniel,
     assert "By the last review decision" in text
     assert axe_violations(page) == []
     shoot(page, "board", 1280)
+
+
+@pytest.mark.parametrize("theme", ["high-contrast", "large-text"])
+def test_the_review_and_board_pass_axe_in_the_other_themes(browser, demo, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """Rhys (who may change the look) picks the theme; the review page and board stay clean."""
+    context = browser.new_context(viewport=WIDTHS[1280])
+    try:
+        page = context.new_page()
+        page.goto(demo.url + "/login")
+        page.fill("#email", OWNER["email"])
+        page.fill("#password", OWNER["password"])
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
+        page.goto(demo.url + f"{S}/settings")
+        page.check(f"#theme-{theme}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save", exact=True).click()
+        for width in (1280, 390):
+            page.set_viewport_size(WIDTHS[width])
+            for path in (
+                REVIEW,
+                f"{S}/outcomes/-/board",
+                f"{S}/reviews/facts-for-review-dates",
+                f"{S}/reviews/facts-for-review-dates/block/0",  # the facts' friendly form
+                f"{S}/reviews/early-review-2027-01-20",  # the stored checklist
+                f"{S}/outcomes/my-outcomes",  # decisions shown in the outcome blocks
+            ):
+                response = page.goto(demo.url + path)
+                assert response is not None and response.status == 200
+                assert f"/static/{theme}/style.css" in page.content()
+                assert axe_violations(page) == [], (theme, path, width)
+                if width == 390:
+                    no_sideways_scroll(page)
+        shoot(page, f"theme-{theme}", 390)
+        page.goto(demo.url + f"{S}/settings")
+        page.check("#theme-default")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save", exact=True).click()
+    finally:
+        context.close()
