@@ -93,10 +93,28 @@ def new_review(facts: law.Facts) -> Review:
     return Review(meeting=facts.meeting, kind=facts.kind, items=items)  # type: ignore[arg-type]
 
 
+# Checklist lines written before issue #17 had no key: the rule each one was.
+LEGACY = {
+    "Invite everyone to the review, with at least two weeks' notice": "invite",
+    "Gather advice and information and send it to everyone": "advice",
+    "Hold the review meeting": "meeting",
+    "Send the review report to the council and everyone invited": "report",
+    "Council decides: keep the plan, change it, or end it": "decision",
+    "If the plan is changing: final amended plan issued": "final",
+    "Agree a date and invite the people who manage the budget": "budget-invite",
+    "Gather spending records and bank statements": "budget-statement",
+    "Hold the budget review": "meeting",
+    "Write down what was agreed and any change to the budget": "budget-record",
+}
+
+
 def refresh(review: Review, facts: law.Facts) -> Review:
     """The checklist with the law's dates worked out again from today's facts: a ticked
     item stays ticked; a dated step that no longer applies goes unless it was done; items
     not from the table (another plugin's, or older reviews') stay as they are."""
+    for item in review.items:
+        if not item.key and item.text in LEGACY:
+            item.key = LEGACY[item.text]
     done = {i.key: i.done for i in review.items if i.key}
     fresh = [
         item_of(d).model_copy(update={"done": done.get(d.key, False)})

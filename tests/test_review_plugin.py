@@ -9,7 +9,7 @@ from conftest import post_form, sign_in
 from starlette.testclient import TestClient
 
 from plugins._deadlines import Facts
-from plugins.review import new_review, read_review, review_body
+from plugins.review import Review, ReviewItem, new_review, read_review, refresh, review_body
 from wiki import demo, store
 from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.store import circle
@@ -39,6 +39,24 @@ def test_preparing_for_adulthood_appears_from_year_9_only() -> None:
         "Good health",
     ):
         assert area in body9
+
+
+def test_a_review_started_before_the_law_table_keeps_its_ticks_without_doubling_lines() -> None:
+    old = Review(
+        meeting=date(2027, 3, 17),
+        items=[
+            ReviewItem(
+                text="Invite everyone to the review, with at least two weeks' notice", done=True
+            ),
+            ReviewItem(text="Hold the review meeting"),
+            ReviewItem(text="Bring the photos", due=date(2027, 3, 10)),  # another plugin's item
+        ],
+    )
+    fresh = refresh(old, Facts(date(2027, 3, 17)))
+    keys = [i.key for i in fresh.items]
+    assert keys.count("invite") == 1 and keys.count("meeting") == 1
+    assert next(i for i in fresh.items if i.key == "invite").done
+    assert any(i.text == "Bring the photos" for i in fresh.items)
 
 
 def test_the_young_persons_own_answers_come_first() -> None:
