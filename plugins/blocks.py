@@ -16,6 +16,7 @@ models drive the friendly forms (``plugins/block_forms.py``).
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -269,6 +270,33 @@ class ProgressNote(BlockModel):
     by: Line = Field(default="", title="Written by")
 
 
+DECISIONS = ("achieved", "partly", "not yet", "no longer wanted")
+Decision = Literal["achieved", "partly", "not yet", "no longer wanted"]
+# An evidence line is a link written as [what it is](/s/...) or plain words (a budget line).
+_EVIDENCE_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<url>/[^)\s]*)\)$")
+
+
+def evidence_parts(line: str) -> tuple[str, str]:
+    """(label, url) of an evidence line; the url is "" for plain words. Only links inside
+    the wiki (starting with "/") are links: nothing else can become a link (issue #17)."""
+    found = _EVIDENCE_LINK.match(line.strip())
+    return (found["label"], found["url"]) if found else (line, "")
+
+
+class OutcomeReview(BlockModel):
+    """What one review decided about one outcome (issue #17): saved in the outcome's own
+    block, so its history and who may see it are the outcome's."""
+
+    date: Day = Field(title="Date of the review")
+    decision: Decision = Field(title="Decision",
+                               description="Achieved, partly, not yet, or no longer wanted.")  # fmt: skip
+    note: Para = Field(default="", title="Progress note", json_schema_extra=long(rows=2))
+    evidence: Lines = Field(default_factory=list, title="Evidence",
+                            description="Pages, photos, recordings or budget lines. One on each line; a link as [what it is](/s/…).")  # fmt: skip
+    review: Line = Field(default="", max_length=60, title="Review page",
+                         description="The address of the review page in Reviews, like annual-review-2027-01-20.")  # fmt: skip
+
+
 class Outcome(BlockModel):
     ref: Line = Field(default="", max_length=40, title="Number or short name",
                       description="Used to link spending to this outcome, like 1 or bus.")  # fmt: skip
@@ -286,6 +314,8 @@ class Outcome(BlockModel):
     )
     progress: list[ProgressNote] = Field(default_factory=list, title="Progress notes",
                                          json_schema_extra={"item": "note"})  # fmt: skip
+    reviews: list[OutcomeReview] = Field(default_factory=list, title="Review decisions",
+                                         json_schema_extra={"item": "review decision"})  # fmt: skip
 
     @field_validator("outcome")
     @classmethod
@@ -304,6 +334,20 @@ class Outcome(BlockModel):
     @property
     def cost(self) -> Decimal:
         return sum((s.cost for s in self.steps), Decimal(0))
+
+    @property
+    def decided(self) -> list[OutcomeReview]:
+        """Its review decisions, oldest first."""
+        return sorted(self.reviews, key=lambda r: r.date)
+
+    @property
+    def latest_decision(self) -> OutcomeReview | None:
+        return self.decided[-1] if self.reviews else None
+
+    @property
+    def trend(self) -> str:
+        """The decisions in order, like "not yet → partly → achieved"."""
+        return " → ".join(r.decision for r in self.decided)
 
 
 # ---- personal budget -------------------------------------------------------------------------
@@ -462,6 +506,7 @@ _env.filters["money"] = money
 _env.filters["day"] = day
 _env.filters["refs"] = refs_label
 _env.filters["sentence"] = sentence
+_env.filters["evidence"] = evidence_parts
 
 
 def _render(template: str, **context: Any) -> str:

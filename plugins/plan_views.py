@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins._pagetext import find_blocks
-from plugins.blocks import AREAS, BLOCKS, STATUSES, Budget, Outcome, day
+from plugins.blocks import AREAS, BLOCKS, DECISIONS, STATUSES, Budget, Outcome, day
 from wiki.plugin_api import (
     Link,
     NotFound,
@@ -62,6 +62,11 @@ class FoundOutcome:
         return day(self.model.by_when)
 
     @property
+    def latest_day(self) -> str:
+        latest = self.model.latest_decision
+        return day(latest.date) if latest else ""
+
+    @property
     def last_note_day(self) -> str:
         return day(self.last_note.date) if self.last_note else ""
 
@@ -83,6 +88,14 @@ def outcomes_in(pages: list[Page]) -> tuple[list[FoundOutcome], list[Broken]]:
                 continue
             found.append(FoundOutcome(p, model, block.index))
     return found, broken
+
+
+@dataclass
+class _Undecided:
+    decision: str = "not decided yet"
+
+
+_NONE = _Undecided()
 
 
 def _sort_key(o: FoundOutcome) -> tuple[Any, ...]:
@@ -109,6 +122,9 @@ async def outcomes_board(request: Request) -> Response:
     found.sort(key=_sort_key)
     by_area = {area: [o for o in found if o.model.area == area] for area in AREAS}
     by_status = {status: [o for o in found if o.model.status == status] for status in STATUSES}
+    # The last review decision on each outcome (issue #17), and those not decided yet.
+    by_decision = {d: [o for o in found if (o.model.latest_decision or _NONE).decision == d]
+                   for d in (*DECISIONS, "not decided yet")}  # fmt: skip
     counts = [f"{len(by_status[s])} {s}" for s in reversed(STATUSES) if by_status[s]]
     tally = (
         counts[0]
@@ -130,6 +146,7 @@ async def outcomes_board(request: Request) -> Response:
             "statuses": STATUSES,
             "by_area": by_area,
             "by_status": by_status,
+            "by_decision": by_decision,
             "tally": tally,
             "icons": AREA_ICONS,
             "can_edit": ctx.allows("edit", section.key),

@@ -1,15 +1,20 @@
-"""The review checklist plugin: prepare and hold a person-centred review from the plan (issue #6).
+"""The review checklist plugin: prepare and hold a person-centred review from the plan
+(issues #6 and #17).
 
 A review is an ordinary page in the Reviews section holding one ``review`` block (the
-meeting date, the checklist with due dates, decisions) followed by the person-centred
-questions in plain text. Ticking an item, deciding about an outcome or closing the
-review saves a new revision of that page, so history, diffs and sharing just work; only
-people with edit on Reviews can change it. Everything shown comes through PluginContext.
+meeting date, the checklist with due dates and where each date comes from) followed by
+the person-centred questions in plain text. The dates come from the law and the plan's
+facts (``plugins/_deadlines.py``, ``plugins/plan_facts.py``). Ticking an item or closing
+the review saves a new revision of the review page; deciding about an outcome saves a
+new revision of the outcome's own block (``plugins/review_outcomes.py``), so history,
+diffs and sharing apply as everywhere else. Everything shown comes through
+PluginContext.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +26,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from plugins import _review_rules as rules
+from plugins import _deadlines as law
+from plugins import _outcome_decisions as review_outcomes
+from plugins.blocks import evidence_parts
+from plugins.plan_facts import facts_and_page, facts_for, facts_in
 from wiki.plugin_api import (
     Action,
     BlockType,
@@ -39,12 +47,14 @@ from wiki.plugin_api import (
     context_of,
     form_of,
     hookimpl,
+    now,
     page,
     redirect,
 )
 
 SECTION = "reviews"
 FENCE = re.compile(r"```review[ \t]*\n(.*?)\n```", re.DOTALL)
+KINDS = {"annual": "Annual review", "early": "Early review", "budget": "Budget review"}
 
 
 class ReviewItem(BaseModel):
@@ -52,27 +62,71 @@ class ReviewItem(BaseModel):
     due: date | None = None
     who: str = Field(default="", max_length=80)
     done: bool = False
+    key: str = Field(default="", max_length=40)  # the rule in _deadlines it comes from
+    why: str = Field(default="", max_length=400)  # one plain sentence
+    source: str = Field(default="", max_length=200)
+    warning: str = Field(default="", max_length=300)  # another date of the law comes first
 
 
 class Review(BaseModel):
     """The structured part of a review page."""
 
     meeting: date
-    kind: Literal["annual", "budget"] = "annual"
+    kind: Literal["annual", "early", "budget"] = "annual"
     status: Literal["open", "closed"] = "open"
     items: list[ReviewItem] = []
+    # When the council sent the proposed changes: the 15 days and eight weeks count from it.
+    changes_sent: date | None = None
+    # Whole-page decisions from before issue #17, kept so old reviews still read; new
+    # decisions are saved in each outcome's own block.
     decisions: dict[str, Literal["achieved", "continue", "change"]] = {}
 
 
-def new_review(meeting: date, kind: str, born: date | None) -> Review:
-    items = [
-        ReviewItem(text=s.text, due=rules.due_date(meeting, s.days), who=s.who)
-        for s in rules.steps_for(kind)
+def item_of(deadline: law.Deadline) -> ReviewItem:
+    return ReviewItem(text=deadline.what[:300], due=deadline.due, who=deadline.who[:80],
+                      key=deadline.key, why=deadline.why[:400], source=deadline.source[:200],
+                      warning=deadline.warning[:300])  # fmt: skip
+
+
+def new_review(facts: law.Facts) -> Review:
+    items = [item_of(d) for d in law.for_review(facts)]
+    return Review(meeting=facts.meeting, kind=facts.kind, items=items)  # type: ignore[arg-type]
+
+
+# Checklist lines written before issue #17 had no key: the rule each one was.
+LEGACY = {
+    "Invite everyone to the review, with at least two weeks' notice": "invite",
+    "Gather advice and information and send it to everyone": "advice",
+    "Hold the review meeting": "meeting",
+    "Send the review report to the council and everyone invited": "report",
+    "Council decides: keep the plan, change it, or end it": "decision",
+    "If the plan is changing: final amended plan issued": "final",
+    "Agree a date and invite the people who manage the budget": "budget-invite",
+    "Gather spending records and bank statements": "budget-statement",
+    "Hold the budget review": "meeting",
+    "Write down what was agreed and any change to the budget": "budget-record",
+}
+
+
+def refresh(review: Review, facts: law.Facts) -> Review:
+    """The checklist with the law's dates worked out again from today's facts: a ticked
+    item stays ticked; a dated step that no longer applies goes unless it was done; items
+    not from the table (another plugin's, or older reviews') stay as they are."""
+    for item in review.items:
+        if not item.key and item.text in LEGACY:
+            item.key = LEGACY[item.text]
+    done = {i.key: i.done for i in review.items if i.key}
+    fresh = [
+        item_of(d).model_copy(update={"done": done.get(d.key, False)})
+        for d in law.for_review(facts)
     ]
-    return Review(meeting=meeting, kind=kind, items=items)  # type: ignore[arg-type]
+    keys = {i.key for i in fresh}
+    kept = [i for i in review.items if not i.key or (i.done and i.key not in keys)]
+    items = sorted([*fresh, *kept], key=lambda i: i.due or review.meeting)
+    return review.model_copy(update={"items": items})
 
 
-def review_body(review: Review, *, born: date | None, name: str) -> str:
+def review_body(review: Review, *, year: int | None, name: str) -> str:
     """The text of a new review page: the block, then the questions, the young person first."""
     block = yaml.safe_dump(review.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     parts = [
@@ -82,9 +136,9 @@ def review_body(review: Review, *, born: date | None, name: str) -> str:
         "## What is working\n\n- \n\n## What is not working\n\n- \n\n## What we have learned\n\n- ",
         "## Stop, keep, start\n\n- Stop:\n- Keep:\n- Start:",
     ]
-    if born is not None and rules.school_year(born, review.meeting) >= 9:
+    if year is not None and year >= 9:
         parts.append("## Preparing for adulthood")
-        parts += [f"### {title}\n\n{question}\n\n- " for _, title, question in rules.PFA_AREAS]
+        parts += [f"### {title}\n\n{question}\n\n- " for _, title, question in law.PFA_AREAS]
     return "\n\n".join(parts) + "\n"
 
 
@@ -108,8 +162,9 @@ def write_review(body: str, review: Review) -> str:
 def render_review(review: Review) -> str:
     """The stored, static view of the block (the live checklist is on the review page)."""
     rows = "".join(
-        f"<tr><td>{'Done' if i.done else 'To do'}</td><td>{escape(i.text)}</td>"
-        f"<td>{escape(_day(i.due) if i.due else '')}</td><td>{escape(i.who)}</td></tr>"
+        f"<tr><td>{'Done' if i.done else 'To do'}</td><td>{escape(i.text)}"
+        + (f'<br><span class="meta">{escape(i.why)}</span>' if i.why else "")
+        + f"</td><td>{escape(_day(i.due) if i.due else '')}</td><td>{escape(i.who)}</td></tr>"
         for i in review.items
     )
     return (
@@ -123,6 +178,45 @@ def render_review(review: Review) -> str:
 
 def _day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+# ---- earlier reviews ------------------------------------------------------------------------
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TITLE_DAY = re.compile(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b")
+
+
+def meeting_of(found: Page) -> date | None:
+    """A review page's meeting date: its review block's, else a date in a title that says
+    "review" (reviews written as plain pages, like "Annual review, 8 October 2026")."""
+    review = read_review(found.body) if "```review" in found.body else None
+    if review is not None:
+        return review.meeting
+    if "review" not in found.title.lower():
+        return None
+    match = _TITLE_DAY.search(found.title)
+    if match is None:
+        return None
+    try:
+        return date(int(match[3]), _MONTHS.split("|").index(match[2]) + 1, int(match[1]))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Earlier:
+    page: Page
+    meeting: date
+
+
+def earlier_reviews(pages: list[Page], before: date, *, exclude: str = "") -> list[Earlier]:
+    """Reviews held before this meeting, oldest first."""
+    found = []
+    for p in pages:
+        held = meeting_of(p) if p.section.key == SECTION and p.slug != exclude else None
+        if held is not None and held < before:
+            found.append(Earlier(p, held))
+    return sorted(found, key=lambda e: e.meeting)
 
 
 # ---- hooks --------------------------------------------------------------------------------
@@ -175,6 +269,25 @@ def _born(site_ctx: SiteContext) -> date | None:
     return date.fromisoformat(site_ctx.site.date_of_birth) if site_ctx.site.date_of_birth else None
 
 
+def _name(site_ctx: SiteContext) -> str:
+    title = site_ctx.site.title
+    return title.split("'")[0] if "'" in title else "the young person"
+
+
+def plan_facts(
+    site_ctx: SiteContext, pages: list[Page], review: Review, *, exclude: str = ""
+) -> tuple[law.Facts, list[Earlier]]:
+    """The facts the law's dates come from, as this person can read them, and the
+    reviews held before this one."""
+    earlier = earlier_reviews(pages, review.meeting, exclude=exclude)
+    facts = facts_for(
+        facts_in(pages), meeting=review.meeting, kind=review.kind, name=_name(site_ctx),
+        born=_born(site_ctx), previous_review=earlier[-1].meeting if earlier else None,
+        changes_sent=review.changes_sent,
+    )  # fmt: skip
+    return facts, earlier
+
+
 async def start_form(request: Request) -> Response:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
@@ -182,7 +295,7 @@ async def start_form(request: Request) -> Response:
     return page(
         request,
         "review_start.html",
-        {"site": site_ctx.site, "ctx": site_ctx, "errors": {}, "values": {}},
+        {"site": site_ctx.site, "ctx": site_ctx, "errors": {}, "values": {}, "kinds": KINDS},
     )
 
 
@@ -196,20 +309,20 @@ async def start(request: Request) -> Response:
         meeting = date.fromisoformat(values["meeting"])
     except ValueError:
         return page(request, "review_start.html", {"site": site_ctx.site, "ctx": site_ctx, "values": values,
-                    "errors": {"meeting": "Enter the date of the meeting."}}, status=422)  # fmt: skip
-    kind = "budget" if values["kind"] == "budget" else "annual"
-    born = _born(site_ctx)
-    review = new_review(meeting, kind, born)
+                    "kinds": KINDS, "errors": {"meeting": "Enter the date of the meeting."}}, status=422)  # fmt: skip
+    kind = values["kind"] if values["kind"] in KINDS else "annual"
+    pages = context.readable_pages(slug)
+    facts, _ = plan_facts(site_ctx, pages, Review(meeting=meeting, kind=kind))  # type: ignore[arg-type]
+    review = new_review(facts)
     # Other plugins may add their own items (the checklist_items hook).
-    info = ReviewInfo(meeting=meeting, kind=kind, date_of_birth=born)
+    info = ReviewInfo(meeting=meeting, kind=kind, date_of_birth=facts.born)
     for extra in collect(request.app.state.plugins.hook.checklist_items(review=info)):
         review.items.append(ReviewItem(text=extra.text[:300], due=extra.due, who=extra.who[:80]))
     review.items.sort(key=lambda item: item.due or meeting)
-    name = site_ctx.site.title.split("'")[0] if "'" in site_ctx.site.title else "the young person"
-    title = f"{'Budget review' if kind == 'budget' else 'Annual review'} {_day(meeting)}"
+    title = f"{KINDS[kind]} {_day(meeting)}"
     page_slug = f"{kind}-review-{meeting.isoformat()}"
-    context.save(slug, SECTION, page_slug, body=review_body(review, born=born, name=name), base_revision=None,
-                 summary="Started the review", title=title)  # fmt: skip
+    context.save(slug, SECTION, page_slug, body=review_body(review, year=facts.year, name=facts.name),
+                 base_revision=None, summary="Started the review", title=title)  # fmt: skip
     return redirect(f"/s/{slug}/review/{page_slug}")
 
 
@@ -221,105 +334,88 @@ def _load(context: PluginContext, slug: str, page_slug: str) -> tuple[Page, Revi
     return found, review
 
 
-async def dashboard(request: Request) -> Response:
+def show(
+    request: Request,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, dict[str, Any]] | None = None,
+    status: int = 200,
+) -> Response:
+    """The review page; with ``errors`` and ``values`` when a decision came back to be put right."""
     context = context_of(request)
     slug, page_slug = request.path_params["site"], request.path_params["page"]
     site_ctx = context.site(slug)
     found, review = _load(context, slug, page_slug)
-    today = date.today()
-    born = _born(site_ctx)
-    earlier = sorted(
-        (
-            r
-            for r in (read_review(p.body) for p in _reviews(context, slug))
-            if r and r.meeting < review.meeting
-        ),
-        key=lambda r: r.meeting,
-    )
+    pages = context.readable_pages(slug)
+    facts, earlier = plan_facts(site_ctx, pages, review, exclude=found.slug)
+    if review.status == "open":
+        review = refresh(review, facts)
     since = earlier[-1].meeting if earlier else None
-    outcomes = _outcomes(context, slug, site_ctx, since)
-    changed = _changed_since(context, slug, since, exclude=found.slug) if since else []
     can_edit = site_ctx.allows("run-review") and review.status == "open"
-    next_date, next_why = rules.next_review(review.meeting, born)
+    outcomes = review_outcomes.cards(context, site_ctx, pages, review_slug=found.slug, since=since,
+                                     can_edit=can_edit)  # fmt: skip
+    changed = [
+        p for p in pages if since and p.updated_at[:10] > since.isoformat() and p.slug != found.slug
+    ]
     return page(request, "review.html", {
         "site": site_ctx.site, "ctx": site_ctx, "section": site_ctx.section(SECTION), "page": None,
-        "review_page": found, "review": review, "today": today, "can_edit": can_edit, "outcomes": outcomes,
-        "changed": changed, "since": since, "pfa": born is not None and rules.school_year(born, review.meeting) >= 9,
-        "pfa_areas": rules.PFA_AREAS, "year": rules.school_year(born, review.meeting) if born else None,
-        "next_date": next_date, "next_why": next_why, "day": _day,
-    })  # fmt: skip
+        "review_page": found, "review": review, "today": now().date(), "can_edit": can_edit,
+        "outcomes": outcomes, "changed": changed, "since": since, "earlier": earlier, "facts": facts,
+        "pfa": facts.year is not None and facts.year >= 9, "pfa_areas": law.PFA_AREAS,
+        "year": facts.year, "day": _day, "facts_page": (facts_and_page(pages) or (None, None))[1], "kind_title": KINDS[review.kind],
+        "decisions": review_outcomes.DECISION_WORDS, "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
+    }, status=status)  # fmt: skip
 
 
-def _reviews(context: PluginContext, slug: str) -> list[Page]:
-    return [context.page(slug, SECTION, p.slug) for p in context.pages(slug, SECTION)]
-
-
-def _outcomes(
-    context: PluginContext, slug: str, site_ctx: SiteContext, since: date | None
-) -> list[dict[str, Any]]:
-    """Outcome pages this person may view, with their changes since the last review."""
-    if not any(s.key == "outcomes" for s in site_ctx.sections):
-        return []
-    found = []
-    for listed in context.pages(slug, "outcomes"):
-        revisions = context.history(slug, "outcomes", listed.slug)
-        recent = [r for r in revisions if since is None or r.created_at[:10] > since.isoformat()]
-        found.append({"page": listed, "changes": [r for r in recent if r.summary][:5]})
-    return found
-
-
-def _changed_since(context: PluginContext, slug: str, since: date, *, exclude: str) -> list[Page]:
-    site_ctx = context.site(slug)
-    return [
-        p
-        for section in site_ctx.sections
-        for p in context.pages(slug, section.key)
-        if p.updated_at[:10] > since.isoformat() and p.slug != exclude
-    ]
+async def dashboard(request: Request) -> Response:
+    return show(request)
 
 
 async def change(request: Request) -> Response:
     """Tick an item, decide about an outcome, draft a new outcome, or close the review."""
     context = context_of(request)
     slug, page_slug = request.path_params["site"], request.path_params["page"]
+    site_ctx = context.site(slug)
     form = await form_of(request)
     found, review = _load(context, slug, page_slug)
     if review.status == "closed":
         raise Forbidden(
             "This review is closed and kept as a record; start a new review to make changes."
         )
+    site_ctx.require("run-review", SECTION)
     action = form.get("action", "")
-    if (
-        action == "tick"
-        and form.get("item", "").isdigit()
-        and int(form["item"]) < len(review.items)
-    ):
-        item = review.items[int(form["item"])]
+    if action == "decide-outcome":
+        return review_outcomes.save_decision(request, context, site_ctx, form, review_slug=found.slug,
+                                      meeting=review.meeting, show=show)  # fmt: skip
+    if action == "draft-outcome":
+        return review_outcomes.draft(
+            context, slug, form, meeting=review.meeting, back=f"/s/{slug}/review/{page_slug}"
+        )
+    pages = context.readable_pages(slug)
+    if action == "changes-sent":
+        try:
+            review.changes_sent = date.fromisoformat(form.get("changes_sent", ""))
+        except ValueError:
+            raise Invalid("Enter the date the council sent the proposed changes.") from None
+        summary = f"The council sent the proposed changes on {_day(review.changes_sent)}"
+    facts, _ = plan_facts(site_ctx, pages, review, exclude=found.slug)
+    review = refresh(review, facts)
+    if action == "tick":
+        key = form.get("item", "")
+        matching = [
+            i for n, i in enumerate(review.items) if i.key == key or (not i.key and str(n) == key)
+        ]
+        if not key or not matching:
+            raise Invalid(
+                "That checklist item is not on this review any more. Open the review again."
+            )
+        item = matching[0]
         item.done = form.get("done") == "1"
         summary = f"{'Done' if item.done else 'Not done'}: {item.text}"
-    elif (
-        action == "decide"
-        and form.get("outcome")
-        and form.get("decision") in ("achieved", "continue", "change")
-    ):
-        review.decisions[form["outcome"]] = form["decision"]  # type: ignore[assignment]
-        summary = f"Decision on {form['outcome']}: {form['decision']}"
-    elif action == "draft-outcome":
-        statement = form.get("statement", "").strip()
-        if not statement.lower().startswith("i ") or len(statement) > 300:
-            raise Invalid(
-                "Write the outcome as the young person would say it, starting with “I …”."
-            )
-        words = re.sub(r"[^a-z0-9]+", "-", statement.lower()).strip("-")[:50].strip("-")
-        body = (f"```outcome\nstatement: {yaml.safe_dump(statement).strip().removesuffix('...').strip()}\n"
-                f"status: draft\n```\n\nDrafted at the review on {_day(review.meeting)}.\n")  # fmt: skip
-        context.save(slug, "outcomes", words or "new-outcome", body=body, base_revision=None,
-                     summary="Drafted at a review", title=statement[:120])  # fmt: skip
-        return redirect(f"/s/{slug}/review/{page_slug}#outcomes")
     elif action == "close":
         review.status = "closed"
         summary = "Closed the review"
-    else:
+    elif action != "changes-sent":
         raise Invalid("That change is not one this page understands.")
     context.save(slug, SECTION, page_slug, body=write_review(found.body, review), base_revision=found.revision,
                  summary=summary)  # fmt: skip

@@ -2,78 +2,88 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from conftest import post_form
+from conftest import post_form, sign_in
+from starlette.testclient import TestClient
 
-from plugins import _review_rules as rules
-from plugins.review import new_review, read_review, review_body
-from wiki import store
+from plugins._deadlines import Facts
+from plugins.review import Review, ReviewItem, new_review, read_review, refresh, review_body
+from wiki import demo, store
+from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.store import circle
 
 
-def test_invitations_and_advice_are_due_two_weeks_before_the_meeting() -> None:
-    meeting = date(2027, 3, 17)  # a Wednesday
-    review = new_review(meeting, "annual", None)
-    due = {item.text.split(",")[0]: item.due for item in review.items}
-    assert due["Invite everyone to the review"] == date(2027, 3, 3)
-    assert review.items[1].due == date(2027, 3, 3)
-    assert review.items[3].due == date(2027, 3, 31)  # report: two weeks after
-    assert review.items[4].due == date(2027, 4, 14)  # council decision: four weeks after
-
-
-@pytest.mark.parametrize(
-    ("meeting", "days", "expected"),
-    [
-        (date(2027, 1, 31), 14, date(2027, 2, 15)),  # lands on Sunday 14 Feb: moves to Monday
-        (date(2027, 3, 1), -14, date(2027, 2, 15)),  # Monday minus 14 is a Monday: unchanged
-        (date(2027, 3, 14), -14, date(2027, 2, 26)),  # lands on Sunday 28 Feb: moves back to Friday
-        (date(2028, 2, 15), 14, date(2028, 2, 29)),  # leap year month end
-        (date(2027, 12, 20), 14, date(2028, 1, 3)),  # across the new year and the Christmas holiday
-    ],
-)
-def test_due_dates_count_calendar_days_and_move_off_weekends_safely(
-    meeting, days, expected
-) -> None:
-    assert rules.due_date(meeting, days) == expected
-    assert expected.weekday() < 5
-
-
-def test_year_group_follows_the_english_school_year() -> None:
-    assert rules.school_year(date(2011, 3, 14), date(2026, 11, 23)) == 11
-    assert rules.school_year(date(2011, 9, 1), date(2026, 11, 23)) == 10  # oldest in the year below
-    assert rules.school_year(date(2011, 8, 31), date(2026, 11, 23)) == 11  # youngest in Year 11
-    # Born June 2013: Reception from September 2017, so Year 9 from September 2026.
-    assert rules.school_year(date(2013, 6, 1), date(2026, 7, 20)) == 8
-    assert rules.school_year(date(2013, 6, 1), date(2026, 9, 1)) == 9
+def test_a_new_review_takes_its_dates_from_the_law() -> None:
+    review = new_review(Facts(date(2027, 3, 17)))  # a Wednesday
+    due = {item.key: item.due for item in review.items}
+    assert due["invite"] == due["advice"] == date(2027, 3, 3)
+    assert due["report"] == date(2027, 3, 31)  # two weeks after
+    assert due["decision"] == date(2027, 4, 14)  # four weeks after
+    assert all(item.why and item.source for item in review.items)
 
 
 def test_preparing_for_adulthood_appears_from_year_9_only() -> None:
     born = date(2013, 6, 1)
-    year8 = review_body(new_review(date(2026, 6, 1), "annual", born), born=born, name="Ola")
-    year9 = review_body(new_review(date(2026, 10, 1), "annual", born), born=born, name="Ola")
-    assert "Preparing for adulthood" not in year8
-    assert "Preparing for adulthood" in year9
+    year8 = Facts(date(2026, 6, 1), born=born)
+    year9 = Facts(date(2026, 10, 1), born=born)
+    body8 = review_body(new_review(year8), year=year8.year, name="Ola")
+    body9 = review_body(new_review(year9), year=year9.year, name="Ola")
+    assert "Preparing for adulthood" not in body8
+    assert "Preparing for adulthood" in body9
     for area in (
         "Employment",
         "Independent living",
         "Friends, relationships and community",
         "Good health",
     ):
-        assert area in year9
+        assert area in body9
 
 
-def test_under_fives_are_reviewed_within_six_months_others_yearly() -> None:
-    assert rules.next_review(date(2027, 1, 1), date(2023, 5, 1))[0] <= date(2027, 1, 1) + timedelta(
-        days=183
+def test_a_review_started_before_the_law_table_keeps_its_ticks_without_doubling_lines() -> None:
+    old = Review(
+        meeting=date(2027, 3, 17),
+        items=[
+            ReviewItem(
+                text="Invite everyone to the review, with at least two weeks' notice", done=True
+            ),
+            ReviewItem(text="Hold the review meeting"),
+            ReviewItem(text="Bring the photos", due=date(2027, 3, 10)),  # another plugin's item
+        ],
     )
-    assert rules.next_review(date(2027, 1, 1), date(2015, 5, 1))[0] == date(2028, 1, 1)
+    fresh = refresh(old, Facts(date(2027, 3, 17)))
+    keys = [i.key for i in fresh.items]
+    assert keys.count("invite") == 1 and keys.count("meeting") == 1
+    assert next(i for i in fresh.items if i.key == "invite").done
+    assert any(i.text == "Bring the photos" for i in fresh.items)
 
 
 def test_the_young_persons_own_answers_come_first() -> None:
-    body = review_body(new_review(date(2027, 3, 17), "annual", None), born=None, name="Ola")
+    body = review_body(new_review(Facts(date(2027, 3, 17))), year=None, name="Ola")
     assert body.index("in their own words") < body.index("## What is working")
+
+
+OUTCOMES = """Two outcomes on one page.
+
+```outcome
+ref: 1
+outcome: I can take the bus
+area: independent living
+by_when: 2027-09-01
+```
+
+```outcome
+ref: 2
+outcome: I cook a meal once a week
+area: independent living
+by_when: 2027-07-31
+reviews:
+- date: 2026-02-10
+  decision: not yet
+  review: annual-review-2026-02-10
+```
+"""
 
 
 @pytest.fixture
@@ -101,7 +111,7 @@ def site(people, db):  # type: ignore[no-untyped-def]
         site="ola",
         section="outcomes",
         page="bus",
-        body="I can take the bus.",
+        body=OUTCOMES,
         base_revision=None,
         title="I can take the bus",
         summary="First try on my own",
@@ -133,12 +143,8 @@ def test_social_worker_prepares_a_review_ticks_decides_and_closes(site, people, 
     assert "Preparing for adulthood" in dashboard.text  # born 2012: Year 9 from September 2025
     assert "I can take the bus" in dashboard.text
     assert (
-        post_form(client, url, {"action": "tick", "item": "0", "done": "1"}, page=url).status_code
-        == 303
-    )
-    assert (
         post_form(
-            client, url, {"action": "decide", "outcome": "bus", "decision": "continue"}, page=url
+            client, url, {"action": "tick", "item": "invite", "done": "1"}, page=url
         ).status_code
         == 303
     )
@@ -147,11 +153,11 @@ def test_social_worker_prepares_a_review_ticks_decides_and_closes(site, people, 
             1
         ].body
     )
-    assert review is not None and review.items[0].done and review.decisions == {"bus": "continue"}
+    assert review is not None and review.items[0].done and review.items[0].key == "invite"
     history = store.history(
         db, worker, site="ola", section="reviews", page="annual-review-2027-02-10"
     )[2]
-    assert len(history) == 3  # started, ticked, decided: each a revision
+    assert len(history) == 2  # started, ticked: each a revision
     assert post_form(client, url, {"action": "close"}, page=url).status_code == 303
     refused = post_form(client, url, {"action": "tick", "item": "1", "done": "1"}, page=url)
     assert refused.status_code == 403
@@ -221,3 +227,136 @@ def test_drafting_a_new_outcome_from_the_review_needs_edit_on_outcomes(site, peo
         client, url, {"action": "draft-outcome", "statement": "Cookery lessons"}, page=url
     )
     assert bad.status_code == 422
+
+
+def _decide(client, url: str, n: int, statement: str, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"action": "decide-outcome", "section": "outcomes", "page": "bus", "n": str(n),
+            "statement": statement, **fields}  # fmt: skip
+    return post_form(client, url, data, page=url)
+
+
+def _outcomes(db, actor):  # type: ignore[no-untyped-def]
+    from plugins.blocks import BLOCKS
+    from plugins.plan_views import outcomes_in
+
+    found, _ = outcomes_in(
+        [store.get_page(db, actor, site="ola", section="outcomes", page="bus")[1]]
+    )
+    assert len(found) == 2 and BLOCKS
+    return [o.model for o in found]
+
+
+def test_each_outcome_gets_its_own_decision_saved_in_its_own_block(site, people, db) -> None:
+    _owner, worker, _ = site
+    client = people.client(worker)
+    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-02-10"}, page="/s/ola").headers[
+        "location"
+    ]
+    page = client.get(url).text
+    assert page.count('name="decision"') == 8  # four choices for each of the two outcomes
+    assert (
+        " checked" not in page.split('id="outcomes"')[1].split("Draft a new outcome")[0]
+    )  # no default
+    saved = _decide(client, url, 1, "I cook a meal once a week", decision="partly", note="Pasta twice.",
+                    **{"evidence-001": "[Page: I can take the bus](/s/ola/outcomes/bus)"})  # fmt: skip
+    assert saved.status_code == 303
+    bus, cook = _outcomes(db, worker)
+    assert bus.reviews == []  # the other outcome on the same page is untouched
+    assert [(r.decision, r.review) for r in cook.decided] == [
+        ("not yet", "annual-review-2026-02-10"),
+        ("partly", "annual-review-2027-02-10"),
+    ]
+    assert cook.trend == "not yet → partly"
+    assert cook.decided[-1].note == "Pasta twice."
+    assert cook.decided[-1].evidence == ["[Page: I can take the bus](/s/ola/outcomes/bus)"]
+    history = store.history(db, worker, site="ola", section="outcomes", page="bus")[2]
+    assert history[0].summary == "Review on 10 February 2027: outcome 2 partly"
+    # Deciding again at the same review replaces that review's decision, not the earlier one.
+    assert (
+        _decide(client, url, 1, "I cook a meal once a week", decision="achieved").status_code == 303
+    )
+    assert _outcomes(db, worker)[1].trend == "not yet → achieved"
+    board = client.get("/s/ola/outcomes/-/board").text
+    assert "Not yet → achieved" in board
+
+
+def test_a_decision_with_nothing_chosen_is_refused_and_nothing_is_lost(site, people, db) -> None:
+    _owner, worker, _ = site
+    client = people.client(worker)
+    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-02-10"}, page="/s/ola").headers[
+        "location"
+    ]
+    before = store.get_page(db, worker, site="ola", section="outcomes", page="bus")[1].revision
+    refused = _decide(client, url, 0, "I can take the bus", note="Did the 42 alone on Tuesday.",
+                      other="Tom's text message")  # fmt: skip
+    assert refused.status_code == 422
+    assert "Choose a decision for this outcome" in refused.text
+    assert (
+        "Did the 42 alone on Tuesday." in refused.text and "Tom&#39;s text message" in refused.text
+    )
+    assert (
+        store.get_page(db, worker, site="ola", section="outcomes", page="bus")[1].revision == before
+    )
+    odd = _decide(
+        client, url, 0, "I can take the bus", decision="continue"
+    )  # the old whole-page choice
+    assert odd.status_code == 422
+
+
+def test_deciding_needs_edit_on_the_outcome_and_an_open_review(site, people, db) -> None:
+    owner, worker, reader = site
+    url = post_form(
+        people.client(owner), "/s/ola/review/new", {"meeting": "2027-02-10"}, page="/s/ola"
+    ).headers["location"]
+    assert (
+        _decide(
+            people.client(reader), url, 0, "I can take the bus", decision="achieved"
+        ).status_code
+        == 403
+    )
+    stale = _decide(people.client(worker), url, 0, "I can take the train", decision="achieved")
+    assert stale.status_code == 409  # the outcome changed: nothing saved on the wrong outcome
+    post_form(people.client(worker), url, {"action": "close"}, page=url)
+    assert (
+        _decide(
+            people.client(worker), url, 0, "I can take the bus", decision="achieved"
+        ).status_code
+        == 403
+    )
+
+
+def test_earlier_reviews_are_found_and_counted(site, people, db) -> None:
+    owner, worker, _ = site
+    store.save_page(db, owner, site="ola", section="reviews", page="review-2026", body="Notes from the meeting.",
+                    base_revision=None, title="Annual review, 8 October 2026")  # fmt: skip
+    client = people.client(worker)
+    url = post_form(client, "/s/ola/review/new", {"meeting": "2027-02-10"}, page="/s/ola").headers[
+        "location"
+    ]
+    page = client.get(url).text
+    assert "This is review 2 in the plan" in page and "the last one was on 8 October 2026" in page
+    assert "first review" not in page
+
+
+def test_rhys_demo_review_shows_the_31_march_deadline_and_counts_october(app, db, people) -> None:  # type: ignore[no-untyped-def]
+    demo.load(db)
+    url = f"/s/{SITE['slug']}/review/early-review-2027-01-20"
+    daniel = next(p for p in CIRCLE if p["relationship"] == "social worker")
+    claire = next(p for p in CIRCLE if p["relationship"] == "mum")
+    for who in (OWNER, daniel, claire):
+        with TestClient(app, follow_redirects=False) as client:
+            sign_in(client, who["email"], who["password"])
+            page = client.get(url)
+            assert page.status_code == 200, who["name"]
+            text = page.text
+            assert "By 31 March 2027" in text
+            assert "Rhys moves from secondary school to a post-16 place in 2027" in text
+            assert "regulation 18" in text
+            assert "This is review 2 in the plan" in text and "8 October 2026" in text
+            assert "first review" not in text
+    with TestClient(app, follow_redirects=False) as client:
+        sign_in(client, daniel["email"], daniel["password"])
+        text = client.get(url).text
+        assert text.count("<legend>Decision for outcome") == 6  # one for each of his six outcomes
+        board = client.get(f"/s/{SITE['slug']}/outcomes/-/board").text
+        assert "Not yet → partly" in board

@@ -116,6 +116,107 @@ CIRCLE = [
     },
 ]
 
+# The early review's checklist as the review plugin wrote it from the law and the plan's
+# facts (plugins/_deadlines.py; issue #17). The review page works them out again when opened.
+REVIEW_ITEMS: list[dict[str, Any]] = [
+    {
+        "text": "Invite everyone to the review meeting",
+        "due": date(2027, 1, 6),
+        "who": "School or college",
+        "done": False,
+        "key": "invite",
+        "why": "Everyone must be invited at least two weeks before the meeting.",
+        "source": "SEND Regulations 2014, regulations 20 and 21",
+    },
+    {
+        "text": "Gather advice and information and send it to everyone invited",
+        "due": date(2027, 1, 6),
+        "who": "School or college",
+        "done": False,
+        "key": "advice",
+        "why": "The advice and information must reach everyone at least two weeks before the meeting.",
+        "source": "SEND Regulations 2014, regulations 20 and 21",
+    },
+    {
+        "text": "Hold the review meeting",
+        "due": date(2027, 1, 20),
+        "who": "Everyone",
+        "done": False,
+        "key": "meeting",
+        "why": "This is the day agreed for the meeting; the other dates are counted from it.",
+        "source": "The date chosen when the review was started",
+    },
+    {
+        "text": "Send the review report to the council and everyone invited",
+        "due": date(2027, 2, 3),
+        "who": "School or college",
+        "done": False,
+        "key": "report",
+        "why": "The report, with any changes it proposes, must be sent within two weeks of the meeting.",
+        "source": "SEND Regulations 2014, regulations 20 and 21",
+    },
+    {
+        "text": "Council decides: keep the plan, change it, or end it",
+        "due": date(2027, 2, 17),
+        "who": "Council",
+        "done": False,
+        "key": "decision",
+        "why": "The council must tell the family within four weeks of the meeting what it has decided.",
+        "source": "SEND Regulations 2014, regulation 22",
+    },
+    {
+        "text": "If the plan is changing: the family comments on the proposed changes",
+        "due": date(2027, 3, 4),
+        "who": "Family",
+        "done": False,
+        "key": "comments",
+        "why": "The family has at least 15 days to comment on the proposed changes, counted here from "
+        "the last day the council may send them.",
+        "source": "SEND Regulations 2014, regulation 22",
+    },
+    {
+        "text": "Plan reviewed and changed for the move from school to college",
+        "due": date(2027, 3, 31),
+        "who": "Council",
+        "done": False,
+        "key": "transfer-post-16",
+        "why": "Rhys moves from secondary school to a post-16 place in 2027, so the council must finish "
+        "the plan's review and changes by 31 March 2027.",
+        "source": "SEND Regulations 2014, regulation 18",
+    },
+    {
+        "text": "If the plan is changing: the final amended plan is issued",
+        "due": date(2027, 4, 14),
+        "who": "Council",
+        "done": False,
+        "key": "final",
+        "why": "The final plan must be issued within eight weeks of the proposed changes, counted here "
+        "from the last day the council may send them.",
+        "source": "SEND Regulations 2014, regulation 22",
+        "warning": "Because of the move, the final plan is needed by 31 March 2027, before the eight "
+        "weeks run out.",
+    },
+    {
+        "text": "Rhys reaches the end of compulsory school age",
+        "due": date(2027, 6, 25),
+        "who": "Everyone",
+        "done": False,
+        "key": "end-of-school-age",
+        "why": "After the last Friday of June in the school year Rhys turns 16, Rhys makes the decisions "
+        "about the plan instead of their parents.",
+        "source": "Education Act 1996, section 8, and Children and Families Act 2014, section 83",
+    },
+    {
+        "text": "Next review of the plan",
+        "due": date(2028, 1, 19),
+        "who": "Council",
+        "done": False,
+        "key": "next-review",
+        "why": "The plan must be reviewed at least every 12 months.",
+        "source": "Children and Families Act 2014, section 44",
+    },
+]
+
 PAGES = [
     {
         "section": "about-me",
@@ -654,6 +755,20 @@ These are the outcomes we agreed at my annual review. Each one says what I want,
                         "who": "Family",
                         "cost": Decimal("4"),
                         "done": True,
+                    },
+                ],
+                # Carried over from Year 10: the decisions at the last two reviews (issue #17).
+                "reviews": [
+                    {
+                        "date": date(2025, 10, 9),
+                        "decision": "not yet",
+                        "note": "Mum still gives me all my tablets.",
+                    },
+                    {
+                        "date": date(2026, 10, 8),
+                        "decision": "partly",
+                        "note": "I take my own tablets with phone reminders. Mum still checks the pill box on Sundays.",
+                        "review": "annual-review-2026",
                     },
                 ],
             },
@@ -1411,6 +1526,57 @@ Priya Desai, SENCO. This is our checklist for Rhys's move to college. Rhys can t
 - [ ] Invitations sent at least two weeks before
 - [ ] Reports and advice sent out two weeks before
 - [ ] Rhys chooses how he wants to present his views
+""",
+    },
+    {
+        "section": "reviews",
+        "slug": "facts-for-review-dates",
+        "title": "Facts for the review dates",
+        "author": "daniel.okafor@example.org",
+        "summary": "The facts the review checklist works out its dates from",
+        "body": "Daniel Okafor, social worker. The review checklist works out the dates the law sets from these facts "
+        "and Rhys's date of birth, so please keep them up to date.\n\n"
+        + block(
+            "plan-facts",
+            {
+                "setting": "secondary school",
+                "setting_name": "Hollinsford Academy",
+                "moving_to": "post-16 institution",
+                "moving_to_name": "Hollinsford College",
+                "moving_on": date(2027, 9, 6),
+                "first_direct_payment": date(2026, 4, 30),
+            },
+        ),
+    },
+    {
+        "section": "reviews",
+        "slug": "early-review-2027-01-20",
+        "title": "Early review 20 January 2027",
+        "author": "daniel.okafor@example.org",
+        "summary": "Started the review before the move to college",
+        "body": block(
+            "review",
+            {
+                "meeting": date(2027, 1, 20),
+                "kind": "early",
+                "status": "open",
+                "items": REVIEW_ITEMS,
+            },
+        )
+        + """
+An early review before Rhys moves to college, so that the plan names Hollinsford College in time. Worked out by the review checklist from the plan's facts; open it with **Open the review checklist**.
+
+## What Rhys says (in his own words)
+
+- What is working for me:
+- What is not working:
+- What I want to happen next:
+
+## Stop, keep, start
+
+- Stop:
+- Keep:
+- Start:
 """,
     },
     {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -372,3 +373,21 @@ class AuditOut(BaseModel):
     section: str | None
     page: str | None
     detail: str
+
+
+# ---- growing up (a data rule: the store and the review plugin both use it, issue #17) ----
+
+
+def end_of_compulsory_school_age(born: date) -> date:
+    """The last Friday of June in the school year (1 Sept–31 Aug) in which they turn 16.
+
+    From this day SEND decisions pass from parents to the young person (England).
+    """
+    sixteenth = (
+        born.replace(year=born.year + 16)
+        if not (born.month == 2 and born.day == 29)
+        else date(born.year + 16, 3, 1)
+    )
+    june_year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
+    last_day = date(june_year, 6, calendar.monthrange(june_year, 6)[1])
+    return last_day - timedelta(days=(last_day.weekday() - calendar.FRIDAY) % 7)

@@ -14,7 +14,16 @@ from wiki.clock import now
 from wiki.diff import DiffLine, diff_lines
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
 from wiki.hookspecs import hookimpl
-from wiki.models import MAX_TITLE, Actor, Capability, Page, Revision, Section, Site
+from wiki.models import (
+    MAX_TITLE,
+    Actor,
+    Capability,
+    Page,
+    Revision,
+    Section,
+    Site,
+    end_of_compulsory_school_age,
+)
 from wiki.plugins import (
     BlockType,
     ChecklistItem,
@@ -75,6 +84,7 @@ __all__ = [
     "context_of",
     "csrf_token",
     "diff_lines",
+    "end_of_compulsory_school_age",
     "form_of",
     "hookimpl",
     "login_url",

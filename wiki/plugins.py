@@ -24,7 +24,8 @@ from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import Actor, Page, Revision
-from wiki.store import SiteContext
+from wiki.store import SiteContext, files
+from wiki.store.files import Attachment
 from wiki.store.links import guest_site_slug
 from wiki.store.oversight import AuditEntry
 
@@ -143,6 +144,10 @@ class PluginContext:
             for listed in self.pages(site, section.key):
                 found.append(self.page(site, section.key, listed.slug))
         return found
+
+    def attachments(self, site: str, page: Page) -> list[Attachment]:
+        """The photos, recordings and files on a page this person has loaded (issue #17)."""
+        return files.for_page(self.__db, self.site(site), page)
 
     def history(self, site: str, section: str, page: str) -> list[Revision]:
         return store.history(

@@ -3,7 +3,6 @@ a preview as someone else, and the growing-up handover of control (issue #3)."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,7 +10,7 @@ from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound
-from wiki.models import Actor
+from wiki.models import Actor, end_of_compulsory_school_age
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _manager_count
 from wiki.store.context import SiteContext, access_for, site_for
@@ -129,21 +128,6 @@ def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: s
 
 
 # ---- growing up ---------------------------------------------------------------------------
-
-
-def end_of_compulsory_school_age(born: date) -> date:
-    """The last Friday of June in the school year (1 Sept–31 Aug) in which they turn 16.
-
-    From this day SEND decisions pass from parents to the young person (England).
-    """
-    sixteenth = (
-        born.replace(year=born.year + 16)
-        if not (born.month == 2 and born.day == 29)
-        else date(born.year + 16, 3, 1)
-    )
-    june_year = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
-    last_day = date(june_year, 6, calendar.monthrange(june_year, 6)[1])
-    return last_day - timedelta(days=(last_day.weekday() - calendar.FRIDAY) % 7)
 
 
 @dataclass
