@@ -302,3 +302,26 @@ def test_only_people_who_may_write_in_reviews_may_ask(small):  # type: ignore[no
         _safe(db, nan)
     with pytest.raises(NotFound):
         audience.safe_to_copy_into(db, nan, site="ava", into="health")
+
+
+def test_a_plan_without_an_earlier_review_says_there_is_nothing_to_compare(small, people):  # type: ignore[no-untyped-def]
+    _db, owner, _mum, _nan = small
+    client = people.client(owner)
+    page = client.get("/s/ava/-/review-report")
+    assert page.status_code == 200
+    assert "There is no earlier review to compare with." in page.text
+    assert "We could not find an earlier review of Ava's plan." in html.unescape(
+        textareas(page.text)
+    )
+
+
+def test_the_report_can_start_from_a_chosen_earlier_review(small, people):  # type: ignore[no-untyped-def]
+    db, owner, _mum, _nan = small
+    for slug, title in [("annual-review-2025", "Annual review, 2 October 2025"),
+                        ("annual-review-2026", "Annual review, 8 October 2026")]:  # fmt: skip
+        store.save_page(db, owner, site="ava", section="reviews", page=slug, body="Notes.\n",
+                        base_revision=None, title=title)  # fmt: skip
+    client = people.client(owner)
+    assert "Since the review on 8 October 2026" in client.get("/s/ava/-/review-report").text
+    chosen = client.get("/s/ava/-/review-report?since=annual-review-2025").text
+    assert "Since the review on 2 October 2025" in chosen
