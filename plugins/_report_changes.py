@@ -295,13 +295,35 @@ def gather(context: PluginContext, site: str, today: date, prefer: str | None = 
             )  # fmt: skip
             changes.outcomes += _outcomes(section.key, then, now)
             changes.people += _people(section.key, then, now)
-    changes.spending = [
-        Spend(frozenset({key}), label, amount, count)
-        for (key, label), (amount, count) in sorted(
-            spent.items(), key=lambda kv: _spend_order(kv[0][1])
-        )
-    ]
+    words = _outcome_words(context, site)
+    for (key, label), (amount, count) in sorted(
+        spent.items(), key=lambda kv: _spend_order(kv[0][1])
+    ):
+        ref = label.removeprefix("Outcome ")
+        if ref in words:  # the outcome's own words, for a reader who may read them
+            statement, where = words[ref]
+            changes.spending.append(
+                Spend(frozenset({key, where}), f"{label}: {statement}", amount, count)
+            )
+        else:
+            changes.spending.append(Spend(frozenset({key}), label, amount, count))
     return changes
+
+
+def _outcome_words(context: PluginContext, site: str) -> dict[str, tuple[str, str]]:
+    """Each numbered outcome this person may read: its words and its section."""
+    found: dict[str, tuple[str, str]] = {}
+    for section in context.site(site).sections:
+        if section.key == REVIEWS:
+            continue
+        for page in context.pages(site, section.key):
+            body = context.page(site, section.key, page.slug).body
+            if "```outcome" not in body:
+                continue
+            for o in _models(body, "outcome"):
+                if o.ref.strip():
+                    found.setdefault(o.ref.strip(), (o.outcome, section.key))
+    return found
 
 
 def _spend_order(label: str) -> tuple[bool, str]:

@@ -23,6 +23,14 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def _goal(label: str) -> str:
+    """ "Outcome 1: I get the bus" as the goal “I get the bus”; "Running the budget" as it is."""
+    if ": " in label:
+        return f"the goal {_quote(label.split(': ', 1)[1], 80)}"
+    label = label.replace("Outcome", "goal")
+    return label[:1].lower() + label[1:]
+
+
 def _of(changes: Changes, kind: str) -> list[OutcomeChange]:
     return [o for o in changes.outcomes if o.kind == kind]
 
@@ -36,7 +44,10 @@ def easy_read(changes: Changes, name: str) -> str:
     out = ["\n\n".join(lines), ""]
     facts: list[str] = []
     if changes.pages:
-        facts.append(f"{_plural(len(changes.pages), 'page')} of the plan changed.")
+        facts.append(f"{_plural(len(changes.pages), 'page')} of the plan changed:")
+        facts += [f"  - {p.title}." for p in changes.pages[:8]]
+        if len(changes.pages) > 8:
+            facts.append(f"  - And {_plural(len(changes.pages) - 8, 'more page')}.")
     for o in _of(changes, "added"):
         facts.append(f"New goal: {_quote(o.statement)}.")
     for o in _of(changes, "achieved"):
@@ -50,16 +61,13 @@ def easy_read(changes: Changes, name: str) -> str:
     spent = sum((s.amount for s in changes.spending), Decimal(0))
     if changes.spending:
         facts.append(f"{money(spent)} of the budget was spent.")
-        facts += [
-            f"{money(s.amount)} was for {s.label.lower().replace('outcome', 'goal')}."
-            for s in changes.spending
-        ]
+        facts += [f"{money(s.amount)} was for {_goal(s.label)}." for s in changes.spending]
     for p in changes.people:
         who = f" ({p.relationship})" if p.relationship else ""
         facts.append(f"New in {name}'s circle: {p.name}{who}.")
     if not facts:
         facts.append("Nothing you can see here has changed.")
-    out += [f"- {fact}" for fact in facts]
+    out += [fact if fact.startswith("  - ") else f"- {fact}" for fact in facts]
     return "\n".join(out).strip() + "\n"
 
 
