@@ -113,8 +113,33 @@ class Changes:
             people=keep(self.people),
         )
 
+    def phrases_outside(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """Distinctive words (titles, notes, outcomes, names) of the items *not* kept by
+        ``only(keys)``, each with a section it comes from: for spotting them typed in."""
+        allowed = set(keys)
+        kept = {p.lower() for item in self.only(allowed).items() for p in _phrases(item)}
+        found = []
+        for item in self.items():
+            if item.sources <= allowed:
+                continue
+            where = sorted(item.sources - allowed)[0]
+            found += [(p, where) for p in _phrases(item) if len(p) >= 8 and p.lower() not in kept]
+        return found
+
     def sources(self) -> set[str]:
         return {key for item in self.items() for key in item.sources}
+
+
+def _phrases(item: Item) -> list[str]:
+    if isinstance(item, PageChange):
+        return [item.title, *item.summaries]
+    if isinstance(item, OutcomeChange):
+        return [item.statement]
+    if isinstance(item, Spend):
+        return [item.label.split(": ", 1)[1]] if ": " in item.label else []
+    if isinstance(item, NewPerson):
+        return [item.name]
+    return []
 
 
 # ---- finding the last review --------------------------------------------------------------

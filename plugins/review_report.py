@@ -182,6 +182,22 @@ def _page(
     }, status=status)  # fmt: skip
 
 
+def _typed_in(
+    context: PluginContext, site_ctx: SiteContext, changes: Changes, text: str
+) -> dict[str, str]:
+    """A last look before saving: words from a left-out section typed or pasted in by hand
+    (the list above the form shows them to the author) are pointed out, once."""
+    safe = context.safe_to_copy_into(site_ctx.site.slug, REVIEWS)
+    low = " ".join(text.lower().split())
+    found = [(p, k) for p, k in changes.phrases_outside(safe) if " ".join(p.lower().split()) in low]
+    if not found:
+        return {}
+    phrase, key = found[0]
+    more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+    return {"checked": f"The report mentions “{phrase}”{more}, from {site_ctx.section(key).title}, which "
+            "some people who can read Reviews may not read. Take it out, or tick the box to save it anyway."}  # fmt: skip
+
+
 async def save(request: Request) -> Response:
     context, site_ctx, changes = _gathered(request)
     site_ctx.require("run-review", REVIEWS)
@@ -199,6 +215,8 @@ async def save(request: Request) -> Response:
     for key, text in (("easy", easy), ("pro", pro)):
         if len(text) > MAX_TEXT:
             errors[key] = f"Keep it under {MAX_TEXT:,} characters."
+    if not errors and form.get("checked") != "yes":
+        errors.update(_typed_in(context, site_ctx, changes, f"{title}\n{easy}\n{pro}"))
     if errors:
         values: dict[str, object] = {
             **_draft(context, site_ctx, changes),

@@ -325,3 +325,29 @@ def test_the_report_can_start_from_a_chosen_earlier_review(small, people):  # ty
     assert "Since the review on 8 October 2026" in client.get("/s/ava/-/review-report").text
     chosen = client.get("/s/ava/-/review-report?since=annual-review-2025").text
     assert "Since the review on 2 October 2025" in chosen
+
+
+def test_words_from_a_left_out_section_typed_in_by_hand_are_pointed_out_before_saving(rhys: Demo):
+    client = rhys.clients["daniel"]
+    page = client.get(REPORT)
+    pasted = (
+        "Evening lamotrigine dose increased after clinic on 12 November"  # shown to Daniel above
+    )
+    assert pasted in html.unescape(page.text)
+    data = {"title": "Report", "easy": "Rhys is doing well.", "pro": f"Budget: {pasted}.",
+            "csrftoken": csrf_of(page.text)}  # fmt: skip
+    warned = client.post(REPORT, data=data)
+    assert warned.status_code == 422
+    assert "from Health, which some people who can read Reviews may not read" in html.unescape(
+        warned.text
+    )
+    assert 'name="checked"' in warned.text
+    before = len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])  # type: ignore[arg-type]
+    saved = client.post(
+        REPORT, data={**data, "checked": "yes"}
+    )  # the author's own, informed choice
+    assert saved.status_code == 303
+    assert (
+        len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])
+        == before + 1
+    )  # type: ignore[arg-type]
