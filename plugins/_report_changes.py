@@ -7,7 +7,7 @@ report can keep only what may be copied into the Reviews section (``Changes.only
 
 The last review is a page of the Reviews section that is a review: one with a ``review``
 block (its meeting date), or one whose title or address says "review" and holds a date
-("Annual review, 8 October 2026"). Review reports themselves are never reviews. "Since"
+("Annual review, 14 May 2025"). Review reports themselves are never reviews. "Since"
 means after the later of the end of the meeting day and the moment the review was first
 written down, so the changes agreed at the meeting and typed up with it are not counted
 twice.
