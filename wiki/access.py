@@ -304,6 +304,31 @@ def may(access: Access, section: str | None = None) -> dict[str, bool]:
     return out
 
 
+def _view_until(access: Access, section: str) -> str | None:
+    """Until when the live grants behind ``view`` on a section last (None: no end)."""
+    ends = [g.expires_at for g in _giving(access, section, Capability.VIEW)]
+    return None if not ends or None in ends else max(e for e in ends if e is not None)
+
+
+def reads_as_long(access: Access, section: str, than: str) -> bool:
+    """Can this person read ``section`` for at least as long as they can read ``than``?
+
+    Asked before words from ``section`` are copied into a page of ``than`` (a review
+    report, issue #17): a copy must never reach someone who may not read its source.
+    Someone who cannot read ``than`` at all is no reason to leave anything out.
+    """
+    if not allowed(access, "view", than):
+        return True
+    if not allowed(access, "view", section):
+        return False
+    if access.role in ("owner", "operator"):
+        return True
+    if access.role == "guest":
+        return section == than  # a guest link reads one section only
+    source, copy = _view_until(access, section), _view_until(access, than)
+    return source is None or (copy is not None and source >= copy)
+
+
 def role(access: Access) -> str:
     """``owner``, ``steward``, ``member``, ``guest``, ``operator`` or ``nobody``: for words
     on a page ("Your own plan"), never for deciding."""

@@ -24,7 +24,7 @@ from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import Actor, Page, Revision
-from wiki.store import SiteContext, files
+from wiki.store import SiteContext, audience, files
 from wiki.store.files import Attachment
 from wiki.store.links import guest_site_slug
 from wiki.store.oversight import AuditEntry
@@ -172,6 +172,13 @@ class PluginContext:
         store.add_section(self.__db, self.actor, site=self.site(site), key=key, title=title,
                           template=template)  # fmt: skip
         self.__sites.pop(site, None)  # its sections changed: load it afresh when next asked
+
+    def safe_to_copy_into(self, site: str, section: str) -> list[str]:
+        """Keys of the sections this person may view whose words may be copied into a page
+        of ``section``: everyone who may read ``section`` (people, groups, invitations,
+        guest links) may read each of them too, for as long (issue #17). Needs edit on
+        ``section``. A plugin that saves a copy or summary leaves out everything else."""
+        return audience.safe_to_copy_into(self.__db, self.actor, site=self.site(site), into=section)
 
     def allows(self, site: str, action: str, section: str | None = None) -> bool:
         """May this person do the named action (``wiki.access``) here? False, not an error,
