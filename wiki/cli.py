@@ -264,6 +264,18 @@ def purge_command(db_path: Path | None) -> None:
     click.echo(f"{count} deleted plan{'s' if count != 1 else ''} destroyed for good.")
 
 
+@cli.command("reminders")
+@db_option
+def reminders_command(db_path: Path | None) -> None:
+    """Email young people the growing-up reminders that are due (each once; also done at
+    start). Run it daily from a timer on a server that stays up for weeks."""
+    from wiki.store import growing_up
+
+    db = open_db(db_path)
+    sent = growing_up.send_reminders(db, base_url=settings_for(db_path).base_url)
+    click.echo(f"{len(sent)} reminder{'s' if len(sent) != 1 else ''} sent.")
+
+
 cli.add_command(user)
 cli.add_command(token)
 
