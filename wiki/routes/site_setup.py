@@ -69,7 +69,8 @@ def create_site(request: Request, actor: Actor, body: SiteCreate) -> Site:
         for_email=body.for_email,
         for_name=body.for_name,
     )
-    if site.pending_owner:  # made for someone: offer them their plan (issue #14)
-        offer = ownership.offer_plan(db, actor, site=site.slug, email=site.pending_owner)
+    ctx = store.site_for(db, actor, site.slug)
+    if ctx.pending_owner:  # made for someone: offer them their plan (issue #14)
+        offer = ownership.offer_plan(db, actor, site=ctx, email=ctx.pending_owner)
         send_offer(db, request, offer)
     return site

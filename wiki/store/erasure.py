@@ -1,6 +1,7 @@
 """Deleting a site or an account, for real (issue #7).
 
-A site: only its owner may delete it, after typing its address. At that moment the
+A site: only its owner may delete it (a plan made for someone that has no owner yet: its
+stewards, who can also bring it back; issue #14), after typing its address. At that moment the
 site leaves every live table (pages, revisions, circle, grants, links, log, search
 index) in one transaction, so nothing of it can be reached by anyone, and a sealed
 archive of it (a full export with history) is kept in ``deletions`` for the 30-day
@@ -94,7 +95,9 @@ def delete_site(
             deletion_id = db.execute(
                 "INSERT INTO deletions (kind, site_id, site_slug, site_title, owner_id, requested_by,"
                 " requested_at, purge_after, archive) VALUES ('site', ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ctx.site.id, ctx.site.slug, ctx.site.title, ctx.site.owner_id, actor.user_id,
+                # A plan with no owner yet: its steward who deleted it may bring it back.
+                (ctx.site.id, ctx.site.slug, ctx.site.title, ctx.site.owner_id or actor.user_id,
+                 actor.user_id,
                  clock.iso(now), clock.iso(now + timedelta(days=GRACE_DAYS)), archive),
             ).lastrowid  # fmt: skip
             _remove_site_rows(db, ctx.site.id)
@@ -168,8 +171,11 @@ def restore_site(
         raise NotFound("There is no deleted plan of yours to bring back there.")
     parsed = transfer.parse_export(row["archive"])
     with db.write():
+        # A plan made for someone comes back still waiting for them (issue #14); its
+        # stewards, the one bringing it back among them, return with the circle.
+        owner_id = actor.user_id if parsed.site["owner"] else None
         result = transfer.write_import(
-            db, parsed, slug=slug or row["site_slug"], owner_id=actor.user_id, actor=actor,
+            db, parsed, slug=slug or row["site_slug"], owner_id=owner_id, actor=actor,
             make_accounts=False, note="brought back after being deleted", action="restore-site",
             files_dir=files_dir, files_root=holding(files_dir, deletion_id) if files_dir else None,
         )  # fmt: skip
