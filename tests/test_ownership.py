@@ -126,18 +126,27 @@ def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):  # t
     anonymous = people.client()
     door = anonymous.get(f"/own/{token}")
     assert "Sign in to accept" in door.text and f"/login?next=/own/{token}" in door.text
-    refused = anonymous.post(f"/own/{token}", data={"csrftoken": csrf_of(anonymous.get("/login").text)})
-    assert refused.status_code == 403 and "planwiki_session" not in refused.headers.get("set-cookie", "")
+    refused = anonymous.post(
+        f"/own/{token}", data={"csrftoken": csrf_of(anonymous.get("/login").text)}
+    )
+    assert refused.status_code == 403 and "planwiki_session" not in refused.headers.get(
+        "set-cookie", ""
+    )
     other = people.client(stranger)
     assert other.get(f"/own/{token}").status_code == 403
     wrong = post_form(other, f"/own/{token}", {}, page="/login")
     assert wrong.status_code == 403
-    assert people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()["owner"] is None
+    assert (
+        people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()["owner"] is None
+    )
     right = people.client(ellis)
     page = right.get(f"/own/{token}")
     assert "You are signed in as ellis@example.org" in page.text
     assert right.post(f"/own/{token}", data={"csrftoken": csrf_of(page.text)}).status_code == 303
-    assert people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()["owner"] == ellis.email
+    assert (
+        people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()["owner"]
+        == ellis.email
+    )
 
 
 @pytest.mark.parametrize("path", ["/own/{token}", "/invite/{token}"])
@@ -207,19 +216,25 @@ def test_only_a_steward_may_offer_and_only_while_there_is_no_owner(made, people,
 @pytest.mark.parametrize("keep", ["manage", "edit", "none"])
 def test_an_owner_hands_the_plan_over_and_both_agree(people, db, keep):  # type: ignore[no-untyped-def]
     ola, sam = people.add("Ola"), people.add("Sam")
-    people.client().post("/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola))
+    people.client().post(
+        "/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola)
+    )
     client = people.client(ola)
     offered = post_form(client, "/s/p/owner", {"action": "hand-over", "email": sam.email,
                                                "keep": keep}, page="/s/p/owner")  # fmt: skip
     assert offered.status_code == 303
     # nothing changes until Sam accepts
-    assert people.client().get("/api/v1/sites/p", headers=bearer(db, ola)).json()["owner"] == ola.email
+    assert (
+        people.client().get("/api/v1/sites/p", headers=bearer(db, ola)).json()["owner"] == ola.email
+    )
     token = offer_token(db)
     sams = people.client(sam)
     page = sams.get(f"/own/{token}")
     assert "A plan for you to own" in page.text
     assert sams.post(f"/own/{token}", data={"csrftoken": csrf_of(page.text)}).status_code == 303
-    assert people.client().get("/api/v1/sites/p", headers=bearer(db, sam)).json()["owner"] == sam.email
+    assert (
+        people.client().get("/api/v1/sites/p", headers=bearer(db, sam)).json()["owner"] == sam.email
+    )
     olas = people.client(ola)
     expected = {"manage": (200, 200), "edit": (403, 200), "none": (404, 404)}[keep]
     assert (olas.get("/s/p/sharing").status_code, olas.get("/s/p").status_code) == expected
@@ -229,7 +244,9 @@ def test_an_owner_hands_the_plan_over_and_both_agree(people, db, keep):  # type:
 
 def test_only_the_owner_can_hand_a_plan_over(people, db):  # type: ignore[no-untyped-def]
     ola, steward = people.add("Ola"), people.add("Stew")
-    people.client().post("/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola))
+    people.client().post(
+        "/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola)
+    )
     circle.add_member(db, ola, site="p", email=steward.email)
     circle.add_grant(db, ola, site="p", section="*", capability="manage", person=steward.email)
     tried = post_form(people.client(steward), "/s/p/owner",

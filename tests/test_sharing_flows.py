@@ -651,7 +651,9 @@ def test_accepting_an_invitation_links_an_account_that_already_exists(plan: Plan
     form = stan.get(f"/invite/{token}")
     assert "Sign in to accept" in form.text and "/login?next=/invite/" in form.text
     refused = stan.post(f"/invite/{token}", data={"csrftoken": csrf_of(stan.get("/login").text)})
-    assert refused.status_code == 403 and SESSION_COOKIE not in refused.headers.get("set-cookie", "")
+    assert refused.status_code == 403 and SESSION_COOKIE not in refused.headers.get(
+        "set-cookie", ""
+    )
     assert stan.get(f"/s/{SITE}/education/school/edit").status_code in (303, 404)
     stan = plan.client(plan.stranger)
     form = stan.get(f"/invite/{token}")
