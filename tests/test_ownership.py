@@ -421,3 +421,27 @@ def test_nothing_shows_or_sends_the_raw_date_of_birth_outside_the_rule():
         if re.search(r"site\.date_of_birth|site\.pending_owner", path.read_text()):
             found.append(name)
     assert found == []
+
+
+def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):  # type: ignore[no-untyped-def]
+    from wiki import demo, demo_content
+
+    demo.load(db)
+    mum = accounts.find_user(db, "claire.marsden@example.org")
+    assert mum is not None
+    claire = Actor(user_id=mum.id, email=mum.email, name=mum.name)
+    jess = accounts.find_user(db, "jess.marsden@example.org")
+    assert jess is not None
+    slug = demo_content.YOUNGER["slug"]
+    mums = people.client().get(f"/api/v1/sites/{slug}", headers=bearer(db, claire)).json()
+    assert (mums["owner"], mums["person_name"], mums["date_of_birth"]) == (
+        None,
+        "Mali",
+        "2019-05-02",
+    )
+    sister = Actor(user_id=jess.id, email=jess.email, name=jess.name)
+    hers = people.client().get(f"/api/v1/sites/{slug}", headers=bearer(db, sister)).json()
+    assert hers["date_of_birth"] is None and [s["key"] for s in hers["sections"]] == [
+        "about-me",
+        "circle",
+    ]

@@ -69,7 +69,12 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
         )
         for email, password, name, role in people:
             click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
-        click.echo("")
+        from wiki.demo_content import YOUNGER
+
+        click.echo(
+            f"\n{YOUNGER['title']} (/s/{YOUNGER['slug']}) was made by Claire for {YOUNGER['for_name']},"
+            " who is seven and has no account yet: Claire looks after it until it is hers.\n"
+        )
     settings = settings_for(db_path)
     folder_must_exist(settings.db)
     app = create_app(settings)
