@@ -77,7 +77,7 @@ def test_a_plan_made_for_someone_has_a_pending_owner_and_its_maker_is_a_steward(
     logged = [e.action for e in oversight.list_audit(db, mum, site="ellis")]
     assert {"create-site", "made-for", "offer-plan"} <= set(logged)
     home = people.client(mum).get("/").text
-    assert "plan: you look after it until it is theirs" in home
+    assert "Made for Ellis: you look after it until it is theirs" in home
     site = people.client(mum).get("/s/ellis").text
     assert "This plan is made for Ellis" in site
 
