@@ -445,3 +445,14 @@ def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):
         "about-me",
         "circle",
     ]
+
+
+def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    with pytest.raises(Exception, match="only person looking after"):
+        erasure.delete_account(db, mum, confirm_email=mum.email)
+    dad = people.add("Dad")
+    circle.add_member(db, mum, site="ellis", email=dad.email)
+    circle.add_grant(db, mum, site="ellis", section="*", capability="manage", person=dad.email)
+    erasure.delete_account(db, mum, confirm_email=mum.email)
+    assert accounts.find_user(db, mum.email) is None

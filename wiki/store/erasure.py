@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn
 from wiki.models import Actor
 from wiki.store import transfer
 from wiki.store.audit import record, view_log
-from wiki.store.context import SiteContext, site_for
+from wiki.store.context import SiteContext, access_for, load_site, site_for
 
 GRACE_DAYS = 30
 FORMER = "a former member"
@@ -250,6 +251,33 @@ def owned_sites(db: Database, actor: Actor) -> list[tuple[str, str]]:
     ]
 
 
+def kept_alone(db: Database, actor: Actor) -> list[str]:
+    """Plans made for someone that have no owner yet and that only this person runs: they
+    would be left with nobody to look after them (issue #14)."""
+    alone = []
+    for row in db.all(
+        "SELECT s.slug, s.title FROM members m JOIN sites s ON s.id = m.site_id"
+        " WHERE m.user_id = ? AND s.owner_id IS NULL ORDER BY s.title",
+        (actor.user_id,),
+    ):
+        site = load_site(db, row["slug"])
+        if site is None or not policy.allowed(access_for(db, actor, site), "offer-plan"):
+            continue
+        others = db.all(
+            "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
+            " WHERE m.site_id = ? AND m.user_id != ?",
+            (site.id, actor.user_id),
+        )
+        if not any(
+            policy.allowed(
+                access_for(db, Actor(user_id=o["id"], email=o["email"]), site), "offer-plan"
+            )
+            for o in others
+        ):
+            alone.append(row["title"])
+    return alone
+
+
 def delete_account(
     db: Database, actor: Actor, *, confirm_email: str, files_dir: Path | None = None
 ) -> None:
@@ -267,6 +295,14 @@ def delete_account(
             "You still own "
             + ", ".join(f"“{title}”" for _, title in owned)
             + ". Delete your plans first, then your account."
+        )
+    kept = kept_alone(db, actor)
+    if kept:
+        raise Conflict(
+            "You are the only person looking after "
+            + ", ".join(f"“{title}”" for title in kept)
+            + ", made for someone who does not have it yet. Send it to them, ask someone else"
+            " to manage it, or delete it first."
         )
     view_log(db).flush(db)
     user_id, email = actor.user_id, actor.email
