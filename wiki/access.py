@@ -75,7 +75,7 @@ _CORE = [
     Action("delete-plan", Rule.KEEPER, "delete"),
     # Offering a plan made for someone to the young person (send, send again, withdraw):
     # the stewards, only while it has no owner; an owner hands it over instead.
-    Action("offer-plan", Rule.KEEPER, "offer to the young person", section=None),
+    Action("offer-plan", Rule.KEEPER, "offer to the young person"),
     Action("decide-at-16", Rule.OWNER, "decide who keeps managing"),
     Action("see-stewards", Rule.OWNER, "see who manages"),
     Action("hand-over-plan", Rule.OWNER, "give away"),
