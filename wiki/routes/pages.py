@@ -85,8 +85,8 @@ async def create_site(request: Request) -> Response:
             }.get(field, str(e["msg"]).removeprefix("Value error, "))
     except Conflict as taken:
         errors["slug"] = taken.message
-    except Invalid as unknown:
-        errors.update(unknown.fields or {"template": unknown.message})
+    except Invalid as problem:  # an unknown template, or the young person's details
+        errors[next(iter(problem.fields), "template")] = problem.message
     sites = store.list_sites(db_of(request), actor)
     shown = {**values, "for": form.get("for") or "me"}
     return page(
