@@ -222,7 +222,7 @@ def fit_html(html: str, prefix: str) -> str:
     return re.sub(r'\bhref="#', f'href="#{prefix}-', html)
 
 
-def _first_words(pages: list[Page], owner: str) -> list[Page]:
+def _first_words(pages: list[Page], owner: str | None) -> list[Page]:
     """The young person's own pages first (and their one-page profile first of all)."""
     return sorted(pages, key=lambda p: ("```one-page-profile" not in p.body, p.updated_by != owner))
 

@@ -239,3 +239,33 @@ def test_a_failed_write_transaction_is_rolled_back_whole(tmp_path: Path) -> None
         raise RuntimeError("half-way")
     assert handle.one("SELECT 1 FROM app_secrets WHERE name = 'kept?'") is None
     assert not handle.db.conn.in_transaction
+
+
+def test_0009_lets_a_plan_have_no_owner_and_keeps_every_row(tmp_path: Path) -> None:
+    """Rebuilding ``sites`` (issue #14) runs with foreign keys off: nothing that hangs off a
+    site may cascade away, and the young person's name comes from the owner's account."""
+    db = wikidb.connect(tmp_path / "old.db")
+    wikidb.core_migrations().apply(db, stop_before="0009_plan_made_for")
+    db.execute("INSERT INTO users (email, name, created_at) VALUES ('ola@example.org', 'Ola', 'x')")
+    db.execute("INSERT INTO sites (slug, title, owner_id, created_at) VALUES ('ola', 'O', 1, 'x')")
+    db.execute("INSERT INTO sections (site_id, key, title) VALUES (1, 'about-me', 'About me')")
+    db.execute(
+        "INSERT INTO grants (site_id, group_key, section, capability, created_at)"
+        " VALUES (1, 'family', '*', 'view', 'x')"
+    )
+    before = {
+        t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("sections", "grants")
+    }
+
+    wikidb.migrate(db)
+
+    after = {
+        t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("sections", "grants")
+    }
+    assert after == before
+    assert db.execute("SELECT person_name FROM sites").fetchone()[0] == "Ola"
+    db.execute(
+        "INSERT INTO sites (slug, title, owner_id, created_at) VALUES ('mali', 'M', NULL, 'x')"
+    )
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    _healthy(db)

@@ -31,7 +31,11 @@ SITE = "rhys-marsden"
 STEWARD = "claire.marsden@example.org"
 # The statements that load one site with one person's access: the site row, their grants
 # (one UNION ALL), the sections. Each appears once per request.
-LOADING = ("FROM sites JOIN users", "FROM members m JOIN grants", "FROM sections WHERE site_id")
+LOADING = (
+    "FROM sites LEFT JOIN users",
+    "FROM members m JOIN grants",
+    "FROM sections WHERE site_id",
+)
 
 
 @dataclass

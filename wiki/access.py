@@ -31,6 +31,8 @@ class Rule(enum.Enum):
     READER = "reader"  # a signed-in person who may read at least one section
     STEWARD = "steward"  # the young person, or someone who manages every section
     OWNER = "owner"  # the young person alone
+    # The young person; while a plan made for them has no owner yet, its stewards (#14).
+    KEEPER = "keeper"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,15 @@ _CORE = [
     Action("add-section", Rule.STEWARD, "add parts to"),
     Action("arrange-sections", Rule.STEWARD, "change the order of the parts of"),
     Action("change-look", Rule.STEWARD, "change the look of"),
-    Action("delete-plan", Rule.OWNER, "delete"),
+    # The young person's date of birth, and what would identify them from it (issue #14).
+    Action("see-personal-details", Rule.STEWARD, "see the personal details in"),
+    Action("see-growing-up", Rule.STEWARD, "see when the decisions pass to the young person in"),
+    # A plan with no owner yet can be deleted by its stewards (who made it, and run it
+    # until the young person takes it); once owned, only the young person (issue #14).
+    Action("delete-plan", Rule.KEEPER, "delete"),
+    # Offering a plan made for someone to the young person (send, send again, withdraw):
+    # the stewards, only while it has no owner; an owner hands it over instead.
+    Action("offer-plan", Rule.KEEPER, "offer to the young person"),
     Action("decide-at-16", Rule.OWNER, "decide who keeps managing"),
     Action("see-stewards", Rule.OWNER, "see who manages"),
     Action("hand-over-plan", Rule.OWNER, "give away"),
@@ -127,7 +137,9 @@ def decide(
         return Access(site_id, role="nobody")
     if actor.user_id == owner_id:
         return Access(site_id, role="owner", everywhere=Capability.MANAGE)
-    return fold(site_id, grants, at=at)
+    access = fold(site_id, grants, at=at)
+    access.owned = owner_id is not None
+    return access
 
 
 def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None) -> Access:
@@ -153,6 +165,11 @@ def owns(owner_id: int | None, user_id: int | None) -> bool:
     """Is this person the young person who owns the plan (for rules about data, such as
     "the owner cannot be taken out of their own circle")."""
     return owner_id is not None and user_id is not None and owner_id == user_id
+
+
+def has_owner(owner_id: int | None) -> bool:
+    """Does the plan have an owner yet (a plan made for someone may not, issue #14)?"""
+    return owner_id is not None
 
 
 # ---- the questions ------------------------------------------------------------------
@@ -245,9 +262,19 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             else "No rule shares it with them"
         )
         return Decision(name, where, False, why + ".")
-    if act.rule is Rule.OWNER:
+    if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
         ok = access.role == "owner"
         why = _ROLE_REASON["owner"] if ok else "Only the young person can do this."
+        if act.name == "offer-plan" and ok:  # an owner hands the plan over instead
+            return Decision(name, where, False, "The plan is already the young person's own.")
+        return Decision(name, where, ok, why)
+    if act.rule is Rule.KEEPER:  # a plan with no owner yet: its stewards keep it for them
+        ok = access.role in ("steward", "operator") and access.everywhere >= Capability.MANAGE
+        why = (
+            "The plan has no owner yet, and they manage every section."
+            if ok
+            else "Only the people who manage every section can, until the young person owns it."
+        )
         return Decision(name, where, ok, why)
     if act.rule is Rule.STEWARD:
         if is_steward(access):
@@ -287,7 +314,7 @@ def refusal(access: Access, name: str, section_title: str | None = None) -> str:
     act = action(name)
     if act.rule is Rule.SECTION and section_title:
         return f"You can read “{section_title}” but you cannot {act.doing} it."
-    if act.rule is Rule.OWNER:
+    if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
         return "Only the young person can do that."
     return "Only the young person and the people they trust to manage the plan can do that."
 

@@ -30,8 +30,11 @@ from wiki.routes import (
     auth,
     export,
     files,  # photos, recordings and documents; also registers the attachments API
+    growing_up,
     guest,
+    invitations,
     look,
+    ownership,
     pages,
     search,
     sharing,
@@ -45,6 +48,7 @@ from wiki.routes.common import form_limit, login_url, page
 from wiki.routing import IndexedRouter
 from wiki.settings import Settings
 from wiki.store import erasure
+from wiki.store import growing_up as growing_up_reminders
 from wiki.store.audit import view_log
 from wiki.templates import add_plugin_templates, static_path
 
@@ -154,6 +158,7 @@ def create_app(
     if run_migrations:
         migrate(db.db)
         erasure.purge_due(db, files_dir=settings.files_path())  # past their 30-day grace period
+        growing_up_reminders.send_reminders(db, base_url=settings.base_url)  # each once (issue #14)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -167,6 +172,9 @@ def create_app(
         *auth.routes,
         *account.routes,
         *sharing.routes,
+        *invitations.routes,
+        *ownership.routes,
+        *growing_up.routes,
         *guest.routes,
         *audit.routes,
         *view_as.routes,

@@ -69,7 +69,12 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
         )
         for email, password, name, role in people:
             click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
-        click.echo("")
+        from wiki.demo_content import YOUNGER
+
+        click.echo(
+            f"\n{YOUNGER['title']} (/s/{YOUNGER['slug']}) was made by Claire for {YOUNGER['for_name']},"
+            " who is seven and has no account yet: Claire looks after it until it is hers.\n"
+        )
     settings = settings_for(db_path)
     folder_must_exist(settings.db)
     app = create_app(settings)
@@ -262,6 +267,18 @@ def purge_command(db_path: Path | None) -> None:
     with progress_bar("Destroying deleted plans past their grace period"):
         count = erasure.purge_due(db, files_dir=settings_for(db_path).files_path())
     click.echo(f"{count} deleted plan{'s' if count != 1 else ''} destroyed for good.")
+
+
+@cli.command("reminders")
+@db_option
+def reminders_command(db_path: Path | None) -> None:
+    """Email young people the growing-up reminders that are due (each once; also done at
+    start). Run it daily from a timer on a server that stays up for weeks."""
+    from wiki.store import growing_up
+
+    db = open_db(db_path)
+    sent = growing_up.send_reminders(db, base_url=settings_for(db_path).base_url)
+    click.echo(f"{len(sent)} reminder{'s' if len(sent) != 1 else ''} sent.")
 
 
 cli.add_command(user)

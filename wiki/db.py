@@ -47,7 +47,9 @@ def core_migrations() -> Migrations:
     steps = Migrations(MIGRATION_SET)
     for name in found:
         module = importlib.import_module(f"migrations.{name}")
-        steps(name=name)(module.migrate)
+        # A step that must run outside a transaction (rebuilding a table with foreign
+        # keys off) says so with ``TRANSACTIONAL = False`` (issue #14).
+        steps(name=name, transactional=getattr(module, "TRANSACTIONAL", True))(module.migrate)
     return steps
 
 

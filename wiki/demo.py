@@ -117,9 +117,34 @@ def load(db: Database, *, files_dir: Path | None = None) -> list[tuple[str, str,
         )
         bases[key] = result.page.revision
     _attach_media(db, owner, slug, files_dir or Settings(db=db.path).files_path())
+    load_younger(db, actors)
     people = [(OWNER["email"], OWNER["password"], OWNER["name"], "the young person (owner)")]
     people += [(p["email"], p["password"], p["name"], p["relationship"]) for p in CIRCLE]
     return people
+
+
+def load_younger(db: Database, actors: dict[str, Actor]) -> None:
+    """Mali's plan: made by her mum for her, with no account yet (issue #14)."""
+    younger: dict[str, str] = demo_content.YOUNGER
+    maker = actors[younger["maker"]]
+    slug = younger["slug"]
+    store.create_site(
+        db, maker, slug=slug, title=younger["title"], date_of_birth=younger["date_of_birth"],
+        for_name=younger["for_name"],
+    )  # fmt: skip
+    for person in CIRCLE:
+        if "family" in person["groups"] and person["email"] != maker.email:
+            circle.add_member(db, maker, site=slug, email=person["email"],
+                              relationship="sister", groups=["family"])  # fmt: skip
+    circle.add_member(db, maker, site=slug, email=OWNER["email"], relationship="brother",
+                      groups=["family"])  # fmt: skip
+    for group, section, capability in demo_content.YOUNGER_GRANTS:
+        circle.add_grant(db, maker, site=slug, section=section, capability=capability, group=group)
+    for entry in demo_content.YOUNGER_PAGES:
+        store.save_page(
+            db, maker, site=slug, section=entry["section"], page=entry["slug"], body=entry["body"],
+            base_revision=None, summary=entry["summary"], title=entry["title"],
+        )  # fmt: skip
 
 
 def _may_edit(db: Database, actor: Actor, site: str, section: str) -> bool:

@@ -2347,3 +2347,60 @@ The rescue medicine lives in the red pouch in my school bag. There is a spare in
 """,
     },
 ]
+
+
+# ---- a plan made by a parent for a younger child (issue #14) ---------------------------------
+# Mali, Rhys's little sister, is seven and has no account or email: Claire made the plan
+# for her and looks after it (a steward) until Mali is old enough to accept it. It is
+# named as Mali's everywhere; her date of birth reaches only Claire and, later, Mali.
+
+YOUNGER = {
+    "slug": "mali-marsden",
+    "title": "Mali's plan",
+    "for_name": "Mali",
+    "date_of_birth": "2019-05-02",
+    "maker": "claire.marsden@example.org",
+}
+
+YOUNGER_GRANTS = [  # (group, section, capability)
+    ("family", "about-me", "view"),
+    ("family", "circle", "view"),
+]
+
+YOUNGER_PAGES = [
+    {
+        "section": "about-me",
+        "slug": "one-page-profile",
+        "title": "Mali's one-page profile",
+        "summary": "Written with Mali at the kitchen table",
+        "body": "Mali's one-page profile, in her words and Mum's.\n\n"
+        + block(
+            "one-page-profile",
+            {
+                "like_and_admire": [
+                    "I give the best hugs in our house.",
+                    "I can name every dinosaur in my big book.",
+                    "I help Rhys find his bus on the map.",
+                ],
+                "important_to_me": [
+                    "My rabbit, Biscuit.",
+                    "Knowing what happens next: a picture timetable on the fridge.",
+                    "Mum or Nan at the school gate.",
+                ],
+                "how_to_support_me": [
+                    "Show me pictures, not long words.",
+                    "Tell me before the noise: the hand dryer and the fire bell scare me.",
+                    "Let me hold Biscuit's toy when I am worried.",
+                ],
+            },
+        ),
+    },
+    {
+        "section": "circle",
+        "slug": "my-people",
+        "title": "My people",
+        "summary": "Who helps Mali",
+        "body": "Mum (Claire) looks after this plan for me until I am old enough to have it.\n\n"
+        "- Mum and Nan: every day\n- Rhys: my big brother\n- Mrs Hale: my teacher at Brook Lane Primary\n",
+    },
+]

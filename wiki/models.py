@@ -32,7 +32,7 @@ MAX_TITLE = 120
 # plugins'), so they can never be section keys. One list: the web forms, the API, plugins
 # and import all refuse them, and a test checks every /s/{site}/WORD route is here.
 RESERVED_SECTION_KEYS = frozenset({
-    "-", "api", "audit", "ehc-plan", "export", "growing-up", "handover-pack", "review",
+    "-", "api", "audit", "ehc-plan", "export", "growing-up", "handover-pack", "owner", "review",
     "search", "sections", "settings", "sharing", "view-as",
 })  # fmt: skip
 
@@ -153,12 +153,21 @@ class Site:
     id: int
     slug: str
     title: str
-    owner_id: int
-    owner_email: str
-    date_of_birth: str | None
+    # The young person, once they own it. A plan made for someone has no owner until they
+    # accept the offer (``pending_owner``); its stewards run it meanwhile (issue #14).
+    owner_id: int | None
+    owner_email: str | None
+    date_of_birth: str | None  # personal: shown only with "see-personal-details"
     theme: str
     created_at: str
     accent: str | None = None  # the owner's chosen colour, if any (issue #5)
+    person_name: str = ""  # the young person's name, even before they have an account
+    pending_owner: str | None = None  # the address an offer to own the plan went to
+
+    @property
+    def person(self) -> str:
+        """The young person as the plan names them: "Ellis", or "the young person"."""
+        return self.person_name or "the young person"
 
 
 @dataclass
@@ -208,6 +217,7 @@ class Access:
     by_section: dict[str, Capability] = field(default_factory=dict)
     everywhere: Capability = Capability.NONE
     grants: list[GrantRow] = field(default_factory=list)  # the live grants behind it
+    owned: bool = True  # False while a plan made for someone has no owner yet (issue #14)
 
 
 # ---- edges: API bodies and forms -------------------------------------------------------
@@ -222,6 +232,10 @@ class SiteCreate(StrictBody):
     title: Title
     date_of_birth: date | None = None
     template: str | None = Field(default=None, max_length=60)
+    # A plan made for someone else (issue #14): the young person's email (they are offered
+    # the plan) and/or their name (named as theirs even if they never have an account).
+    for_email: str | None = Field(default=None, max_length=320)
+    for_name: str | None = Field(default=None, max_length=MAX_TITLE)
 
     @field_validator("date_of_birth")
     @classmethod
@@ -255,8 +269,10 @@ class GrantCreate(StrictBody):
 class SiteOut(BaseModel):
     slug: str
     title: str
-    owner: str
-    date_of_birth: str | None = None
+    owner: str | None  # null while a plan made for someone waits for them (issue #14)
+    pending_owner: str | None = None  # only for the owner and stewards
+    person_name: str = ""
+    date_of_birth: str | None = None  # only for the owner and stewards
 
 
 class SectionOut(BaseModel):

@@ -107,23 +107,26 @@ async def me(request: Request) -> Response:
 async def sites_list(request: Request) -> Response:
     actor = _actor(request)
     found = store.list_sites(db_of(request), actor)
-    return ok(
-        [
-            SiteOut(
-                slug=c.site.slug,
-                title=c.site.title,
-                owner=c.site.owner_email,
-                date_of_birth=c.site.date_of_birth,
-            )
-            for c in found
-        ]
+    return ok([site_out(c) for c in found])
+
+
+def site_out(ctx: store.SiteContext) -> SiteOut:
+    """A site as this caller may see it: the date of birth and the pending owner's address
+    only for the owner and stewards (``see-personal-details``, issue #14)."""
+    return SiteOut(
+        slug=ctx.site.slug,
+        title=ctx.site.title,
+        owner=ctx.site.owner_email,
+        pending_owner=ctx.pending_owner,
+        person_name=ctx.site.person_name,
+        date_of_birth=ctx.date_of_birth,
     )
 
 
 @api.route(
     "POST",
     "/sites",
-    summary="Create a site (I become its owner)",
+    summary="Create a site (I become its owner; with for_email, a steward of a plan made for them)",
     body=SiteCreate,
     response=SiteOut,
     status=201,
@@ -132,23 +135,12 @@ async def sites_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, SiteCreate)
     site = site_setup.create_site(request, actor, body)  # with the template's sections and pages
-    return ok(
-        SiteOut(
-            slug=site.slug,
-            title=site.title,
-            owner=site.owner_email,
-            date_of_birth=site.date_of_birth,
-        ),
-        201,
-    )
+    return ok(site_out(store.site_for(db_of(request), actor, site.slug)), 201)
 
 
 def _site_detail(ctx: store.SiteContext) -> SiteDetailOut:
     return SiteDetailOut(
-        slug=ctx.site.slug,
-        title=ctx.site.title,
-        owner=ctx.site.owner_email,
-        date_of_birth=ctx.site.date_of_birth,
+        **site_out(ctx).model_dump(),
         sections=[
             SectionOut(key=s.key, title=s.title, capability=ctx.level(s.key))  # type: ignore[arg-type]
             for s in ctx.sections

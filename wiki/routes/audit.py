@@ -1,7 +1,7 @@
-"""The audit log of a plan and the growing-up choice (issue #3; its own module since #13).
+"""The audit log of a plan (issue #3; its own module since #13; growing up moved to
+``wiki.routes.growing_up`` in #14).
 
-Both are the oversight pages of a plan: who did what, and who keeps control once the young
-person grows up. The store decides who may see or choose (owner and stewards).
+Who did what in the plan; the store decides who may see it (owner and stewards).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wiki import store
-from wiki.routes.common import db_of, page, redirect, require_signed_in
+from wiki.routes.common import db_of, page, require_signed_in
 from wiki.store import links, oversight
 
 
@@ -51,27 +51,6 @@ async def audit_page(request: Request) -> Response:
     )
 
 
-async def growing_up_get(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    site = _p(request, "site")
-    ctx = store.site_for(db, actor, site)
-    status = oversight.control_status(db, actor, site=ctx)
-    return page(
-        request, "growing_up.html", {"site": ctx.site, "ctx": ctx, "status": status, "errors": {}}
-    )
-
-
-async def growing_up_post(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
-    site = _p(request, "site")
-    form = await request.form()
-    decisions = {str(k)[7:]: str(v) for k, v in form.items() if str(k).startswith("choice:")}
-    oversight.decide_control(db, actor, site=site, decisions=decisions)
-    return redirect(f"/s/{site}?done=control")
-
-
 routes = [
     Route("/s/{site}/audit", audit_page, methods=["GET"]),
-    Route("/s/{site}/growing-up", growing_up_get, methods=["GET"]),
-    Route("/s/{site}/growing-up", growing_up_post, methods=["POST"]),
 ]

@@ -55,11 +55,24 @@ async def create_site(request: Request) -> Response:
         "title": form.get("title", "").strip(),
         "date_of_birth": form.get("date_of_birth") or None,
         "template": form.get("template") or None,
+        # A plan made for someone else (issue #14): their name, and their email if known.
+        "for_name": (form.get("for_name", "").strip() or None)
+        if form.get("for") == "other"
+        else None,
+        "for_email": (form.get("for_email", "").strip() or None)
+        if form.get("for") == "other"
+        else None,
     }
+    if form.get("for") == "other" and not (values["for_name"] or values["for_email"]):
+        errors_first = {"for_name": "Give the name of the person the plan is for."}
+    else:
+        errors_first = {}
     if not values["slug"] and values["title"]:
         values["slug"] = slugify(values["title"])
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(errors_first)
     try:
+        if errors:
+            raise Invalid(errors["for_name"], fields=errors)
         body = SiteCreate.model_validate(values)
         site = site_setup.create_site(request, actor, body)
         return redirect(f"/s/{site.slug}")
@@ -72,11 +85,12 @@ async def create_site(request: Request) -> Response:
             }.get(field, str(e["msg"]).removeprefix("Value error, "))
     except Conflict as taken:
         errors["slug"] = taken.message
-    except Invalid as unknown:
-        errors["template"] = unknown.message
+    except Invalid as problem:  # an unknown template, or the young person's details
+        errors[next(iter(problem.fields), "template")] = problem.message
     sites = store.list_sites(db_of(request), actor)
+    shown = {**values, "for": form.get("for") or "me"}
     return page(
-        request, "home.html", {"sites": sites, "form": values, "errors": errors,
+        request, "home.html", {"sites": sites, "form": shown, "errors": errors,
                                "site_templates": site_setup.site_templates(request)}, status=422,
     )  # fmt: skip
 
@@ -98,7 +112,9 @@ async def site_home(request: Request) -> Response:
             "looked": oversight.who_has_looked(db, actor, site=ctx)
             if ctx.allows("see-audit")
             else [],
-            "control": oversight.control_status(db, actor, site=ctx),
+            "control": oversight.control_status(db, actor, site=ctx)
+            if ctx.allows("see-growing-up")
+            else None,
         },
     )
 

@@ -14,7 +14,6 @@ from wiki import accounts, clock, mail, store
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound, WikiError
 from wiki.models import Actor, Capability, GrantRow, is_slug
-from wiki.routes.auth import signed_in
 from wiki.routes.common import (
     actor_of,
     db_of,
@@ -313,53 +312,8 @@ def send_invitation(db, request: Request, invite: links.Invitation, *, inviter: 
     )
 
 
-async def invite_get(request: Request) -> Response:
-    db = db_of(request)
-    try:
-        invite = links.open_invitation(db, _p(request, "token"))
-    except NotFound as gone:
-        return page(request, "link_problem.html", {"message": gone.message}, status=404)
-    existing = accounts.find_user(db, invite.email)
-    return page(
-        request, "invite.html", {"invite": invite, "existing": existing, "errors": {}, "name": ""}
-    )
-
-
-async def invite_post(request: Request) -> Response:
-    """Accepting proves the invited email address: sign in (or create) that account."""
-    db = db_of(request)
-    token = _p(request, "token")
-    try:
-        invite = links.open_invitation(db, token)
-    except NotFound as gone:
-        return page(request, "link_problem.html", {"message": gone.message}, status=404)
-    form = await request.form()
-    user = accounts.find_user(db, invite.email)
-    if user is None:
-        name = str(form.get("name", "")).strip()
-        if not name or len(name) > 120:
-            return page(
-                request,
-                "invite.html",
-                {
-                    "invite": invite,
-                    "existing": None,
-                    "name": name,
-                    "errors": {"name": "Tell us your name, as the circle will see it."},
-                },
-                status=422,
-            )
-    # Opening the link proves the address: find or create that account, then sign in on a
-    # fresh session (the same path as email links, so the session is always rotated).
-    user = accounts.sign_in_by_verified_email(db, invite.email, str(form.get("name", "")))
-    links.accept_invitation(db, token, user_id=user.id)
-    return signed_in(request, user, method="invitation", next_path=f"/s/{invite.site_slug}")
-
-
 routes = [
     Route("/s/{site}/sharing", sharing_get, methods=["GET"]),
     Route("/s/{site}/sharing", sharing_post, methods=["POST"]),
-    Route("/invite/{token}", invite_get, methods=["GET"]),
-    Route("/invite/{token}", invite_post, methods=["POST"]),
 ]
 _ = actor_of  # re-exported for the oversight routes

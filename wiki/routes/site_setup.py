@@ -18,6 +18,8 @@ from wiki.errors import Invalid
 from wiki.models import Actor, Site, SiteCreate
 from wiki.plugins import SiteTemplate, StarterPage, collect
 from wiki.routes.common import db_of
+from wiki.routes.invitations import send_offer
+from wiki.store import ownership
 
 
 def site_templates(request: Request) -> list[SiteTemplate]:
@@ -55,12 +57,20 @@ def create_site(request: Request, actor: Actor, body: SiteCreate) -> Site:
             ]
     # One store call, one transaction: the site, its sections and its starter pages, or
     # nothing at all if any of it fails (issue #13).
-    return store.create_site(
-        db_of(request),
+    db = db_of(request)
+    site = store.create_site(
+        db,
         actor,
         slug=body.slug,
         title=body.title,
         date_of_birth=body.date_of_birth.isoformat() if body.date_of_birth else None,
         sections=chosen.sections if chosen else None,
         pages=pages,
+        for_email=body.for_email,
+        for_name=body.for_name,
     )
+    ctx = store.site_for(db, actor, site.slug)
+    if ctx.pending_owner:  # made for someone: offer them their plan (issue #14)
+        offer = ownership.offer_plan(db, actor, site=ctx, email=ctx.pending_owner)
+        send_offer(db, request, offer)
+    return site

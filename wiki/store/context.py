@@ -14,7 +14,7 @@ from wiki.errors import Forbidden, NotFound
 from wiki.models import ANONYMOUS, Access, Actor, Capability, GrantRow, Section, Site
 
 _SITE_SQL = """
-SELECT sites.*, users.email AS owner_email FROM sites JOIN users ON users.id = sites.owner_id
+SELECT sites.*, users.email AS owner_email FROM sites LEFT JOIN users ON users.id = sites.owner_id
 WHERE sites.slug = ?
 """
 
@@ -86,6 +86,18 @@ class SiteContext:
         return policy.level_name(self.access, key)
 
     @property
+    def date_of_birth(self) -> str | None:
+        """The young person's date of birth, for those who may see it (the owner and
+        stewards, issue #14); None for everyone else. Pages, the API and exports show or
+        send this, never ``site.date_of_birth`` itself."""
+        return self.site.date_of_birth if self.allows("see-personal-details") else None
+
+    @property
+    def pending_owner(self) -> str | None:
+        """The address a plan made for someone was offered to (the owner and stewards)."""
+        return self.site.pending_owner if self.allows("see-personal-details") else None
+
+    @property
     def role(self) -> str:
         return policy.role(self.access)
 
@@ -108,6 +120,8 @@ def load_site(db: Database, slug: str) -> Site | None:
         theme=row["theme"],
         created_at=row["created_at"],
         accent=row["accent"],
+        person_name=row["person_name"],
+        pending_owner=row["pending_owner"],
     )
 
 

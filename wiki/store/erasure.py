@@ -1,6 +1,7 @@
 """Deleting a site or an account, for real (issue #7).
 
-A site: only its owner may delete it, after typing its address. At that moment the
+A site: only its owner may delete it (a plan made for someone that has no owner yet: its
+stewards, who can also bring it back; issue #14), after typing its address. At that moment the
 site leaves every live table (pages, revisions, circle, grants, links, log, search
 index) in one transaction, so nothing of it can be reached by anyone, and a sealed
 archive of it (a full export with history) is kept in ``deletions`` for the 30-day
@@ -31,13 +32,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn
 from wiki.models import Actor
 from wiki.store import transfer
 from wiki.store.audit import record, view_log
-from wiki.store.context import SiteContext, site_for
+from wiki.store.context import SiteContext, access_for, load_site, site_for
 
 GRACE_DAYS = 30
 FORMER = "a former member"
@@ -94,7 +96,9 @@ def delete_site(
             deletion_id = db.execute(
                 "INSERT INTO deletions (kind, site_id, site_slug, site_title, owner_id, requested_by,"
                 " requested_at, purge_after, archive) VALUES ('site', ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ctx.site.id, ctx.site.slug, ctx.site.title, ctx.site.owner_id, actor.user_id,
+                # A plan with no owner yet: its steward who deleted it may bring it back.
+                (ctx.site.id, ctx.site.slug, ctx.site.title, ctx.site.owner_id or actor.user_id,
+                 actor.user_id,
                  clock.iso(now), clock.iso(now + timedelta(days=GRACE_DAYS)), archive),
             ).lastrowid  # fmt: skip
             _remove_site_rows(db, ctx.site.id)
@@ -168,8 +172,11 @@ def restore_site(
         raise NotFound("There is no deleted plan of yours to bring back there.")
     parsed = transfer.parse_export(row["archive"])
     with db.write():
+        # A plan made for someone comes back still waiting for them (issue #14); its
+        # stewards, the one bringing it back among them, return with the circle.
+        owner_id = actor.user_id if parsed.site["owner"] else None
         result = transfer.write_import(
-            db, parsed, slug=slug or row["site_slug"], owner_id=actor.user_id, actor=actor,
+            db, parsed, slug=slug or row["site_slug"], owner_id=owner_id, actor=actor,
             make_accounts=False, note="brought back after being deleted", action="restore-site",
             files_dir=files_dir, files_root=holding(files_dir, deletion_id) if files_dir else None,
         )  # fmt: skip
@@ -244,6 +251,33 @@ def owned_sites(db: Database, actor: Actor) -> list[tuple[str, str]]:
     ]
 
 
+def kept_alone(db: Database, actor: Actor) -> list[str]:
+    """Plans made for someone that have no owner yet and that only this person runs: they
+    would be left with nobody to look after them (issue #14)."""
+    alone = []
+    for row in db.all(
+        "SELECT s.slug, s.title FROM members m JOIN sites s ON s.id = m.site_id"
+        " WHERE m.user_id = ? AND s.owner_id IS NULL ORDER BY s.title",
+        (actor.user_id,),
+    ):
+        site = load_site(db, row["slug"])
+        if site is None or not policy.allowed(access_for(db, actor, site), "offer-plan"):
+            continue
+        others = db.all(
+            "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
+            " WHERE m.site_id = ? AND m.user_id != ?",
+            (site.id, actor.user_id),
+        )
+        if not any(
+            policy.allowed(
+                access_for(db, Actor(user_id=o["id"], email=o["email"]), site), "offer-plan"
+            )
+            for o in others
+        ):
+            alone.append(row["title"])
+    return alone
+
+
 def delete_account(
     db: Database, actor: Actor, *, confirm_email: str, files_dir: Path | None = None
 ) -> None:
@@ -261,6 +295,14 @@ def delete_account(
             "You still own "
             + ", ".join(f"“{title}”" for _, title in owned)
             + ". Delete your plans first, then your account."
+        )
+    kept = kept_alone(db, actor)
+    if kept:
+        raise Conflict(
+            "You are the only person looking after "
+            + ", ".join(f"“{title}”" for title in kept)
+            + ", made for someone who does not have it yet. Send it to them, ask someone else"
+            " to manage it, or delete it first."
         )
     view_log(db).flush(db)
     user_id, email = actor.user_id, actor.email

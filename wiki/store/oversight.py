@@ -141,9 +141,21 @@ class ControlStatus:
     def pending(self) -> bool:
         return self.due and not self.reviewed
 
+    @property
+    def soon(self) -> bool:
+        """Within 60 days of the day (issue #14): the young person's home links here."""
+        return bool(
+            self.due_on and not self.due and clock.now().date() >= self.due_on - timedelta(days=60)
+        )
+
 
 def control_status(db: Database, actor: Actor, *, site: str | SiteContext) -> ControlStatus:
+    """When the decisions pass to the young person, and who manages the plan now: for the
+    young person and the stewards only — for anyone else it does not exist (issue #14),
+    since the day tells how old the young person is."""
     ctx = site_for(db, actor, site)
+    if not ctx.allows("see-growing-up"):
+        raise NotFound()
     born = ctx.site.date_of_birth
     due_on = end_of_compulsory_school_age(date.fromisoformat(born)) if born else None
     reviewed = db.one("SELECT 1 FROM control_reviews WHERE site_id = ?", (ctx.site.id,)) is not None

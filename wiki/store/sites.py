@@ -63,9 +63,16 @@ def create_site(
     date_of_birth: str | None = None,
     sections: Sequence[tuple[str, str, str]] | None = None,
     pages: Sequence[StartingPage] = (),
+    for_email: str | None = None,
+    for_name: str | None = None,
 ) -> Site:
     """The creator becomes the owner; the site starts with the standard sections, or with
     a site template's ``sections`` and its starter ``pages`` (first revisions by the owner).
+
+    A plan made for someone else (``for_email`` and/or ``for_name``, issue #14) has no
+    owner yet: the creator joins its circle as a steward (manage on every section), the
+    plan carries the young person's name, and ``for_email`` is its pending owner (the
+    caller then sends them the offer, ``ownership.offer_plan``).
 
     All of it is written in one transaction, so a failure part-way leaves no half-made
     site behind (issue #13)."""
@@ -79,6 +86,19 @@ def create_site(
     for starter in pages:
         checks.address(starter.slug)
         checks.title(starter.title)
+    for_email = (for_email or "").strip().lower() or None
+    for_name = (for_name or "").strip() or None
+    if for_email == actor.email.lower():
+        for_email = None  # a plan "for" yourself is your own
+        for_name = for_name or actor.name
+    made_for = bool(for_email or (for_name and for_name != actor.name))
+    if for_email is not None and ("@" not in for_email or len(for_email) > 320):
+        raise Invalid(
+            "Enter the young person's email address like name@example.org.",
+            fields={"for_email": "Enter an email address."},
+        )
+    if for_name is not None and len(for_name) > 120:
+        raise Invalid("Give their name in up to 120 characters.", fields={"for_name": "Too long."})
     texts = [checked_text(db, site=slug, body=p.body) for p in pages]  # before the lock
     written: list[SaveResult] = []
     now = clock.iso()
@@ -88,10 +108,11 @@ def create_site(
                 "That web address is already taken. Try another.",
             )
         inserted = db.execute(
-            "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at)"
-            " VALUES (?, ?, ?, ?, 'default', ?)",
-            (slug, title, actor.user_id, date_of_birth, now),
-        ).lastrowid
+            "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at,"
+            " person_name, pending_owner) VALUES (?, ?, ?, ?, 'default', ?, ?, ?)",
+            (slug, title, None if made_for else actor.user_id, date_of_birth, now,
+             (for_name or "") if made_for else actor.name, for_email),
+        ).lastrowid  # fmt: skip
         assert inserted is not None
         site_id = inserted
         for position, (key, section_title, template) in enumerate(sections or STANDARD_SECTIONS):
@@ -107,6 +128,21 @@ def create_site(
         for key, group_title in STANDARD_GROUPS:
             w.table("circle_groups").insert({"site_id": site_id, "key": key, "title": group_title})
         record(db, site_id=site_id, actor=actor, action="create-site", detail=title)
+        if made_for:  # the maker runs the plan for the young person until they take it
+            member_id = db.execute(
+                "INSERT INTO members (site_id, user_id, relationship, created_at)"
+                " VALUES (?, ?, 'made the plan', ?)",
+                (site_id, actor.user_id, now),
+            ).lastrowid
+            assert member_id is not None
+            db.execute(
+                "INSERT INTO grants (site_id, user_id, section, capability, created_by, created_at)"
+                " VALUES (?, ?, '*', 'manage', ?, ?)",
+                (site_id, actor.user_id, actor.user_id, now),
+            )
+            record(db, site_id=site_id, actor=actor, action="made-for",
+                   detail=f"made the plan for {for_name or for_email}; they manage it until"
+                   " the young person owns it")  # fmt: skip
         if pages:
             ctx = site_for(db, actor, slug)
             written = _write_starters(db, actor, ctx, pages, texts, now=now)

@@ -152,7 +152,10 @@ def _collect(
         "slug": site.slug,
         "title": site.title,
         "owner": site.owner_email,
-        "date_of_birth": site.date_of_birth,
+        "person_name": site.person_name,
+        # Personal details only for the owner, stewards and the operator (issue #14).
+        "pending_owner": ctx.pending_owner,
+        "date_of_birth": ctx.date_of_birth,
         "theme": site.theme,
         "created_at": site.created_at,
     }

@@ -95,12 +95,17 @@ def _parse_export(archive: zipfile.ZipFile) -> Parsed:
     if manifest.get("version") != FORMAT_VERSION:
         raise _bad("That export was made by a newer planwiki; update this one first.")
     site = read_json("site.json")
+    if isinstance(site, dict) and site.get("owner") is None and not site.get("person_name"):
+        raise _bad("site.json names neither the plan's owner nor the young person it is for.")
     if not isinstance(site, dict):
         raise _bad("site.json is not readable.")
     site = {
         "slug": _slug(site.get("slug"), "The site's address"),
         "title": _text(site.get("title"), "The site's name"),
-        "owner": _email(site.get("owner"), "The owner's email", optional=False),
+        # A plan made for someone may have no owner yet (issue #14).
+        "owner": _email(site.get("owner"), "The owner's email"),
+        "pending_owner": _email(site.get("pending_owner"), "The address the plan was offered to"),
+        "person_name": _person_name(site.get("person_name")),
         "date_of_birth": _date_of_birth(site.get("date_of_birth")),
         "theme": _slug(site.get("theme") or "default", "The theme"),
         "created_at": _when(site.get("created_at"), "The site"),
@@ -357,3 +362,12 @@ def _read_circle(parsed: Parsed, read_json: Any, sections: set[str]) -> None:
                 "detail": _text(a.get("detail") or "", "A log entry", limit=2000, empty=True),
             }
         )
+
+
+def _person_name(value: Any) -> str:
+    """The young person's name (exports before issue #14 have none: the owner's is used)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value.strip()) > 120:
+        raise _bad("The young person's name is not readable.")
+    return value.strip()

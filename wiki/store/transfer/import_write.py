@@ -59,9 +59,13 @@ def import_site(
     if actor.user_id is None:
         raise NotSignedIn("Sign in to bring a plan with you.")
     parsed = parse_export(data)
+    # A plan made for someone who does not own it yet stays theirs: the person bringing it
+    # looks after it as a steward, as before (issue #14).
+    made_for = parsed.site["owner"] is None
     return write_import(
-        db, parsed, slug=slug, owner_id=actor.user_id, actor=actor, make_accounts=False,
-        note="imported from an export" + _from(parsed), files_dir=files_dir,
+        db, parsed, slug=slug, owner_id=None if made_for else actor.user_id, actor=actor,
+        make_accounts=False, note="imported from an export" + _from(parsed), files_dir=files_dir,
+        steward_id=actor.user_id if made_for else None,
     )  # fmt: skip
 
 
@@ -76,15 +80,16 @@ def import_site_as_operator(
     """``planwiki import``: the owner is the export's owner (made if unknown) or ``owner``."""
     parsed = parse_export(data)
     email = accounts.normalise_email(owner) if owner else parsed.site["owner"]
-    found = accounts.find_user(db, email)
+    found = accounts.find_user(db, email) if email else None
     if found is None and owner:
         raise NotFound(f"There is no account for {owner}.")
     with db.write():  # the owner's new account too, or nothing
-        if found is None:
+        if found is None and email:
             name = next((m["name"] for m in parsed.members if m["email"] == email), None)
             found = accounts.create_user(db, email=email, name=name or email.split("@")[0])
         return write_import(
-            db, parsed, slug=slug, owner_id=found.id, actor=Actor(), make_accounts=True,
+            db, parsed, slug=slug, owner_id=found.id if found else None, actor=Actor(),
+            make_accounts=True,
             note="imported by the operator" + _from(parsed), files_dir=files_dir,
         )  # fmt: skip
 
@@ -99,13 +104,14 @@ def write_import(
     parsed: Parsed,
     *,
     slug: str | None,
-    owner_id: int,
+    owner_id: int | None,
     actor: Actor,
     make_accounts: bool,
     note: str,
     action: str = "import-site",
     files_dir: Path | None = None,
     files_root: Path | None = None,
+    steward_id: int | None = None,
 ) -> ImportResult:
     """Write a checked export as a new site in one transaction: all of it, or nothing.
 
@@ -126,7 +132,7 @@ def write_import(
             result = _write_rows(
                 db, parsed, slug=slug, owner_id=owner_id, actor=actor, make_accounts=make_accounts,
                 note=note, action=action, now=now, left_out=left_out,
-                files=(prepared, files_dir, placed),
+                files=(prepared, files_dir, placed), steward_id=steward_id,
             )  # fmt: skip
     except BaseException:
         for path in placed:
@@ -146,7 +152,7 @@ def _write_rows(
     parsed: Parsed,
     *,
     slug: str,
-    owner_id: int,
+    owner_id: int | None,
     actor: Actor,
     make_accounts: bool,
     note: str,
@@ -154,6 +160,7 @@ def _write_rows(
     now: str,
     left_out: list[str],
     files: tuple[list[_File], Path | None, list[Path]],
+    steward_id: int | None = None,
 ) -> ImportResult:
     if load_site(db, slug) is not None:
         raise Conflict(f"There is already a plan at the address “{slug}”. Choose another address.")
@@ -170,11 +177,14 @@ def _write_rows(
         return people[email]
 
     s = parsed.site
+    owner_name = db.one("SELECT name FROM users WHERE id = ?", (owner_id,)) if owner_id else None
     site_id = db.execute(
-        "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (slug, s["title"], owner_id, s["date_of_birth"], s["theme"], s["created_at"] or now),
-    ).lastrowid
+        "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at, person_name,"
+        " pending_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (slug, s["title"], owner_id, s["date_of_birth"], s["theme"], s["created_at"] or now,
+         s.get("person_name") or (owner_name["name"] if owner_name else ""),
+         None if owner_id else s.get("pending_owner")),
+    ).lastrowid  # fmt: skip
     section_ids: dict[str, int] = {}
     for sec in parsed.sections:
         section_ids[sec["key"]] = int(
@@ -221,6 +231,18 @@ def _write_rows(
             (site_id, user_id, g["group"], g["section"], g["capability"], g["expires_at"],
              person(g["created_by"]), g["created_at"]),
         )  # fmt: skip
+    if steward_id is not None and steward_id not in members:  # who brought a made-for plan
+        db.execute(
+            "INSERT INTO members (site_id, user_id, relationship, created_at) VALUES (?, ?, ?, ?)",
+            (site_id, steward_id, "brought the plan here", now),
+        )
+        members.add(steward_id)
+    if steward_id is not None:
+        db.execute(
+            "INSERT INTO grants (site_id, user_id, section, capability, created_by, created_at)"
+            " VALUES (?, ?, '*', 'manage', ?, ?)",
+            (site_id, steward_id, steward_id, now),
+        )
     links: dict[int, int] = {}
     for link in parsed.links:
         links[link["ref"]] = int(
