@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import mimetypes
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +15,9 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from wiki import accounts
+from wiki import accounts, metrics
 from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
-from wiki.db import Database, migrate
+from wiki.db import Database, migrate, migration_lock
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
@@ -32,6 +31,7 @@ from wiki.routes import (
     files,  # photos, recordings and documents; also registers the attachments API
     guest,
     look,
+    operations,
     pages,
     search,
     sharing,
@@ -46,9 +46,8 @@ from wiki.routing import IndexedRouter
 from wiki.settings import Settings
 from wiki.store import erasure
 from wiki.store.audit import view_log
+from wiki.telemetry import Telemetry
 from wiki.templates import add_plugin_templates, static_path
-
-log = logging.getLogger("planwiki")
 
 
 def _is_api(request: Request) -> bool:
@@ -100,7 +99,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.url.path)
+    # Logged once, with the request id, by wiki/telemetry.py (issue #15).
     message = "Sorry, something went wrong on our side. Nothing you saved has been lost; please try again."
     if _is_api(request):
         return _json_error("server_error", message, 500)
@@ -151,9 +150,13 @@ def create_app(
     )
     for folder in collect(pm.hook.template_dirs()):
         add_plugin_templates(Path(folder))
+    db.extensions.on_saved.append(metrics.note_save)
     if run_migrations:
-        migrate(db.db)
-        erasure.purge_due(db, files_dir=settings.files_path())  # past their 30-day grace period
+        # `planwiki serve` does this once, before its workers start (wiki/serve.py); started
+        # some other way (`uvicorn main:app --workers 4`), each process waits its turn.
+        with migration_lock(settings.db):
+            migrate(db.db)
+            erasure.purge_due(db, files_dir=settings.files_path())  # past their grace period
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -163,6 +166,7 @@ def create_app(
     routes = [
         Route("/static/{theme}/{path:path}", static, methods=["GET"]),
         Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
+        *operations.routes,
         *api.routes(),
         *auth.routes,
         *account.routes,
@@ -202,8 +206,11 @@ def create_app(
         max_body=max(files.upload_limit(settings), form_limit(settings)),
         refuse=csrf_refusal(app),
     )
-    outer = SecurityHeaders(
-        ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+    outer = Telemetry(
+        SecurityHeaders(
+            ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+        ),
+        access_log=settings.access_log,
     )
 
     async def application(scope: Scope, receive: Receive, send: Send) -> None:
