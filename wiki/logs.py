@@ -23,7 +23,8 @@ def _timestamp(record: logging.LogRecord) -> str:
 
 
 class TextFormatter(logging.Formatter):
-    """``2026-12-03T10:00:00.123Z INFO planwiki.access GET /s/{site} 200 3.1ms rid=… client=…``"""
+    """``2026-12-03T10:00:00.123Z INFO planwiki.access GET /s/{site} 200 3.1ms request_id=…
+    client=…`` (and the traceback, for an error)."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_timestamp(record)} {record.levelname} {record.name} {record.getMessage()}"
@@ -40,7 +41,7 @@ class TextFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: ``time``, ``level``, ``logger``, ``message``, the request
+    """One JSON object per line: ``time``, ``level``, ``logger``, ``message``, ``pid``, the request
     fields when there are any, and ``error`` (the traceback) for an unhandled error."""
 
     def format(self, record: logging.LogRecord) -> str:
@@ -49,6 +50,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker
         }
         for key in REQUEST_FIELDS:
             value = getattr(record, key, None)
