@@ -64,6 +64,19 @@ class Server:
             time.sleep(0.1)
         raise AssertionError(f"not healthy in {timeout:.0f} s:\n{self.output}")
 
+    def wait_for_every_worker(self, count: int, timeout: float = 60) -> list[int]:
+        """The workers' pids, once each has answered (needs --access-log --log-json)."""
+        assert wait_until(lambda: len(self.workers()) == count), self.output
+        workers = sorted(self.workers())
+
+        def all_answered() -> bool:
+            with httpx2.Client(timeout=2, headers={"connection": "close"}) as client:
+                assert client.get(self.url + "/healthz").status_code == 200
+            return sorted({line["pid"] for line in self.json_lines()}) == workers
+
+        assert wait_until(all_answered, timeout=timeout), self.output
+        return workers
+
     def workers(self) -> list[int]:
         return [pid for pid in children(self.process.pid) if b"spawn_main" in cmdline(pid)]
 
@@ -222,15 +235,7 @@ def test_three_fresh_starts_with_two_workers_all_come_up_clean(
         server = Server(folder, "--workers", "2", "--access-log", "--log-json")
         servers.append(server)
         server.wait_healthy()
-        assert wait_until(lambda s=server: len(s.workers()) == 2)
-        workers = sorted(server.workers())
-
-        def both_answered(s: Server = server, w: list[int] = workers) -> bool:
-            with httpx2.Client(timeout=2, headers={"connection": "close"}) as client:
-                assert client.get(s.url + "/healthz").status_code == 200
-            return sorted({line["pid"] for line in s.json_lines()}) == w
-
-        assert wait_until(both_answered, timeout=60), server.output
+        workers = server.wait_for_every_worker(2)
         assert sorted(server.workers()) == workers  # none died and was replaced
 
         lines = server.output.splitlines()
@@ -260,8 +265,7 @@ def test_workers_add_up_their_metrics_and_write_json_request_lines(
     server = Server(tmp_path, "--workers", "2", "--access-log", "--log-json")
     servers.append(server)
     server.wait_healthy()
-    assert wait_until(lambda: len(server.workers()) == 2)
-    workers = server.workers()
+    workers = server.wait_for_every_worker(2)
     seen: dict[str, str] = {}
     for _ in range(40):  # a new connection each: the kernel hands them to either worker
         with httpx2.Client(timeout=5, headers={"connection": "close"}) as client:
