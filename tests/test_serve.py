@@ -72,7 +72,8 @@ class Server:
         def all_answered() -> bool:
             with httpx2.Client(timeout=2, headers={"connection": "close"}) as client:
                 assert client.get(self.url + "/healthz").status_code == 200
-            return sorted({line["pid"] for line in self.json_lines()}) == workers
+            answered = {ln["pid"] for ln in self.json_lines() if ln["logger"] == "planwiki.access"}
+            return sorted(answered) == workers
 
         assert wait_until(all_answered, timeout=timeout), self.output
         return workers
@@ -250,6 +251,7 @@ def test_three_fresh_starts_with_two_workers_all_come_up_clean(
         ]
         assert others == [], server.output
         assert all(line["level"] == "INFO" for line in server.json_lines()), server.output
+        assert "died" not in server.output  # no worker was replaced
 
         metrics = metrics_dir_of(workers[0])
         assert metrics.is_dir()

@@ -63,7 +63,8 @@ class JsonFormatter(logging.Formatter):
 
 def log_config(*, as_json: bool = False) -> dict[str, Any]:
     """A ``logging.config.dictConfig`` for uvicorn's ``log_config``: planwiki's own loggers
-    at INFO, uvicorn's at WARNING, uvicorn's access log off (ours has the route and id)."""
+    and uvicorn's messages about its processes at INFO, the rest of uvicorn at WARNING,
+    uvicorn's access log off (ours has the route and the request id)."""
     formatter = "json" if as_json else "text"
     handler = {"handlers": ["default"], "propagate": False}
     return {
@@ -83,7 +84,7 @@ def log_config(*, as_json: bool = False) -> dict[str, Any]:
         "loggers": {
             "planwiki": {**handler, "level": "INFO"},
             "uvicorn": {**handler, "level": "WARNING"},
-            "uvicorn.error": {"level": "WARNING"},
+            "uvicorn.error": {"level": "INFO"},  # workers started, stopped, replaced
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "WARNING"},
         },
     }

@@ -147,8 +147,11 @@ def uvicorn_config(options: ServeOptions) -> Any:
         forwarded_allow_ips=options.forwarded_allow_ips,
         access_log=False,  # ours (wiki/telemetry.py) has the route template and request id
         log_config=log_config(as_json=options.log_json),
-        log_level="warning",
+        log_level="info",  # a worker started, stopped, or replaced: worth a line each
         server_header=False,
+        # A worker that does not answer the parent's ping in time is killed as hung. Spawned
+        # on a busy machine, a worker can take longer than uvicorn's 5 s just to import.
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -173,8 +176,7 @@ def run(settings: Settings, options: ServeOptions, *, say: Callable[[str], None]
         say(f"{done.purged} deleted plan(s) past their grace period destroyed.")
     with _worker_environment(settings, options):
         config = uvicorn_config(options)
-        config.configure_logging()  # the parent's own messages look like the workers'
-        sock = config.bind_socket()
+        sock = config.bind_socket()  # (uvicorn.Config set up the logging already)
         host, port = sock.getsockname()[:2]
         workers = f"{options.workers} worker{'s' if options.workers != 1 else ''}"
         say(f"planwiki is listening on {listening_url(host, port)} ({workers}, pid {os.getpid()})")
