@@ -135,6 +135,10 @@ def start_server(
         str(port),
         "--db",
         str(db_path),
+        # One process, as before `--workers` (issue #15): starting one per CPU costs a fresh
+        # interpreter each; tests/test_serve.py is where several workers are tried.
+        "--workers",
+        "1",
     ]
     if demo:
         args.append("--demo")
@@ -143,7 +147,7 @@ def start_server(
         env={**os.environ, "PLANWIKI_SYNCHRONOUS": "NORMAL", **(env or {})},
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             out = process.stdout.read().decode() if process.stdout else ""
@@ -154,6 +158,9 @@ def start_server(
         except httpx2.TransportError:
             time.sleep(0.1)
     process.kill()
+    process.wait(timeout=10)
+    if process.stdout is not None:
+        process.stdout.close()
     raise RuntimeError("server did not start")
 
 
