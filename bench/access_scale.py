@@ -182,7 +182,7 @@ def main() -> int:
     log_path = tmp / "server.log"
     env = dict(os.environ, PLANWIKI_DB=str(db_path), PLANWIKI_SYNCHRONOUS="NORMAL")
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "main", "serve", "--host", HOST, "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "main", "serve", "--host", HOST, "--port", str(port), "--workers", "1"],
                                 cwd=HERE.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # fmt: skip
     try:

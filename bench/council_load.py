@@ -322,7 +322,7 @@ class Server:
         env = dict(os.environ, PLANWIKI_DB=self.db)
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(
-                [planwiki_exe(), "serve", "--host", HOST, "--port", str(self.port)],
+                [planwiki_exe(), "serve", "--host", HOST, "--port", str(self.port), "--workers", "1"],
                 env=env, cwd=os.path.dirname(self.log_path), stdin=subprocess.DEVNULL,
                 stdout=logf, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip

@@ -43,12 +43,13 @@ def cli(env: dict, *args: str, stdin: str | None = None) -> str:
     return out.stdout
 
 
-def start(env: dict, port: int, log: Path) -> subprocess.Popen:
+def start(env: dict, port: int, log: Path, workers: int = 1) -> subprocess.Popen:
     with open(log, "a") as handle:
-        proc = subprocess.Popen([sys.executable, "-m", "main", "serve", "--host", HOST, "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "main", "serve", "--host", HOST, "--port", str(port),
+                                 "--workers", str(workers)],
                                 cwd=HERE.parent, env=env, stdout=handle, stderr=subprocess.STDOUT,
                                 start_new_session=True)  # fmt: skip
-    wait_ready(port, proc, str(log), timeout=30)
+    wait_ready(port, proc, str(log), timeout=120)
     return proc
 
 
@@ -104,6 +105,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--synchronous", choices=["FULL", "NORMAL"], default="FULL")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="planwiki serve --workers (issue #15)"
+    )
     args = parser.parse_args()
     random.seed(args.seed)
     tmp = Path(tempfile.mkdtemp(prefix="planwiki-crash-"))
@@ -126,7 +130,7 @@ def main() -> int:
     token = cli(env, "token", "create", EMAIL).strip().splitlines()[-1]
     log = tmp / "server.log"
     port = free_port()
-    proc = start(env, port, log)
+    proc = start(env, port, log, args.workers)
     assert (
         request(port, token, "POST", "/api/v1/sites", {"slug": "crash", "title": "Crash test"})[0]
         == 201
@@ -151,7 +155,7 @@ def main() -> int:
         for w in writers:
             everything[w.page].update(w.acknowledged)
         port = free_port()
-        proc = start(env, port, log)
+        proc = start(env, port, log, args.workers)
         lost = unreadable = 0
         for page_slug, saves in everything.items():
             if not saves:

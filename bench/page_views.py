@@ -606,7 +606,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with open(log_path, "wb") as logf:
             server = subprocess.Popen(
-                [planwiki_exe(), "serve", "--host", HOST, "--port", str(port)],
+                [planwiki_exe(), "serve", "--host", HOST, "--port", str(port), "--workers", "1"],
                 env=env,
                 cwd=tmp,
                 stdin=subprocess.DEVNULL,

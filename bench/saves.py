@@ -148,7 +148,7 @@ def start_server(
     log_path = os.path.join(tmp, "server.log")
     with open(log_path, "wb") as logf:
         proc = subprocess.Popen(
-            [pv.planwiki_exe(), "serve", "--host", HOST, "--port", str(port)],
+            [pv.planwiki_exe(), "serve", "--host", HOST, "--port", str(port), "--workers", "1"],
             env=env,
             cwd=tmp,
             stdin=subprocess.DEVNULL,

@@ -156,7 +156,7 @@ def test_the_real_server_agrees_with_the_manifest(built):
     env = dict(os.environ, PLANWIKI_DB=str(second))
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [planwiki_exe(), "serve", "--host", page_views.HOST, "--port", str(port)],
+            [planwiki_exe(), "serve", "--host", page_views.HOST, "--port", str(port), "--workers", "1"],
             env=env, cwd=str(second.parent), stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

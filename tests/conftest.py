@@ -135,6 +135,10 @@ def start_server(
         str(port),
         "--db",
         str(db_path),
+        # One process, as before `--workers` (issue #15): starting one per CPU costs a fresh
+        # interpreter each; tests/test_serve.py is where several workers are tried.
+        "--workers",
+        "1",
     ]
     if demo:
         args.append("--demo")

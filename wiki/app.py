@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import mimetypes
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +15,9 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from wiki import accounts
+from wiki import accounts, metrics
 from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
-from wiki.db import Database, migrate
+from wiki.db import Database, migrate, migration_lock
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
@@ -34,6 +33,7 @@ from wiki.routes import (
     guest,
     invitations,
     look,
+    operations,
     ownership,
     pages,
     search,
@@ -50,9 +50,8 @@ from wiki.settings import Settings
 from wiki.store import erasure
 from wiki.store import growing_up as growing_up_reminders
 from wiki.store.audit import view_log
+from wiki.telemetry import Telemetry
 from wiki.templates import add_plugin_templates, static_path
-
-log = logging.getLogger("planwiki")
 
 
 def _is_api(request: Request) -> bool:
@@ -104,7 +103,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.url.path)
+    # Logged once, with the request id, by wiki/telemetry.py (issue #15).
     message = "Sorry, something went wrong on our side. Nothing you saved has been lost; please try again."
     if _is_api(request):
         return _json_error("server_error", message, 500)
@@ -155,10 +154,14 @@ def create_app(
     )
     for folder in collect(pm.hook.template_dirs()):
         add_plugin_templates(Path(folder))
+    db.extensions.on_saved.append(metrics.note_save)
     if run_migrations:
-        migrate(db.db)
-        erasure.purge_due(db, files_dir=settings.files_path())  # past their 30-day grace period
-        growing_up_reminders.send_reminders(db, base_url=settings.base_url)  # each once (issue #14)
+        # `planwiki serve` does this once, before its workers start (wiki/serve.py); started
+        # some other way (`uvicorn main:app --workers 4`), each process waits its turn.
+        with migration_lock(settings.db):
+            migrate(db.db)
+            erasure.purge_due(db, files_dir=settings.files_path())  # past their grace period
+            growing_up_reminders.send_reminders(db, base_url=settings.base_url)  # each once (#14)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -168,6 +171,7 @@ def create_app(
     routes = [
         Route("/static/{theme}/{path:path}", static, methods=["GET"]),
         Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
+        *operations.routes,
         *api.routes(),
         *auth.routes,
         *account.routes,
@@ -210,8 +214,11 @@ def create_app(
         max_body=max(files.upload_limit(settings), form_limit(settings)),
         refuse=csrf_refusal(app),
     )
-    outer = SecurityHeaders(
-        ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+    outer = Telemetry(
+        SecurityHeaders(
+            ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+        ),
+        access_log=settings.access_log,
     )
 
     async def application(scope: Scope, receive: Receive, send: Send) -> None:

@@ -45,11 +45,41 @@ def cli() -> None:
 @click.option(
     "--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site."
 )
-def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
-    """Run the web app."""
-    import uvicorn
-
-    from wiki.app import create_app
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs this process may use).",
+)
+@click.option(
+    "--proxy-headers",
+    is_flag=True,
+    help="Behind a reverse proxy: take the client address and https from X-Forwarded-For and"
+    " X-Forwarded-Proto, when the proxy is one of --forwarded-allow-ips.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="The proxies trusted with --proxy-headers: addresses or networks, comma-separated.",
+)
+@click.option(
+    "--access-log", is_flag=True, help="Log one line per request (id, method, route, status, ms)."
+)
+@click.option("--log-json", is_flag=True, help="Write the log as one JSON object per line.")
+def serve(
+    host: str,
+    port: int,
+    db_path: Path | None,
+    demo: bool,
+    workers: int | None,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    access_log: bool,
+    log_json: bool,
+) -> None:
+    """Run the web app: migrations and the purge once, then the workers (issue #15)."""
+    from wiki.serve import ServeOptions, default_workers, run
 
     if demo:
         if db_path is None:
@@ -77,8 +107,16 @@ def serve(host: str, port: int, db_path: Path | None, demo: bool) -> None:
         )
     settings = settings_for(db_path)
     folder_must_exist(settings.db)
-    app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    options = ServeOptions(
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        access_log=access_log,
+        log_json=log_json,
+    )
+    run(settings, options, say=click.echo)
 
 
 @cli.command("plugins")

@@ -9,10 +9,13 @@ write lock instead of failing half-way through a read-then-write transaction.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
+import os
 import pkgutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,14 +56,85 @@ def core_migrations() -> Migrations:
     return steps
 
 
+def database_file(db: sqlite_utils.Database) -> str:
+    """The file behind a connection ("" for an in-memory or temporary database)."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2] or "") if row else ""
+
+
+class MigrationLockTimeout(RuntimeError):
+    """Another process held the migration lock for longer than we were willing to wait."""
+
+
+_held: dict[str, tuple[int, int]] = {}  # lock file -> (descriptor, depth), in this process
+_held_guard = threading.RLock()
+
+
+@contextlib.contextmanager
+def migration_lock(path: Path | str, *, timeout: float = 600.0) -> Iterator[None]:
+    """Only one process at a time migrates one database file, or does the start-up work
+    (issue #15: four workers started at once on a fresh database crashed with
+    ``UNIQUE constraint failed: _sqlite_migrations``). An ``flock`` on ``<db>.migrate-lock``
+    beside the database, not on the database itself: closing any descriptor of the database
+    file would drop the locks SQLite holds on it. Re-entrant within a process; the kernel
+    lets go of it when a process dies, so a crash never leaves it held."""
+    name = str(path)
+    if name in ("", ":memory:"):
+        yield
+        return
+    lock_path = os.path.abspath(name) + ".migrate-lock"
+    with _held_guard:
+        if lock_path in _held:
+            fd, depth = _held[lock_path]
+            _held[lock_path] = (fd, depth + 1)
+            try:
+                yield
+            finally:
+                _held[lock_path] = (fd, depth)
+            return
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise MigrationLockTimeout(
+                            f"another process has been migrating {name} for over {timeout:.0f} s"
+                        ) from None
+                    time.sleep(0.05)
+            _held[lock_path] = (fd, 1)
+            try:
+                yield
+            finally:
+                del _held[lock_path]
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
 def migrate(db: sqlite_utils.Database, *, extra: list[Migrations] | None = None) -> list[str]:
-    """Apply pending steps (core first, then plugins' own sets); return the names applied."""
+    """Apply pending steps (core first, then plugins' own sets); return the names applied.
+
+    Safe when several processes start at once: the steps run under ``migration_lock`` and
+    are looked for again once it is held, so each is applied exactly once (issue #15)."""
+    sets = [core_migrations(), *(extra or [])]
+    if not any(steps.pending(db) for steps in sets):
+        return []  # the usual case: nothing to do, no lock file touched
     applied: list[str] = []
-    for steps in [core_migrations(), *(extra or [])]:
-        pending = [m.name for m in steps.pending(db)]
-        steps.apply(db)
-        applied += [f"{steps.name}:{n}" for n in pending]
+    with migration_lock(database_file(db)):
+        for steps in sets:
+            pending = [m.name for m in steps.pending(db)]
+            steps.apply(db)
+            applied += [f"{steps.name}:{n}" for n in pending]
     return applied
+
+
+def pending_migrations(db: sqlite_utils.Database) -> list[str]:
+    """The core steps this database still lacks (read only: for the health check)."""
+    return [m.name for m in core_migrations().pending(db)]
 
 
 @dataclass

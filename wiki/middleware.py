@@ -51,10 +51,20 @@ class SecurityHeaders:
                 )
                 if private and b"cache-control" not in present:
                     headers.append((b"cache-control", b"no-store"))
+                if scope.get("scheme") == "https":
+                    headers = [_secure(k, v) for k, v in headers]
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _secure(key: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """Over https every cookie is Secure, whatever the settings say: behind a proxy that
+    says so (``planwiki serve --proxy-headers``), the scheme is the proxy's (issue #15)."""
+    if key.lower() == b"set-cookie" and b"; secure" not in value.lower():
+        return key, value + b"; Secure"
+    return key, value
 
 
 def cookies_of(scope: Scope) -> dict[str, str]:

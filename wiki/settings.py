@@ -90,6 +90,16 @@ class Settings(BaseSettings):
         default=None, description="TOML or JSON file with [[provider]] tables"
     )
     oidc_timeout_seconds: float = Field(default=8.0, gt=0)
+    # Running it for real (issue #15): docs/deploy/README.md.
+    access_log: bool = Field(default=False, description="one log line per request")
+    metrics_token: str = Field(
+        default="",
+        description="if set, GET /metrics needs 'Authorization: Bearer <token>'; if not, only"
+        " a scraper on this machine talking to planwiki directly may read it",
+    )
+    min_free_disk_mb: int = Field(
+        default=100, ge=0, description="GET /healthz answers 503 below this much free space"
+    )
 
     @model_validator(mode="after")
     def _https_means_secure(self) -> Settings:

@@ -1,0 +1,98 @@
+"""For the operator's tools (issue #15): ``GET /healthz`` and ``GET /metrics``.
+
+``/healthz`` is for a load balancer or a service manager and is open to anyone: 200 when
+the database can be read, its schema is current and the disk it is on has room; otherwise
+503 with the reason. It names no path, size or person.
+
+``/metrics`` (Prometheus text format) holds no personal data either (routes by template,
+counts and sizes: wiki/metrics.py), but it does tell how busy the service is, so it is
+for the operator's scraper only:
+
+- with ``PLANWIKI_METRICS_TOKEN`` set, a request must carry ``Authorization: Bearer
+  <token>``, from wherever it comes;
+- without it, only a request from this machine (127.0.0.1 or ::1) that came straight to
+  planwiki: one carrying ``X-Forwarded-For`` or ``Forwarded`` came through a proxy and so
+  may be from anyone, even when the proxy itself is on this machine.
+
+Anyone else gets the 404 of an address that does not exist.
+"""
+
+from __future__ import annotations
+
+import hmac
+import shutil
+import sqlite3
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from wiki import metrics
+from wiki.db import Database, pending_migrations
+from wiki.errors import NotFound
+from wiki.routes.common import db_of, settings_of
+from wiki.settings import Settings
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+NO_STORE = {"cache-control": "no-store"}
+
+
+def health_problems(db: Database, settings: Settings) -> dict[str, str]:
+    """Each check with "ok" or what is wrong, in plain words."""
+    checks: dict[str, str] = {}
+    try:
+        pending = pending_migrations(db.db)
+        checks["database"] = "ok"
+        checks["schema"] = (
+            "ok"
+            if not pending
+            else f"{len(pending)} schema steps not applied (run planwiki migrate)"
+        )
+    except sqlite3.Error:
+        checks["database"] = "the database cannot be read"
+        checks["schema"] = "unknown"
+    try:
+        free_mb = shutil.disk_usage(settings.db.resolve().parent).free // (1024 * 1024)
+        checks["disk"] = (
+            "ok"
+            if free_mb >= settings.min_free_disk_mb
+            else f"less than {settings.min_free_disk_mb} MB free beside the database"
+        )
+    except OSError:
+        checks["disk"] = "the database folder cannot be examined"
+    return checks
+
+
+async def healthz(request: Request) -> Response:
+    checks = await run_in_threadpool(health_problems, db_of(request), settings_of(request))
+    healthy = all(value == "ok" for value in checks.values())
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if not healthy:
+        body["reason"] = "; ".join(v for v in checks.values() if v not in ("ok", "unknown"))
+    return JSONResponse(body, status_code=200 if healthy else 503, headers=NO_STORE)
+
+
+def may_read_metrics(request: Request, settings: Settings) -> bool:
+    if settings.metrics_token:
+        offered = request.headers.get("authorization", "")
+        expected = f"Bearer {settings.metrics_token}"
+        return hmac.compare_digest(offered.encode(), expected.encode())
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return False
+    return request.client is not None and request.client.host in LOOPBACK
+
+
+async def metrics_page(request: Request) -> Response:
+    settings = settings_of(request)
+    if not may_read_metrics(request, settings):
+        raise NotFound()
+    figures = metrics.DatabaseFigures(db_of(request), idle_minutes=settings.session_idle_minutes)
+    text = await run_in_threadpool(metrics.exposition, figures)
+    return Response(text, media_type=metrics.CONTENT_TYPE_LATEST, headers=NO_STORE)
+
+
+routes = [
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/metrics", metrics_page, methods=["GET"]),
+]
