@@ -27,7 +27,7 @@ from wiki.errors import NotFound
 from wiki.models import Actor, Capability, GrantRow, Page, Revision
 from wiki.store import SiteContext, circle
 from wiki.store.links import guest_site_slug, list_guest_links
-from wiki.store.oversight import AuditEntry
+from wiki.store.oversight import AuditEntry, preview_actor
 
 ENTRY_POINT_GROUP = "planwiki"
 
@@ -199,12 +199,9 @@ class PluginContext:
                 )
         for link in list_guest_links(db, self.actor, site=ctx):
             if link.live and link.section == section:
-                guest = policy.decide(
-                    Actor(name=link.label, guest_link_id=link.id, guest_site_id=site_id,
-                          guest_section=link.section),
-                    site_id=site_id, owner_id=None, grants=[],
-                )  # fmt: skip
-                seen = [k for k in keys if policy.allowed(guest, "view", k)]
+                # What the link's reader may open, decided as for the link itself.
+                guest = preview_actor(db, self.actor, site=ctx, who=f"link:{link.id}")
+                seen = [s.key for s in store.site_for(db, guest, site).sections]
                 found.append(Reader("guest link", link.label, seen, link.expires_at))
         return found
 
