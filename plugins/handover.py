@@ -1,11 +1,15 @@
 """The handover plugin: one page that teaches a new worker how to support the young person
 well, read in minutes on a phone (issue #6).
 
-A pack is a snapshot: a page in the Handover section whose text is a copy of the chosen
-pages at pinned revisions (the young person's own profile first). Sharing the Handover
-section, with a person or a guest link, shares exactly that copy and nothing else. The
-owner and stewards see when a source page has changed since, who pressed "I have read
-this", and the questions readers sent back (both kept in the audit log).
+A pack is read THROUGH its sources, never copied (issue #14: a copy never widens access).
+The pack page stores only its head: a note, the day it was made, and each source as an
+opaque reference (the page's id and the revision it is pinned to). No title, slug, section
+or text of a source is in the pack page, so search, the API, history, diffs and exports
+of the Handover section carry nothing from other sections. When someone opens the pack,
+the ``page_content`` hook draws each pinned revision in through THAT reader's own access:
+the parts they may not read at the source are simply not there for them. The owner and
+stewards see before making it who will read which part, when a source has changed since,
+who pressed "I have read this", and the questions readers sent back (audit log).
 """
 
 from __future__ import annotations
@@ -15,13 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-from markupsafe import escape
-from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from plugins._handover_pack import (
+    Pack,
+    Source,
+    pack_body,
+    read_pack,
+    render_for,
+    render_pack,
+)
+from plugins._handover_pack import demote as demote  # re-exported: tests and callers
 from wiki.plugin_api import (
     Action,
     BlockType,
@@ -40,62 +50,8 @@ from wiki.plugin_api import (
 )
 
 SECTION = "handover"
-FENCE = re.compile(r"```handover-pack[ \t]*\n(.*?)\n```", re.DOTALL)
 # The order a newcomer needs things in: who I am first, then how to talk with me, health…
 PREFERRED = ["about-me", "health", "circle", "outcomes", "budget", "education"]
-
-
-class Source(BaseModel):
-    section: str
-    page: str
-    revision: int
-    title: str
-
-
-class Pack(BaseModel):
-    """The structured head of a handover pack page."""
-
-    made: date
-    note: str = Field(default="", max_length=2000)
-    sources: list[Source] = []
-
-
-def read_pack(body: str) -> Pack | None:
-    found = FENCE.search(body)
-    if not found:
-        return None
-    try:
-        return Pack.model_validate(yaml.safe_load(found.group(1)) or {})
-    except Exception:
-        return None
-
-
-def render_pack(pack: Pack) -> str:
-    items = "".join(f"<li>{escape(s.title)}</li>" for s in pack.sources)
-    note = f"<p>{escape(pack.note)}</p>" if pack.note else ""
-    return (
-        f'<section class="handover-head" aria-label="About this handover">{note}'
-        f'<p class="meta">Made on {pack.made.day} {pack.made:%B %Y}. In this handover:</p><ul>{items}</ul></section>'
-    )
-
-
-def demote(markdown: str) -> str:
-    """Headings one level down (a copied page's ## becomes ###), leaving code blocks alone."""
-    out, fenced = [], False
-    for line in markdown.splitlines():
-        if line.startswith("```"):
-            fenced = not fenced
-        out.append("#" + line if not fenced and re.match(r"^#{1,5} ", line) else line)
-    return "\n".join(out)
-
-
-def pack_body(pack: Pack, copies: list[tuple[Source, str]]) -> str:
-    head = yaml.safe_dump(
-        pack.model_dump(mode="json"), sort_keys=False, allow_unicode=True
-    ).rstrip()
-    parts = [f"```handover-pack\n{head}\n```"]
-    parts += [f"## {source.title}\n\n{demote(body).strip()}" for source, body in copies]
-    return "\n\n".join(parts) + "\n"
 
 
 def _ordered(sections: list[Section]) -> list[Section]:
@@ -123,6 +79,15 @@ def actions() -> list[Action]:
 @hookimpl
 def template_dirs() -> list[Path]:
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def page_content(context: PluginContext, site: SiteContext, page: Page, root: str) -> str | None:
+    """A pack page shows its parts drawn in through this reader's access (issue #14)."""
+    if "```handover-pack" not in page.body:
+        return None
+    pack = read_pack(page.body)
+    return None if pack is None else render_for(context, site.site.slug, pack)
 
 
 @hookimpl
@@ -178,12 +143,49 @@ def _choices(context: PluginContext, site_ctx: SiteContext) -> list[tuple[Sectio
     ]
 
 
+def audience(
+    context: PluginContext, site_ctx: SiteContext, chosen: list[tuple[Section, Page]]
+) -> list[dict[str, Any]]:
+    """Who will be able to open the pack, and which chosen parts each will and will not
+    see: every person, group and live guest link that may view Handover, with the sections
+    each may view, as ``wiki.access`` decides them (issue #14)."""
+    rows = []
+    for reader in context.readers(site_ctx.site.slug, SECTION):
+        rows.append(
+            {
+                "reader": reader,
+                "sees": [p for sec, p in chosen if sec.key in reader.sections],
+                "misses": [p for sec, p in chosen if sec.key not in reader.sections],
+            }
+        )
+    return rows
+
+
+def _form(
+    request: Request, context: PluginContext, site_ctx: SiteContext, *, picked: list[str],
+    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    choices = _choices(context, site_ctx)
+    chosen = [(sec, p) for sec, pages in choices for p in pages if f"{sec.key}/{p.slug}" in picked]
+    rows = audience(context, site_ctx, chosen)
+    return page(request, "handover_build.html", {
+        "site": site_ctx.site, "ctx": site_ctx, "choices": choices, "picked": picked,
+        "chosen": chosen, "audience": rows, "guests": [r for r in rows if r["reader"].kind == "guest link"],
+        "values": values, "errors": errors or {},
+    }, status=status)  # fmt: skip
+
+
 async def build_form(request: Request) -> Response:
     context, site_ctx = _steward_site(request)
-    return page(request, "handover_build.html", {
-        "site": site_ctx.site, "ctx": site_ctx, "choices": _choices(context, site_ctx), "errors": {},
-        "values": {"title": "How to support me: a handover", "note": ""},
-    })  # fmt: skip
+    # About me and Health are ticked to start with: what a newcomer needs on day one.
+    picked = [
+        f"{sec.key}/{p.slug}"
+        for sec, pages in _choices(context, site_ctx)
+        if sec.key in ("about-me", "health")
+        for p in pages
+    ]
+    values = {"title": "How to support me: a handover", "note": ""}
+    return _form(request, context, site_ctx, picked=picked, values=values)
 
 
 async def build(request: Request) -> Response:
@@ -193,52 +195,62 @@ async def build(request: Request) -> Response:
     chosen = [str(v) for v in form.getlist("pages")]
     title = str(form.get("title", "")).strip()[:120] or "Handover"
     note = str(form.get("note", "")).strip()[:2000]
+    values = {"title": title, "note": note}
+    if form.get("action") == "preview":  # "Show who will read what" for this choice
+        return _form(request, context, site_ctx, picked=chosen, values=values)
     if not chosen:
-        return page(request, "handover_build.html", {
-            "site": site_ctx.site, "ctx": site_ctx, "choices": _choices(context, site_ctx),
-            "values": {"title": title, "note": note}, "errors": {"pages": "Choose at least one page to include."},
-        }, status=422)  # fmt: skip
-    copies = _copies(context, slug, chosen)
-    pack = Pack(made=date.today(), note=note, sources=[s for s, _ in copies])
+        errors = {"pages": "Choose at least one page to include."}
+        return _form(request, context, site_ctx, picked=chosen, values=values, errors=errors,
+                     status=422)  # fmt: skip
+    pack = Pack(made=date.today(), note=note, sources=_sources(context, slug, chosen))
     page_slug = f"handover-{date.today().isoformat()}-" + re.sub(
         r"[^a-z0-9]+", "-", title.lower()
     ).strip("-")[:30].strip("-")
-    context.save(slug, SECTION, page_slug, body=pack_body(pack, copies), base_revision=None,
+    context.save(slug, SECTION, page_slug, body=pack_body(pack), base_revision=None,
                  summary="Made the handover pack", title=title)  # fmt: skip
     return redirect(f"/s/{slug}/handover-pack/{page_slug}")
 
 
-def _copies(context: PluginContext, slug: str, chosen: list[str]) -> list[tuple[Source, str]]:
-    """The chosen pages' text now, pinned to their revision, in the newcomer's order."""
+def _sources(context: PluginContext, slug: str, chosen: list[str]) -> list[Source]:
+    """The chosen pages pinned to their revision now, in the newcomer's order; each kept as
+    its page id only (issue #14)."""
     rank = {key: i for i, key in enumerate(PREFERRED)}
-    copies = []
+    sources = []
     for ref in sorted(chosen, key=lambda r: (rank.get(r.split("/")[0], 99), chosen.index(r))):
         section, _, page_slug = ref.partition("/")
         found = context.page(slug, section, page_slug)  # NotFound unless the builder may view it
-        copies.append(
-            (
-                Source(section=section, page=page_slug, revision=found.revision, title=found.title),
-                found.body,
-            )
-        )
-    return copies
+        sources.append(Source(page_id=found.id, revision=found.revision))
+    return sources
 
 
-async def status(request: Request) -> Response:
+def _now(context: PluginContext, slug: str, source: Source) -> Page | None:
+    """The source page as it is now, for a steward (None: no longer there)."""
+    try:
+        if source.page_id is not None:
+            return context.page_by_id(slug, source.page_id)
+        if source.section and source.page:
+            return context.page(slug, source.section, source.page)
+    except NotFound:
+        return None
+    return None
+
+
+def _pack_page(request: Request) -> tuple[PluginContext, SiteContext, Page, Pack]:
     context, site_ctx = _steward_site(request)
-    slug, page_slug = site_ctx.site.slug, request.path_params["page"]
-    found = context.page(slug, SECTION, page_slug)
+    found = context.page(site_ctx.site.slug, SECTION, request.path_params["page"])
     pack = read_pack(found.body)
     if pack is None:
         raise NotFound("This page is not a handover pack.")
-    changed: list[tuple[Source, Page | None]] = []
-    for source in pack.sources:
-        try:
-            now = context.page(slug, source.section, source.page)
-            if now.revision != source.revision:
-                changed.append((source, now))
-        except NotFound:
-            changed.append((source, None))
+    return context, site_ctx, found, pack
+
+
+async def status(request: Request) -> Response:
+    context, site_ctx, found, pack = _pack_page(request)
+    slug = site_ctx.site.slug
+    parts: list[tuple[Source, Page | None]] = [(s, _now(context, slug, s)) for s in pack.sources]
+    changed = [(s, now) for s, now in parts if now is None or now.revision != s.revision]
+    chosen = [(now.section, now) for _, now in parts if now is not None]
+    rows = audience(context, site_ctx, chosen)
     entries = [
         e
         for e in context.audit(slug, section=SECTION)
@@ -247,24 +259,23 @@ async def status(request: Request) -> Response:
     mine = [e for e in entries if e.detail.startswith(f"{found.title}:") or e.detail == found.title]
     return page(request, "handover_status.html", {
         "site": site_ctx.site, "ctx": site_ctx, "pack_page": found, "pack": pack, "changed": changed,
+        "audience": rows, "chosen": chosen, "guests": [r for r in rows if r["reader"].kind == "guest link"],
         "reads": [e for e in mine if e.action == "handover-read"],
         "questions": [e for e in mine if e.action == "handover-question"],
     })  # fmt: skip
 
 
 async def refresh(request: Request) -> Response:
-    """Bring the pack up to date with the source pages (a new revision of the pack)."""
-    context, site_ctx = _steward_site(request)
-    slug, page_slug = site_ctx.site.slug, request.path_params["page"]
-    found = context.page(slug, SECTION, page_slug)
-    pack = read_pack(found.body)
-    if pack is None:
-        raise NotFound("This page is not a handover pack.")
-    copies = _copies(context, slug, [f"{s.section}/{s.page}" for s in pack.sources])
-    fresh = Pack(made=date.today(), note=pack.note, sources=[s for s, _ in copies])
-    context.save(slug, SECTION, page_slug, body=pack_body(fresh, copies), base_revision=found.revision,
+    """Pin the pack to the source pages as they are now (a new revision of the pack's head;
+    a pack made before issue #14 is rewritten as references only)."""
+    context, site_ctx, found, pack = _pack_page(request)
+    slug = site_ctx.site.slug
+    now = [p for p in (_now(context, slug, s) for s in pack.sources) if p is not None]
+    sources = [Source(page_id=p.id, revision=p.revision) for p in now]
+    fresh = Pack(made=date.today(), note=pack.note, sources=sources)
+    context.save(slug, SECTION, found.slug, body=pack_body(fresh), base_revision=found.revision,
                  summary="Brought the pack up to date")  # fmt: skip
-    return redirect(f"/s/{slug}/handover-pack/{page_slug}")
+    return redirect(f"/s/{slug}/handover-pack/{found.slug}")
 
 
 # ---- reading a pack (anyone who may view it, including guest-link readers) ----------------

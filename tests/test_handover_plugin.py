@@ -1,4 +1,6 @@
-"""The handover plugin: a snapshot pack a new worker can read, acknowledge and ask about (issue #6)."""
+"""The handover plugin: a pack a new worker can read, acknowledge and ask about (issue #6),
+read through its pinned sources with each reader's own access (issue #14; the grid of who
+reads what through every door is in test_handover_access.py)."""
 
 from __future__ import annotations
 
@@ -78,8 +80,14 @@ def test_a_steward_builds_a_pack_pinned_to_revisions_profile_first(site, people,
     pack_page = store.get_page(db, owner, site="ola", section="handover", page=slug)[1]
     pack = read_pack(pack_page.body)
     assert pack is not None
-    assert [(s.section, s.revision) for s in pack.sources] == [("about-me", 1), ("health", 1)]
-    assert pack_page.body.index("Give me time to answer") < pack_page.body.index("Stay with me")
+    profile = store.get_page(db, owner, site="ola", section="about-me", page="profile")[1]
+    seizures = store.get_page(db, owner, site="ola", section="health", page="seizures")[1]
+    assert [(s.page_id, s.revision) for s in pack.sources] == [(profile.id, 1), (seizures.id, 1)]
+    # Only the head is stored: no text, title, slug or section of a source (issue #14).
+    for word in ("Give me time", "Stay with me", "seizure", "health", "profile", "about-me"):
+        assert word.lower() not in pack_page.body.lower()
+    shown = people.client(mum).get(f"/s/ola/handover/{slug}").text
+    assert shown.index("Give me time to answer") < shown.index("Stay with me")
 
 
 def test_the_pack_notes_changes_to_its_sources_and_can_be_brought_up_to_date(
@@ -107,13 +115,14 @@ def test_the_pack_notes_changes_to_its_sources_and_can_be_brought_up_to_date(
         == 303
     )
     refreshed = store.get_page(db, owner, site="ola", section="handover", page=slug)[1]
-    assert "Count to ten" in refreshed.body and refreshed.revision == 2
+    assert refreshed.revision == 2 and "Count to ten" not in refreshed.body
+    pack = read_pack(refreshed.body)
+    assert pack is not None and [s.revision for s in pack.sources] == [2]
+    assert "Count to ten" in client.get(f"/s/ola/handover/{slug}").text
 
 
-def test_a_new_worker_with_view_on_handover_reads_the_pack_but_nothing_else(
-    site, people, db
-) -> None:
-    _, mum, worker = site
+def test_a_new_worker_reads_only_the_parts_they_may_read_at_the_source(site, people, db) -> None:
+    owner, mum, worker = site
     slug = (
         build(people.client(mum), ["about-me/profile", "health/seizures"])
         .headers["location"]
@@ -122,8 +131,16 @@ def test_a_new_worker_with_view_on_handover_reads_the_pack_but_nothing_else(
     client = people.client(worker)
     pack = client.get(f"/s/ola/handover/{slug}")
     assert pack.status_code == 200
-    assert "Give me time to answer" in pack.text and "Stay with me" in pack.text
-    assert "I have read this" in pack.text
+    # View on Handover alone: the note, and no part (nor its title, nor a count).
+    assert "Read this first." in pack.text and "I have read this" in pack.text
+    for hidden_words in (
+        "Give me time to answer",
+        "Stay with me",
+        "My one-page profile",
+        "seizure",
+    ):
+        assert hidden_words not in pack.text
+    assert "In this handover" not in pack.text
     assert "Who has read it" not in pack.text
     for hidden in (
         "/s/ola/about-me",
@@ -135,6 +152,13 @@ def test_a_new_worker_with_view_on_handover_reads_the_pack_but_nothing_else(
     assert "zephyrquartz" not in pack.text and "Personal budget" not in pack.text
     assert client.get(f"/s/ola/handover-pack/{slug}").status_code == 403
     assert client.get("/s/ola/handover-pack/new").status_code == 403
+    # Let them read About me: that part appears, Health stays absent.
+    circle.add_grant(
+        db, owner, site="ola", section="about-me", capability="view", person=worker.email
+    )
+    pack = client.get(f"/s/ola/handover/{slug}")
+    assert "Give me time to answer" in pack.text and "My one-page profile" in pack.text
+    assert "Stay with me" not in pack.text and "seizure" not in pack.text.lower()
 
 
 def test_reading_and_asking_are_recorded_and_shown_to_the_owner(site, people, db) -> None:
@@ -176,7 +200,9 @@ def test_a_guest_link_to_handover_reads_acknowledges_and_then_expires(site, peop
     guest = people.client()
     root = f"/g/{link.token}/handover/{slug}"
     page = guest.get(root)
-    assert page.status_code == 200 and "Give me time to answer" in page.text
+    # A guest link reads its own section only: the note, none of the parts (issue #14).
+    assert page.status_code == 200 and "Read this first." in page.text
+    assert "Give me time to answer" not in page.text and "My one-page profile" not in page.text
     assert "About me" not in page.text  # not even the other sections' names
     assert post_form(guest, root + "/read", {}, page=root + "/read").status_code == 200
     assert (

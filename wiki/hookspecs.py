@@ -61,6 +61,17 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
     guest link, whose reader has no account)."""
 
 
+@hookspec(firstresult=True)
+def page_content(context: PluginContext, site: SiteContext, page: Page, root: str) -> str | None:
+    """The HTML to show for ``page`` to this reader in place of its stored HTML, or ``None``
+    to show the stored HTML. Called by the page view, a guest link's page, "see it as" and
+    the print view. ``context`` is the READER's ``PluginContext`` (for "see it as", the
+    person being previewed), so anything a plugin draws in from other pages goes through
+    that reader's own access: a page that reads through to others (a handover pack) shows
+    each reader only what they may read at the source (issue #14). The first plugin to
+    return a string wins."""
+
+
 @hookspec
 def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     """Entries in a site's navigation: a list of ``wiki.plugin_api.Link`` for this person;

@@ -7,6 +7,7 @@ goes through ``PluginContext``, whose methods call the store with the request's 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -23,11 +24,11 @@ from wiki import access as policy
 from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.errors import NotFound
-from wiki.models import Actor, Page, Revision
-from wiki.store import SiteContext, audience, files
+from wiki.models import Actor, Capability, GrantRow, Page, Revision
+from wiki.store import SiteContext, audience, circle, files
 from wiki.store.files import Attachment
-from wiki.store.links import guest_site_slug
-from wiki.store.oversight import AuditEntry
+from wiki.store.links import guest_site_slug, list_guest_links
+from wiki.store.oversight import AuditEntry, preview_actor
 
 ENTRY_POINT_GROUP = "planwiki"
 
@@ -101,6 +102,25 @@ class ChecklistItem:
     who: str
 
 
+@dataclass
+class Reader:
+    """Someone who can open a section, for "who will read this?" (issue #14): a person or a
+    group of the circle, or a live guest link. ``sections`` are the keys of every section
+    they may view, decided by ``wiki.access``; ``until`` when their access to the asked
+    section ends (None: no end date)."""
+
+    kind: str  # "person", "group" or "guest link"
+    name: str
+    sections: list[str]
+    until: str | None = None
+
+
+def _grant_row(grant: circle.Grant) -> GrantRow:
+    return GrantRow(
+        grant.section, Capability.parse(grant.capability), grant.expires_at, None, grant.group
+    )
+
+
 class PluginContext:
     """What a plugin may ask for, on behalf of one person. Every call goes through the store,
     which asks the policy first: a plugin sees only what that person may view."""
@@ -135,6 +155,56 @@ class PluginContext:
             page=page,
             record_view=False,
         )[1]
+
+    def page_by_id(self, site: str, page_id: int) -> Page:
+        """The page with this id, now — NotFound unless this person may view its section.
+        Only the sections they may view are looked in, through the store (issue #14)."""
+        for section in self.site(site).sections:
+            for listed in self.pages(site, section.key):
+                if listed.id == page_id:
+                    return self.page(site, section.key, listed.slug)
+        raise NotFound()
+
+    def revision_by_id(self, site: str, page_id: int, number: int) -> tuple[Page, Revision]:
+        """One revision of the page with this id (NotFound exactly as ``page_by_id``)."""
+        found = self.page_by_id(site, page_id)
+        return found, self.revision(site, found.section.key, found.slug, number)
+
+    def readers(self, site: str, section: str) -> list[Reader]:
+        """Everyone who may open ``section`` now, and every section each of them may view
+        (stewards only: it shows the circle). Grants are folded by ``wiki.access`` exactly
+        as the sharing page folds them (issue #14)."""
+        ctx = self.site(site)
+        ctx.check("see-sharing")
+        db, site_id, keys = self.__db, ctx.site.id, [s.key for s in ctx.sections]
+        grants = circle.list_grants(db, self.actor, site=ctx)
+        groups = circle.list_groups(db, self.actor, site=ctx)
+        found = []
+        people = [
+            ("person", m.name, [g for g in grants if g.person == m.email or g.group in m.groups])
+            for m in circle.list_members(db, self.actor, site=ctx)
+        ]
+        teams = [
+            ("group", title, [g for g in grants if g.group == k]) for k, title in groups.items()
+        ]
+        for kind, name, theirs in people + teams:
+            folded = policy.fold(site_id, [_grant_row(g) for g in theirs])
+            if policy.allowed(folded, "view", section):
+                found.append(
+                    Reader(
+                        kind,
+                        name,
+                        [k for k in keys if policy.allowed(folded, "view", k)],
+                        policy.standing(folded, section).until,
+                    )
+                )
+        for link in list_guest_links(db, self.actor, site=ctx):
+            if link.live and link.section == section:
+                # What the link's reader may open, decided as for the link itself.
+                guest = preview_actor(db, self.actor, site=ctx, who=f"link:{link.id}")
+                seen = [s.key for s in store.site_for(db, guest, site).sections]
+                found.append(Reader("guest link", link.label, seen, link.expires_at))
+        return found
 
     def readable_pages(self, site: str) -> list[Page]:
         """Every page, with its text, in every section this person may view."""
@@ -223,6 +293,21 @@ def context_of(request: Request) -> PluginContext:
         found = PluginContext(request.app.state.db, request.state.actor)
         request.state.plugin_context = found
     return found
+
+
+def shown(
+    request: Request, site: SiteContext, found: Page, root: str, *, reader: Actor | None = None
+) -> Page:
+    """The page as this reader is shown it: a plugin may put HTML of its own in place of the
+    stored HTML (the ``page_content`` hook), drawn through the reader's own access —
+    ``reader`` for "see it as", otherwise the person asking (issue #14)."""
+    db = request.app.state.db
+    context = context_of(request) if reader is None else PluginContext(db, reader)
+    context.remember(site)
+    html = request.app.state.plugins.hook.page_content(
+        context=context, site=site, page=found, root=root
+    )
+    return found if html is None else dataclasses.replace(found, html=html)
 
 
 def _builtin_modules() -> list[Any]:

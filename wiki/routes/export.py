@@ -19,7 +19,7 @@ from starlette.routing import Route
 from wiki import clock
 from wiki.errors import Conflict, Invalid, NotFound, TooLarge
 from wiki.models import SLUG_HELP, SLUG_RE, is_slug
-from wiki.plugins import collect
+from wiki.plugins import collect, shown
 from wiki.routes.common import (
     actor_of,
     db_of,
@@ -119,6 +119,9 @@ async def export_format(request: Request) -> Response:
 def _print_context(request: Request, section: str | None) -> dict[str, object]:
     db, actor = db_of(request), require_signed_in(request)
     ctx, groups = transfer.printable(db, actor, site=_p(request, "site"), section=section)
+    # A page that reads through to others (a handover pack) prints as this reader sees it (#14).
+    root = f"/s/{ctx.site.slug}"
+    groups = [(sec, [shown(request, ctx, p, root) for p in pages]) for sec, pages in groups]
     only = groups[0][0] if section else None
     return {
         "site": ctx.site,

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from wiki import store
 from wiki.errors import NotFound
 from wiki.models import Actor
+from wiki.plugins import shown
 from wiki.routes.common import actor_of, db_of, page, redirect
 from wiki.store import links
 
@@ -66,6 +67,8 @@ async def guest_page(request: Request) -> Response:
     ctx, found = store.get_page(
         db, actor, site=site, section=_p(request, "section"), page=_p(request, "page")
     )
+    root = f"/g/{_p(request, 'token')}"
+    found = shown(request, ctx, found, root)  # read through, as this guest link (#14)
     return page(
         request,
         "page.html",

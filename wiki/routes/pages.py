@@ -15,6 +15,7 @@ from wiki import diff as differ
 from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
+from wiki.plugins import shown
 from wiki.routes import site_setup
 from wiki.routes.common import (
     actor_of,
@@ -206,6 +207,7 @@ async def page_view(request: Request) -> Response:
                 status=404,
             )
         raise
+    found = shown(request, ctx, found, f"/s/{site}")  # read through, as this reader (#14)
     sec = found.section
     return page(
         request,

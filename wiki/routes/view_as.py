@@ -17,6 +17,7 @@ from starlette.routing import Route
 from wiki import store
 from wiki.errors import NotFound
 from wiki.models import Actor
+from wiki.plugins import shown
 from wiki.routes.common import actor_of, db_of, page, redirect, require_signed_in
 from wiki.store import oversight
 
@@ -94,6 +95,7 @@ async def view_as_page(request: Request) -> Response:
         page=_p(request, "page"),
         record_view=False,
     )
+    found = shown(request, ctx, found, root, reader=target)  # as the one previewed (#14)
     return page(
         request,
         "page.html",
