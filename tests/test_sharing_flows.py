@@ -371,7 +371,7 @@ def test_the_sharing_page_counts_every_guest_link_view_up_to_now(plan: Plan):
     for slug in ("profile", "likes"):
         assert guest.get(f"/g/{token}/about-me/{slug}").status_code == 200
     sharing = owner.get(f"/s/{SITE}/sharing")
-    assert re.search(r"Leisure centre</strong> — about-me, until [^,]+, opened 2 times", sharing.text), \
+    assert re.search(r"Leisure centre</strong> — About me, until [^,]+, opened 2 times", sharing.text), \
         "the owner is told the link was opened twice"  # fmt: skip
 
 
@@ -857,7 +857,7 @@ def matrix_form(html: str) -> dict[str, str]:
 def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan):
     owner, ben = plan.client(plan.owner), plan.client(plan.ben)
     before = plan.grants()
-    form = matrix_form(owner.get(f"/s/{SITE}/sharing").text)
+    form = matrix_form(owner.get(f"/s/{SITE}/sharing/table").text)
     assert form[f"cell|person:{plan.ben.email}|health"] == "none"
     form[f"cell|person:{plan.ben.email}|health"] = "view"
     saved = owner.post(f"/s/{SITE}/sharing", data=form)
@@ -872,7 +872,7 @@ def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan
     assert all(g in after for g in before)
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 200
 
-    form = matrix_form(owner.get(f"/s/{SITE}/sharing").text)
+    form = matrix_form(owner.get(f"/s/{SITE}/sharing/table").text)
     assert form["cell|group:friends|about-me"] == "view"
     form["cell|group:friends|about-me"] = "edit"
     form[f"cell|person:{plan.ben.email}|health"] = "none"
@@ -883,7 +883,7 @@ def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan
 
 
 def test_the_matrix_shows_what_a_person_can_really_do_through_their_groups(plan: Plan):
-    html = plan.client(plan.owner).get(f"/s/{SITE}/sharing").text
+    html = plan.client(plan.owner).get(f"/s/{SITE}/sharing/table").text
     row = re.search(r"<tr>\s*<th scope=\"row\">Ben.*?</tr>", html, flags=re.S)
     assert row and "can read" in row.group(0)
 
@@ -919,10 +919,13 @@ def test_the_audit_log_lists_views_and_changes_and_filters_by_person_and_section
         ("edit", "education", "School days")
     ]
 
-    page = owner.get(f"/s/{SITE}/audit", params={"person": plan.cara.email, "section": "education"})
+    # The page is the easy-read log (issue #14): sentences with names and titles, by person.
+    page = owner.get(f"/s/{SITE}/audit", params={"person": plan.cara.email})
     assert page.status_code == 200
-    assert "Cara" in page.text and "Ben" not in page.text.split("<table", 1)[1]
-    assert "new year" in page.text
+    log = page.text.split("<h1", 1)[1]
+    assert "Cara changed “School days” in Education" in log
+    assert "Cara looked at “School days” in Education" in log
+    assert "Ben" not in log.split("A weekly email", 1)[0]
 
 
 def test_the_owner_home_says_who_has_looked(plan: Plan):
