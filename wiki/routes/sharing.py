@@ -177,6 +177,15 @@ async def sharing_page(
             "caps": CAPS,
             "links": guest_links,
             "invitations": invitations,
+            "invite_words": {
+                i.id: (
+                    f"will be able to {share_steps.LEVELS.get(i.grants[0]['capability'], '')} "
+                    + share_steps.words_list([titles.get(g["section"], "") for g in i.grants])
+                    if i.grants
+                    else ""
+                )
+                for i in invitations
+            },
             "titles": titles,
             "created_link": created_link,
             "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
