@@ -1165,17 +1165,16 @@ def test_the_owner_shares_one_section_with_one_person_in_three_steps(browser, ow
         assert before is not None and before.status == 404
 
         rhys = browser_sign_in(owner_context, base, RHYS)
-        # 1. open "who can see what"
-        rhys.goto(f"{base}/s/{DEMO_SITE}/sharing")
+        # 1. open the three steps; 2. choose the person, the part and what they can do
+        rhys.goto(f"{base}/s/{DEMO_SITE}/sharing/new")
         assert axe_violations(rhys) == []
-        # 2. choose the person, the section and what they can do
-        rhys.get_by_label("With").select_option(f"person:{SAMI[0]}")
-        rhys.get_by_label("Section", exact=True).first.select_option("outcomes")
-        rhys.get_by_label("They can").first.select_option("view")
+        rhys.get_by_label("Sami Haddad (best friend)").check()
+        rhys.get_by_label("Outcomes", exact=True).check()
+        rhys.get_by_label("Read it", exact=True).check()
         # 3. press Share
         rhys.get_by_role("button", name="Share", exact=True).click()
         rhys.wait_for_load_state()
-        assert "Shared." in rhys.content()
+        assert "Sami Haddad can now read Outcomes." in rhys.content()
 
         after = sami.goto(f"{base}/s/{DEMO_SITE}/outcomes")
         assert after is not None and after.status == 200

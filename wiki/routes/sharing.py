@@ -103,24 +103,33 @@ def _cards(
         mine = [g for g in grants if (g.person == ident if kind == "person" else g.group == ident)]
         through = [g for g in grants if member and g.group and g.group in member.groups]
         folded = policy.fold(site_id, [_row(g) for g in mine + through])
-        can: dict[str, list[str]] = {"view": [], "edit": []}
+        can: dict[str, list[str]] = {"view": [], "edit": [], "manage": []}
         for s in ctx.sections:
             lvl = policy.standing(folded, s.key).level
-            if lvl != "none":
-                can["view" if lvl == "view" else "edit"].append(s.title)
+            if lvl in can:
+                can[lvl].append(s.title)
         lines = []
-        for g in mine + through:
+        for g in mine:
             where = "every part of the plan" if g.section == "*" else titles.get(g.section, "")
-            if not where:
-                continue
-            text = policy.describe(_row(g), who=label, where=where)
-            lines.append(
-                {
-                    "grant": g,
-                    "text": text,
-                    "group": groups.get(g.group or "") if g.group and kind == "person" else None,
-                }
+            if where:
+                lines.append({"grant": g, "text": policy.describe(_row(g), who=label, where=where)})
+        # What comes through a group is said once per group and level ("… can read About me
+        # and Health (through the Family group)"); it is taken back on the group's card.
+        by_group: dict[tuple[str, str], list[circle.Grant]] = {}
+        for g in through:
+            by_group.setdefault((g.group or "", g.capability), []).append(g)
+        for (group, _), given in by_group.items():
+            everywhere = any(g.section == "*" for g in given)
+            where = (
+                "every part of the plan"
+                if everywhere
+                else share_steps.words_list(
+                    [titles[g.section] for g in given if g.section in titles]
+                )
             )
+            if where:
+                text = policy.describe(_row(given[0]), who=label, where=where)
+                lines.append({"grant": given[0], "text": text, "group": groups.get(group, group)})
         cards.append(
             {
                 "kind": kind,
@@ -129,6 +138,7 @@ def _cards(
                 "member": member,
                 "reads": can["view"],
                 "writes": can["edit"],
+                "manages": can["manage"],
                 "lines": lines,
             }
         )
