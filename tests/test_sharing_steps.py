@@ -419,3 +419,16 @@ def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan:
         for key, title in SECTION_TITLES.items():
             if key not in may and f" {title.lower()} " in f" {re.sub(r'[^a-z ]', ' ', words)} ":
                 pytest.fail(f"{title!r} was named to {message['to_address']}, who may not read it")
+
+
+def test_an_invitation_with_an_end_date_gives_access_only_until_that_day(plan: Plan):
+    from wiki import accounts
+
+    owner = plan.client(plan.owner)
+    step(owner, f"/s/{SITE}/sharing/new", {"who": "new", "name": "Nia", "email": "nia@example.org",
+         "sections": "health", "until": "2026-12-01"})  # fmt: skip
+    token = invitation_token(mail.outbox(plan.db)[0]["body"])  # type: ignore[arg-type]
+    nia = accounts.create_user(plan.db, email="nia@example.org", name="Nia")  # type: ignore[arg-type]
+    links.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
+    given = [g for g in plan.grants() if g["person"] == "nia@example.org"]
+    assert [(g["section"], g["expires_at"][:10]) for g in given] == [("health", "2026-12-01")]

@@ -287,10 +287,11 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
                 site=ctx,
                 section=section,
                 capability=cap,
-                expires_at=until if until and until > clock.iso() else None,
+                expires_at=until,
                 **({"person": ident} if kind == "person" else {"group": ident}),
             )
             for section, cap, until in map(_unspec, form.getlist("r"))
+            if until is None or until > clock.iso()  # an ended share is not brought back open
         ]
         back = [str(k) for k in form.getlist("grp")]
         if kind == "person" and back:

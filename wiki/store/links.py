@@ -399,6 +399,10 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
             )
         email = db.one("SELECT email FROM users WHERE id = ?", (user_id,))["email"]  # type: ignore[index]
         for grant in invite.grants:
+            # A share chosen "until" a day keeps that end (issue #14); one already over is not given.
+            until = grant.get("expires_at")
+            if until and until <= clock.iso():
+                continue
             add_grant(
                 db,
                 inviter,
@@ -406,6 +410,7 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
                 section=grant["section"],
                 capability=grant["capability"],
                 person=email,
+                expires_at=until,
             )
         record(
             db,
