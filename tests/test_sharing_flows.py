@@ -373,7 +373,7 @@ def test_the_sharing_page_counts_every_guest_link_view_up_to_now(plan: Plan):
     for slug in ("profile", "likes"):
         assert guest.get(f"/g/{token}/about-me/{slug}").status_code == 200
     sharing = owner.get(f"/s/{SITE}/sharing")
-    assert re.search(r"Leisure centre</strong> — about-me, until [^,]+, opened 2 times", sharing.text), \
+    assert re.search(r"Leisure centre</strong> — About me, until [^,]+, opened 2 times", sharing.text), \
         "the owner is told the link was opened twice"  # fmt: skip
 
 
@@ -876,7 +876,7 @@ def matrix_form(html: str) -> dict[str, str]:
 def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan):
     owner, ben = plan.client(plan.owner), plan.client(plan.ben)
     before = plan.grants()
-    form = matrix_form(owner.get(f"/s/{SITE}/sharing").text)
+    form = matrix_form(owner.get(f"/s/{SITE}/sharing/table").text)
     assert form[f"cell|person:{plan.ben.email}|health"] == "none"
     form[f"cell|person:{plan.ben.email}|health"] = "view"
     saved = owner.post(f"/s/{SITE}/sharing", data=form)
@@ -891,7 +891,7 @@ def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan
     assert all(g in after for g in before)
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 200
 
-    form = matrix_form(owner.get(f"/s/{SITE}/sharing").text)
+    form = matrix_form(owner.get(f"/s/{SITE}/sharing/table").text)
     assert form["cell|group:friends|about-me"] == "view"
     form["cell|group:friends|about-me"] = "edit"
     form[f"cell|person:{plan.ben.email}|health"] = "none"
@@ -902,7 +902,7 @@ def test_changing_one_cell_of_the_matrix_changes_exactly_that_sharing(plan: Plan
 
 
 def test_the_matrix_shows_what_a_person_can_really_do_through_their_groups(plan: Plan):
-    html = plan.client(plan.owner).get(f"/s/{SITE}/sharing").text
+    html = plan.client(plan.owner).get(f"/s/{SITE}/sharing/table").text
     row = re.search(r"<tr>\s*<th scope=\"row\">Ben.*?</tr>", html, flags=re.S)
     assert row and "can read" in row.group(0)
 
@@ -938,10 +938,13 @@ def test_the_audit_log_lists_views_and_changes_and_filters_by_person_and_section
         ("edit", "education", "School days")
     ]
 
-    page = owner.get(f"/s/{SITE}/audit", params={"person": plan.cara.email, "section": "education"})
+    # The page is the easy-read log (issue #14): sentences with names and titles, by person.
+    page = owner.get(f"/s/{SITE}/audit", params={"person": plan.cara.email})
     assert page.status_code == 200
-    assert "Cara" in page.text and "Ben" not in page.text.split("<table", 1)[1]
-    assert "new year" in page.text
+    log = page.text.split("<h1", 1)[1]
+    assert "Cara changed “School days” in Education" in log
+    assert "Cara looked at “School days” in Education" in log
+    assert "Ben" not in log.split("A weekly email", 1)[0]
 
 
 def test_the_owner_home_says_who_has_looked(plan: Plan):
@@ -1186,17 +1189,16 @@ def test_the_owner_shares_one_section_with_one_person_in_three_steps(browser, ow
         assert before is not None and before.status == 404
 
         rhys = browser_sign_in(owner_context, base, RHYS)
-        # 1. open "who can see what"
-        rhys.goto(f"{base}/s/{DEMO_SITE}/sharing")
+        # 1. open the three steps; 2. choose the person, the part and what they can do
+        rhys.goto(f"{base}/s/{DEMO_SITE}/sharing/new")
         assert axe_violations(rhys) == []
-        # 2. choose the person, the section and what they can do
-        rhys.get_by_label("With").select_option(f"person:{SAMI[0]}")
-        rhys.get_by_label("Section", exact=True).first.select_option("outcomes")
-        rhys.get_by_label("They can").first.select_option("view")
+        rhys.get_by_label("Sami Haddad (best friend)").check()
+        rhys.get_by_label("Outcomes", exact=True).check()
+        rhys.get_by_label("Read it", exact=True).check()
         # 3. press Share
         rhys.get_by_role("button", name="Share", exact=True).click()
         rhys.wait_for_load_state()
-        assert "Shared." in rhys.content()
+        assert "Sami Haddad can now read Outcomes." in rhys.content()
 
         after = sami.goto(f"{base}/s/{DEMO_SITE}/outcomes")
         assert after is not None and after.status == 200

@@ -319,6 +319,18 @@ def reminders_command(db_path: Path | None) -> None:
     click.echo(f"{len(sent)} reminder{'s' if len(sent) != 1 else ''} sent.")
 
 
+@cli.command("send-digests")
+@db_option
+def send_digests_command(db_path: Path | None) -> None:
+    """Send the weekly "who has looked" emails that are due (safe to run as often as you
+    like, e.g. hourly from cron: each week is sent once). Issue #14."""
+    from wiki.store import activity
+
+    db = open_db(db_path)
+    sent = activity.send_due_digests(db, base_url=settings_for(db_path).base_url)
+    click.echo(f"{sent} weekly email{'s' if sent != 1 else ''} sent.")
+
+
 cli.add_command(user)
 cli.add_command(token)
 

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from wiki import store
 from wiki.routes.common import db_of, page, require_signed_in
-from wiki.store import links, oversight
+from wiki.store import activity
 
 
 def _p(request: Request, name: str) -> str:
@@ -23,30 +23,25 @@ def _p(request: Request, name: str) -> str:
 
 
 async def audit_page(request: Request) -> Response:
+    """The easy-read log (issue #14): sentences by person and day, the reader's own activity
+    hidden unless ``mine=1``, a "stop sharing" button by each person, the weekly email."""
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
     q = request.query_params
-    person, section, action = (
-        q.get("person") or None,
-        q.get("section") or None,
-        q.get("action") or None,
-    )
-    ctx = store.site_for(db, actor, site)  # loaded and decided once (issue #13)
-    entries = oversight.list_audit(
-        db, actor, site=ctx, person=person, section=section, action=action
-    )
-    from wiki.store import circle
-
+    ctx = store.site_for(db, actor, site)
+    mine = q.get("mine") == "1"
+    people = activity.easy_log(db, actor, site=ctx, mine=mine, person=q.get("person") or None)
     return page(
         request,
         "audit.html",
         {
             "site": ctx.site,
             "ctx": ctx,
-            "entries": entries,
-            "members": circle.list_members(db, actor, site=ctx),
-            "links": links.list_guest_links(db, actor, site=ctx),
-            "filters": {"person": person or "", "section": section or "", "action": action or ""},
+            "people": people,
+            "mine": mine,
+            "weekly": activity.digest_wanted(db, actor, site=ctx),
+            "may_stop": ctx.allows("manage-circle"),
+            "notice": q.get("done", ""),
         },
     )
 

@@ -1,19 +1,23 @@
-"""The sharing page: who can see what, changeable in place; circle, groups, links, invitations."""
+"""The sharing page: who can see what, a card per person in plain words with a take-back
+button on each line; pending invitations with cancel and resend; guest links and the circle
+folded away below (issue #14). The three steps live in ``share_steps``; the old all-in-one
+table is kept at ``/sharing/table`` for changing many things at once."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from wiki import access as policy
-from wiki import accounts, clock, mail, store
+from wiki import accounts, clock, store
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound, WikiError
 from wiki.models import Actor, Capability, GrantRow, is_slug
+from wiki.routes import share_steps
 from wiki.routes.common import (
     actor_of,
     db_of,
@@ -23,24 +27,14 @@ from wiki.routes.common import (
     require_signed_in,
     settings_of,
 )
-from wiki.store import circle, links
+from wiki.routes.share_steps import _spec, _unspec, end_of_day, send_invitation
+from wiki.store import activity, circle, links
 
 CAPS = ["none", "view", "edit", "manage"]
 
 
 def _p(request: Request, name: str) -> str:
     return str(request.path_params[name])
-
-
-def end_of_day(value: str, field: str) -> str | None:
-    """A date from a form ('2026-03-03') as the end of that day, UTC; empty means no end."""
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise Invalid("Enter the date like 2027-03-03.", fields={field: "Not a date."}) from None
-    return clock.iso(datetime.combine(day, time(23, 59, 59), tzinfo=UTC))
 
 
 def _matrix(
@@ -89,25 +83,65 @@ def _row(grant: circle.Grant) -> GrantRow:
     )
 
 
-def _rules(
+def _cards(
     ctx: store.SiteContext,
     members: list[circle.Member],
     groups: dict[str, str],
     grants: list[circle.Grant],
 ) -> list[dict]:
-    """Every sharing rule as a sentence with names and section titles, never emails or keys."""
-    names = {m.email: m.name for m in members}
+    """A card per person and per group: what they can read and what they can change, in
+    plain words, and each rule that gives it as a line with its own take-back button.
+    The folding is ``wiki.access``'s (``fold``, ``standing``, ``describe``), the code that
+    makes the decisions, so the card cannot disagree with them (issues #13, #14)."""
     titles = {s.key: s.title for s in ctx.sections}
-    out = []
-    for g in grants:
-        who = (
-            names.get(g.person or "", g.person or "")
-            if g.person
-            else f"The {groups.get(g.group or '', g.group)} group"
+    site_id = ctx.site.id
+    cards = []
+    for kind, ident, label, member in [("person", m.email, m.name, m) for m in members] + [
+        ("group", k, f"The {t} group", None) for k, t in groups.items()
+    ]:
+        mine = [g for g in grants if (g.person == ident if kind == "person" else g.group == ident)]
+        through = [g for g in grants if member and g.group and g.group in member.groups]
+        folded = policy.fold(site_id, [_row(g) for g in mine + through])
+        can: dict[str, list[str]] = {"view": [], "edit": [], "manage": []}
+        for s in ctx.sections:
+            lvl = policy.standing(folded, s.key).level
+            if lvl in can:
+                can[lvl].append(s.title)
+        lines = []
+        for g in mine:
+            where = "every part of the plan" if g.section == "*" else titles.get(g.section, "")
+            if where:
+                lines.append({"grant": g, "text": policy.describe(_row(g), who=label, where=where)})
+        # What comes through a group is said once per group and level ("… can read About me
+        # and Health (through the Family group)"); it is taken back on the group's card.
+        by_group: dict[tuple[str, str], list[circle.Grant]] = {}
+        for g in through:
+            by_group.setdefault((g.group or "", g.capability), []).append(g)
+        for (group, _), given in by_group.items():
+            everywhere = any(g.section == "*" for g in given)
+            where = (
+                "every part of the plan"
+                if everywhere
+                else share_steps.words_list(
+                    [titles[g.section] for g in given if g.section in titles]
+                )
+            )
+            if where:
+                text = policy.describe(_row(given[0]), who=label, where=where)
+                lines.append({"grant": given[0], "text": text, "group": groups.get(group, group)})
+        cards.append(
+            {
+                "kind": kind,
+                "id": ident,
+                "label": label,
+                "member": member,
+                "reads": can["view"],
+                "writes": can["edit"],
+                "manages": can["manage"],
+                "lines": lines,
+            }
         )
-        where = "every section" if g.section == "*" else titles.get(g.section, g.section)
-        out.append({"grant": g, "text": policy.describe(_row(g), who=who, where=where)})
-    return out
+    return cards
 
 
 def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
@@ -119,6 +153,7 @@ def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
         circle.list_groups(db, actor, site=ctx),
         circle.list_grants(db, actor, site=ctx),
         links.list_guest_links(db, actor, site=ctx),
+        links.list_invitations(db, actor, site=ctx) if ctx.allows("invite") else [],
     )
 
 
@@ -129,23 +164,38 @@ async def sharing_page(
     errors: dict | None = None,
     created_link: links.GuestLink | None = None,
     notice: str = "",
+    template: str = "sharing.html",
 ) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = _p(request, "site")
-    ctx, members, groups, grants, guest_links = await off_loop(_sharing_data, db, actor, site)
+    ctx, members, groups, grants, guest_links, invitations = await off_loop(
+        _sharing_data, db, actor, site
+    )
+    titles = {s.key: s.title for s in ctx.sections} | {"*": "every part of the plan"}
     return page(
         request,
-        "sharing.html",
+        template,
         {
             "site": ctx.site,
             "ctx": ctx,
             "members": members,
             "groups": groups,
             "grants": grants,
-            "rows": _matrix(ctx, members, groups, grants),
-            "rules": _rules(ctx, members, groups, grants),
+            "cards": _cards(ctx, members, groups, grants),
+            "rows": _matrix(ctx, members, groups, grants) if template != "sharing.html" else [],
             "caps": CAPS,
             "links": guest_links,
+            "invitations": invitations,
+            "invite_words": {
+                i.id: (
+                    f"will be able to {share_steps.LEVELS.get(i.grants[0]['capability'], '')} "
+                    + share_steps.words_list([titles.get(g["section"], "") for g in i.grants])
+                    if i.grants
+                    else ""
+                )
+                for i in invitations
+            },
+            "titles": titles,
             "created_link": created_link,
             "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
             "errors": errors or {},
@@ -154,6 +204,10 @@ async def sharing_page(
         },
         status=status,
     )
+
+
+async def table_get(request: Request) -> Response:
+    return await sharing_page(request, template="sharing_table.html")
 
 
 async def sharing_get(request: Request) -> Response:
@@ -173,6 +227,8 @@ async def sharing_post(request: Request) -> Response:
         return await sharing_page(
             request, status=problem.status, errors={"form": problem.message, **problem.fields}
         )
+    if isinstance(notice, Go):
+        return redirect(notice.url)
     if isinstance(notice, links.GuestLink):
         return await sharing_page(
             request,
@@ -182,8 +238,108 @@ async def sharing_post(request: Request) -> Response:
     return redirect(f"/s/{site}/sharing?done={notice}")
 
 
+class Go(str):
+    """An answer that is a page to go to (a confirmation), not a notice."""
+
+    @property
+    def url(self) -> str:
+        return str(self)
+
+
+def _who(g: circle.Grant) -> str:
+    return f"person:{g.person}" if g.person else f"group:{g.group}"
+
+
+def _took_back(
+    site: str,
+    who: str,
+    taken: list[circle.Grant],
+    *,
+    stopped: bool = False,
+    groups: list[str] | None = None,
+) -> Go:
+    query = [("who", who), *[("r", _spec(g.section, g.capability, g.expires_at)) for g in taken]]
+    query += [("grp", k) for k in groups or []] + ([("did", "stopped")] if stopped else [])
+    return Go(f"/s/{site}/sharing/done?" + urlencode(query))
+
+
+def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request):
+    """The actions of issue #14: take back with undo, stop sharing, invitations, digest."""
+    get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+    ctx = store.site_for(db, actor, site)
+    if action == "take-back" or action == "undo-share":
+        ids = {int(i) for i in [*form.getlist("grants"), get("grant")] if str(i).isdigit()}
+        taken = [g for g in circle.list_grants(db, actor, site=ctx) if g.id in ids]
+        if not taken:
+            raise NotFound("That sharing has already been taken back.")
+        for g in taken:
+            circle.revoke_grant(db, actor, site=ctx, grant_id=g.id)
+        return _took_back(site, _who(taken[0]), taken)
+    if action == "restore":
+        kind, _, ident = get("who").partition(":")
+        if kind not in ("person", "group"):
+            raise Invalid("Choose who to share with again.")
+        made = [
+            circle.add_grant(
+                db,
+                actor,
+                site=ctx,
+                section=section,
+                capability=cap,
+                expires_at=until,
+                **({"person": ident} if kind == "person" else {"group": ident}),
+            )
+            for section, cap, until in map(_unspec, form.getlist("r"))
+            if until is None or until > clock.iso()  # an ended share is not brought back open
+        ]
+        back = [str(k) for k in form.getlist("grp")]
+        if kind == "person" and back:
+            now_in = next(
+                (m.groups for m in circle.list_members(db, actor, site=ctx) if m.email == ident), []
+            )
+            circle.set_member_groups(
+                db, actor, site=ctx, email=ident, groups=sorted({*now_in, *back})
+            )
+        if made:
+            return Go(f"/s/{site}/sharing/done?" + urlencode([("g", g.id) for g in made]))
+        return "Undone: they are back in their groups."
+    if action == "stop-sharing":
+        email = get("email")
+        member = next(
+            (m for m in circle.list_members(db, actor, site=ctx) if m.email == email), None
+        )
+        if member is None:
+            raise NotFound("That person is not in the circle.")
+        taken = [g for g in circle.list_grants(db, actor, site=ctx) if g.person == email]
+        for g in taken:
+            circle.revoke_grant(db, actor, site=ctx, grant_id=g.id)
+        if member.groups:
+            circle.set_member_groups(db, actor, site=ctx, email=email, groups=[])
+        return _took_back(site, f"person:{email}", taken, stopped=True, groups=member.groups)
+    if action in ("cancel-invite", "resend-invite"):
+        if not get("invitation").isdigit():
+            raise Invalid("Choose an invitation.")
+        if action == "cancel-invite":
+            gone = links.cancel_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
+            return f"The invitation to {gone.called} is cancelled. Its link no longer works."
+        again = links.resend_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
+        send_invitation(db, request, again, inviter=actor)
+        return (
+            f"We sent the invitation to {again.called} again. The new link works for 7 days;"
+            " the old one no longer works."
+        )
+    if action == "digest":
+        activity.want_digest(db, actor, site=ctx, weekly=get("weekly") == "on")
+        word = "on" if get("weekly") == "on" else "off"
+        return Go(f"/s/{site}/audit?" + urlencode({"done": f"The weekly email is {word}."}))
+    return None
+
+
 def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
     get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+    more = _apply_more(db, actor, site, action, form, request)
+    if more is not None:
+        return more
     if action == "matrix":
         return _save_matrix(db, actor, site, form)
     if action == "share":
@@ -204,8 +360,9 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
     if action == "revoke":
         if not get("grant").isdigit():
             raise Invalid("Choose a sharing rule to remove.")
+        taken = [g for g in circle.list_grants(db, actor, site=site) if g.id == int(get("grant"))]
         circle.revoke_grant(db, actor, site=site, grant_id=int(get("grant")))
-        return "Removed. It stops working straight away."
+        return _took_back(site, _who(taken[0]), taken) if taken else "Removed."
     if action == "member":
         circle.add_member(
             db,
@@ -297,22 +454,9 @@ def _save_matrix(db, actor: Actor, site: str, form) -> str:
     )
 
 
-def send_invitation(db, request: Request, invite: links.Invitation, *, inviter: Actor) -> None:
-    base = settings_of(request).base_url or str(request.base_url).rstrip("/")
-    mail.send(
-        db,
-        to=invite.email,
-        subject=f"{inviter.name} invited you to {invite.site_title}",
-        body=(
-            f"Hello,\n\n{inviter.name} has invited you to join the circle of {invite.site_title} on planwiki"
-            f"{' as ' + invite.relationship if invite.relationship else ''}.\n\n"
-            f"Open this link to accept (it works once, within 7 days):\n{base}/invite/{invite.token}\n\n"
-            "If you were not expecting this, you can ignore this email.\n"
-        ),
-    )
-
-
 routes = [
+    *share_steps.routes,
+    Route("/s/{site}/sharing/table", table_get, methods=["GET"]),
     Route("/s/{site}/sharing", sharing_get, methods=["GET"]),
     Route("/s/{site}/sharing", sharing_post, methods=["POST"]),
 ]

@@ -177,6 +177,16 @@ class Invitation:
     site_slug: str = ""
     site_title: str = ""
     token: str | None = None
+    name: str = ""  # what the inviter called them ("Sami"), for pages that speak in names
+
+    @property
+    def live(self) -> bool:
+        return self.accepted_at is None and self.expires_at > clock.iso()
+
+    @property
+    def called(self) -> str:
+        """How the sharing page names them: the name given, else "someone new"."""
+        return self.name or "someone new"
 
 
 def _invitation(row: sqlite3.Row, token: str | None = None) -> Invitation:
@@ -191,6 +201,7 @@ def _invitation(row: sqlite3.Row, token: str | None = None) -> Invitation:
         dict(row).get("slug", ""),
         dict(row).get("title", ""),
         token,
+        dict(row).get("name", "") or "",
     )
 
 
@@ -203,8 +214,10 @@ def create_invitation(
     relationship: str = "",
     groups: list[str] | None = None,
     grants: list[dict[str, str]] | None = None,
+    name: str = "",
 ) -> Invitation:
-    """Owner or steward invites someone by email; the link is single-use and lasts 7 days."""
+    """Owner or steward invites someone by email; the link is single-use and lasts 7 days.
+    ``name`` is what the inviter calls them, so the page can say "Sami" (issue #14)."""
     ctx = site_for(db, actor, site)
     ctx.check("invite")
     groups, grants = groups or [], grants or []
@@ -233,7 +246,7 @@ def create_invitation(
     with db.write():
         invite_id = db.execute(
             "INSERT INTO invitations (site_id, email, relationship, groups, grants, token_hash, expires_at,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, created_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ctx.site.id,
                 email,
@@ -244,6 +257,7 @@ def create_invitation(
                 expires,
                 actor.user_id,
                 clock.iso(),
+                name.strip()[:120],
             ),
         ).lastrowid
         record(
@@ -255,6 +269,74 @@ def create_invitation(
         )
         row = db.one("SELECT * FROM invitations WHERE id = ?", (invite_id,))
     assert row is not None
+    found = _invitation(row, token)
+    found.site_slug, found.site_title = ctx.site.slug, ctx.site.title
+    return found
+
+
+def list_invitations(db: Database, actor: Actor, *, site: str | SiteContext) -> list[Invitation]:
+    """Invitations not yet accepted (still good or lapsed), newest first, for the sharing
+    page to list with cancel and resend (issue #14)."""
+    ctx = site_for(db, actor, site)
+    ctx.check("invite")
+    rows = db.all(
+        "SELECT * FROM invitations WHERE site_id = ? AND accepted_at IS NULL ORDER BY id DESC",
+        (ctx.site.id,),
+    )
+    return [_invitation(r) for r in rows]
+
+
+def _pending(db: Database, ctx: SiteContext, invite_id: int) -> sqlite3.Row:
+    row = db.one(
+        "SELECT * FROM invitations WHERE id = ? AND site_id = ? AND accepted_at IS NULL",
+        (invite_id, ctx.site.id),
+    )
+    if row is None:
+        raise NotFound("There is no such invitation waiting. It may have been accepted.")
+    return row
+
+
+def cancel_invitation(
+    db: Database, actor: Actor, *, site: str | SiteContext, invite_id: int
+) -> Invitation:
+    """The link stops working at once; the invitation is gone from the list."""
+    ctx = site_for(db, actor, site)
+    ctx.check("invite")
+    with db.write():
+        row = _pending(db, ctx, invite_id)
+        db.execute("DELETE FROM invitations WHERE id = ?", (invite_id,))
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="cancel-invite",
+            detail=f"{row['email']} ({row['name'] or row['relationship']})",
+        )
+    return _invitation(row)
+
+
+def resend_invitation(
+    db: Database, actor: Actor, *, site: str | SiteContext, invite_id: int
+) -> Invitation:
+    """A fresh link for seven more days; the old link stops working (only one is ever live)."""
+    ctx = site_for(db, actor, site)
+    ctx.check("invite")
+    token = secrets.token_urlsafe(24)
+    with db.write():
+        _pending(db, ctx, invite_id)
+        db.execute(
+            "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE id = ?",
+            (_digest(token), clock.iso(clock.now() + timedelta(days=INVITE_DAYS)), invite_id),
+        )
+        row = db.one("SELECT * FROM invitations WHERE id = ?", (invite_id,))
+        assert row is not None
+        record(
+            db,
+            site_id=ctx.site.id,
+            actor=actor,
+            action="resend-invite",
+            detail=f"{row['email']} ({row['name'] or row['relationship']})",
+        )
     found = _invitation(row, token)
     found.site_slug, found.site_title = ctx.site.slug, ctx.site.title
     return found
@@ -317,6 +399,10 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
             )
         email = db.one("SELECT email FROM users WHERE id = ?", (user_id,))["email"]  # type: ignore[index]
         for grant in invite.grants:
+            # A share chosen "until" a day keeps that end (issue #14); one already over is not given.
+            until = grant.get("expires_at")
+            if until and until <= clock.iso():
+                continue
             add_grant(
                 db,
                 inviter,
@@ -324,6 +410,7 @@ def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
                 section=grant["section"],
                 capability=grant["capability"],
                 person=email,
+                expires_at=until,
             )
         record(
             db,
