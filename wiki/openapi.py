@@ -30,6 +30,7 @@ class Endpoint:
     body: type[BaseModel] | None
     response: Any
     status: int
+    also: dict[int, str]  # other success statuses with the same body, e.g. 201 Created
 
 
 class Api:
@@ -48,9 +49,12 @@ class Api:
         body: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
+        also: dict[int, str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.endpoints.append(Endpoint(method, path, summary, handler, body, response, status))
+            self.endpoints.append(
+                Endpoint(method, path, summary, handler, body, response, status, also or {})
+            )
             return handler
 
         return register
@@ -114,6 +118,11 @@ class Api:
                     "description": "OK",
                     "content": {"application/json": {"schema": ref}},
                 }
+                for status, description in e.also.items():  # the 201 of a page PUT (issue #15)
+                    op["responses"][str(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": ref}},
+                    }
             paths.setdefault(self.prefix + _openapi_path(e.path), {})[e.method.lower()] = op
         return {
             "openapi": "3.1.0",

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wiki.errors import NotFound
-from wiki.routes.common import actor_of, db_of, login_url, off_loop, page, redirect
+from wiki.routes.common import actor_of, db_of, login_url, off_loop_search, page, redirect
 from wiki.store import search
 from wiki.store.context import site_for
 
@@ -58,7 +58,7 @@ async def site_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     if query.strip():
-        ctx, results = await off_loop(
+        ctx, results = await off_loop_search(
             search.search_site, db, actor, site=_p(request, "site"), query=query, history=history,
             offset=_offset(request),
         )  # fmt: skip
@@ -87,7 +87,7 @@ async def all_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     results = (
-        await off_loop(
+        await off_loop_search(
             search.search_all, db, actor, query=query, history=history, offset=_offset(request)
         )
         if query.strip()
