@@ -11,7 +11,7 @@ real CLI, ~200 seeded pages, a sign-in through the login form). Three phases, on
    ``--me-rps`` (latency from the time each request was due, so a stall counts for every
    request it held up), for 5 s.
 2. The same, while one more connection saves the issue's hostile text (120 KB:
-   ``[`` x 60,000 then ``]`` x 60,000, a new suffix each time) again and again for
+   ``[`` x 60,000 then ``]`` x 60,000, a new first word each time) again and again for
    ``--seconds`` (and until the last save is answered). Target: /me p99 < 100 ms.
 3. The soak's mixed load (bench/soak.py: views, API reads, history, diffs, searches,
    saves) at half its measured capacity for ``--mixed-minutes``; the search rows are the
@@ -90,7 +90,8 @@ async def hostile_saves(port: int, token: str, section: str, seconds: float) -> 
     try:
         while time.perf_counter() < end:
             n += 1
-            payload = {"body": f"{HOSTILE}\n\nsave {n}", "base_revision": revision,
+            # A new first line each time: one paragraph, so no render cache can help.
+            payload = {"body": f"save {n} {HOSTILE}", "base_revision": revision,
                        "title": "Hostile"}  # fmt: skip
             wire = saves.put_wire(saves.page_path(section, "hostile"), token, payload, port)
             t0 = time.perf_counter_ns()
