@@ -300,3 +300,13 @@ def test_store_saves_still_render_when_called_directly(db, owner, client) -> Non
         store.save_page(db, owner, site="ola", section="about-me", page="profile",
                         body=HOSTILE, base_revision=1)  # fmt: skip
     assert _revision(db) == 1
+
+
+def test_odd_numbers_in_search_queries_are_not_errors(client, headers, people, owner) -> None:  # type: ignore[no-untyped-def]
+    """Found by the fuzz test: "²" passes str.isdigit, and 2**64 does not fit SQLite."""
+    for odd in ("²", str(2**64)):
+        got = client.get(f"/api/v1/sites/ola/search?q=buses&limit={odd}", headers=headers)
+        assert got.status_code == 422, got.text
+        got = client.get(f"/api/v1/sites/ola/search?q=buses&offset={odd}", headers=headers)
+        assert got.status_code == 422, got.text
+        assert people.client(owner).get(f"/s/ola/search?q=buses&offset={odd}").status_code == 200

@@ -60,7 +60,8 @@ def _int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    # digits 0-9 only ("²".isdigit() is true) and within SQLite's 64 bits (issue #15)
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**63:
         raise Invalid(f"“{name}” must be a whole number.", fields={name: "Not a number."})
     return int(raw)
 

@@ -31,7 +31,8 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
 
 def _offset(request: Request) -> int:
     raw = request.query_params.get("offset", "0")
-    return int(raw) if raw.isdigit() else 0
+    # digits 0-9 only ("²".isdigit() is true) and within SQLite's 64 bits (issue #15)
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
 
 
 def _pages_of(request: Request, results: search.Results, base: str) -> dict[str, str | None]:
