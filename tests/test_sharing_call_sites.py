@@ -200,7 +200,7 @@ CALLS = [
          f"was|person:{BEN}|budget": "none"}),
     form("form-revoke-education-rule", expect(303, sol=303), action="revoke",
          grant="{school_grant}"),
-    form("form-revoke-health-rule", expect(303, cara=404, sol=404), action="revoke",
+    form("form-revoke-health-rule", expect(303, cara=UNSEEN, sol=UNSEEN), action="revoke",
          grant="{health_grant}"),
     form("form-revoke-education-link", expect(303, eve=404, vic=404, cara=404, sol=303),
          action="revoke-link", link="{school_link}"),

@@ -6,6 +6,7 @@ Routes declare their body and response models once; the document at
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from wiki.errors import NotFound
 from wiki.models import ErrorOut
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -30,6 +32,7 @@ class Endpoint:
     body: type[BaseModel] | None
     response: Any
     status: int
+    also: dict[int, str]  # other success statuses with the same body, e.g. 201 Created
 
 
 class Api:
@@ -48,15 +51,21 @@ class Api:
         body: type[BaseModel] | None = None,
         response: Any = None,
         status: int = 200,
+        also: dict[int, str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.endpoints.append(Endpoint(method, path, summary, handler, body, response, status))
+            self.endpoints.append(
+                Endpoint(method, path, summary, handler, body, response, status, also or {})
+            )
             return handler
 
         return register
 
     def routes(self) -> list[Route]:
-        return [Route(self.prefix + e.path, e.handler, methods=[e.method]) for e in self.endpoints]
+        return [
+            Route(self.prefix + e.path, _ids_in_range(e.handler), methods=[e.method])
+            for e in self.endpoints
+        ]
 
     def document(self) -> dict[str, Any]:
         models: set[type[BaseModel]] = {ErrorOut}
@@ -114,6 +123,11 @@ class Api:
                     "description": "OK",
                     "content": {"application/json": {"schema": ref}},
                 }
+                for status, description in e.also.items():  # the 201 of a page PUT (issue #15)
+                    op["responses"][str(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": ref}},
+                    }
             paths.setdefault(self.prefix + _openapi_path(e.path), {})[e.method.lower()] = op
         return {
             "openapi": "3.1.0",
@@ -128,6 +142,23 @@ class Api:
             },
             "security": [{"bearer": []}, {"session": []}],
         }
+
+
+_SQLITE_INTEGERS = range(0, 2**63)
+
+
+def _ids_in_range(handler: Handler) -> Handler:
+    """A number in the path (``{n:int}``) that SQLite cannot hold names nothing: 404,
+    not the 500 SQLite's OverflowError used to give (issue #15)."""
+
+    @functools.wraps(handler)
+    async def checked(request: Request) -> Response:
+        for value in request.path_params.values():
+            if isinstance(value, int) and value not in _SQLITE_INTEGERS:
+                raise NotFound("We could not find that.")
+        return await handler(request)
+
+    return checked
 
 
 def _path_params(path: str) -> list[str]:

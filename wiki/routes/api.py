@@ -28,7 +28,7 @@ from wiki.models import (
 )
 from wiki.openapi import Api
 from wiki.routes import site_setup
-from wiki.routes.common import actor_of, db_of, settings_of
+from wiki.routes.common import actor_of, db_of, prepared_text, revision_number, settings_of
 
 api = Api("/api/v1", title="planwiki", version=__version__)
 M = TypeVar("M", bound=BaseModel)
@@ -56,10 +56,7 @@ async def _body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     if len(raw) > limit:
         raise TooLarge(f"The request is too large: the limit is {limit // 1000:,} KB.")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as bad:
-        raise WikiError(f"The body is not valid JSON: {bad}.") from None
+    data = parse_json(raw)
     try:
         return model.model_validate(data)
     except ValidationError as invalid:
@@ -68,6 +65,56 @@ async def _body(request: Request, model: type[M]) -> M:
             "Some fields are not valid: " + "; ".join(f"{k}: {v}" for k, v in fields.items()),
             fields=fields,
         ) from None
+
+
+# What JSON may hold here (issue #15): every value must fit SQLite and UTF-8, so a body
+# is refused (400) before validation when it nests absurdly deep, holds a number beyond
+# 64 bits, NaN or Infinity, or a lone surrogate ("\ud800") that no UTF-8 text can carry.
+MAX_JSON_DEPTH = 32
+_INT_RANGE = range(-(2**63), 2**63)
+
+
+def _no_constants(name: str) -> Any:
+    raise WikiError(f"The body is not valid JSON: {name} is not a number here.")
+
+
+def parse_json(raw: bytes) -> Any:
+    """The body's JSON, or WikiError (400) with a plain reason."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError) as bad:
+        raise WikiError(f"The body is not valid JSON: {bad}.") from None
+    except RecursionError:
+        raise WikiError(f"The body nests more than {MAX_JSON_DEPTH} levels deep.") from None
+    _check_json(data, 0)
+    return data
+
+
+def _check_json(value: Any, depth: int) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise WikiError(f"The body nests more than {MAX_JSON_DEPTH} levels deep.")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise WikiError(
+                "The body holds text that is not valid Unicode (a lone surrogate such as \\ud800)."
+            ) from None
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if value not in _INT_RANGE:
+            raise WikiError("The body holds a number too large to store (beyond 64 bits).")
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise WikiError("The body holds a number too large to store.")
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_json(key, depth + 1)
+            _check_json(item, depth + 1)
 
 
 def ok(model: BaseModel | list[BaseModel] | dict[str, Any], status: int = 200) -> JSONResponse:
@@ -212,29 +259,36 @@ async def page_get(request: Request) -> Response:
 @api.route(
     "PUT",
     "/sites/{site}/pages/{section}/{page}",
-    summary="Save a page (409 on a stale base_revision)",
+    summary="Save a page (201 when it makes a new page; 409 on a stale base_revision)",
     body=PageSave,
     response=PageOut,
+    also={201: "Saved as a new page"},
 )
 async def page_put(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, PageSave)
-    site, slug = _p(request, "site"), _p(request, "page")
+    site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     if not store_slug_ok(slug):
         raise Invalid(
             "The page address must use lower-case letters, numbers and hyphens (up to 60)."
         )
+    db, max_chars = db_of(request), settings_of(request).max_page_chars
+    ctx = store.site_for(db, actor, site)
+    ctx.require("edit", section)  # before the text costs any rendering
+    # Rendered off the event loop when long, and refused (422) when nested beyond reason.
+    prepared = await prepared_text(db, site=ctx.site.slug, body=body.body, max_chars=max_chars)
     result = store.save_page(
-        db_of(request),
+        db,
         actor,
-        site=site,
-        section=_p(request, "section"),
+        site=ctx,
+        section=section,
         page=slug,
         body=body.body,
         base_revision=body.base_revision,
         summary=body.summary,
         title=body.title,
-        max_chars=settings_of(request).max_page_chars,
+        max_chars=max_chars,
+        prepared=prepared,
     )
     return ok(page_out(site, result.page), 201 if result.created else 200)
 
@@ -285,7 +339,7 @@ async def revision_get(request: Request) -> Response:
         site=_p(request, "site"),
         section=_p(request, "section"),
         page=_p(request, "page"),
-        number=int(request.path_params["n"]),
+        number=revision_number(request),
     )
     return ok(
         RevisionOut(

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from wiki.errors import Invalid, TooLarge, WikiError
 from wiki.models import is_slug
 from wiki.routes.api import _actor, _p, api, ok
-from wiki.routes.common import db_of, off_loop, settings_of
+from wiki.routes.common import db_of, off_loop_search, settings_of
 from wiki.routes.export import send_export
 from wiki.store import search, transfer
 
@@ -60,7 +60,8 @@ def _int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    # digits 0-9 only ("²".isdigit() is true) and within SQLite's 64 bits (issue #15)
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**63:
         raise Invalid(f"“{name}” must be a whole number.", fields={name: "Not a number."})
     return int(raw)
 
@@ -115,7 +116,7 @@ def _search_out(results: search.Results) -> SearchOut:
 )
 async def site_search(request: Request) -> Response:
     actor = _actor(request)
-    _, results = await off_loop(
+    _, results = await off_loop_search(
         search.search_site, db_of(request), actor, site=_p(request, "site"), query=_query(request),
         history=_flag(request, "history", False), limit=_int(request, "limit", search.PAGE_SIZE),
         offset=_int(request, "offset", 0),
@@ -131,7 +132,7 @@ async def site_search(request: Request) -> Response:
 )
 async def all_search(request: Request) -> Response:
     actor = _actor(request)
-    results = await off_loop(
+    results = await off_loop_search(
         search.search_all, db_of(request), actor, query=_query(request), history=_flag(request, "history", False),
         limit=_int(request, "limit", search.PAGE_SIZE), offset=_int(request, "offset", 0),
     )  # fmt: skip

@@ -7,6 +7,7 @@ The import form is multipart; wiki/csrf.py checks it like every other form (issu
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from starlette.background import BackgroundTask
@@ -19,6 +20,7 @@ from starlette.routing import Route
 from wiki import clock
 from wiki.errors import Conflict, Invalid, NotFound, TooLarge
 from wiki.models import SLUG_HELP, SLUG_RE, is_slug
+from wiki.pdf import PdfFailed, make_pdf
 from wiki.plugins import collect, shown
 from wiki.routes.common import (
     actor_of,
@@ -32,6 +34,7 @@ from wiki.store.context import site_for
 from wiki.templates import render_template, static_path
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+log = logging.getLogger("planwiki")
 
 
 def _p(request: Request, name: str) -> str:
@@ -142,24 +145,23 @@ async def print_section(request: Request) -> Response:
     return page(request, "print.html", _print_context(request, _p(request, "section")))
 
 
-def _refuse_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    """The PDF is made from what is on the page only: no address is ever fetched (an
-    image from anywhere would make the server call out)."""
-    raise ValueError(f"not fetched: {url[:60]}")
+# ---- PDF, bounded (issue #15) ----------------------------------------------------------------
+# A PDF is made in a child process killed after wiki.pdf.SECONDS; at most PDF_AT_ONCE are
+# made at a time (each takes a core) and one at a time per person; a plan whose printable
+# HTML is larger than PDF_MAX_HTML (or has more than PDF_MAX_TAGS elements) is refused at
+# once. Each refusal is a plain sentence with Retry-After where waiting helps; Print (the
+# browser's own) always works. Limits are per server process.
+PDF_AT_ONCE = 1
+PDF_MAX_HTML = 3_000_000  # characters; the demo plan is ~0.1 MB
+PDF_MAX_TAGS = 60_000  # elements; the demo plan has ~2,300
+_making: set[int | str] = set()  # who has a PDF being made
 
 
-def _pdf(html: str, css: str) -> bytes:
-    import logging
-
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch)
-    data: bytes = document.write_pdf(
-        stylesheets=[weasyprint.CSS(string=css, url_fetcher=_refuse_fetch)],
-        pdf_variant="pdf/ua-1",
-    )
-    return data
+def _refused(request: Request, status: int, message: str, retry_after: int | None) -> Response:
+    response = page(request, "error.html", {"status": status, "message": message}, status=status)
+    if retry_after is not None:
+        response.headers["retry-after"] = str(retry_after)
+    return response
 
 
 async def print_pdf(request: Request) -> Response:
@@ -167,11 +169,39 @@ async def print_pdf(request: Request) -> Response:
         raise NotFound("PDF downloads are not switched on here. Use Print instead.")
     section = request.query_params.get("section") or None
     context = _print_context(request, section)
-    context.update({"actor": actor_of(request)})
+    actor = actor_of(request)
+    context.update({"actor": actor})
     html = render_template("print_document.html", context)
+    if len(html) > PDF_MAX_HTML or html.count("<") > PDF_MAX_TAGS:
+        return _refused(
+            request, 413,
+            "This plan is too large to make into a PDF here. Use Print instead, and choose"
+            " “Save as PDF” in your browser, or make a PDF of one section at a time.", None,
+        )  # fmt: skip
+    who = actor.user_id if actor.user_id is not None else actor.email
+    if who in _making:
+        return _refused(
+            request, 429, "Your last PDF is still being made. Please wait for it, then try again.", 10
+        )  # fmt: skip
+    if len(_making) >= PDF_AT_ONCE:
+        return _refused(
+            request, 503,
+            "Someone else's PDF is being made right now. Please try again in a few seconds.", 5,
+        )  # fmt: skip
     css_file = static_path("default", "print.css")
     css = css_file.read_text() if css_file else ""
-    data = await run_in_threadpool(_pdf, html, css)
+    _making.add(who)
+    try:
+        data = await make_pdf(html, css)
+    except PdfFailed as failed:
+        log.warning("PDF for %s not made: %s", _p(request, "site"), failed)
+        return _refused(
+            request, 503,
+            "Making this PDF took too long, so it was stopped. Use Print instead, and choose"
+            " “Save as PDF” in your browser, or make a PDF of one section at a time.", None,
+        )  # fmt: skip
+    finally:
+        _making.discard(who)
     site = context["site"]
     name = f"{site.slug}-{section}.pdf" if section else f"{site.slug}.pdf"  # type: ignore[attr-defined]
     return _download(data, name, "application/pdf")

@@ -18,13 +18,16 @@ from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
 from wiki.plugins import shown
 from wiki.routes import site_setup
 from wiki.routes.common import (
+    MAX_REVISION,
     actor_of,
     db_of,
     form_of,
     login_url,
     page,
+    prepared_text,
     redirect,
     require_signed_in,
+    revision_number,
     settings_of,
 )
 from wiki.store import oversight
@@ -288,6 +291,15 @@ async def edit_save(request: Request) -> Response:
             f" this has {len(body):,}. Split it into two pages."
         )
     values = {"title": title, "body": body, "base": base_text, "summary": summary}
+    prepared = None
+    if not errors:
+        # Long text renders off the event loop; text nested beyond reason is refused here,
+        # before anything is saved, and comes back in the form (issue #15).
+        try:
+            prepared = await prepared_text(db, site=ctx.site.slug, body=body,
+                                           max_chars=settings_of(request).max_page_chars)  # fmt: skip
+        except Invalid as refused:
+            errors["body"] = refused.message
     if errors:
         try:  # say which page is being edited, and let Cancel go back to it
             existing = store.get_page(
@@ -311,7 +323,7 @@ async def edit_save(request: Request) -> Response:
             },
             status=422,
         )
-    base = int(base_text) if base_text.isdigit() else None
+    base = int(base_text) if _is_number(base_text) else None
     try:
         store.save_page(
             db,
@@ -324,6 +336,7 @@ async def edit_save(request: Request) -> Response:
             summary=summary,
             title=title,
             max_chars=settings_of(request).max_page_chars,
+            prepared=prepared,
         )
     except Conflict as conflict:
         current = conflict.current
@@ -377,11 +390,16 @@ async def history_view(request: Request) -> Response:
     )
 
 
+def _is_number(raw: str) -> bool:
+    """Plain digits 0-9 making a number SQLite can hold (not "²", not beyond 64 bits)."""
+    return raw.isascii() and raw.isdigit() and int(raw) <= MAX_REVISION
+
+
 def _number(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not _is_number(raw):
         raise Invalid(f"“{name}” must be a revision number, like 3.")
     return int(raw)
 
@@ -428,7 +446,7 @@ async def revision_view(request: Request) -> Response:
         site=_p(request, "site"),
         section=_p(request, "section"),
         page=_p(request, "page"),
-        number=int(request.path_params["n"]),
+        number=revision_number(request),
     )
     return page(
         request,
@@ -449,7 +467,7 @@ async def restore_post(request: Request) -> Response:
     site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     form = await form_of(request)
     number = form.get("revision", "")
-    if not number.isdigit():
+    if not _is_number(number):
         raise Invalid("Choose a revision to restore.")
     store.restore(db, actor, site=site, section=section, page=slug, number=int(number))
     return redirect(f"/s/{site}/{section}/{slug}/history")

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wiki.errors import NotFound
-from wiki.routes.common import actor_of, db_of, login_url, off_loop, page, redirect
+from wiki.routes.common import actor_of, db_of, login_url, off_loop_search, page, redirect
 from wiki.store import search
 from wiki.store.context import site_for
 
@@ -31,7 +31,8 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
 
 def _offset(request: Request) -> int:
     raw = request.query_params.get("offset", "0")
-    return int(raw) if raw.isdigit() else 0
+    # digits 0-9 only ("²".isdigit() is true) and within SQLite's 64 bits (issue #15)
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
 
 
 def _pages_of(request: Request, results: search.Results, base: str) -> dict[str, str | None]:
@@ -58,7 +59,7 @@ async def site_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     if query.strip():
-        ctx, results = await off_loop(
+        ctx, results = await off_loop_search(
             search.search_site, db, actor, site=_p(request, "site"), query=query, history=history,
             offset=_offset(request),
         )  # fmt: skip
@@ -87,7 +88,7 @@ async def all_search(request: Request) -> Response:
     query = request.query_params.get("q", "")
     history = _flag(request, "history")
     results = (
-        await off_loop(
+        await off_loop_search(
             search.search_all, db, actor, query=query, history=history, offset=_offset(request)
         )
         if query.strip()

@@ -28,6 +28,17 @@ WHERE p.section_id = ? AND p.slug = ?
 """
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A page's text checked and rendered ahead of its save, so a route can do that slow
+    part off the event loop (issue #15) and then save with ``prepared=``."""
+
+    site: str
+    source: str  # the text as sent
+    body: str  # as it will be kept (plain line ends)
+    html: str
+
+
 @dataclass
 class SaveResult:
     page: Page
@@ -134,14 +145,18 @@ def save_page(
     summary: str = "",
     title: str | None = None,
     max_chars: int = 200_000,
+    prepared: Prepared | None = None,
 ) -> SaveResult:
-    """Save a new revision, or raise Conflict (keeping the text as the actor's draft)."""
+    """Save a new revision, or raise Conflict (keeping the text as the actor's draft).
+    ``prepared``: this body already checked and rendered (``prepare_text``)."""
     ctx = site_for(db, actor, site)
     sec = ctx.require("edit", section)
     checks.address(page)
     if title is not None:
         title = checks.title(title)
-    body, html = checked_text(db, site=ctx.site.slug, body=body, max_chars=max_chars)
+    if prepared is None or prepared.site != ctx.site.slug or prepared.source != body:
+        prepared = prepare_text(db, site=ctx.site.slug, body=body, max_chars=max_chars)
+    body, html = prepared.body, prepared.html
     now = clock.iso()
     conflict: Page | None = None
     with db.write():
@@ -182,11 +197,18 @@ def save_page(
     return result
 
 
+def prepare_text(db: Database, *, site: str, body: str, max_chars: int = 200_000) -> Prepared:
+    """``checked_text`` kept with the text it was made from; safe in a worker thread."""
+    checked, html = checked_text(db, site=site, body=body, max_chars=max_chars)
+    return Prepared(site=site, source=body, body=checked, html=html)
+
+
 def checked_text(
     db: Database, *, site: str, body: str, max_chars: int = 200_000
 ) -> tuple[str, str]:
     """A page's text checked for length (with Windows line ends made plain) and its HTML.
-    Called before the write lock is taken: rendering is the slow part."""
+    Called before the write lock is taken: rendering is the slow part. Text nested deeper
+    than any honest page raises ``Invalid`` (wiki.render.TooComplex, issue #15)."""
     if len(body) > max_chars:
         raise TooLarge(
             f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."
