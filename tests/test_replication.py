@@ -466,3 +466,29 @@ def test_a_litestream_folder_next_to_the_database_means_a_replica_keeps_copies(
         "1 deleted plan destroyed in the database, its search index and its write-ahead log."
     ), out
     assert "remain in a Litestream replica" in out and "retention" in out, out
+
+
+def test_every_outcome_but_the_clean_one_avoids_saying_for_good() -> None:
+    from wiki.store.scrub import WalReport
+
+    def said(**wal: object) -> str:
+        fields = {"truncated": True, "wal_bytes": 0, "attempts": 1, "waited_s": 0.1,
+                  "replica": None, "index_rewritten": True, **wal}  # fmt: skip
+        report = erasure.PurgeReport(2, WalReport(**fields))  # type: ignore[arg-type]
+        return " ".join(erasure.describe(report, Path("/srv/wiki.db")))
+
+    assert said().startswith("2 deleted plans destroyed for good")
+    for outcome, needle in [
+        (
+            {"truncated": False, "wal_bytes": 4096},
+            "remain in the write-ahead log (/srv/wiki.db-wal, 4,096 bytes)",
+        ),
+        (
+            {"replica": "a Litestream replica"},
+            "remain in a Litestream replica until its retention ends",
+        ),
+        ({"index_rewritten": False}, "The search index still holds older entries"),
+    ]:
+        text = said(**outcome)
+        assert "for good" not in text and needle in text, (outcome, text)
+    assert "its search index" not in said(index_rewritten=False)

@@ -233,10 +233,11 @@ def describe(report: PurgeReport, db_path: Path) -> list[str]:
     wal = report.wal
     if n == 0:
         lines = [f"{plans} destroyed: none is past its {GRACE_DAYS}-day grace period."]
-    elif wal is not None and wal.truncated and wal.replica is None:
+    elif wal is not None and wal.truncated and wal.replica is None and wal.index_rewritten:
         return [f"{plans} destroyed for good: gone from the database, its search index and its write-ahead log."]  # fmt: skip
     elif wal is not None and wal.truncated:
-        lines = [f"{plans} destroyed in the database, its search index and its write-ahead log."]
+        index = ", its search index" if wal.index_rewritten else ""
+        lines = [f"{plans} destroyed in the database{index} and its write-ahead log."]
     else:
         lines = [f"{plans}: the text is deleted from the database."]
     if wal is not None and not wal.truncated:
@@ -247,6 +248,12 @@ def describe(report: PurgeReport, db_path: Path) -> list[str]:
             f" for the {wal.waited_s:.1f} s planwiki waited ({wal.attempts} tries)."
             " If that is a replicator such as Litestream: stop it, run `planwiki purge` again,"
             " then start it again."
+        )
+    if wal is not None and not wal.index_rewritten:
+        lines.append(
+            "The search index still holds older entries with the words (never shown: deleted"
+            " entries are skipped) until it is rewritten: run `planwiki purge` again when the"
+            " wiki is quiet."
         )
     if wal is not None and wal.replica is not None and (n or not wal.truncated):
         lines.append(
@@ -269,11 +276,13 @@ def _purge_files(files_dir: Path | None, deletion_id: int) -> None:
         shutil.rmtree(holding(files_dir, deletion_id), ignore_errors=True)
 
 
-def finish_erasure(db: Database, *, wait_s: float = 1.0) -> scrub.WalReport:
+def finish_erasure(
+    db: Database, *, wait_s: float = 1.0, index_budget_s: float = scrub.INDEX_BUDGET_S
+) -> scrub.WalReport:
     """Make deleted words leave the file: rewrite the search index without them, then
     write the write-ahead log back and truncate it, waiting at most ``wait_s`` for readers
     and never holding up other writers for more than a moment (see wiki/store/scrub.py)."""
-    return scrub.scrub(db, wait_s=wait_s)
+    return scrub.scrub(db, wait_s=wait_s, index_budget_s=index_budget_s)
 
 
 # ---- accounts ---------------------------------------------------------------------------
@@ -328,7 +337,9 @@ def delete_account(
         )
     for deletion_id in purged:
         _purge_files(files_dir, deletion_id)
-    finish_erasure(db)
+    # Briefly (this runs in a request): what is left, the next `planwiki purge` finishes,
+    # as it rewrites the index and truncates the log every time it runs.
+    finish_erasure(db, wait_s=1.0, index_budget_s=2.0)
 
 
 def _scrub_email(db: Database, email: str) -> None:
