@@ -492,3 +492,43 @@ def test_every_outcome_but_the_clean_one_avoids_saying_for_good() -> None:
         text = said(**outcome)
         assert "for good" not in text and needle in text, (outcome, text)
     assert "its search index" not in said(index_rewritten=False)
+
+
+# ---- deleting finds the rows that point at a page or a person without reading whole tables --
+
+
+def test_every_reference_to_a_page_a_person_or_a_plan_is_found_by_an_index(tmp_path: Path) -> None:
+    """ON DELETE CASCADE / SET NULL and ``_unlink_references`` look rows up by the column
+    that points at the deleted row, inside the write transaction: without an index that is
+    a scan of the whole table (the audit table: 2.2 million rows on a council) while every
+    save waits (migrations/0011_erasure_indexes.py)."""
+    db = Database(tmp_path / "wiki.db")
+    migrate(db.db)
+    scans = []
+    tables = [
+        r[0]
+        for r in db.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'search_index_%'"
+        )
+    ]
+    for table in tables:
+        keys: dict[int, list[str]] = {}
+        parents: dict[int, str] = {}
+        for fk in db.all(f"PRAGMA foreign_key_list('{table}')"):
+            keys.setdefault(fk["id"], []).append(fk["from"])
+            parents[fk["id"]] = fk["table"]
+        for fk_id, columns in keys.items():
+            if parents[fk_id] not in ("users", "pages", "sites", "circle_groups"):
+                continue
+            where = " AND ".join(f'"{c}" = ?' for c in columns)
+            plan = " ".join(
+                r["detail"]
+                for r in db.all(
+                    f'EXPLAIN QUERY PLAN SELECT 1 FROM "{table}" WHERE {where}', [1] * len(columns)
+                )
+            )
+            if "INDEX" not in plan and "PRIMARY KEY" not in plan:
+                scans.append(f"{table}({', '.join(columns)}) -> {parents[fk_id]}: {plan}")
+    db.close()
+    assert not scans, "\n".join(scans)
