@@ -48,7 +48,7 @@ class WalReport:
     truncated: bool  # the log was checkpointed and cut to nothing: no old copies left in it
     wal_bytes: int  # the size of ``<db>-wal`` afterwards
     attempts: int
-    waited_s: float
+    waited_s: float  # trying to checkpoint
     replica: str | None  # where a replicator keeps copies, when one was found
     index_rewritten: bool = True  # the search index no longer holds deleted entries
 
@@ -122,8 +122,8 @@ def scrub(
     index_budget_s: float = INDEX_BUDGET_S,
 ) -> WalReport:
     """After rows were deleted: rewrite the index, then checkpoint and truncate the log."""
-    started = time.monotonic()
     rewritten = rewrite_index(db, step=step, budget_s=index_budget_s)
+    started = time.monotonic()
     truncated, attempts = checkpoint(db.path, wait_s=wait_s, step=step)
     wal = Path(f"{db.path}-wal")
     size = wal.stat().st_size if wal.exists() else 0
