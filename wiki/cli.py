@@ -256,8 +256,9 @@ def check_command(repair: bool, db_path: Path | None) -> None:
 @db_option
 @click.option(
     "--wait", "wait_s", default=10.0, show_default=True, type=click.FloatRange(0),
-    help="Seconds to keep trying to truncate the write-ahead log while another program"
-    " (a replicator) reads the database; other writers are never held up meanwhile.",
+    metavar="SECONDS",
+    help="How long to keep trying to truncate the write-ahead log while another program"
+    " (a replicator) reads the database; other writers wait at most 0.1 s at a time.",
 )  # fmt: skip
 def purge_command(db_path: Path | None, wait_s: float) -> None:
     """Destroy deleted plans whose 30-day grace period is over (also done at start), and
