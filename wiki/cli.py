@@ -297,14 +297,27 @@ def check_command(repair: bool, db_path: Path | None) -> None:
 
 @cli.command("purge")
 @db_option
-def purge_command(db_path: Path | None) -> None:
-    """Destroy deleted plans whose 30-day grace period is over (also done at start)."""
+@click.option(
+    "--wait", "wait_s", default=10.0, show_default=True, type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="How long to keep trying to truncate the write-ahead log while another program"
+    " (a replicator) reads the database; other writers wait at most 0.1 s at a time.",
+)  # fmt: skip
+def purge_command(db_path: Path | None, wait_s: float) -> None:
+    """Destroy deleted plans whose 30-day grace period is over (also done at start), and
+    say honestly where older copies may remain (docs/replication.md)."""
     from wiki.store import erasure
 
     db = open_db(db_path)
+    settings = settings_for(db_path)
+
+    def step(what: str) -> None:
+        click.echo(f"{what} …", err=True)
+
     with progress_bar("Destroying deleted plans past their grace period"):
-        count = erasure.purge_due(db, files_dir=settings_for(db_path).files_path())
-    click.echo(f"{count} deleted plan{'s' if count != 1 else ''} destroyed for good.")
+        report = erasure.purge(db, files_dir=settings.files_path(), wait_s=wait_s, step=step)
+    for line in erasure.describe(report, settings.db):
+        click.echo(line)
 
 
 @cli.command("reminders")

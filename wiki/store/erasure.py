@@ -7,9 +7,11 @@ index) in one transaction, so nothing of it can be reached by anyone, and a seal
 archive of it (a full export with history) is kept in ``deletions`` for the 30-day
 grace period, in which the owner can bring it back. When the grace period is over
 (``planwiki purge``, also run at start) the archive is destroyed, the search index is
-rewritten without it (FTS5 ``optimize``) and the write-ahead log is checkpointed and
-truncated; ``secure_delete`` (on for every connection) zeroes the freed space, so the
-words are gone from the file itself.
+rewritten without it and the write-ahead log is checkpointed and truncated;
+``secure_delete`` (on for every connection) zeroes the freed space, so the words are gone
+from the file itself. With a replicator attached (Litestream) the log may stay untruncated
+and the replica keeps older copies: ``wiki.store.scrub`` keeps the waits short and
+``describe`` says so rather than "destroyed for good" (issue #15).
 
 An account: the person types their email address. Their sessions, tokens, sign-in
 links, memberships and grants go; their past edits stay in the plans they helped
@@ -27,7 +29,6 @@ import os
 import re
 import shutil
 import sqlite3
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn
 from wiki.models import Actor
-from wiki.store import transfer
+from wiki.store import scrub, transfer
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, access_for, load_site, site_for
 
@@ -189,8 +190,29 @@ def restore_site(
     return result
 
 
-def purge_due(db: Database, *, files_dir: Path | None = None) -> int:
+@dataclass
+class PurgeReport:
+    """What ``planwiki purge`` did, for an honest message (see ``describe``)."""
+
+    destroyed: int
+    wal: scrub.WalReport | None  # None when nothing was due and the files were left alone
+
+
+def purge_due(db: Database, *, files_dir: Path | None = None, wait_s: float = 1.0) -> int:
     """Destroy the archives (and files) whose grace period is over; return how many."""
+    return purge(db, files_dir=files_dir, wait_s=wait_s, scrub_always=False).destroyed
+
+
+def purge(
+    db: Database,
+    *,
+    files_dir: Path | None = None,
+    wait_s: float = 10.0,
+    step: scrub.Step = scrub.quiet,
+    scrub_always: bool = True,
+) -> PurgeReport:
+    """Destroy what is past its grace period, one plan per short transaction, then make
+    the words leave the files (``scrub``); waits are bounded by ``wait_s`` (issue #15)."""
     due = [
         r["id"]
         for r in db.all(
@@ -200,13 +222,52 @@ def purge_due(db: Database, *, files_dir: Path | None = None) -> int:
         )
     ]
     if due:
-        with db.write():
-            for deletion_id in due:
-                _purge(db, deletion_id)
-        for deletion_id in due:
-            _purge_files(files_dir, deletion_id)
-        finish_erasure(db)
-    return len(due)
+        step(f"Destroying {len(due)} deleted plan{'s' if len(due) != 1 else ''}")
+    for deletion_id in due:
+        with db.write():  # one at a time: the write lock is never held for long
+            _purge(db, deletion_id)
+        _purge_files(files_dir, deletion_id)
+    if not due and not scrub_always:
+        return PurgeReport(0, None)
+    return PurgeReport(len(due), scrub.scrub(db, wait_s=wait_s, step=step))
+
+
+def describe(report: PurgeReport, db_path: Path) -> list[str]:
+    """The purge's outcome in plain words. "Destroyed for good" only when it is true: the
+    log was truncated and no replica keeps copies (issue #15)."""
+    n = report.destroyed
+    plans = f"{n} deleted plan{'s' if n != 1 else ''}"
+    wal = report.wal
+    if n == 0:
+        lines = [f"{plans} destroyed: none is past its {GRACE_DAYS}-day grace period."]
+    elif wal is not None and wal.truncated and wal.replica is None and wal.index_rewritten:
+        return [f"{plans} destroyed for good: gone from the database, its search index and its write-ahead log."]  # fmt: skip
+    elif wal is not None and wal.truncated:
+        index = ", its search index" if wal.index_rewritten else ""
+        lines = [f"{plans} destroyed in the database{index} and its write-ahead log."]
+    else:
+        lines = [f"{plans}: the text is deleted from the database."]
+    if wal is not None and not wal.truncated:
+        copies = "But older copies remain" if n else "Copies of text deleted earlier may remain"
+        lines.append(
+            f"{copies} in the write-ahead log ({db_path}-wal, {wal.wal_bytes:,} bytes)"
+            f" until it is checkpointed and truncated: another program held a read transaction"
+            f" for the {wal.waited_s:.1f} s planwiki waited ({wal.attempts} tries)."
+            " If that is a replicator such as Litestream: stop it, run `planwiki purge` again,"
+            " then start it again."
+        )
+    if wal is not None and not wal.index_rewritten:
+        lines.append(
+            "The search index still holds older entries with the words (never shown: deleted"
+            " entries are skipped) until it is rewritten: run `planwiki purge` again when the"
+            " wiki is quiet."
+        )
+    if wal is not None and wal.replica is not None and (n or not wal.truncated):
+        lines.append(
+            f"Older copies also remain in {wal.replica} until its retention ends"
+            " (see docs/replication.md for how long, and how to shorten it)."
+        )
+    return lines
 
 
 def _purge(db: Database, deletion_id: int) -> None:
@@ -222,19 +283,13 @@ def _purge_files(files_dir: Path | None, deletion_id: int) -> None:
         shutil.rmtree(holding(files_dir, deletion_id), ignore_errors=True)
 
 
-def finish_erasure(db: Database) -> dict[str, int]:
+def finish_erasure(
+    db: Database, *, wait_s: float = 1.0, index_budget_s: float = scrub.INDEX_BUDGET_S
+) -> scrub.WalReport:
     """Make deleted words leave the file: rewrite the search index without them, then
-    copy the write-ahead log back and truncate it (waiting for readers to finish)."""
-    with db.write():
-        db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
-    busy = 1
-    for _ in range(50):
-        row = db.one("PRAGMA wal_checkpoint(TRUNCATE)")
-        busy = int(row[0]) if row else 0
-        if not busy:
-            break
-        time.sleep(0.1)
-    return {"checkpoint_busy": busy}
+    write the write-ahead log back and truncate it, waiting at most ``wait_s`` for readers
+    and never holding up other writers for more than a moment (see wiki/store/scrub.py)."""
+    return scrub.scrub(db, wait_s=wait_s, index_budget_s=index_budget_s)
 
 
 # ---- accounts ---------------------------------------------------------------------------
@@ -324,7 +379,9 @@ def delete_account(
         )
     for deletion_id in purged:
         _purge_files(files_dir, deletion_id)
-    finish_erasure(db)
+    # Briefly (this runs in a request): what is left, the next `planwiki purge` finishes,
+    # as it rewrites the index and truncates the log every time it runs.
+    finish_erasure(db, wait_s=1.0, index_budget_s=2.0)
 
 
 def _scrub_email(db: Database, email: str) -> None:
