@@ -432,3 +432,22 @@ def test_an_invitation_with_an_end_date_gives_access_only_until_that_day(plan: P
     links.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
     given = [g for g in plan.grants() if g["person"] == "nia@example.org"]
     assert [(g["section"], g["expires_at"][:10]) for g in given] == [("health", "2026-12-01")]
+
+
+def test_sharing_through_the_api_sends_the_same_first_share_email(plan: Plan, inbox: Inbox):
+    before = len(inbox.messages)
+    api = plan.api(plan.owner)
+    made = api.post(
+        f"/sites/{SITE}/grants",
+        json={"person": plan.ben.email, "section": "health", "capability": "view"},
+    )
+    assert made.status_code == 201, made.text
+    message = inbox.messages[-1]
+    assert len(inbox.messages) == before + 1 and message["To"] == plan.ben.email
+    assert message["Subject"] == "Ava has shared Health with you"
+    again = api.post(
+        f"/sites/{SITE}/grants",
+        json={"person": plan.ben.email, "section": "about-me", "capability": "view"},
+    )
+    assert again.status_code == 201  # Ben could read About me already: nothing new to tell
+    assert len(inbox.messages) == before + 1

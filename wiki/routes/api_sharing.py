@@ -10,7 +10,7 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wiki import accounts
+from wiki import accounts, store
 from wiki.errors import Invalid, NotFound
 from wiki.models import (
     AuditOut,
@@ -23,10 +23,11 @@ from wiki.models import (
     MemberCreate,
     MemberOut,
 )
+from wiki.routes import share_steps
 from wiki.routes.api import _actor, _body, _p, api, ok
 from wiki.routes.common import db_of, settings_of
 from wiki.routes.sharing import send_invitation
-from wiki.store import circle, links, oversight
+from wiki.store import activity, circle, links, oversight
 
 
 def _iso(value: str | None, field: str) -> str | None:
@@ -78,16 +79,27 @@ async def grants_list(request: Request) -> Response:
 async def grants_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, GrantCreate)
+    db = db_of(request)
+    ctx = store.site_for(db, actor, _p(request, "site"))
+    person = accounts.normalise_email(body.person) if body.person else None
+    # The same short email as the three steps when something is first shared (issue #14).
+    told = share_steps.recipients_of(db, actor, ctx, person=person, group=body.group)
+    before = {m.email: activity.readable_titles(db, ctx, m.email) for m in told}
     grant = circle.add_grant(
-        db_of(request),
+        db,
         actor,
-        site=_p(request, "site"),
+        site=ctx,
         section=body.section,
         capability=body.capability,
-        person=accounts.normalise_email(body.person) if body.person else None,
+        person=person,
         group=body.group,
         expires_at=_iso(body.expires_at, "expires_at"),
     )
+    sections = [s.key for s in ctx.sections] if body.section == "*" else [body.section]
+    for m in told:
+        share_steps.first_share_email(db, request, ctx, email=m.email, name=m.name,
+                                      shared=sections, before=before[m.email], sharer=actor,
+                                      level=body.capability)  # fmt: skip
     return ok(_grant_out(grant), 201)
 
 

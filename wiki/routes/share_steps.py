@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from wiki import accounts, clock, mail, store
 from wiki.db import Database
-from wiki.errors import Invalid, WikiError
+from wiki.errors import Forbidden, Invalid, WikiError
 from wiki.models import Actor
 from wiki.routes.common import db_of, page, redirect, require_signed_in, settings_of
 from wiki.store import activity, circle, links
@@ -145,6 +145,23 @@ def first_share_email(
             f"Open it here: {base_url(request)}/s/{ctx.site.slug}\n"
         ),
     )
+
+
+def recipients_of(
+    db: Database, actor: Actor, ctx: store.SiteContext, *, person: str | None, group: str | None
+) -> list[circle.Member]:
+    """Who a new share with a person or a group reaches, for the first-share email. A
+    section manager may not list the circle: then a group's members are not told."""
+    try:
+        members = circle.list_members(db, actor, site=ctx)
+    except Forbidden:
+        if person is None:
+            return []
+        found = accounts.find_user(db, person)
+        return [circle.Member(0, person, found.name, "", [])] if found else []
+    if person is not None:
+        return _recipients(members, "person", person)
+    return _recipients(members, "group", group or "")
 
 
 def _recipients(members: list[circle.Member], kind: str, ident: str) -> list[circle.Member]:
