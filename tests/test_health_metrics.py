@@ -18,11 +18,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from wiki import accounts
+from wiki import accounts, health
 from wiki.app import create_app
 from wiki.hookspecs import hookimpl
 from wiki.logs import JsonFormatter, TextFormatter
-from wiki.routes import operations
 from wiki.settings import Settings
 
 LOCAL = ("127.0.0.1", 50123)
@@ -108,7 +107,7 @@ def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:  # t
     def broken(_db: Any) -> list[str]:
         raise sqlite3.DatabaseError("disk I/O error at /secret/path")
 
-    monkeypatch.setattr(operations, "pending_migrations", broken)
+    monkeypatch.setattr(health, "pending_migrations", broken)
     response = TestClient(app).get("/healthz")
     assert response.status_code == 503
     assert "/secret/path" not in response.text

@@ -20,8 +20,6 @@ Anyone else gets the 404 of an address that does not exist.
 from __future__ import annotations
 
 import hmac
-import shutil
-import sqlite3
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -29,39 +27,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wiki import metrics
-from wiki.db import Database, pending_migrations
 from wiki.errors import NotFound
+from wiki.health import health_problems
 from wiki.routes.common import db_of, settings_of
 from wiki.settings import Settings
 
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 NO_STORE = {"cache-control": "no-store"}
-
-
-def health_problems(db: Database, settings: Settings) -> dict[str, str]:
-    """Each check with "ok" or what is wrong, in plain words."""
-    checks: dict[str, str] = {}
-    try:
-        pending = pending_migrations(db.db)
-        checks["database"] = "ok"
-        checks["schema"] = (
-            "ok"
-            if not pending
-            else f"{len(pending)} schema steps not applied (run planwiki migrate)"
-        )
-    except sqlite3.Error:
-        checks["database"] = "the database cannot be read"
-        checks["schema"] = "unknown"
-    try:
-        free_mb = shutil.disk_usage(settings.db.resolve().parent).free // (1024 * 1024)
-        checks["disk"] = (
-            "ok"
-            if free_mb >= settings.min_free_disk_mb
-            else f"less than {settings.min_free_disk_mb} MB free beside the database"
-        )
-    except OSError:
-        checks["disk"] = "the database folder cannot be examined"
-    return checks
 
 
 async def healthz(request: Request) -> Response:

@@ -1,0 +1,37 @@
+"""Is this planwiki able to serve (issue #15, ``GET /healthz``)? The database can be read,
+its schema is current, the disk beside it has room. Answers in plain words and never
+names a path or an exception (it is open to anyone)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from wiki.db import Database, pending_migrations
+from wiki.settings import Settings
+
+
+def health_problems(db: Database, settings: Settings) -> dict[str, str]:
+    """Each check with "ok" or what is wrong, in plain words."""
+    checks: dict[str, str] = {}
+    try:
+        pending = pending_migrations(db.db)
+        checks["database"] = "ok"
+        checks["schema"] = (
+            "ok"
+            if not pending
+            else f"{len(pending)} schema steps not applied (run planwiki migrate)"
+        )
+    except sqlite3.Error:
+        checks["database"] = "the database cannot be read"
+        checks["schema"] = "unknown"
+    try:
+        free_mb = shutil.disk_usage(settings.db.resolve().parent).free // (1024 * 1024)
+        checks["disk"] = (
+            "ok"
+            if free_mb >= settings.min_free_disk_mb
+            else f"less than {settings.min_free_disk_mb} MB free beside the database"
+        )
+    except OSError:
+        checks["disk"] = "the database folder cannot be examined"
+    return checks
