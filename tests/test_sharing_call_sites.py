@@ -256,11 +256,7 @@ def check(grid: Circle, who: str, call: Call) -> httpx2.Response:
 
 
 # Known gaps, kept visible until they are fixed (strict: fixing one turns its xfail red).
-GAPS = {
-    ("sol", "form-link-education"): "issue #13: the form makes the link, then redraws the "
-    "sharing page, which needs see-sharing: a section manager gets 403 and a live guest "
-    "link nobody was shown",
-}
+GAPS: dict[tuple[str, str], str] = {}  # known gaps, as strict xfails (none left)
 
 
 def _ids(people: tuple[str, ...]) -> list:

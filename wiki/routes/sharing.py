@@ -230,6 +230,15 @@ async def sharing_post(request: Request) -> Response:
     if isinstance(notice, Go):
         return redirect(notice.url)
     if isinstance(notice, links.GuestLink):
+        ctx = store.site_for(db, actor, site)
+        if not ctx.allows("see-sharing"):
+            # A section manager may make a link for their section but not see the whole
+            # sharing page: show them the link on a page of its own (issue #13).
+            return page(request, "link_made.html", {
+                "site": ctx.site, "ctx": ctx, "created_link": notice,
+                "section_title": ctx.section(notice.section).title,
+                "base_url": settings_of(request).base_url or str(request.base_url).rstrip("/"),
+            })  # fmt: skip
         return await sharing_page(
             request,
             created_link=notice,
