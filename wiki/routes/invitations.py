@@ -110,15 +110,20 @@ async def _new_account(
 # ---- circle invitations -----------------------------------------------------------------
 
 
-async def invite_get(request: Request) -> Response:
-    db = db_of(request)
+def _link_page(request: Request, opener: Any, name: str, template: str) -> Response:
+    """Show an emailed link's page (an invitation or the offer of a plan): a friendly 404
+    when it is used or out of date, else the sign-in gate or the accept form."""
     try:
-        invite = links.open_invitation(db, str(request.path_params["token"]))
+        found = opener(db_of(request), str(request.path_params["token"]))
     except NotFound as gone:
         return page(request, "link_problem.html", {"message": gone.message}, status=404)
-    shown = _gate(request, invite.email, template="invite.html", extra={"invite": invite})
-    return shown or page(request, "invite.html", {"invite": invite, "email": invite.email,
+    shown = _gate(request, found.email, template=template, extra={name: found})
+    return shown or page(request, template, {name: found, "email": found.email,
                          "me": actor_of(request), "errors": {}})  # fmt: skip
+
+
+async def invite_get(request: Request) -> Response:
+    return _link_page(request, links.open_invitation, "invite", "invite.html")
 
 
 async def invite_post(request: Request) -> Response:
@@ -148,14 +153,7 @@ async def invite_post(request: Request) -> Response:
 
 
 async def offer_get(request: Request) -> Response:
-    db = db_of(request)
-    try:
-        offer = ownership.open_offer(db, str(request.path_params["token"]))
-    except NotFound as gone:
-        return page(request, "link_problem.html", {"message": gone.message}, status=404)
-    shown = _gate(request, offer.email, template="offer.html", extra={"offer": offer})
-    return shown or page(request, "offer.html", {"offer": offer, "email": offer.email,
-                         "me": actor_of(request), "errors": {}})  # fmt: skip
+    return _link_page(request, ownership.open_offer, "offer", "offer.html")
 
 
 async def offer_post(request: Request) -> Response:
