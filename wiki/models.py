@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import calendar
 import enum
 import re
@@ -110,6 +111,57 @@ STANDARD_GROUPS: list[tuple[str, str]] = [
 ]
 
 
+TextSize = Literal["normal", "large", "larger"]
+PLAN_LOOK = "plan"  # the theme value that means "whatever the plan's look is"
+
+
+class Preferences(BaseModel):
+    """How one person likes to read (issue #16). They follow the person, not the plan: the
+    plan's look is only the default. Signed-in people keep them on their account; readers
+    through a guest link keep them in a cookie. Unknown or broken stored values fall back
+    to the defaults (``Preferences.parse``), never to an error page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    theme: Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z0-9-]*$")] = (
+        PLAN_LOOK
+    )
+    text_size: TextSize = "normal"
+    easy_read: bool = False
+    read_aloud: bool = False
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Preferences:
+        if not raw:
+            return DEFAULT_PREFERENCES
+        try:
+            return cls.model_validate_json(raw)
+        except ValueError:
+            return DEFAULT_PREFERENCES
+
+    def as_cookie(self) -> str:
+        """The cookie form for readers without an account: base64url JSON, because a raw
+        JSON object's quotes and commas are not allowed in a cookie value."""
+        return base64.urlsafe_b64encode(self.model_dump_json().encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_cookie(cls, value: str | None) -> Preferences:
+        if not value or len(value) > 400:
+            return DEFAULT_PREFERENCES
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        except ValueError:
+            return DEFAULT_PREFERENCES
+        return cls.parse(raw)
+
+    def theme_or(self, plan_theme: str) -> str:
+        """The theme to draw with: the person's own choice, else the plan's."""
+        return plan_theme if self.theme == PLAN_LOOK else self.theme
+
+
+DEFAULT_PREFERENCES = Preferences()
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is asking. Worked out once per request by the middleware and passed explicitly."""
@@ -124,6 +176,8 @@ class Actor:
     guest_section: str | None = None
     # The operator at the command line (``wiki.access.OPERATOR``); never from a request.
     operator: bool = False
+    # How this person likes to read, loaded with the session in the same query (issue #16).
+    preferences: Preferences = DEFAULT_PREFERENCES
 
     @property
     def signed_in(self) -> bool:

@@ -21,7 +21,13 @@ _plugin_template_dirs: list[Path] = []
 
 
 def available_themes() -> list[str]:
-    return sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir())
+    return list(_installed_themes())
+
+
+@cache
+def _installed_themes() -> tuple[str, ...]:
+    # Read once: themes do not change under a running server, and every page asks (issue #16).
+    return tuple(sorted(p.name for p in THEMES_DIR.iterdir() if (p / "templates").is_dir()))
 
 
 def add_plugin_templates(path: Path) -> None:

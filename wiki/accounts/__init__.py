@@ -2,6 +2,7 @@
 
 * ``users``: accounts — find, create, rename, delete, list; their password, checked and set
 * ``passwords``: how strong a new password must be, and the hash it is kept under
+* ``preferences``: how each person likes to read (theme, text size, easy read, read aloud)
 * ``rate_limits``: failed sign-ins and emails sent, counted per key inside a window
 * ``sessions``: server-side sessions (a row per browser; deleting it signs it out)
 * ``tokens``: personal access tokens for the JSON API
@@ -23,6 +24,7 @@ from wiki.accounts import (
     app_secrets,
     email_links,
     passwords,
+    preferences,
     rate_limits,
     sessions,
     sso,
@@ -46,6 +48,7 @@ from wiki.accounts.passwords import (
     common_passwords,
     password_problem,
 )
+from wiki.accounts.preferences import check_preferences, set_preferences
 from wiki.accounts.rate_limits import check_rate, clear_failures, note_attempt, note_failure
 from wiki.accounts.sessions import (
     SessionInfo,
@@ -111,6 +114,7 @@ __all__ = [
     "check_email_link",
     "check_password",
     "check_password_strength",
+    "check_preferences",
     "check_rate",
     "clear_failures",
     "common_passwords",
@@ -135,6 +139,7 @@ __all__ = [
     "note_failure",
     "password_problem",
     "passwords",
+    "preferences",
     "prune_expired",
     "rate_limits",
     "rename_user",
@@ -142,6 +147,7 @@ __all__ = [
     "save_oidc_request",
     "sessions",
     "set_password",
+    "set_preferences",
     "sign_in_by_identity",
     "sign_in_by_verified_email",
     "sso",

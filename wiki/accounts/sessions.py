@@ -13,7 +13,7 @@ from wiki import clock
 from wiki.accounts.app_secrets import _digest
 from wiki.accounts.users import User
 from wiki.db import Database
-from wiki.models import Actor
+from wiki.models import Actor, Preferences
 from wiki.store.audit import view_log
 
 
@@ -36,7 +36,8 @@ def start_session(
 def actor_from_session(db: Database, secret: str, *, idle_minutes: int) -> Actor | None:
     session_id = _digest(secret)
     row = db.one(
-        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.name FROM sessions s"
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.email, u.name, u.preferences"
+        " FROM sessions s"
         " JOIN users u ON u.id = s.user_id WHERE s.id = ? AND u.deleted_at IS NULL",
         (session_id,),
     )
@@ -52,8 +53,9 @@ def actor_from_session(db: Database, secret: str, *, idle_minutes: int) -> Actor
     if last_seen <= clock.iso(now - timedelta(minutes=1)):
         view_log(db).seen(db, session=session_id)
     return Actor(
-        user_id=row["user_id"], email=row["email"], name=row["name"], session_id=session_id
-    )
+        user_id=row["user_id"], email=row["email"], name=row["name"], session_id=session_id,
+        preferences=Preferences.parse(row["preferences"]),
+    )  # fmt: skip
 
 
 def end_session(db: Database, secret: str) -> None:

@@ -13,7 +13,7 @@ from wiki.accounts.app_secrets import _digest
 from wiki.accounts.users import User
 from wiki.db import Database
 from wiki.errors import Invalid
-from wiki.models import Actor
+from wiki.models import Actor, Preferences
 from wiki.store.audit import view_log
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 - a visible prefix, not a secret
@@ -57,7 +57,7 @@ def list_tokens(db: Database, user_id: int) -> list[TokenInfo]:
 
 def actor_from_token(db: Database, secret: str) -> Actor | None:
     row = db.one(
-        "SELECT t.id, t.user_id, t.last_used_at, u.email, u.name"
+        "SELECT t.id, t.user_id, t.last_used_at, u.email, u.name, u.preferences"
         " FROM tokens t JOIN users u ON u.id = t.user_id"
         " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.deleted_at IS NULL",
         (_digest(secret),),
@@ -67,7 +67,10 @@ def actor_from_token(db: Database, secret: str) -> Actor | None:
     now = clock.now()
     if row["last_used_at"] is None or row["last_used_at"] <= clock.iso(now - timedelta(minutes=1)):
         view_log(db).seen(db, token=row["id"])
-    return Actor(user_id=row["user_id"], email=row["email"], name=row["name"])
+    return Actor(
+        user_id=row["user_id"], email=row["email"], name=row["name"],
+        preferences=Preferences.parse(row["preferences"]),
+    )  # fmt: skip
 
 
 def revoke_token(db: Database, user_id: int, token_id: int) -> bool:

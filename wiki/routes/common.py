@@ -19,13 +19,13 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from wiki import csrf
 from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn, SlowDown, TooLarge
-from wiki.models import Actor
+from wiki.models import Actor, Preferences
 from wiki.plugins import collect, context_of
 from wiki.settings import Settings
 from wiki.store import appearance
 from wiki.store import files as attachments
 from wiki.store.pages import Prepared, prepare_text
-from wiki.templates import render_template
+from wiki.templates import available_themes, render_template
 
 T = TypeVar("T")
 _limiter: CapacityLimiter | None = None
@@ -177,11 +177,30 @@ def page(
                     context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"]
                 )
             )
-    chosen = theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
+    prefs = preferences_of(request)
+    ctx["prefs"] = prefs
+    plan_look = (
+        theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme
+    )
+    chosen = prefs.theme_or(plan_look)
+    if chosen not in available_themes():  # a cookie may name a look no longer installed
+        chosen = plan_look
     ctx.setdefault("theme", chosen)
     if site_ctx is not None:
         _look_and_media(request, ctx, site_ctx, chosen)
     return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)
+
+
+READING_COOKIE = "planwiki_reading"
+
+
+def preferences_of(request: Request) -> Preferences:
+    """How the person asking likes to read (issue #16): their account's choices, loaded with
+    the session; for anyone without an account (a guest link's reader), the reading cookie."""
+    actor = actor_of(request)
+    if actor.signed_in:
+        return actor.preferences
+    return Preferences.from_cookie(request.cookies.get(READING_COOKIE))
 
 
 def _look_and_media(request: Request, ctx: dict[str, Any], site_ctx: Any, theme: str) -> None:
