@@ -114,7 +114,12 @@ def choose_synchronous(option: str | None) -> tuple[str, str]:
 
 
 def start_server(
-    prefix: str, *, tokens: int = 1, synchronous: str | None = None, token_name: str = "bench"
+    prefix: str,
+    *,
+    tokens: int = 1,
+    synchronous: str | None = None,
+    token_name: str = "bench",
+    workers: int = 1,
 ) -> Server:
     """Temp dir, migrate, owner account, ``tokens`` API tokens, ``planwiki serve``; ready."""
     pv.planwiki_exe()  # fail early, before making a temp dir
@@ -148,7 +153,7 @@ def start_server(
     log_path = os.path.join(tmp, "server.log")
     with open(log_path, "wb") as logf:
         proc = subprocess.Popen(
-            [pv.planwiki_exe(), "serve", "--host", HOST, "--port", str(port), "--workers", "1"],
+            [pv.planwiki_exe(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
             env=env,
             cwd=tmp,
             stdin=subprocess.DEVNULL,

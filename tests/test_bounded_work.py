@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 import threading
 
 import pytest
 from argon2 import PasswordHasher
+from conftest import csrf_of
 from starlette.testclient import TestClient
 
 from wiki import accounts, store
@@ -310,3 +312,28 @@ def test_odd_numbers_in_search_queries_are_not_errors(client, headers, people, o
         got = client.get(f"/api/v1/sites/ola/search?q=buses&offset={odd}", headers=headers)
         assert got.status_code == 422, got.text
         assert people.client(owner).get(f"/s/ola/search?q=buses&offset={odd}").status_code == 200
+
+
+def test_every_number_in_any_route_path_beyond_64_bits_is_not_found(
+    app, people, owner, client, headers
+) -> None:  # type: ignore[no-untyped-def]
+    """Walks the router: every route with ``{x:int}`` — core, API and plugins' (the deleted-plan
+    restore, the block form) — answers a number SQLite cannot hold with 404, never a 500."""
+    huge = str(2**63)
+    browser = people.client(owner)
+    token = csrf_of(browser.get("/s/ola").text)
+    numbered = [r for r in app.starlette.router.routes if ":int}" in getattr(r, "path", "")]
+    assert len(numbered) >= 6, [r.path for r in numbered]
+    for route in numbered:
+        path = re.sub(r"{(\w+):int}", huge, route.path)
+        path = path.replace("{site}", "ola").replace("{section}", "about-me")
+        path = path.replace("{page}", "profile")
+        for method in sorted(route.methods or {"GET"}):
+            if method == "HEAD":
+                continue
+            if path.startswith("/api/"):
+                got = client.request(method, path, headers=headers)
+            else:
+                data = {"csrftoken": token} if method == "POST" else None
+                got = browser.request(method, path, data=data)
+            assert got.status_code == 404, (method, path, got.status_code)

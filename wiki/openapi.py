@@ -6,7 +6,6 @@ Routes declare their body and response models once; the document at
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki.errors import NotFound
 from wiki.models import ErrorOut
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -62,10 +60,7 @@ class Api:
         return register
 
     def routes(self) -> list[Route]:
-        return [
-            Route(self.prefix + e.path, _ids_in_range(e.handler), methods=[e.method])
-            for e in self.endpoints
-        ]
+        return [Route(self.prefix + e.path, e.handler, methods=[e.method]) for e in self.endpoints]
 
     def document(self) -> dict[str, Any]:
         models: set[type[BaseModel]] = {ErrorOut}
@@ -142,23 +137,6 @@ class Api:
             },
             "security": [{"bearer": []}, {"session": []}],
         }
-
-
-_SQLITE_INTEGERS = range(0, 2**63)
-
-
-def _ids_in_range(handler: Handler) -> Handler:
-    """A number in the path (``{n:int}``) that SQLite cannot hold names nothing: 404,
-    not the 500 SQLite's OverflowError used to give (issue #15)."""
-
-    @functools.wraps(handler)
-    async def checked(request: Request) -> Response:
-        for value in request.path_params.values():
-            if isinstance(value, int) and value not in _SQLITE_INTEGERS:
-                raise NotFound("We could not find that.")
-        return await handler(request)
-
-    return checked
 
 
 def _path_params(path: str) -> list[str]:

@@ -41,6 +41,20 @@ def route_shape(route: BaseRoute) -> Shape:
     return tuple(shape)
 
 
+_SQLITE_INTEGERS = range(0, 2**63)
+
+
+def _numbers_fit(child_scope: Scope) -> bool:
+    """Every ``{n:int}`` in the path fits a SQLite integer. A bigger one used to reach SQLite
+    and fail there with a 500 (issue #15); here, for every route and every plugin's, it is
+    simply not found."""
+    return all(
+        value in _SQLITE_INTEGERS
+        for value in child_scope.get("path_params", {}).values()
+        if isinstance(value, int)
+    )
+
+
 class IndexedRouter(Router):
     """A Router that skips routes whose literal path segments cannot match."""
 
@@ -83,6 +97,9 @@ class IndexedRouter(Router):
         for route in self.candidates(get_route_path(scope)):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
+                if not _numbers_fit(child_scope):  # a number no row can have: not found
+                    await self.default(scope, receive, send)
+                    return
                 scope["route"] = route
                 scope.update(child_scope)
                 await route.handle(scope, receive, send)
