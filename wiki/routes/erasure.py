@@ -13,7 +13,15 @@ from starlette.routing import Route
 from wiki.errors import Conflict, Forbidden, Invalid
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import ANONYMOUS, SLUG_HELP, is_slug
-from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in, settings_of
+from wiki.routes.common import (
+    db_of,
+    form_of,
+    off_loop,
+    page,
+    redirect,
+    require_signed_in,
+    settings_of,
+)
 from wiki.store import erasure
 from wiki.store.context import site_for
 
@@ -39,7 +47,10 @@ async def delete_site_post(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     form = await form_of(request)
     try:
-        erasure.delete_site(
+        # Off the event loop: deleting a big plan builds its archive and scrubs its text;
+        # nobody else's page should wait for that (issue #15).
+        await off_loop(
+            erasure.delete_site,
             db, actor, site=_p(request, "site"), confirm=form.get("confirm", ""),
             files_dir=settings_of(request).files_path(),
         )  # fmt: skip
@@ -73,8 +84,13 @@ async def restore_post(request: Request) -> Response:
     if slug and (not is_slug(slug)):
         raise Invalid(SLUG_HELP, fields={"slug": SLUG_HELP})
     try:
-        result = erasure.restore_site(
-            db, actor, deletion_id=int(raw), slug=slug, files_dir=settings_of(request).files_path()
+        result = await off_loop(  # re-renders every page of the plan: off the loop (#15)
+            erasure.restore_site,
+            db,
+            actor,
+            deletion_id=int(raw),
+            slug=slug,
+            files_dir=settings_of(request).files_path(),
         )
     except Conflict as taken:
         return page(
@@ -104,7 +120,8 @@ async def delete_account_post(request: Request) -> Response:
         raise Forbidden("Deleting an account needs you to sign in in a browser, not with a token.")
     form = await form_of(request)
     try:
-        erasure.delete_account(
+        await off_loop(  # may delete plans and files: off the event loop (issue #15)
+            erasure.delete_account,
             db, actor, confirm_email=form.get("confirm", ""),
             files_dir=settings_of(request).files_path(),
         )  # fmt: skip
