@@ -1,0 +1,104 @@
+"""The words of the pages, in two registers: standard and easy read (issue #16).
+
+Every button, heading, label, hint and message that a young person meets has a key
+("nav.sections") and two strings written by hand: the standard one in
+``wiki/data/words/standard.toml`` and the easy-read one in ``easy.toml`` (short sentences,
+one idea each, everyday words). Nothing is generated: the easy words are a second set of
+strings, so a person who reads with difficulty gets words chosen for them, not a
+shortened copy of ours.
+
+Templates call the Jinja global ``say("nav.sections")`` (named ``{placeholders}`` for
+names and titles: ``say("page.history_of", title=page.title)``); Python code that makes a
+message calls ``say(key, easy=prefs.easy_read, ...)``. Which register a page is drawn in
+is set once per render from the reader's preferences (``reading``), so macros imported
+without context and plugin templates, which share the environment, speak the same way.
+
+Form labels come from the blocks' pydantic models (their ``title`` is the standard
+label); the easy label of a field lives under ``field.<Model>.<name>`` in ``easy.toml``
+and is picked by ``label_of`` / ``hint_of``. ``tests/test_words.py`` holds both
+catalogues to each other and to every key the code uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tomllib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+Register = Literal["standard", "easy"]
+WORDS_DIR = Path(__file__).parent / "data" / "words"
+
+# Whether the page being drawn is in easy read; set by ``reading`` around one render.
+_easy: ContextVar[bool] = ContextVar("planwiki_easy_read", default=False)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat |= _flatten(value, name + ".")
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalogue(register: Register) -> dict[str, str]:
+    """Every string of one register, by dotted key. Read once: they do not change under a
+    running server."""
+    with (WORDS_DIR / f"{register}.toml").open("rb") as source:
+        return _flatten(tomllib.load(source))
+
+
+@contextlib.contextmanager
+def reading(*, easy: bool) -> Iterator[None]:
+    """Draw what happens inside in easy read (or not)."""
+    token = _easy.set(easy)
+    try:
+        yield
+    finally:
+        _easy.reset(token)
+
+
+def easy_now() -> bool:
+    return _easy.get()
+
+
+def say(key: str, *, easy: bool | None = None, **names: Any) -> str:
+    """The words for ``key`` in the reader's register. An unknown key is a mistake in the
+    code, not something to hide: it raises ``KeyError`` (the tests find every key)."""
+    if easy is None:
+        easy = _easy.get()
+    text = catalogue("standard")[key]
+    if easy:  # a missing easy string falls back to the standard one; the tests forbid it
+        text = catalogue("easy").get(key, text)
+    return text.format_map(names) if names else text
+
+
+def label_of(spec: Any) -> str:
+    """A form field's label: the model's title, or its easy-read label when reading easy."""
+    if _easy.get() and getattr(spec, "words", ""):
+        return catalogue("easy").get(f"field.{spec.words}.label", spec.label)
+    return str(spec.label)
+
+
+def hint_of(spec: Any) -> str:
+    """A form field's hint, in the same way as ``label_of``."""
+    if _easy.get() and getattr(spec, "words", "") and spec.hint:
+        return catalogue("easy").get(f"field.{spec.words}.hint", spec.hint)
+    return str(spec.hint)
+
+
+def item_of(spec: Any) -> str:
+    """What one row of a repeated group is called ("member"), for "Add another …"."""
+    if _easy.get() and getattr(spec, "words", ""):
+        return catalogue("easy").get(f"field.{spec.words}.item", spec.item)
+    return str(spec.item)
+
+
+JINJA_GLOBALS = {"say": say, "label_of": label_of, "hint_of": hint_of, "item_of": item_of}
