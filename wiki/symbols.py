@@ -20,9 +20,7 @@ from markupsafe import Markup
 from wiki.words import easy_now
 
 OPENMOJI_VERSION = "17.0.0"
-OPENMOJI_INTEGRITY = (
-    "sha512-EBnYrNGdcdw+OSXmENeNE1yBNRu6tOraTmoOyUbJkTmvT/+XETp8RZLSJFzD3lrPc5N9CzsyPnRTk0Vp4UaI9w=="
-)
+OPENMOJI_INTEGRITY = "sha512-EBnYrNGdcdw+OSXmENeNE1yBNRu6tOraTmoOyUbJkTmvT/+XETp8RZLSJFzD3lrPc5N9CzsyPnRTk0Vp4UaI9w=="
 
 # name -> OpenMoji hexcode (the SVG's file name in the package's color/svg/ folder).
 SYMBOLS: dict[str, str] = {

@@ -80,25 +80,32 @@ def say(key: str, *, easy: bool | None = None, **names: Any) -> str:
     return text.format_map(names) if names else text
 
 
+def _field_text(spec: Any, part: str, standard: str) -> str:
+    key: str = getattr(spec, "words", "") or ""
+    if not (_easy.get() and key and standard):
+        return str(standard)
+    return catalogue("easy").get(f"field.{key}.{part}", str(standard))
+
+
 def label_of(spec: Any) -> str:
     """A form field's label: the model's title, or its easy-read label when reading easy."""
-    if _easy.get() and getattr(spec, "words", ""):
-        return catalogue("easy").get(f"field.{spec.words}.label", spec.label)
-    return str(spec.label)
+    return _field_text(spec, "label", spec.label)
 
 
 def hint_of(spec: Any) -> str:
     """A form field's hint, in the same way as ``label_of``."""
-    if _easy.get() and getattr(spec, "words", "") and spec.hint:
-        return catalogue("easy").get(f"field.{spec.words}.hint", spec.hint)
-    return str(spec.hint)
+    return _field_text(spec, "hint", spec.hint)
 
 
 def item_of(spec: Any) -> str:
     """What one row of a repeated group is called ("member"), for "Add another …"."""
-    if _easy.get() and getattr(spec, "words", ""):
-        return catalogue("easy").get(f"field.{spec.words}.item", spec.item)
-    return str(spec.item)
+    return _field_text(spec, "item", spec.item)
 
 
-JINJA_GLOBALS = {"say": say, "label_of": label_of, "hint_of": hint_of, "item_of": item_of}
+JINJA_GLOBALS = {
+    "say": say,
+    "easy_read": easy_now,
+    "label_of": label_of,
+    "hint_of": hint_of,
+    "item_of": item_of,
+}

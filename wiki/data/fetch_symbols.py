@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -29,9 +30,12 @@ def _integrity(path: Path) -> str:
 
 
 def fetch(target: Path = TARGET) -> list[str]:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is needed to fetch the symbols (never to install planwiki)")
     with tempfile.TemporaryDirectory() as work:
-        subprocess.run(
-            ["npm", "pack", f"openmoji@{OPENMOJI_VERSION}", "--silent"],
+        subprocess.run(  # noqa: S603 - fixed arguments: npm, a package name and version
+            [npm, "pack", f"openmoji@{OPENMOJI_VERSION}", "--silent"],
             cwd=work,
             check=True,
             stdout=subprocess.DEVNULL,
