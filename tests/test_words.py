@@ -77,7 +77,7 @@ def keys_used() -> tuple[set[str], list[re.Pattern[str]]]:
         if path.name == "words.py":
             continue
         text = path.read_text()
-        for call in re.finditer(r"\bsay\(", text):
+        for call in re.finditer(r"\bsay(?:_later)?\(", text):
             argument = _first_argument(text, call.end())
             for f, key in re.findall(
                 r"""(f?)["']([a-z_]+\.[a-z0-9_.{}' =\"()-]+?)["']""", argument

@@ -50,7 +50,7 @@ from wiki.routes.common import (
 )
 from wiki.store import SiteContext
 from wiki.store.oversight import AuditEntry
-from wiki.words import say
+from wiki.words import say, say_later
 
 # Grouped and explained in docs/plugins.md ("The plugin API").
 __all__ = [
@@ -97,4 +97,5 @@ __all__ = [
     "redirect",
     "require_signed_in",
     "say",
+    "say_later",
 ]

@@ -26,10 +26,10 @@ OPENMOJI_INTEGRITY = "sha512-EBnYrNGdcdw+OSXmENeNE1yBNRu6tOraTmoOyUbJkTmvT/+XETp
 SYMBOLS: dict[str, str] = {
     # parts of the plan
     "about-me": "1F60A",  # smiling face with smiling eyes
-    "circle": "1FAC2",  # people hugging
+    "circle": "1F46A",  # family
     "outcomes": "1F3AF",  # direct hit (a target)
     "budget": "1F4B7",  # pound banknote
-    "health": "1FA7A",  # stethoscope
+    "health": "1F3E5",  # hospital: clearer than a stethoscope at text size
     "education": "1F4DA",  # books
     "school": "1F3EB",  # school
     "social-care": "1F3E1",  # house with garden

@@ -29,6 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from markupsafe import Markup, escape
+
 Register = Literal["standard", "easy"]
 WORDS_DIR = Path(__file__).parent / "data" / "words"
 
@@ -85,6 +87,28 @@ def _field_text(spec: Any, part: str, standard: str) -> str:
     if not (_easy.get() and key and standard):
         return str(standard)
     return catalogue("easy").get(f"field.{key}.{part}", str(standard))
+
+
+class Later(str):
+    """Words for a label made before the page is drawn (a plugin's link or button): the
+    standard words as a string, and the reader's own words when a template shows it,
+    because Jinja asks ``__html__`` at render time, inside ``reading``."""
+
+    key: str
+    names: dict[str, Any]
+
+    def __new__(cls, key: str, **names: Any) -> Later:
+        made = super().__new__(cls, say(key, easy=False, **names))
+        made.key, made.names = key, names
+        return made
+
+    def __html__(self) -> Markup:
+        return escape(say(self.key, **self.names))
+
+
+def say_later(key: str, **names: Any) -> Later:
+    """``say`` for labels made before rendering: see ``Later``."""
+    return Later(key, **names)
 
 
 def label_of(spec: Any) -> str:
