@@ -17,6 +17,8 @@ from wiki import accounts
 from wiki.db import Database
 from wiki.demo_content import OWNER, SITE
 from wiki.models import Actor, Preferences
+from wiki.routes.common import READING_COOKIE
+from wiki.store import links
 from wiki.templates import available_themes
 
 pytestmark = pytest.mark.browser
@@ -42,6 +44,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
     row = db.one("SELECT id, name FROM users WHERE email = ?", (OWNER["email"],))
     rhys = Actor(user_id=row["id"], email=OWNER["email"], name=row["name"])
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    server.guest_token = links.create_guest_link(
+        db, rhys, site=SITE["slug"], section="about-me"
+    ).token  # type: ignore[attr-defined]
     db.close()
     yield server
     stop_server(server)
@@ -74,5 +79,24 @@ def test_rhys_reads_his_plan_in_easy_words_with_pictures(browser, demo, width) -
             assert wide <= width, f"{name} is {wide} px wide at {width} px"
             assert axe_violations(page) == [], name
             page.screenshot(path=str(SHOTS / f"easy-{name}-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_a_club_reads_the_profile_by_guest_link_in_easy_read_and_large_text(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    """No account: the reading cookie carries easy read and the large-text look."""
+    context = browser.new_context(viewport=WIDTHS[390])
+    cookie = Preferences(theme="large-text", easy_read=True).as_cookie()
+    context.add_cookies([{"name": READING_COOKIE, "value": cookie, "url": demo.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"{demo.url}/g/{demo.guest_token}/about-me/one-page-profile")
+        text = re.sub(r"\s+", " ", page.inner_text("body"))
+        assert "Someone shared this with you" in text and "Skip to main content" not in text
+        assert page.eval_on_selector("body", "b => b.className").startswith("theme-large-text")
+        assert page.locator("nav.site-nav img.symbol").count() >= 1, "About me has its picture"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert axe_violations(page) == []
+        page.screenshot(path=str(SHOTS / "easy-guest-large-text-390.png"), full_page=True)
     finally:
         context.close()
