@@ -35,6 +35,7 @@ class Spec:
     item: str = ""  # for a group: what one row is called
     model: type[BaseModel] | None = None  # for a group: the row's model
     default: str = ""  # the text a new form starts with
+    words: str = ""  # "<Model>.<field>": where its easy-read label is kept (issue #16)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -99,6 +100,7 @@ def specs_of(model: type[BaseModel]) -> list[Spec]:
     specs = []
     for name, info in model.model_fields.items():
         spec = spec_of(name, info)
+        spec.words = f"{model.__name__}.{name}"
         if not info.is_required() and info.default_factory is None and spec.widget != "group":
             spec.default = _as_text(spec, info.default)
         specs.append(spec)

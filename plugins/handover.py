@@ -47,6 +47,7 @@ from wiki.plugin_api import (
     hookimpl,
     page,
     redirect,
+    say_later,
 )
 
 SECTION = "handover"
@@ -93,7 +94,7 @@ def page_content(context: PluginContext, site: SiteContext, page: Page, root: st
 @hookimpl
 def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if site.allows("make-handover-pack"):
-        return [Link("Make a handover pack", f"/s/{site.site.slug}/handover-pack/new")]
+        return [Link(say_later("plugin.handover_pack"), f"/s/{site.site.slug}/handover-pack/new")]
     return []
 
 
@@ -102,9 +103,14 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
     if "```handover-pack" not in page.body:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"
-    links = [Link("I have read this", f"{base}/read"), Link("Ask a question", f"{base}/ask")]
+    links = [
+        Link(say_later("handover.read"), f"{base}/read"),
+        Link(say_later("handover.ask"), f"{base}/ask"),
+    ]
     if site.allows("see-who-read-pack") and root.startswith("/s/"):
-        links.append(Link("Who has read it", f"/s/{site.site.slug}/handover-pack/{page.slug}"))
+        links.append(
+            Link(say_later("plugin.who_read"), f"/s/{site.site.slug}/handover-pack/{page.slug}")
+        )
     return links
 
 

@@ -32,6 +32,7 @@ from wiki.plugin_api import (
     page,
     parse_block,
     redirect,
+    say_later,
 )
 
 AREA_ICONS = {
@@ -305,11 +306,11 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
         return []
     slug = site.site.slug
     links = [
-        Link("Outcomes board", f"/s/{slug}/{s.key}/-/board")
+        Link(say_later("plugin.outcomes_board"), f"/s/{slug}/{s.key}/-/board")
         for s in site.sections
         if (s.template or s.key) == "outcomes"
     ][:1]
-    links.append(Link("EHC plan view", f"/s/{slug}/ehc-plan"))
+    links.append(Link(say_later("plugin.ehc_plan"), f"/s/{slug}/ehc-plan"))
     if site.allows("change-look"):
-        links.append(Link("Theme and colour", f"/s/{slug}/settings"))
+        links.append(Link(say_later("plugin.look"), f"/s/{slug}/settings"))
     return links

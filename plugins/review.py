@@ -50,6 +50,7 @@ from wiki.plugin_api import (
     now,
     page,
     redirect,
+    say_later,
 )
 
 SECTION = "reviews"
@@ -241,14 +242,16 @@ def template_dirs() -> list[Path]:
 @hookimpl
 def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if any(s.key == SECTION for s in site.sections) and site.allows("run-review"):
-        return [Link("Start a review", f"/s/{site.site.slug}/review/new")]
+        return [Link(say_later("plugin.start_review"), f"/s/{site.site.slug}/review/new")]
     return []
 
 
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     if page.section.key == SECTION and root.startswith("/s/") and "```review" in page.body:
-        return [Link("Open the review checklist", f"/s/{site.site.slug}/review/{page.slug}")]
+        return [
+            Link(say_later("plugin.review_checklist"), f"/s/{site.site.slug}/review/{page.slug}")
+        ]
     return []
 
 

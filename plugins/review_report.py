@@ -41,6 +41,7 @@ from wiki.plugin_api import (
     hookimpl,
     page,
     redirect,
+    say_later,
 )
 
 MAX_TEXT = 20_000
@@ -109,7 +110,7 @@ def _has_reviews(site: SiteContext) -> bool:
 @hookimpl
 def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     if _has_reviews(site) and site.allows("run-review"):
-        return [Link("Write the review report", f"/s/{site.site.slug}/-/review-report")]
+        return [Link(say_later("plugin.review_report"), f"/s/{site.site.slug}/-/review-report")]
     return []
 
 

@@ -51,6 +51,7 @@ from wiki.plugin_api import (
     hookimpl,
     page,
     parse_block,
+    say_later,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -160,7 +161,7 @@ def template_dirs() -> list[Path]:
 def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
     # Beside every budget: what it can and cannot pay for (the guidance has no plan content).
     if root.startswith("/s/") and "```budget\n" in page.body:
-        return [Link("What the budget can pay for", f"/s/{site.site.slug}/-/budget-guidance")]
+        return [Link(say_later("plugin.budget_guidance"), f"/s/{site.site.slug}/-/budget-guidance")]
     return []
 
 

@@ -118,9 +118,11 @@ def test_a_chosen_theme_is_what_everyone_sees_on_that_plan(app, db, plan) -> Non
     assert choose(plan["ola"][1], theme="large-text", accent="").status_code == 303
     page = plan["fay"][1].get("/s/ola/about-me/me").text
     nav = re.search(r'<nav class="site-nav".*?</nav>', page, flags=re.S)
-    assert nav and '<span class="icon" aria-hidden="true">☺</span>About me' in nav.group(0), (
-        "pictures beside section names"
-    )
+    assert (
+        nav
+        and 'src="/static/default/symbols/1F60A.svg" alt="" width="32" height="32">About me'
+        in (nav.group(0))
+    ), "pictures beside section names, from the symbol set (issue #16)"
     log = [
         e.detail
         for e in store.list_audit(db, plan["ola"][0], site="ola")

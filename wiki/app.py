@@ -22,6 +22,7 @@ from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
+    about,
     account,
     api_find,  # noqa: F401 - registers the search, export and import endpoints
     api_sharing,  # noqa: F401 - registers the sharing endpoints
@@ -187,6 +188,7 @@ def create_app(
         *erasure_pages.routes,
         *files.routes,
         *look.routes,
+        *about.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

@@ -50,6 +50,7 @@ from wiki.routes.common import (
 )
 from wiki.store import SiteContext
 from wiki.store.oversight import AuditEntry
+from wiki.words import say, say_later
 
 # Grouped and explained in docs/plugins.md ("The plugin API").
 __all__ = [
@@ -95,4 +96,6 @@ __all__ = [
     "parse_block",
     "redirect",
     "require_signed_in",
+    "say",
+    "say_later",
 ]

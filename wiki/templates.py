@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 import themes as themes_package
-from wiki import clock
+from wiki import clock, symbols, words
 
 THEMES_DIR = Path(themes_package.__file__).parent
 _plugin_template_dirs: list[Path] = []
@@ -96,8 +96,14 @@ def environment(theme: str = "default") -> Environment:
     env.filters["when"] = when
     env.filters["ago"] = ago
     env.filters["day"] = day
+    # Easy-read words and picture symbols (issue #16); plugin templates share this
+    # environment, so they have them too.
+    env.globals.update(words.JINJA_GLOBALS)
+    env.globals.update(symbols.JINJA_GLOBALS)
     return env
 
 
 def render_template(name: str, context: dict[str, Any], *, theme: str = "default") -> str:
-    return environment(theme).get_template(name).render(context)
+    prefs = context.get("prefs")
+    with words.reading(easy=bool(prefs is not None and prefs.easy_read)):
+        return environment(theme).get_template(name).render(context)

@@ -24,9 +24,17 @@ from wiki import accounts, clock, mail, store
 from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, WikiError
 from wiki.models import Actor
-from wiki.routes.common import db_of, page, redirect, require_signed_in, settings_of
+from wiki.routes.common import (
+    db_of,
+    page,
+    preferences_of,
+    redirect,
+    require_signed_in,
+    settings_of,
+)
 from wiki.store import activity, circle, links
 from wiki.templates import day
+from wiki.words import say
 
 LEVELS = {"view": "read", "edit": "read and help write", "manage": "read, change and share"}
 
@@ -42,6 +50,15 @@ def now_can(who: str, level: str, titles: list[str], until: str | None, *, now: 
     """The confirmation sentence: "Sami can now read About me, until 1 March 2027."."""
     ends = f", until {day(until)}" if until else ""
     return f"{who} can {now + ' ' if now else ''}{LEVELS.get(level, level)} {words_list(titles)}{ends}."
+
+
+def _can_now(easy: bool, who: str, level: str, titles: list[str], until: str | None) -> str:
+    """``now_can`` in the reader's words: easy read has its own sentences (issue #16)."""
+    if not easy:
+        return now_can(who, level, titles, until)
+    level = level if level in LEVELS else "view"
+    sentence = say(f"done.can_{level}", easy=True, who=who, parts=words_list(titles))
+    return sentence + (" " + say("done.until", easy=True, day=day(until)) if until else "")
 
 
 def base_url(request: Request) -> str:
@@ -277,6 +294,7 @@ async def done_get(request: Request) -> Response:
     ctx, q = data["ctx"], request.query_params
     titles = {s.key: s.title for s in ctx.sections} | {"*": "every part of the plan"}
     names = {m.email: m.name for m in data["members"]}
+    easy = preferences_of(request).easy_read
     said: list[str] = []
     undo: dict = {}
     person = None
@@ -295,7 +313,7 @@ async def done_get(request: Request) -> Response:
                 by_level.setdefault((g.capability, g.expires_at), []).append(
                     titles.get(g.section, "")
                 )
-            said = [now_can(who, lvl, ts, until) for (lvl, until), ts in by_level.items()]
+            said = [_can_now(easy, who, lvl, ts, until) for (lvl, until), ts in by_level.items()]
             undo = {"action": "undo-share", "grants": [g.id for g in made]}
     elif q.get("i", "").isdigit():
         found = [i for i in links.list_invitations(db, actor, site=ctx) if i.id == int(q["i"])]
@@ -306,9 +324,11 @@ async def done_get(request: Request) -> Response:
             until = inv.grants[0].get("expires_at") if inv.grants else None
             ends = f", until {day(until)}" if until else ""
             said = [
-                f"We have emailed an invitation to {inv.called}. It works once, within 7 days.",
+                say("done.invited", easy=easy, name=inv.called),
                 f"When {inv.called} accepts, they can {LEVELS.get(level, level)}"
-                f" {words_list(parts)}{ends}.",
+                f" {words_list(parts)}{ends}."
+                if not easy
+                else say("done.when_accepts", easy=True, name=inv.called),
             ]
             undo = {"action": "cancel-invite", "invitation": inv.id}
     elif q.get("who"):
@@ -320,9 +340,9 @@ async def done_get(request: Request) -> Response:
             specs = [_unspec(r) for r in q.getlist("r")]
             took = [titles.get(s, "") for s, _, _ in specs if titles.get(s)]
             if q.get("did") == "stopped":
-                said = [f"{who} can no longer see anything you shared with them."]
+                said = [say("done.stopped", easy=easy, who=who)]
             elif took:
-                said = [f"{who} can no longer see {words_list(took)}."]
+                said = [say("done.took_back", easy=easy, who=who, parts=words_list(took))]
             undo = {
                 "action": "restore",
                 "who": q["who"],
@@ -330,7 +350,7 @@ async def done_get(request: Request) -> Response:
                 "grp": q.getlist("grp"),
             }
     if not said:
-        said = ["Nothing has changed."]
+        said = [say("done.nothing", easy=easy)]
         undo = {}
     return page(
         request,

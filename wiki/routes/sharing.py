@@ -23,12 +23,14 @@ from wiki.routes.common import (
     db_of,
     off_loop,
     page,
+    preferences_of,
     redirect,
     require_signed_in,
     settings_of,
 )
 from wiki.routes.share_steps import _spec, _unspec, end_of_day, send_invitation
 from wiki.store import activity, circle, links
+from wiki.words import say
 
 CAPS = ["none", "view", "edit", "manage"]
 
@@ -242,9 +244,14 @@ async def sharing_post(request: Request) -> Response:
         return await sharing_page(
             request,
             created_link=notice,
-            notice="The guest link is ready. Copy it now: it is shown only once.",
+            notice=say("notice.link_ready", easy=_easy(request)),
         )
     return redirect(f"/s/{site}/sharing?done={notice}")
+
+
+def _easy(request: Request) -> bool:
+    """Whether the person acting reads in easy read: messages are said their way (#16)."""
+    return preferences_of(request).easy_read
 
 
 class Go(str):
@@ -311,7 +318,7 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
             )
         if made:
             return Go(f"/s/{site}/sharing/done?" + urlencode([("g", g.id) for g in made]))
-        return "Undone: they are back in their groups."
+        return say("notice.undone", easy=_easy(request))
     if action == "stop-sharing":
         email = get("email")
         member = next(
@@ -330,17 +337,15 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
             raise Invalid("Choose an invitation.")
         if action == "cancel-invite":
             gone = links.cancel_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
-            return f"The invitation to {gone.called} is cancelled. Its link no longer works."
+            return say("notice.invite_cancelled", easy=_easy(request), name=gone.called)
         again = links.resend_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
         send_invitation(db, request, again, inviter=actor)
-        return (
-            f"We sent the invitation to {again.called} again. The new link works for 7 days;"
-            " the old one no longer works."
-        )
+        return say("notice.invite_again", easy=_easy(request), name=again.called)
     if action == "digest":
         activity.want_digest(db, actor, site=ctx, weekly=get("weekly") == "on")
-        word = "on" if get("weekly") == "on" else "off"
-        return Go(f"/s/{site}/audit?" + urlencode({"done": f"The weekly email is {word}."}))
+        on = get("weekly") == "on"
+        said = say("notice.weekly_on" if on else "notice.weekly_off", easy=_easy(request))
+        return Go(f"/s/{site}/audit?" + urlencode({"done": said}))
     return None
 
 
@@ -365,7 +370,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             expires_at=end_of_day(get("until"), "until"),
             **({"person": ident} if kind == "person" else {"group": ident}),
         )
-        return "Shared."
+        return say("notice.shared", easy=_easy(request))
     if action == "revoke":
         if not get("grant").isdigit():
             raise Invalid("Choose a sharing rule to remove.")
@@ -375,7 +380,11 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             listed = []
         taken = [g for g in listed if g.id == int(get("grant"))]
         circle.revoke_grant(db, actor, site=site, grant_id=int(get("grant")))
-        return _took_back(site, _who(taken[0]), taken) if taken else "Removed."
+        return (
+            _took_back(site, _who(taken[0]), taken)
+            if taken
+            else say("notice.removed", easy=_easy(request))
+        )
     if action == "member":
         circle.add_member(
             db,
@@ -385,15 +394,15 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             relationship=get("relationship"),
             groups=form.getlist("groups"),
         )
-        return "Added to the circle."
+        return say("notice.member_added", easy=_easy(request))
     if action == "remove-member":
         circle.remove_member(db, actor, site=site, email=get("email"))
-        return "Removed from the circle. They can no longer see anything."
+        return say("notice.member_removed", easy=_easy(request))
     if action == "groups":
         circle.set_member_groups(
             db, actor, site=site, email=get("email"), groups=form.getlist("groups")
         )
-        return "Groups updated."
+        return say("notice.groups_updated", easy=_easy(request))
     if action == "group":
         title = get("title")
         key = get("key") or "-".join(title.lower().split())
@@ -402,7 +411,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
                 "Give the group a short name, like 'Swimming club'.", fields={"title": "Needed."}
             )
         circle.add_group(db, actor, site=site, key=key[:60], title=title[:80])
-        return "Group added."
+        return say("notice.group_added", easy=_easy(request))
     if action == "invite":
         invite = links.create_invitation(
             db,
@@ -416,7 +425,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             else [],
         )
         send_invitation(db, request, invite, inviter=actor)
-        return "Invitation sent. It works once and lasts 7 days."
+        return say("notice.invited", easy=_easy(request))
     if action == "link":
         return links.create_guest_link(
             db,
@@ -430,7 +439,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
         if not get("link").isdigit():
             raise Invalid("Choose a link.")
         links.revoke_guest_link(db, actor, site=site, link_id=int(get("link")))
-        return "The link is switched off. Nobody can open it now."
+        return say("notice.link_off", easy=_easy(request))
     raise Invalid("Unknown action.")
 
 

@@ -1,0 +1,233 @@
+"""Easy read that changes words and adds pictures (issue #16).
+
+The two catalogues (wiki/data/words/standard.toml and easy.toml) are held to each other
+and to every key the templates and the Python code use; the easy strings must really be
+easier; a converted page shows the easy words to a reader who chose them, signed in or
+through a guest link, and the standard words to everyone else; every symbol in the map
+has its file and its licence beside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from plugins import blocks
+from wiki import accounts, store, symbols, words
+from wiki.models import Preferences
+from wiki.routes.common import READING_COOKIE
+from wiki.store import circle, links
+from wiki.templates import THEMES_DIR, available_themes
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    *sorted(THEMES_DIR.glob("*/templates/**/*.html")),
+    *sorted((ROOT / "plugins" / "templates").glob("**/*.html")),
+    *sorted((ROOT / "wiki").glob("**/*.py")),
+    *sorted((ROOT / "plugins").glob("**/*.py")),
+]
+# Strings that are already as plain as they can be: the same in both registers.
+ALREADY_EASY = {
+    "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
+    "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
+    "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
+    "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
+    "handover.read", "handover.thanks", "handover.your_question", "history.version",
+    "history.who_when", "login.title", "login.with", "missing.text", "missing.title",
+    "missing.write", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
+    "section.new_page", "section.start_writing", "sharing.cancel", "sharing.failed",
+    "sharing.groups", "sharing.in", "sharing.nothing", "sharing.opened", "sharing.people",
+    "sharing.see_what_they_see", "sharing.to", "site.looked", "site.pages_many",
+    "site.pages_one", "steps.everyone_in", "steps.their_name", "steps.what",
+}  # fmt: skip
+# Words a young person should not have to know (issue #16).
+JARGON = re.compile(
+    r"\b(steward|grant|capabilit|revision|session|token|section|invitation|guest|audit|"
+    r"permission|credential|revoke|expire|configure|sso)\w*",
+    re.IGNORECASE,
+)
+MAX_WORDS = 15
+# Form fields that carry easy labels: the one-page profile and the circle of support.
+EASY_FORMS = [blocks.OnePageProfile, blocks.Circle, blocks.Member]
+
+
+def _first_argument(text: str, start: int) -> str:
+    depth, i = 0, start
+    while i < len(text):
+        char = text[i]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                return text[start:i]
+            depth -= 1
+        elif char == "," and depth == 0:
+            return text[start:i]
+        i += 1
+    return text[start:]
+
+
+def keys_used() -> tuple[set[str], list[re.Pattern[str]]]:
+    """Every key passed to ``say`` in the templates and the code: literal keys, and
+    f-string keys as patterns (``say(f"done.can_{level}")``)."""
+    literal: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for path in SOURCES:
+        if path.name == "words.py":
+            continue
+        text = path.read_text()
+        for call in re.finditer(r"\bsay(?:_later)?\(", text):
+            argument = _first_argument(text, call.end())
+            for f, key in re.findall(
+                r"""(f?)["']([a-z_]+\.[a-z0-9_.{}' =\"()-]+?)["']""", argument
+            ):
+                if f:
+                    pattern = re.escape(re.sub(r"\{[^}]*\}", "\0", key)).replace("\0", ".+")
+                    patterns.append(re.compile(pattern))
+                else:
+                    literal.add(key)
+    return literal, patterns
+
+
+def symbols_used() -> set[str]:
+    used: set[str] = set()
+    for path in SOURCES:
+        used |= set(re.findall(r"""\bsymbol\(\s*["']([a-z-]+)["']""", path.read_text()))
+    return used
+
+
+def _core(register: words.Register) -> dict[str, str]:
+    return {k: v for k, v in words.catalogue(register).items() if not k.startswith("field.")}
+
+
+def test_every_key_the_pages_use_is_in_both_catalogues_and_no_key_is_unused() -> None:
+    literal, patterns = keys_used()
+    standard, easy = _core("standard"), _core("easy")
+    assert literal, "the scan found no keys: it is broken"
+    assert literal - standard.keys() == set(), "used but not in standard.toml"
+    assert literal - easy.keys() == set(), "used but not in easy.toml"
+    assert standard.keys() == easy.keys(), "the catalogues must have the same keys"
+    for pattern in patterns:
+        assert any(pattern.fullmatch(k) for k in standard), f"nothing matches {pattern.pattern}"
+    unused = {k for k in standard if k not in literal and not any(p.fullmatch(k) for p in patterns)}
+    assert unused == set(), "in the catalogues but used nowhere"
+
+
+def test_easy_strings_are_different_short_and_plain() -> None:
+    standard, easy = _core("standard"), _core("easy")
+    same = {k for k in standard if standard[k] == easy[k]}
+    assert same - ALREADY_EASY == set(), "easy read must say these in easier words"
+    assert ALREADY_EASY - same == set(), "no longer the same: take them off ALREADY_EASY"
+    for key, text in words.catalogue("easy").items():
+        plain = re.sub(r"\{[^}]*\}", "X", text)
+        for sentence in re.split(r"(?<=[.?!:])\s+", plain):
+            assert len(sentence.split()) <= MAX_WORDS, f"{key}: a sentence is too long: {sentence}"
+        assert not JARGON.search(plain), f"{key}: a word a young person should not need: {text}"
+
+
+def test_easy_strings_only_use_names_the_page_passes() -> None:
+    standard = words.catalogue("standard")
+    for key, text in _core("easy").items():
+        wanted = set(re.findall(r"\{(\w+)\}", text))
+        assert wanted <= set(re.findall(r"\{(\w+)\}", standard[key])), key
+
+
+def test_form_fields_of_the_profile_and_the_circle_have_easy_labels() -> None:
+    easy = words.catalogue("easy")
+    fields = {k.rsplit(".", 1)[0] for k in easy if k.startswith("field.")}
+    known = {
+        f"field.{model.__name__}.{name}" for model in EASY_FORMS for name in model.model_fields
+    }
+    assert fields - known == set(), "easy labels for fields that do not exist"
+    for model in EASY_FORMS:
+        for name, info in model.model_fields.items():
+            base = f"field.{model.__name__}.{name}"
+            assert f"{base}.label" in easy, base
+            if info.description:
+                assert f"{base}.hint" in easy, base
+
+
+def test_every_symbol_has_its_file_and_licence_and_every_file_is_named() -> None:
+    folder = THEMES_DIR / "default" / "static" / symbols.STATIC_FOLDER
+    files = {p.name for p in folder.glob("*.svg")}
+    assert files == {symbols.file_of(n) for n in symbols.SYMBOLS}
+    assert (folder / "LICENSE.txt").read_text().startswith("Attribution-ShareAlike 4.0")
+    assert set(symbols.SECTION_SYMBOLS.values()) <= symbols.SYMBOLS.keys()
+    assert symbols_used() - symbols.SYMBOLS.keys() == set()
+    for name in symbols.SYMBOLS:
+        assert "<script" not in (folder / symbols.file_of(name)).read_text()
+
+
+def _plan(people, db):  # type: ignore[no-untyped-def]
+    rhys = people.add("Rhys")
+    store.create_site(db, rhys, slug="rhys", title="Rhys's plan")
+    store.save_page(db, rhys, site="rhys", section="about-me", page="hello", body="# Hello\n\nI like buses.",
+                    base_revision=None, summary="first")  # fmt: skip
+    return rhys
+
+
+def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    mum = people.add("Mum")
+    circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
+    circle.add_grant(db, rhys, site="rhys", section="*", capability="view", person=mum.email)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy, standard = people.client(rhys), people.client(mum)
+
+    home = easy.get("/s/rhys").text
+    assert "Choose who can see my plan" in home and "Who can see what" not in home
+    assert "Show my plan to someone" in home and "Parts of the plan" in home
+    assert 'src="/static/default/symbols/1F60A.svg" alt=""' in home, "a picture for About me"
+    page = easy.get("/s/rhys/about-me/hello").text
+    assert "Change this page" in page and "Old versions" in page and ">History<" not in page
+    assert "symbols/270F.svg" in page, "a pencil beside the edit button"
+
+    mums = standard.get("/s/rhys/about-me/hello").text
+    assert ">History<" in mums.replace(" ", "") or "History</a>" in mums
+    assert "Old versions" not in mums and "/symbols/" not in mums, "no pictures unless chosen"
+
+
+def test_the_form_labels_of_the_one_page_profile_are_easy(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    url = "/s/rhys/about-me/hello/blocks/new?type=one-page-profile"
+    assert "What people like and admire about me" in client.get(url).text
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    form = client.get(url).text
+    assert "What people like about me" in form and "How to help me" in form
+    assert "What people like and admire about me" not in form
+
+
+def test_a_guest_link_reader_chooses_easy_read_with_the_cookie(people, db, app) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    link = links.create_guest_link(db, rhys, site="rhys", section="about-me", label="Club")
+    reader = TestClient(app, follow_redirects=True)
+    url = f"/g/{link.token}/about-me/hello"
+    plain = reader.get(url).text
+    assert "Shared with you by link" in plain and "Hello" in plain
+    reader.cookies.set(READING_COOKIE, Preferences(easy_read=True).as_cookie())
+    easy = reader.get(url).text
+    assert "Someone shared this with you" in easy and "Shared with you by link" not in easy
+    assert "Go to the main part" in easy, "the skip link too"
+
+
+def test_a_message_after_an_action_is_said_in_the_readers_words(people, db) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import post_form
+
+    rhys = _plan(people, db)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    client = people.client(rhys)
+    done = post_form(client, "/s/rhys/sharing", {"action": "group", "title": "Swimming club"},
+                     page="/s/rhys/sharing")  # fmt: skip
+    shown = client.get(done.headers["location"]).text
+    assert "Done. The new group is ready." in shown
+
+
+def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:  # type: ignore[no-untyped-def]
+    page = people.client().get("/")
+    assert 'href="/about"' in page.text, "linked from the footer of every page"
+    about = people.client().get("/about").text
+    assert "OpenMoji" in about and "CC BY-SA 4.0" in about
+    assert "https://creativecommons.org/licenses/by-sa/4.0/" in about
+    assert "Jinja2" in about, "the libraries it runs on, from the installed packages"
