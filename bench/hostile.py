@@ -188,8 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mixed-minutes", type=float, default=1, help="mixed load (default 1 min)")
     ap.add_argument("--capacity-seconds", type=float, default=10,
                     help="closed-loop capacity run before the mixed load (default 10 s)")  # fmt: skip
-    ap.add_argument("--workers", type=int, default=1,
-                    help="planwiki serve --workers (default 1: the hardest case)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="planwiki serve --workers (default 1: the hardest case)",
+    )
     ap.add_argument("--keep-temp", action="store_true", help="keep the temp dir and server.log")
     try:
         return run(ap.parse_args(argv))

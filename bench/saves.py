@@ -153,7 +153,16 @@ def start_server(
     log_path = os.path.join(tmp, "server.log")
     with open(log_path, "wb") as logf:
         proc = subprocess.Popen(
-            [pv.planwiki_exe(), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+            [
+                pv.planwiki_exe(),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
             env=env,
             cwd=tmp,
             stdin=subprocess.DEVNULL,
