@@ -105,7 +105,7 @@
     parts.forEach(function (part, i) {
       var u = new window.SpeechSynthesisUtterance(part);
       u.lang = document.documentElement.lang || "en-GB";
-      if (voice) { u.voice = voice; }
+      try { if (voice) { u.voice = voice; } } catch (e) { /* the browser's default voice, then */ }
       u.rate = 0.95;
       if (i === parts.length - 1) { u.onend = function () { if (state === "speaking") { reset(); } }; }
       u.onerror = function (event) {
