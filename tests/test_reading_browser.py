@@ -16,6 +16,8 @@ from wiki import accounts
 from wiki.db import Database
 from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.models import Actor, Preferences
+from wiki.routes.common import READING_COOKIE
+from wiki.store import links
 from wiki.templates import available_themes
 
 pytestmark = pytest.mark.browser
@@ -160,6 +162,44 @@ def test_a_mistake_on_the_form_is_explained_and_nothing_chosen_is_lost(browser, 
         fits(page)
     finally:
         context.close()
+
+
+def test_a_guest_link_reader_chooses_high_contrast_for_this_phone_only(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    db = Database(demo.db_path)
+    owner = accounts.find_user(db, OWNER["email"])
+    assert owner is not None
+    rhys = Actor(user_id=owner.id, email=owner.email, name=owner.name)
+    link = links.create_guest_link(db, rhys, site=SITE["slug"], section="about-me",
+                                   label="Reading choices test")  # fmt: skip
+    url = f"/g/{link.token}/about-me/one-page-profile"
+    reader, other = browser.new_context(viewport=PHONE), browser.new_context(viewport=PHONE)
+    try:
+        page = reader.new_page()
+        page.goto(demo.url + url)
+        with page.expect_navigation():
+            page.get_by_role("link", name="How I read").click()
+        assert "kept on this phone or computer only" in page.inner_text("main")
+        page.check("#theme-high-contrast")
+        page.check("#size-larger")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save how I read").click()
+        assert "Saved." in page.get_by_role("status").first.inner_text()
+        cookie = next(c for c in reader.cookies() if c["name"] == READING_COOKIE)
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        with page.expect_navigation():
+            page.get_by_role("link", name="Go back to where I was").click()
+        assert page.url == demo.url + url
+        assert {"theme-high-contrast", "text-larger"} <= body_classes(page)
+        assert axe_violations(page) == []
+        fits(page)
+        stranger = other.new_page()
+        stranger.goto(demo.url + url)
+        assert body_classes(stranger) == {"theme-default"}, "another reader of the link: unchanged"
+    finally:
+        reader.close()
+        other.close()
+        assert link.id is not None
+        links.revoke_guest_link(db, rhys, site=SITE["slug"], link_id=link.id)
 
 
 # ---- axe in every look and text size -----------------------------------------------------------
