@@ -226,6 +226,9 @@ def test_signed_in_the_reading_page_is_the_accounts(people, plan) -> None:  # ty
     assert nobody.get("/account/reading").status_code == 303  # to sign in
     assert nobody.get("/reading?back=https://evil.example/").status_code == 200
     assert 'name="back" value="/"' in nobody.get("/reading?back=//evil.example").text
+    # a browser drops tabs and line breaks: "/\t/evil.example" would be another site
+    for sneaky in ("/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example"):
+        assert 'name="back" value="/"' in nobody.get(f"/reading?back={sneaky}").text, sneaky
 
 
 # ---- the API ------------------------------------------------------------------------------------

@@ -233,6 +233,10 @@ def safe_next(value: str | None) -> str:
     """Only local paths: never let ``next=`` send someone to another site."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
+    # Browsers drop tabs and line breaks from an address, so "/\t/evil.example" would become
+    # "//evil.example", another site: no control characters at all (issue #16).
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "/"
     return value
 
 
