@@ -158,7 +158,7 @@ def test_a_mistake_on_the_form_is_explained_and_nothing_chosen_is_lost(browser, 
         assert page.input_value("#text_colour") == "#777777"
         assert "own-colours" not in body_classes(page)
         page.get_by_role("link", name=re.compile("hard to read")).click()
-        assert page.evaluate("location.hash") == "#colours-cream"
+        assert page.evaluate("location.hash") == "#colours-custom", "to the choice to fix"
         fits(page)
     finally:
         context.close()
