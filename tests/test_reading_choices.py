@@ -195,6 +195,18 @@ def test_a_guest_link_reader_keeps_their_choices_in_a_cookie(app, db, plan, gues
     assert body_of(other.get(page_url).text) == '<body class="theme-default">'
 
 
+def test_a_signed_in_person_reading_through_a_guest_link_sees_their_own_choices(  # type: ignore[no-untyped-def]
+    people, plan, guest_link
+) -> None:
+    """A guest link's pages know nobody's account (the link is the whole identity): the
+    choices saved on the account are kept in this browser's cookie too."""
+    mum = people.client(plan["mum"])
+    assert choose(mum, theme="high-contrast", easy_read="on").status_code == 303
+    page = mum.get(f"/g/{guest_link}/about-me/profile").text
+    assert 'class="theme-high-contrast easy-read"' in body_of(page)
+    assert f'href="/reading?back=/g/{guest_link}/about-me/profile"' in page
+
+
 def test_over_https_the_reading_cookie_is_secure(app) -> None:  # type: ignore[no-untyped-def]
     reader = TestClient(app, base_url="https://testserver", follow_redirects=False)
     form = reader.get("/reading")
