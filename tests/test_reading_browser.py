@@ -312,6 +312,8 @@ def test_pressing_read_aloud_speaks_the_main_words_and_can_pause_and_stop(browse
         first_words = page.locator("main .block p, main .content p").first.inner_text().strip()
         assert first_words[:40] in said
         assert "Read this page aloud" not in said and "Stop reading" not in said
+        assert "History" not in said, "not the page's buttons"
+        assert ".." not in said
         assert "You are here" not in said and not said.startswith(SITE["title"])
         assert all(call[2] == "en-GB" for call in spoken if call[0] == "speak")
 

@@ -154,7 +154,7 @@ def _where(request: Request) -> str:
     return "/account/reading" if actor_of(request).signed_in else "/reading"
 
 
-def _back(request: Request, value: str | None) -> str:
+def _back(value: str | None) -> str:
     back = safe_next(value)
     return "/" if back.startswith(("/reading", "/account/reading")) else back
 
@@ -186,7 +186,7 @@ def _show(request: Request, shown: Shown, *, back: str, errors: dict[str, str] |
 
 
 async def reading_get(request: Request) -> Response:
-    back = _back(request, request.query_params.get("back"))
+    back = _back(request.query_params.get("back"))
     if request.url.path == "/account/reading":
         require_signed_in(request)
     elif actor_of(request).signed_in:  # signed in: their choices are kept on their account
@@ -199,7 +199,7 @@ async def reading_post(request: Request) -> Response:
     if request.url.path == "/account/reading":
         require_signed_in(request)
     form = await form_of(request)
-    back = _back(request, form.get("back"))
+    back = _back(form.get("back"))
     shown = Shown.sent(form)
     prefs, errors = choices_from(shown)
     if prefs is None:

@@ -60,8 +60,8 @@
   function decide() {
     if (state !== "checking" && state !== "none") { return; }
     if (voices().length) { ready(); } else if (state === "checking") {
+      waiting = false;
       cannot(NO_VOICES);
-      if (waiting) { waiting = false; }
     }
   }
 
@@ -73,10 +73,10 @@
     return exact[0] || same[0] || null;
   }
 
-  /* The main part of the page as it is shown, without this bar and the "you are here" trail,
-     in pieces of a few sentences (some browsers stop reading one long piece part way). */
+  /* The main part of the page as it is shown, without this bar, the "you are here" trail and
+     the page's buttons, in pieces of a few sentences (some browsers stop reading one long piece part way). */
   function pieces() {
-    var skip = [bar].concat(Array.prototype.slice.call(main.querySelectorAll(".breadcrumbs")));
+    var skip = [bar].concat(Array.prototype.slice.call(main.querySelectorAll(".breadcrumbs, .actions")));
     var was = skip.map(function (el) { return el.hidden; });
     skip.forEach(function (el) { el.hidden = true; });
     var text = main.innerText || main.textContent || "";
@@ -86,7 +86,9 @@
       line = line.replace(/\s+/g, " ").trim();
       if (!line) { return; }
       var last = out.length ? out[out.length - 1] : null;
-      if (last !== null && last.length + line.length < 240) { out[out.length - 1] = last + ". " + line; } else { out.push(line); }
+      if (last !== null && last.length + line.length < 240) {
+        out[out.length - 1] = last + (/[.!?:;]$/.test(last) ? " " : ". ") + line;
+      } else { out.push(line); }
     });
     return out;
   }
