@@ -73,6 +73,9 @@ CUSTOM = "custom"
 FIELD_WORDS = {
     "theme": "Choose one of the looks on the list.",
     "text_size": "Choose a text size: normal, big or bigger.",
+    # the API says it with numbers; the form in plain words
+    "contrast": "Those two colours are too alike: the words would be hard to read. Make one of"
+    " them darker or lighter, or choose one of the pairs of colours.",
 }
 
 
@@ -133,7 +136,7 @@ def choices_from(shown: Shown) -> tuple[Preferences | None, dict[str, str]]:
         for e in invalid.errors():
             name = str(e["loc"][0]) if e["loc"] else "colours"
             field = "colours" if name in ("text_colour", "background_colour") else name
-            errors.setdefault(field, FIELD_WORDS.get(field, e["msg"]))
+            errors.setdefault(field, FIELD_WORDS.get(field, FIELD_WORDS.get(e["type"], e["msg"])))
         return None, errors
     except Invalid:
         return None, {"theme": FIELD_WORDS["theme"]}
@@ -205,11 +208,11 @@ async def reading_post(request: Request) -> Response:
     if prefs is None:
         return _show(request, shown, back=back, errors=errors, status=422)
     actor = actor_of(request)
-    done = f"{_where(request)}?done=1&back=" + quote(back, safe="/")
+    response = redirect(f"{_where(request)}?done=1&back=" + quote(back, safe="/"))
     if actor.signed_in:
         accounts.set_preferences(db_of(request), actor, prefs, themes=available_themes())
-        return redirect(done)
-    response = redirect(done)
+    # The cookie as well, even for an account: a guest link's pages know nobody's account
+    # (the link is the whole identity), so this browser shows them the person's choices too.
     response.set_cookie(
         READING_COOKIE, prefs.as_cookie(), max_age=COOKIE_DAYS * 86400, path="/", httponly=True,
         samesite="lax", secure=settings_of(request).secure_cookies,
