@@ -24,7 +24,9 @@ import wiki.db
 from wiki import accounts, demo
 from wiki.app import create_app
 from wiki.middleware import SESSION_COOKIE
+from wiki.models import Actor, Preferences
 from wiki.settings import Settings
+from wiki.templates import available_themes
 
 SITE = "rhys-marsden"
 # A steward (mum): her grants are loaded too, unlike the owner's.
@@ -153,3 +155,22 @@ def _field(html: str, name: str, *, textarea: bool = False) -> str:
         )
     assert found, f"no {name} field"
     return html_lib.unescape(found.group(1))
+
+
+def test_a_persons_own_reading_choices_cost_a_page_view_no_query(counted) -> None:  # type: ignore[no-untyped-def]
+    """They are read with the session (issue #16): own colours, big text, easy read and read
+    aloud change the page, not the number of statements behind it."""
+    client, counter = counted
+    url = _page_url(client)
+    plain = counter.during(lambda: _ok(client.get(url)))
+    db = client.app.state.db  # type: ignore[attr-defined]
+    user = accounts.find_user(db, STEWARD)
+    assert user is not None
+    mine = Preferences(theme="own-colours", text_size="larger", easy_read=True, read_aloud=True,
+                       text_colour="#ffffff", background_colour="#0b2e59")  # fmt: skip
+    accounts.set_preferences(db, Actor(user_id=user.id, email=user.email, name=user.name), mine,
+                             themes=available_themes())  # fmt: skip
+    page: list[str] = []
+    chosen = counter.during(lambda: page.append(client.get(url).text))
+    assert "theme-own-colours text-larger easy-read read-aloud" in page[0]
+    assert len(chosen) == len(plain), "\n".join(chosen)

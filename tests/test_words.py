@@ -31,7 +31,7 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
+    "base.how_i_read", "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
     "history.who_when", "login.title", "login.with", "missing.text", "missing.title",

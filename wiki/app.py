@@ -37,6 +37,7 @@ from wiki.routes import (
     operations,
     ownership,
     pages,
+    reading,
     search,
     sharing,
     view_as,
@@ -189,6 +190,7 @@ def create_app(
         *files.routes,
         *look.routes,
         *about.routes,
+        *reading.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

@@ -17,7 +17,11 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from wiki import colour
 
 # ---- rules about data: written once here, enforced by the store for every caller --------
 # (routes, the API, plugins, import) — issue #13.
@@ -113,6 +117,20 @@ STANDARD_GROUPS: list[tuple[str, str]] = [
 
 TextSize = Literal["normal", "large", "larger"]
 PLAN_LOOK = "plan"  # the theme value that means "whatever the plan's look is"
+OWN_COLOURS = "own-colours"  # the theme drawn in the person's own text and background colours
+# WCAG 2.2 AA for body text: a person's own pair of colours must reach it (issue #16).
+OWN_COLOURS_CONTRAST = 4.5
+
+
+def _hex_colour(value: object) -> object:
+    """A colour like "#1B1F24", "#abc" or "1b1f24" becomes "#1b1f24"; anything else is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or colour.parse_hex(value) is None:
+        raise PydanticCustomError(
+            "colour", "Write a colour as # and six letters or numbers, like #1b1f24."
+        )
+    return colour.parse_hex(value)
 
 
 class Preferences(BaseModel):
@@ -129,6 +147,68 @@ class Preferences(BaseModel):
     text_size: TextSize = "normal"
     easy_read: bool = False
     read_aloud: bool = False
+    # The person's own colours (theme "own-colours"): kept when another look is chosen, so
+    # they are there again next time; only drawn with that theme.
+    text_colour: str | None = Field(
+        default=None,
+        description='My own colour for words, like "#1b1f24" (with background_colour)',
+        examples=["#1b1f24"],
+    )
+    background_colour: str | None = Field(
+        default=None,
+        description="My own background colour; the pair must have a contrast of at least 4.5:1",
+        examples=["#fdf6e3"],
+    )
+
+    _colours = field_validator("text_colour", "background_colour", mode="before")(
+        staticmethod(_hex_colour)
+    )
+
+    @model_validator(mode="after")
+    def _readable(self) -> Preferences:
+        """Own colours come as a pair that is easy to read (AA), or not at all."""
+        text, background = self.text_colour, self.background_colour
+        if (text is None) != (background is None):
+            raise PydanticCustomError(
+                "colours", "Choose both colours: one for the words and one for the background."
+            )
+        if text is not None and background is not None:
+            ratio = colour.contrast(text, background)
+            if ratio < OWN_COLOURS_CONTRAST:
+                raise PydanticCustomError(
+                    "contrast",
+                    "Words in {text} on {background} would be hard to read: the contrast is"
+                    " {ratio} to 1 and it needs to be at least {need} to 1. Choose a darker or"
+                    " lighter colour for the words or the background.",
+                    {
+                        "text": text,
+                        "background": background,
+                        "ratio": f"{ratio:.1f}",
+                        "need": OWN_COLOURS_CONTRAST,
+                    },
+                )
+        elif self.theme == OWN_COLOURS:
+            raise PydanticCustomError(
+                "colours",
+                "To read in your own colours, choose a colour for the words and the background.",
+            )
+        return self
+
+    @property
+    def own_colours(self) -> tuple[str, str] | None:
+        """The (text, background) pair to draw with, when this person reads in their own colours."""
+        if self.theme == OWN_COLOURS and self.text_colour and self.background_colour:
+            return self.text_colour, self.background_colour
+        return None
+
+    @property
+    def body_classes(self) -> str:
+        """The classes on ``<body>`` that carry text size, easy read and read aloud to the
+        stylesheet and scripts (issue #16), each after a space: "" when nothing is chosen."""
+        classes = [f"text-{self.text_size}"] if self.text_size != "normal" else []
+        classes += ["easy-read"] if self.easy_read else []
+        classes += ["read-aloud"] if self.read_aloud else []
+        return "".join(" " + c for c in classes)
 
     @classmethod
     def parse(cls, raw: str | None) -> Preferences:

@@ -17,7 +17,8 @@ from wiki.models import PLAN_LOOK, Actor, Preferences
 def check_preferences(prefs: Preferences, themes: Iterable[str]) -> Preferences:
     """Refuse a theme that is not installed (the model already checked the shape)."""
     if prefs.theme != PLAN_LOOK and prefs.theme not in set(themes):
-        raise Invalid(f"There is no look called {prefs.theme!r}.")
+        message = f"There is no look called {prefs.theme!r}. Choose one of the looks on the list."
+        raise Invalid(message, fields={"theme": message})
     return prefs
 
 

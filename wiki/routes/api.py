@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from wiki import __version__, store
+from wiki import __version__, accounts, store
 from wiki.errors import Invalid, NotSignedIn, TooLarge, WikiError
 from wiki.models import (
     Actor,
@@ -18,6 +18,7 @@ from wiki.models import (
     PageListItem,
     PageOut,
     PageSave,
+    Preferences,
     RevisionOut,
     SectionCreate,
     SectionOut,
@@ -29,6 +30,7 @@ from wiki.models import (
 from wiki.openapi import Api
 from wiki.routes import site_setup
 from wiki.routes.common import actor_of, db_of, prepared_text, revision_number, settings_of
+from wiki.templates import available_themes
 
 api = Api("/api/v1", title="planwiki", version=__version__)
 M = TypeVar("M", bound=BaseModel)
@@ -148,6 +150,29 @@ def _p(request: Request, name: str) -> str:
 async def me(request: Request) -> Response:
     actor = _actor(request)
     return ok(MeOut(email=actor.email, name=actor.name))
+
+
+@api.route(
+    "GET",
+    "/me/preferences",
+    summary="How I read: my own look, text size, easy read and read aloud (issue #16)",
+    response=Preferences,
+)
+async def my_preferences(request: Request) -> Response:
+    return ok(_actor(request).preferences)
+
+
+@api.route(
+    "PUT",
+    "/me/preferences",
+    summary="Change how I read (fields left out go back to their defaults); only my own",
+    body=Preferences,
+    response=Preferences,
+)
+async def my_preferences_put(request: Request) -> Response:
+    actor = _actor(request)
+    body = await _body(request, Preferences)
+    return ok(accounts.set_preferences(db_of(request), actor, body, themes=available_themes()))
 
 
 @api.route("GET", "/sites", summary="Sites I can see", response=[SiteOut])

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from wiki import csrf
 from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn, SlowDown, TooLarge
-from wiki.models import Actor, Preferences
+from wiki.models import OWN_COLOURS, Actor, Preferences
 from wiki.plugins import collect, context_of
 from wiki.settings import Settings
 from wiki.store import appearance
@@ -188,6 +188,9 @@ def page(
     ctx.setdefault("theme", chosen)
     if site_ctx is not None:
         _look_and_media(request, ctx, site_ctx, chosen)
+    own = prefs.own_colours if chosen == OWN_COLOURS else None
+    if own is not None:  # after the plan's accent, so the reader's own pair wins (issue #16)
+        ctx["colours_css"] = f"/reading/colours/{own[0].lstrip('#')}-{own[1].lstrip('#')}.css"
     return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)
 
 
@@ -229,6 +232,10 @@ def login_url(next_path: str) -> str:
 def safe_next(value: str | None) -> str:
     """Only local paths: never let ``next=`` send someone to another site."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    # Browsers drop tabs and line breaks from an address, so "/\t/evil.example" would become
+    # "//evil.example", another site: no control characters at all (issue #16).
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
         return "/"
     return value
 

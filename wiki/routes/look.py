@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from wiki import colour, store
 from wiki.errors import Invalid
+from wiki.models import OWN_COLOURS
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
 from wiki.store import appearance
 from wiki.templates import available_themes
@@ -38,8 +39,13 @@ PRESETS = [
 ]
 
 
+def plan_themes() -> list[str]:
+    """The looks a plan can have: a person's own colours are theirs alone (issue #16)."""
+    return [t for t in available_themes() if t != OWN_COLOURS]
+
+
 def themes_offered() -> list[tuple[str, str, str]]:
-    installed = available_themes()
+    installed = plan_themes()
     ordered = [t for t in THEME_WORDS if t in installed] + [
         t for t in installed if t not in THEME_WORDS
     ]
@@ -91,7 +97,7 @@ async def look_post(request: Request) -> Response:
     accent = form.get("custom", "") if choice == "custom" else choice
     try:
         appearance.set_look(db, actor, site=site, theme=form.get("theme", ""), accent=accent or None,
-                            themes=available_themes())  # fmt: skip
+                            themes=plan_themes())  # fmt: skip
     except Invalid as wrong:
         ctx = store.site_for(db, actor, site)
         current = appearance.look_of(db, ctx)

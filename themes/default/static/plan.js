@@ -6,6 +6,8 @@
   function readAloud() {
     var button = document.querySelector("[data-read-aloud]");
     if (!button || !("speechSynthesis" in window) || !window.SpeechSynthesisUtterance) return;
+    // Someone who chose "Read aloud" in How I read has its own button on every page (issue #16).
+    if (document.body.classList.contains("read-aloud")) return;
     var synth = window.speechSynthesis;
     var label = button.textContent;
     function voices() { return synth.getVoices() || []; }
