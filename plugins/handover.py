@@ -102,7 +102,11 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
     if "```handover-pack" not in page.body:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"
-    links = [Link("I have read this", f"{base}/read"), Link("Ask a question", f"{base}/ask")]
+    # After the pack, where a reader who has reached the end finds them (issue #16).
+    links = [
+        Link("I have read this", f"{base}/read", after=True),
+        Link("Ask a question", f"{base}/ask", after=True),
+    ]
     if site.allows("see-who-read-pack") and root.startswith("/s/"):
         links.append(Link("Who has read it", f"/s/{site.site.slug}/handover-pack/{page.slug}"))
     return links
