@@ -14,6 +14,7 @@ overlap at one width does not overlap at any.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 CENTRE = 310.0
@@ -128,8 +129,8 @@ def ring_name_spot(inner: float, outer: float, name: str) -> Spot:
 
 def place(
     rings: dict[str, list[str]],
-    radii: dict[str, tuple[float, float]],
-    ring_names: dict[str, str],
+    radii: Mapping[str, tuple[float, float]],
+    ring_names: Mapping[str, str],
     *,
     most: int = 10,
 ) -> dict[str, list[Spot]]:

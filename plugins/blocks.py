@@ -540,7 +540,7 @@ def place_members(model: Circle) -> dict[str, list[Spot]]:
 def render_circle(model: Circle) -> str:
     by_ring = {ring: [m for m in model.members if m.ring == ring] for ring in RINGS}
     # The arcs' ids in the picture: the same circle draws the same ids (issue #16).
-    uid = hashlib.sha1(model.model_dump_json().encode()).hexdigest()[:6]
+    uid = hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:6]
     return _render("circle.html", m=model, rings=RINGS, titles=RING_TITLES, radii=RING_RADII,
                    ring_names=RING_NAMES, placed=place_members(model), by_ring=by_ring,
                    uid=uid)  # fmt: skip

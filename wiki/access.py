@@ -67,6 +67,10 @@ _CORE = [
     Action("add-section", Rule.STEWARD, "add parts to"),
     Action("arrange-sections", Rule.STEWARD, "change the order of the parts of"),
     Action("change-look", Rule.STEWARD, "change the look of"),
+    # The young person's own line and photo on the plan's home (issue #16).
+    Action("change-introduction", Rule.STEWARD, "change the introduction and photo of"),
+    # Putting away (or bringing back) the welcome: one's own, on a plan one may read (#16).
+    Action("dismiss-welcome", Rule.READER, "put away the welcome to"),
     # The young person's date of birth, and what would identify them from it (issue #14).
     Action("see-personal-details", Rule.STEWARD, "see the personal details in"),
     Action("see-growing-up", Rule.STEWARD, "see when the decisions pass to the young person in"),

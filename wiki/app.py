@@ -36,6 +36,7 @@ from wiki.routes import (
     operations,
     ownership,
     pages,
+    plan_home,
     search,
     sharing,
     view_as,
@@ -187,6 +188,7 @@ def create_app(
         *erasure_pages.routes,
         *files.routes,
         *look.routes,
+        *plan_home.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

@@ -16,7 +16,7 @@ from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
 from wiki.plugins import shown
-from wiki.routes import site_setup
+from wiki.routes import plan_home, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
@@ -30,7 +30,7 @@ from wiki.routes.common import (
     revision_number,
     settings_of,
 )
-from wiki.store import oversight
+from wiki.store import introduction, oversight
 
 
 def slugify(title: str) -> str:
@@ -119,6 +119,11 @@ async def site_home(request: Request) -> Response:
             "control": oversight.control_status(db, actor, site=ctx)
             if ctx.allows("see-growing-up")
             else None,
+            # About the person (issue #16): their photo (only if this reader may see it),
+            # their own line, and the welcome on a first visit.
+            "photo": introduction.photo_of(db, ctx),
+            "pictures": introduction.section_pictures(db, ctx),
+            "welcome": plan_home.welcome_of(request, ctx),
         },
     )
 
