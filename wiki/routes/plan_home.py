@@ -84,7 +84,8 @@ async def intro_post(request: Request) -> Response:
             db, actor, site=site, intro=values["intro"], photo=values["photo"] or None
         )
     except Invalid as problem:  # the words they typed stay in the box
-        return await intro_get(request, errors=dict(problem.fields), form=values)
+        errors = {name: problem.message for name in problem.fields}
+        return await intro_get(request, errors=errors, form=values)
     return redirect(f"/s/{site}?done=intro")
 
 
