@@ -72,7 +72,9 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
     page.check("#for-other")
     page.fill("#for_name", "Nia")
     page.fill("#for_email", child)
-    page.fill("#date_of_birth", "2012-02-10")
+    page.fill("#date_of_birth", "10")  # Day, Month, Year boxes (issue #16)
+    page.fill("#date_of_birth-month", "2")
+    page.fill("#date_of_birth-year", "2012")
     shoot(page, "create-form", width)
     with page.expect_navigation():
         page.get_by_role("button", name="Create the plan").click()
