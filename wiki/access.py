@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiki import clock
+from wiki.dates import day_month_year
 from wiki.models import Access, Actor, Capability, GrantRow
 
 
@@ -233,7 +234,8 @@ def _giving(access: Access, section: str, needs: Capability) -> list[GrantRow]:
 def _through(grant: GrantRow) -> str:
     where = "every section" if grant.section == "*" else grant.section
     who = f"the {grant.group_key} group" if grant.group_key else "a rule for them"
-    until = f" until {grant.expires_at[:10]}" if grant.expires_at else ""
+    # day month year, as people here write it (issue #16)
+    until = f" until {day_month_year(grant.expires_at)}" if grant.expires_at else ""
     return f"{grant.capability.label} on {where}, through {who}{until}"
 
 
