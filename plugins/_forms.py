@@ -349,6 +349,8 @@ def layout(
     extra_rows: dict[str, int] | None = None,
 ) -> list[Control | Group]:
     """Every control with its value and message, groups with their rows and one empty row."""
+    values = dict(values)
+    read_dates(model, values)  # dates typed in boxes ("Add another" keeps them too, #16)
     items: list[Control | Group] = []
     for spec in specs_of(model):
         if spec.widget != "group":

@@ -80,6 +80,14 @@ def test_an_older_client_may_still_send_one_iso_field_or_day_month_year_text() -
     assert bad.iso is None and bad.error and "real date" in bad.error
 
 
+def test_a_whole_date_typed_in_the_day_box_is_understood() -> None:
+    found = read({"d-day": "27/3/2012", "d-month": "", "d-year": ""}, "d")
+    assert found.iso == "2012-03-27" and (found.day, found.month, found.year) == ("27", "3", "2012")
+    assert read({"d-day": "2012-03-27", "d-month": "", "d-year": ""}, "d").iso == "2012-03-27"
+    wrong = read({"d-day": "31/2/2027", "d-month": "", "d-year": ""}, "d")
+    assert wrong.iso is None and wrong.error and "real date" in wrong.error
+
+
 def test_a_stored_date_shows_in_the_boxes_as_day_month_year() -> None:
     shown = DateValue.of("2027-03-01")
     assert (shown.day, shown.month, shown.year) == ("1", "3", "2027")

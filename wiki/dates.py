@@ -125,8 +125,15 @@ def read(form: Mapping[str, Any], name: str, *, required: bool = False) -> DateV
     boxes = [f"{name}-{part}" for part in ("day", "month", "year")]
     if any(box in form for box in boxes):
         day, month, year = (str(form.get(box) or "").strip() for box in boxes)
-        value = DateValue(day, month, year)
-        parse = lambda: parse_parts(day, month, year, required=required)  # noqa: E731
+        if day and not (month or year) and len(_SPLIT.split(day)) == 3:
+            # the whole date typed (or pasted) in the first box: "27/3/2012", "2012-03-27"
+            shown = DateValue.of(day)  # ISO, shown day month year
+            value = shown if shown.iso else DateValue(*_SPLIT.split(day))
+            value = DateValue(value.day, value.month, value.year)
+            parse = lambda: parse_text(day, required=required)  # noqa: E731
+        else:
+            value = DateValue(day, month, year)
+            parse = lambda: parse_parts(day, month, year, required=required)  # noqa: E731
     else:
         text = str(form.get(name) or "").strip()
         value = DateValue.of(text)

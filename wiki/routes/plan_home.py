@@ -51,9 +51,10 @@ def welcome_of(
     db = db_of(request)
     if not always and introduction.welcome_put_away(db, ctx):
         return None
-    if ctx.allows("decide-at-16") or ctx.allows("change-introduction"):
-        # the young person, or a parent running the plan for a child: the plan and first steps
-        return {"kind": "own" if ctx.role == "owner" else "keeper", "steps": first_steps(ctx)}
+    if ctx.allows("decide-at-16"):  # the young person: what the plan is, and first steps
+        return {"kind": "own", "steps": first_steps(ctx)}
+    if ctx.allows("offer-plan"):  # a parent keeping a plan made for a child, not yet theirs
+        return {"kind": "keeper", "steps": first_steps(ctx)}
     return {"kind": "member", "shared": introduction.shared_with(db, ctx)}
 
 
