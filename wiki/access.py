@@ -239,6 +239,11 @@ def _through(grant: GrantRow) -> str:
     return f"{grant.capability.label} on {where}, through {who}{until}"
 
 
+def _first_up(text: str) -> str:
+    """A capital first letter, the rest as written (a month keeps its capital, issue #16)."""
+    return text[:1].upper() + text[1:]
+
+
 def explain(access: Access, name: str, section: str | None = None) -> Decision:
     """Whether the action is allowed, and why: which role or grant gives or withholds it."""
     act = action(name)
@@ -259,7 +264,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
         giving = _giving(access, where, act.needs)
         if giving:
             return Decision(
-                name, where, True, "; ".join(map(_through, giving)).capitalize() + ".", giving
+                name, where, True, _first_up("; ".join(map(_through, giving))) + ".", giving
             )
         has = level(access, where)
         why = (
@@ -287,9 +292,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             giving = [
                 g for g in access.grants if g.section == "*" and g.capability >= Capability.MANAGE
             ]
-            why = (
-                _ROLE_REASON.get(access.role) or "; ".join(map(_through, giving)).capitalize() + "."
-            )
+            why = _ROLE_REASON.get(access.role) or _first_up("; ".join(map(_through, giving))) + "."
             return Decision(name, where, True, why, giving)
         return Decision(
             name, where, False, "Only the young person and the people who manage every section can."
