@@ -221,3 +221,39 @@ def test_a_parent_keeping_a_plan_made_for_a_child_gets_the_first_steps(plan: Pla
     home = words(plan.client(plan.mum).get("/s/mali"))
     assert "This is Mali's plan." in home and "You help look after it" in home
     assert "Three first steps" in home and "Add a photo" in home
+
+
+def test_the_young_person_adds_a_new_photo_from_the_form_through_the_ordinary_upload(
+    plan: Plan,
+) -> None:
+    ava = plan.client(plan.owner)
+    form = ava.get(INTRO).text
+    assert 'action="/s/ava/about-me/hello/attach"' in form and 'name="back"' in form
+    sent = ava.post(
+        "/s/ava/about-me/hello/attach",
+        data={"csrftoken": csrf_of(form), "back": "introduction", "caption": "Me on a horse"},
+        files={"file": ("horse.jpg", bus_picture(), "image/jpeg")},
+    )
+    assert sent.status_code == 303 and sent.headers["location"].startswith(f"{INTRO}?photo=")
+    key = sent.headers["location"].split("photo=")[1]
+    again = ava.get(sent.headers["location"]).text
+    assert f'value="{key}" checked' in again and "Your new photo is added" in again
+    not_a_photo = ava.post(
+        "/s/ava/about-me/hello/attach",
+        data={"csrftoken": csrf_of(form), "back": "introduction"},
+        files={"file": ("notes.txt", b"just words", "text/plain")},
+    )
+    assert (
+        not_a_photo.status_code == 303 and "/-/introduction" not in not_a_photo.headers["location"]
+    )
+
+
+def test_a_reader_gets_no_upload_on_the_form_and_cannot_add_to_the_page(plan: Plan) -> None:
+    teacher = plan.client(plan.teacher)
+    token = csrf_of(teacher.get(HOME).text)
+    sent = teacher.post(
+        "/s/ava/about-me/hello/attach",
+        data={"csrftoken": token, "back": "introduction"},
+        files={"file": ("horse.jpg", bus_picture(), "image/jpeg")},
+    )
+    assert sent.status_code == 403

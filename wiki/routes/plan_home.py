@@ -58,6 +58,19 @@ def welcome_of(
     return {"kind": "member", "shared": introduction.shared_with(db, ctx)}
 
 
+def upload_target(db: Any, ctx: SiteContext) -> dict[str, str] | None:
+    """Where a new photo is kept: the young person's one-page profile (or the first page
+    about them), through the ordinary upload path and its checks; None if they may not."""
+    about = next((s for s in ctx.sections if s.key == FIRST_STEPS_SECTION), None)
+    if about is None or not ctx.allows("upload", about.key):
+        return None
+    _, pages = store.list_pages(db, ctx.actor, site=ctx, section=about.key)
+    chosen = next((p for p in pages if p.slug == "one-page-profile"), pages[0] if pages else None)
+    if chosen is None:
+        return None
+    return {"section": about.key, "page": chosen.slug, "title": chosen.title}
+
+
 async def intro_get(
     request: Request, *, errors: dict[str, str] | None = None, form: dict[str, str] | None = None
 ) -> Response:
@@ -65,12 +78,18 @@ async def intro_get(
     ctx = store.site_for(db, actor, str(request.path_params["site"]))
     ctx.check("change-introduction")
     photo = introduction.photo_of(db, ctx)
-    shown = form or {"intro": ctx.site.intro, "photo": photo.key if photo else ""}
+    choices = introduction.photo_choices(db, ctx)
+    just_added = request.query_params.get("photo", "")
+    if just_added not in {a.key for a in choices}:
+        just_added = ""
+    shown = form or {"intro": ctx.site.intro,
+                     "photo": just_added or (photo.key if photo else "")}  # fmt: skip
     return page(
         request,
         "introduction.html",
         {"site": ctx.site, "ctx": ctx, "form": shown, "errors": errors or {},
-         "choices": introduction.photo_choices(db, ctx), "max_intro": introduction.MAX_INTRO},
+         "choices": choices, "max_intro": introduction.MAX_INTRO,
+         "upload_to": upload_target(db, ctx), "just_added": just_added},
         status=422 if errors else 200,
     )  # fmt: skip
 
