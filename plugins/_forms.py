@@ -20,6 +20,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from wiki.plugin_api import read_date
+
 # ---- what kind of control each field gets --------------------------------------------------
 
 
@@ -263,18 +265,50 @@ def field_name(loc: tuple[Any, ...], origins: dict[str, dict[int, int]]) -> str:
     return ".".join(str(p) for p in parts) or "_form"
 
 
+def _date_keys(model: type[BaseModel], form: dict[str, str]) -> list[str]:
+    keys = []
+    for spec in specs_of(model):
+        if spec.widget == "date":
+            keys.append(spec.name)
+        elif spec.widget == "group" and spec.model is not None:
+            for n in group_rows(form, spec.name):
+                keys += [f"{spec.name}.{n}.{sub.name}" for sub in specs_of(spec.model)
+                         if sub.widget == "date"]  # fmt: skip
+    return keys
+
+
+def read_dates(model: type[BaseModel], form: dict[str, str]) -> dict[str, str]:
+    """Dates typed in three boxes (Day, Month, Year; issue #16) put back into the form as one
+    value each: ISO text when right, or what was typed (so the form shows it again); the
+    problems, in words, by field."""
+    problems = {}
+    for key in _date_keys(model, form):
+        if not any(f"{key}-{part}" in form for part in ("day", "month", "year")):
+            continue
+        found = read_date(form, key)
+        typed = f"{found.day}/{found.month}/{found.year}"  # each box in its place
+        form[key] = found.iso or (typed if found else "")
+        if found.error:
+            problems[key] = found.error
+    return problems
+
+
 def read_form(
     model: type[BaseModel], form: dict[str, str]
 ) -> tuple[BaseModel | None, dict[str, str]]:
     """(the block, {}) when the form is right; (None, {field: message}) when it is not."""
+    date_problems = read_dates(model, form)
     data, origins = read_data(model, form)
     try:
-        return model.model_validate(data), {}
+        block = model.model_validate(data)
     except ValidationError as invalid:
         errors: dict[str, str] = {}
         for e in invalid.errors():
             errors.setdefault(field_name(tuple(e["loc"]), origins), plain_message(dict(e)))
-        return None, errors
+        return None, {**errors, **date_problems}
+    if date_problems:
+        return None, date_problems
+    return block, {}
 
 
 # ---- what the template draws ------------------------------------------------------------------
@@ -317,6 +351,8 @@ def layout(
     extra_rows: dict[str, int] | None = None,
 ) -> list[Control | Group]:
     """Every control with its value and message, groups with their rows and one empty row."""
+    values = dict(values)
+    read_dates(model, values)  # dates typed in boxes ("Add another" keeps them too, #16)
     items: list[Control | Group] = []
     for spec in specs_of(model):
         if spec.widget != "group":

@@ -15,7 +15,7 @@ models drive the friendly forms (``plugins/block_forms.py``).
 
 from __future__ import annotations
 
-import math
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,6 +34,8 @@ from pydantic import (
     field_validator,
 )
 
+from plugins import _circle_layout as circle_layout
+from plugins._circle_layout import Spot
 from wiki.plugin_api import BlockType, hookimpl
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -523,48 +525,25 @@ RING_RADII = {
 MAX_ON_RING = 10
 
 
-@dataclass
-class Placed:
-    x: float
-    y: float
-    label: str
+RING_NAMES = {"closest": "Closest", "friends and family": "Family and friends",
+              "community": "Community", "paid support": "Paid support"}  # fmt: skip
+Placed = Spot  # the old name, for callers that imported it
 
 
-def _short(name: str, size: int = 14) -> str:
-    return name if len(name) <= size else name[: size - 1].rstrip() + "…"
-
-
-def place_members(model: Circle) -> dict[str, list[Placed]]:
-    """Where each name goes: spread round its ring, leaving the bottom for the ring's name."""
-    placed: dict[str, list[Placed]] = {}
-    for ring in RINGS:
-        people = [m for m in model.members if m.ring == ring]
-        labels = [_short(m.name) for m in people[:MAX_ON_RING]]
-        if len(people) > MAX_ON_RING:
-            labels[-1] = f"+{len(people) - MAX_ON_RING + 1} more"
-        inner, outer = RING_RADII[ring]
-        radius = inner + (outer - inner) * (
-            0.6 if ring == "closest" else 0.5
-        )  # clear of the middle
-        spots = []
-        for n, label in enumerate(labels):
-            # From 115° to 425° (clockwise from the right): the wedge round 90° (the bottom) stays free.
-            angle = math.radians(115 + 310 * (n + 0.5) / len(labels))
-            spots.append(
-                Placed(
-                    round(310 + radius * math.cos(angle), 1),
-                    round(316 + radius * math.sin(angle), 1),
-                    label,
-                )
-            )
-        placed[ring] = spots
-    return placed
+def place_members(model: Circle) -> dict[str, list[Spot]]:
+    """Where each name goes: inside its own ring, never over a line, a ring's name or another
+    name (issue #16); whoever does not fit is counted in "+N more" (the list names everyone)."""
+    rings = {ring: [m.name for m in model.members if m.ring == ring] for ring in RINGS}
+    return circle_layout.place(rings, RING_RADII, RING_NAMES, most=MAX_ON_RING)
 
 
 def render_circle(model: Circle) -> str:
     by_ring = {ring: [m for m in model.members if m.ring == ring] for ring in RINGS}
+    # The arcs' ids in the picture: the same circle draws the same ids (issue #16).
+    uid = hashlib.sha256(model.model_dump_json().encode()).hexdigest()[:6]
     return _render("circle.html", m=model, rings=RINGS, titles=RING_TITLES, radii=RING_RADII,
-                   placed=place_members(model), by_ring=by_ring)  # fmt: skip
+                   ring_names=RING_NAMES, placed=place_members(model), by_ring=by_ring,
+                   uid=uid)  # fmt: skip
 
 
 def render_outcome(model: Outcome) -> str:

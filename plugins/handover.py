@@ -103,9 +103,10 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
     if "```handover-pack" not in page.body:
         return []
     base = f"{root}/{page.section.key}/{page.slug}"
+    # After the pack, where a reader who has reached the end finds them (issue #16).
     links = [
-        Link(say_later("handover.read"), f"{base}/read"),
-        Link(say_later("handover.ask"), f"{base}/ask"),
+        Link(say_later("handover.read"), f"{base}/read", after=True),
+        Link(say_later("handover.ask"), f"{base}/ask", after=True),
     ]
     if site.allows("see-who-read-pack") and root.startswith("/s/"):
         links.append(

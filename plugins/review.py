@@ -49,6 +49,7 @@ from wiki.plugin_api import (
     hookimpl,
     now,
     page,
+    read_date,
     redirect,
     say_later,
 )
@@ -307,12 +308,12 @@ async def start(request: Request) -> Response:
     slug = request.path_params["site"]
     site_ctx = context.site(slug)
     form = await form_of(request)
-    values = {"meeting": form.get("meeting", ""), "kind": form.get("kind", "annual")}
-    try:
-        meeting = date.fromisoformat(values["meeting"])
-    except ValueError:
+    when = read_date(form, "meeting", required=True)  # Day, Month, Year boxes (issue #16)
+    values = {"meeting": when, "kind": form.get("kind", "annual")}
+    if when.iso is None:
         return page(request, "review_start.html", {"site": site_ctx.site, "ctx": site_ctx, "values": values,
-                    "kinds": KINDS, "errors": {"meeting": "Enter the date of the meeting."}}, status=422)  # fmt: skip
+                    "kinds": KINDS, "errors": {"meeting": when.error}}, status=422)  # fmt: skip
+    meeting = date.fromisoformat(when.iso)
     kind = values["kind"] if values["kind"] in KINDS else "annual"
     pages = context.readable_pages(slug)
     facts, _ = plan_facts(site_ctx, pages, Review(meeting=meeting, kind=kind))  # type: ignore[arg-type]
@@ -396,10 +397,11 @@ async def change(request: Request) -> Response:
         )
     pages = context.readable_pages(slug)
     if action == "changes-sent":
-        try:
-            review.changes_sent = date.fromisoformat(form.get("changes_sent", ""))
-        except ValueError:
-            raise Invalid("Enter the date the council sent the proposed changes.") from None
+        sent = read_date(form, "changes_sent", required=True)  # one parser (issue #16)
+        if sent.iso is None:
+            raise Invalid(f"The date the council sent the changes: {sent.error}",
+                          fields={"changes_sent": str(sent.error)})  # fmt: skip
+        review.changes_sent = date.fromisoformat(sent.iso)
         summary = f"The council sent the proposed changes on {_day(review.changes_sent)}"
     facts, _ = plan_facts(site_ctx, pages, review, exclude=found.slug)
     review = refresh(review, facts)

@@ -327,13 +327,18 @@ def test_home_navigation_and_recent_changes_show_only_what_each_person_may_see(
     allowed = [s for s in SECTIONS if grid.cap(who, s) >= Capability.VIEW]
     home = me.get(f"/s/{SITE}")
     assert home.status_code == 200
+    # a tile per part, with a picture and the part's title (issue #16)
     cards = re.findall(
-        r'<li class="card">\s*<h2><a href="/s/' + SITE + r'/([a-z0-9-]+)">([^<]+)</a>', home.text
+        r'<li class="tile">\s*<a class="tile-link" href="/s/' + SITE + r'/([a-z0-9-]+)">.*?'
+        r'<span class="tile-title">([^<]+)</span>',
+        home.text,
     )
     assert [k for k, _ in cards] == allowed
     assert [html.unescape(t) for _, t in cards] == [SECTION_TITLES[s] for s in allowed]
     recent = re.search(
-        r'<section aria-labelledby="recent-title">.*?</section>', home.text, flags=re.S
+        r'<section class="recent" aria-labelledby="recent-title">.*?</section>',
+        home.text,
+        flags=re.S,
     )
     assert recent, "everyone here can see at least one changed page"
     linked = re.findall(r'<a href="/s/' + SITE + r'/([a-z0-9-]+)/([a-z0-9-]+)">', recent.group(0))

@@ -462,7 +462,10 @@ def test_a_form_with_mistakes_comes_back_with_everything_typed_and_saves_nothing
     values.update(
         {
             "outcome": "Get the bus <fast>",
-            "by_when": "next year",
+            # a date is typed as Day, Month, Year (issue #16)
+            "by_when-day": "31",
+            "by_when-month": "June",
+            "by_when-year": "2027",
             "steps.1.what": "",
             "steps.1.cost": "ten",
         }
@@ -470,12 +473,11 @@ def test_a_form_with_mistakes_comes_back_with_everything_typed_and_saves_nothing
     sent = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
     assert sent.status_code == 422
     text = sent.text
-    assert (
-        "Get the bus &lt;fast&gt;" in text and 'value="next year"' in text and 'value="ten"' in text
-    )
+    assert "Get the bus &lt;fast&gt;" in text and 'value="ten"' in text
+    assert 'value="31"' in text and 'value="June"' in text and 'value="2027"' in text
     assert (
         "starting with “I”" in text
-        and "Write a date" in text
+        and "Enter a real date, for example 27 3 2012." in text
         and "Write an amount in pounds" in text
     )
     assert "Please fill this in." in text

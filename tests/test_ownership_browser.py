@@ -21,6 +21,12 @@ WIDTHS = {1280: {"width": 1280, "height": 900}, 390: {"width": 390, "height": 84
 CLAIRE = next(p for p in CIRCLE if p["relationship"] == "mum")
 
 
+def open_menu(page, width: int) -> None:  # type: ignore[no-untyped-def]
+    """On a phone the plan's other pages are in the Menu (issue #16)."""
+    if width < 800:
+        page.locator("details.menu > summary").click()
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A demo server of our own: these tests make plans and accounts."""
@@ -72,7 +78,9 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
     page.check("#for-other")
     page.fill("#for_name", "Nia")
     page.fill("#for_email", child)
-    page.fill("#date_of_birth", "2012-02-10")
+    page.fill("#date_of_birth", "10")  # Day, Month, Year boxes (issue #16)
+    page.fill("#date_of_birth-month", "2")
+    page.fill("#date_of_birth-year", "2012")
     shoot(page, "create-form", width)
     with page.expect_navigation():
         page.get_by_role("button", name="Create the plan").click()
@@ -84,6 +92,7 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
     assert "we have emailed it to them" in text(page)
     clean(page, "the new plan's home")
     shoot(page, "made-for-home", width)
+    open_menu(page, width)
     with page.expect_navigation():
         page.get_by_role("link", name="Who owns this plan").click()
     assert "Waiting for an answer" in text(page)
@@ -112,6 +121,7 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
     assert "This plan is now yours" in text(hers)
     clean(hers, "her plan, accepted")
     shoot(hers, "accepted", width)
+    open_menu(hers, width)
     with hers.expect_navigation():
         hers.get_by_role("link", name="Who owns this plan").click()
     assert "This plan is yours" in text(hers) and "Hand this plan to someone else" in text(hers)

@@ -31,15 +31,15 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
+    "base.how_i_read", "base.menu", "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
     "history.who_when", "login.title", "login.with", "missing.text", "missing.title",
     "missing.write", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
     "section.new_page", "section.start_writing", "sharing.cancel", "sharing.failed",
     "sharing.groups", "sharing.in", "sharing.nothing", "sharing.opened", "sharing.people",
-    "sharing.see_what_they_see", "sharing.to", "site.looked", "site.pages_many",
-    "site.pages_one", "steps.everyone_in", "steps.their_name", "steps.what",
+    "sharing.see_what_they_see", "sharing.to", "site.looked",
+    "steps.everyone_in", "steps.their_name", "steps.what",
 }  # fmt: skip
 # Words a young person should not have to know (issue #16).
 JARGON = re.compile(

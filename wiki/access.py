@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiki import clock
+from wiki.dates import day_month_year
 from wiki.models import Access, Actor, Capability, GrantRow
 
 
@@ -67,6 +68,10 @@ _CORE = [
     Action("add-section", Rule.STEWARD, "add parts to"),
     Action("arrange-sections", Rule.STEWARD, "change the order of the parts of"),
     Action("change-look", Rule.STEWARD, "change the look of"),
+    # The young person's own line and photo on the plan's home (issue #16).
+    Action("change-introduction", Rule.STEWARD, "change the introduction and photo of"),
+    # Putting away (or bringing back) the welcome: one's own, on a plan one may read (#16).
+    Action("dismiss-welcome", Rule.READER, "put away the welcome to"),
     # The young person's date of birth, and what would identify them from it (issue #14).
     Action("see-personal-details", Rule.STEWARD, "see the personal details in"),
     Action("see-growing-up", Rule.STEWARD, "see when the decisions pass to the young person in"),
@@ -229,8 +234,14 @@ def _giving(access: Access, section: str, needs: Capability) -> list[GrantRow]:
 def _through(grant: GrantRow) -> str:
     where = "every section" if grant.section == "*" else grant.section
     who = f"the {grant.group_key} group" if grant.group_key else "a rule for them"
-    until = f" until {grant.expires_at[:10]}" if grant.expires_at else ""
+    # day month year, as people here write it (issue #16)
+    until = f" until {day_month_year(grant.expires_at)}" if grant.expires_at else ""
     return f"{grant.capability.label} on {where}, through {who}{until}"
+
+
+def _first_up(text: str) -> str:
+    """A capital first letter, the rest as written (a month keeps its capital, issue #16)."""
+    return text[:1].upper() + text[1:]
 
 
 def explain(access: Access, name: str, section: str | None = None) -> Decision:
@@ -253,7 +264,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
         giving = _giving(access, where, act.needs)
         if giving:
             return Decision(
-                name, where, True, "; ".join(map(_through, giving)).capitalize() + ".", giving
+                name, where, True, _first_up("; ".join(map(_through, giving))) + ".", giving
             )
         has = level(access, where)
         why = (
@@ -281,9 +292,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             giving = [
                 g for g in access.grants if g.section == "*" and g.capability >= Capability.MANAGE
             ]
-            why = (
-                _ROLE_REASON.get(access.role) or "; ".join(map(_through, giving)).capitalize() + "."
-            )
+            why = _ROLE_REASON.get(access.role) or _first_up("; ".join(map(_through, giving))) + "."
             return Decision(name, where, True, why, giving)
         return Decision(
             name, where, False, "Only the young person and the people who manage every section can."

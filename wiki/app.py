@@ -37,6 +37,7 @@ from wiki.routes import (
     operations,
     ownership,
     pages,
+    plan_home,
     reading,
     search,
     sharing,
@@ -191,6 +192,7 @@ def create_app(
         *look.routes,
         *about.routes,
         *reading.routes,
+        *plan_home.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

@@ -211,13 +211,15 @@ def hello_recording(seconds: float = 2.4, rate: int = 16_000) -> bytes:
 
 
 def _attach_media(db: Database, owner: Actor, slug: str, files_dir: Path) -> None:
-    from wiki.store import files
+    from wiki.store import files, introduction
 
-    files.attach(
+    bus = files.attach(
         db, owner, site=slug, section="about-me", page="one-page-profile", upload=io.BytesIO(bus_picture()),
         filename="my-42-bus.jpg", declared_type="image/jpeg", main=True, files_dir=files_dir,
         caption="My drawing of the 42 bus at the stop at the end of our road. Dave is driving.",
     )  # fmt: skip
+    # The front of his plan: his own line and his drawing (issue #16).
+    introduction.set_introduction(db, owner, site=slug, intro=demo_content.INTRO, photo=bus.key)
     files.attach(
         db, owner, site=slug, section="about-me", page="one-page-profile", upload=io.BytesIO(hello_recording()),
         filename="rhys-says-hello.wav", declared_type="audio/wav", files_dir=files_dir,

@@ -58,6 +58,10 @@ SITE = {
     "date_of_birth": "2011-03-14",
 }
 
+# Rhys's own line on the front of his plan, in his words (issue #16); his photo is his
+# drawing of the 42 bus (wiki/demo.py).
+INTRO = "I'm Rhys. I love buses and my dog Pickle."
+
 OWNER = {
     "email": "rhys.marsden@example.org",
     "name": "Rhys Marsden",

@@ -297,6 +297,8 @@ class Site:
     accent: str | None = None  # the owner's chosen colour, if any (issue #5)
     person_name: str = ""  # the young person's name, even before they have an account
     pending_owner: str | None = None  # the address an offer to own the plan went to
+    intro: str = ""  # the young person's own one line: "I'm Rhys. I love buses." (issue #16)
+    photo_id: int | None = None  # their photo: one of the plan's attachments (issue #16)
 
     @property
     def person(self) -> str:

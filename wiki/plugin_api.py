@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from wiki.access import Action, Rule
 from wiki.clock import now
+from wiki.dates import DateValue, day_month_year
+from wiki.dates import read as read_date
 from wiki.diff import DiffLine, diff_lines
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
 from wiki.hookspecs import hookimpl
@@ -62,6 +64,7 @@ __all__ = [
     "Capability",
     "ChecklistItem",
     "Conflict",
+    "DateValue",
     "DiffLine",
     "ExportFormat",
     "Forbidden",
@@ -86,6 +89,7 @@ __all__ = [
     "collect",
     "context_of",
     "csrf_token",
+    "day_month_year",
     "diff_lines",
     "end_of_compulsory_school_age",
     "form_of",
@@ -94,6 +98,7 @@ __all__ = [
     "now",
     "page",
     "parse_block",
+    "read_date",
     "redirect",
     "require_signed_in",
     "say",

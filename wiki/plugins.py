@@ -37,6 +37,9 @@ ENTRY_POINT_GROUP = "planwiki"
 class Link:
     label: str
     url: str
+    # A page action that belongs after the page's words ("I have read this" on a handover
+    # pack comes after the pack, issue #16); the others sit under the page's heading.
+    after: bool = False
 
 
 @dataclass

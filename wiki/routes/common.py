@@ -170,6 +170,8 @@ def page(
         plugin_ctx = context_of(request)
         plugin_ctx.remember(site_ctx)
         if not ctx.get("readonly"):
+            if site_ctx.actor.signed_in:  # the welcome can always be found again (issue #16)
+                ctx.setdefault("welcome_link", f"/s/{site_ctx.site.slug}/-/welcome")
             ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
             ctx["page_actions"] = collect(

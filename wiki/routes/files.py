@@ -133,9 +133,12 @@ async def upload_post(request: Request) -> Response:
         fields, upload, form = await _read_upload(request)
         try:
             fields.update(section=section, page=slug)
-            _attach(request, actor, site, fields, upload)
+            added = _attach(request, actor, site, fields, upload)
         finally:
             await form.close()
+        if fields.get("back") == "introduction" and added.kind == "image":
+            # added from the "photo and words" form: back there, the new photo chosen (#16)
+            return redirect(f"/s/{site}/-/introduction?photo={added.key}")
         return redirect(f"/s/{site}/{section}/{slug}?added=1#files")
     except (Invalid, TooLarge) as refused:
         problem = refused.message

@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from wiki import dates, store
 from wiki import diff as differ
-from wiki import store
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
 from wiki.plugins import shown
-from wiki.routes import site_setup
+from wiki.routes import plan_home, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
@@ -30,7 +30,7 @@ from wiki.routes.common import (
     revision_number,
     settings_of,
 )
-from wiki.store import oversight
+from wiki.store import introduction, oversight
 
 
 def slugify(title: str) -> str:
@@ -54,10 +54,11 @@ async def home(request: Request) -> Response:
 async def create_site(request: Request) -> Response:
     actor = require_signed_in(request)
     form = await form_of(request)
+    born = dates.read(form, "date_of_birth")  # three boxes, day month year (issue #16)
     values = {
         "slug": form.get("slug", "").strip().lower(),
         "title": form.get("title", "").strip(),
-        "date_of_birth": form.get("date_of_birth") or None,
+        "date_of_birth": born.iso,
         "template": form.get("template") or None,
         # A plan made for someone else (issue #14): their name, and their email if known.
         "for_name": (form.get("for_name", "").strip() or None)
@@ -71,12 +72,14 @@ async def create_site(request: Request) -> Response:
         errors_first = {"for_name": "Give the name of the person the plan is for."}
     else:
         errors_first = {}
+    if born.error:
+        errors_first["date_of_birth"] = born.error
     if not values["slug"] and values["title"]:
         values["slug"] = slugify(values["title"])
     errors: dict[str, str] = dict(errors_first)
     try:
         if errors:
-            raise Invalid(errors["for_name"], fields=errors)
+            raise Invalid(next(iter(errors.values())), fields=errors)
         body = SiteCreate.model_validate(values)
         site = site_setup.create_site(request, actor, body)
         return redirect(f"/s/{site.slug}")
@@ -92,7 +95,7 @@ async def create_site(request: Request) -> Response:
     except Invalid as problem:  # an unknown template, or the young person's details
         errors[next(iter(problem.fields), "template")] = problem.message
     sites = store.list_sites(db_of(request), actor)
-    shown = {**values, "for": form.get("for") or "me"}
+    shown = {**values, "for": form.get("for") or "me", "date_of_birth": born}
     return page(
         request, "home.html", {"sites": sites, "form": shown, "errors": errors,
                                "site_templates": site_setup.site_templates(request)}, status=422,
@@ -119,6 +122,11 @@ async def site_home(request: Request) -> Response:
             "control": oversight.control_status(db, actor, site=ctx)
             if ctx.allows("see-growing-up")
             else None,
+            # About the person (issue #16): their photo (only if this reader may see it),
+            # their own line, and the welcome on a first visit.
+            "photo": introduction.photo_of(db, ctx),
+            "pictures": introduction.section_pictures(db, ctx),
+            "welcome": plan_home.welcome_of(request, ctx),
         },
     )
 

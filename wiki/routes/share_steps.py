@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from wiki import accounts, clock, mail, store
+from wiki import accounts, clock, dates, mail, store
 from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, WikiError
 from wiki.models import Actor
@@ -104,14 +104,15 @@ def store_today() -> str:
     return clock.now().date().isoformat()
 
 
-def end_of_day(value: str, field: str) -> str | None:
-    """A date from a form ('2026-03-03') as the end of that day, UTC; empty means no end."""
-    if not value:
+def end_of_day(value: str | dates.DateValue, field: str) -> str | None:
+    """A date from a form (three boxes, or ISO text) as the end of that day, UTC; empty means
+    no end (issue #16: one parser for every date)."""
+    found = value if isinstance(value, dates.DateValue) else dates.read({field: value}, field)
+    if found.error:
+        raise Invalid(found.error, fields={field: found.error})
+    if not found.iso:
         return None
-    try:
-        chosen = date.fromisoformat(value)
-    except ValueError:
-        raise Invalid("Enter the date like 2027-03-03.", fields={field: "Not a date."}) from None
+    chosen = date.fromisoformat(found.iso)
     return clock.iso(datetime.combine(chosen, time(23, 59, 59), tzinfo=UTC))
 
 
@@ -196,7 +197,7 @@ async def steps_post(request: Request) -> Response:
         "who": get("who"),
         "sections": [str(s) for s in form.getlist("sections")],
         "level": get("level") or "view",
-        "until": get("until"),
+        "until": dates.read(form, "until"),  # three boxes, kept as typed (issue #16)
         "name": get("name"),
         "email": get("email"),
     }

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wiki import access as policy
-from wiki import accounts, clock, store
+from wiki import accounts, clock, dates, store
 from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, NotFound, WikiError
 from wiki.models import Actor, Capability, GrantRow, is_slug
@@ -367,7 +367,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             site=site,
             section=get("section"),
             capability=get("capability"),
-            expires_at=end_of_day(get("until"), "until"),
+            expires_at=end_of_day(dates.read(form, "until"), "until"),
             **({"person": ident} if kind == "person" else {"group": ident}),
         )
         return say("notice.shared", easy=_easy(request))
@@ -432,7 +432,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             actor,
             site=site,
             section=get("section"),
-            expires_at=end_of_day(get("until"), "until"),
+            expires_at=end_of_day(dates.read(form, "until"), "until"),
             label=get("label"),
         )
     if action == "revoke-link":

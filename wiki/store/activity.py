@@ -52,6 +52,7 @@ _DOING = {
     "add-group": "added a group to the circle",
     "take-control": "made a choice about who manages the plan",
     "change-look": "changed how the plan looks",
+    "change-introduction": "changed the words and photo on the plan's home",
     "handover-read": "read the handover pack",
     "handover-question": "asked a question about the handover pack",
     "export": "took a copy of the plan",

@@ -122,6 +122,8 @@ def load_site(db: Database, slug: str) -> Site | None:
         accent=row["accent"],
         person_name=row["person_name"],
         pending_owner=row["pending_owner"],
+        intro=row["intro"],
+        photo_id=row["photo_id"],
     )
 
 

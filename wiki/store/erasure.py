@@ -35,6 +35,7 @@ from pathlib import Path
 
 from wiki import access as policy
 from wiki import clock
+from wiki.dates import day_month_year
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid, NotFound, NotSignedIn
 from wiki.models import Actor
@@ -92,7 +93,7 @@ def delete_site(
     try:
         with db.write():
             record(db, site_id=ctx.site.id, actor=actor, action="delete-site",
-                   detail=f"deleted; it can be brought back until {clock.iso(now + timedelta(days=GRACE_DAYS))[:10]}")  # fmt: skip
+                   detail=f"deleted; it can be brought back until {day_month_year(now + timedelta(days=GRACE_DAYS))}")  # fmt: skip
             archive = transfer.build_archive(db, site=ctx.site.slug, exported_by=actor.email)
             deletion_id = db.execute(
                 "INSERT INTO deletions (kind, site_id, site_slug, site_title, owner_id, requested_by,"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from wiki import clock
+from wiki.dates import day_month_year
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
@@ -99,7 +100,7 @@ def create_guest_link(
             actor=actor,
             action="guest-link",
             section=section,
-            detail=f"link {link_id} ({label or 'no label'}) until {expires[:10]}",
+            detail=f"link {link_id} ({label or 'no label'}) until {day_month_year(expires)}",
         )
         row = db.one("SELECT * FROM guest_links WHERE id = ?", (link_id,))
     assert row is not None

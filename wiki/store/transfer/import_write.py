@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wiki import accounts, clock
+from wiki.dates import day_month_year
 from wiki.db import Database
 from wiki.errors import Conflict, NotFound, NotSignedIn
 from wiki.models import STANDARD_GROUPS, Actor
@@ -96,7 +97,7 @@ def import_site_as_operator(
 
 def _from(parsed: Parsed) -> str:
     when = parsed.manifest.get("exported_at")
-    return f" (the export was made on {str(when)[:10]})" if isinstance(when, str) else ""
+    return f" (the export was made on {day_month_year(when)})" if isinstance(when, str) else ""
 
 
 def write_import(
