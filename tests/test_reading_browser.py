@@ -101,6 +101,9 @@ def test_rhys_switches_easy_read_and_large_text_on_for_himself_by_keyboard_on_hi
     try:
         page.goto(demo.url + PROFILE)
         assert not {"text-large", "easy-read"} & body_classes(page)
+        # On a phone "How I read" is in the Menu (issue #16, phone first): open it by keyboard.
+        tab_to(page, "details.menu > summary")
+        page.keyboard.press("Enter")
         tab_to(page, "a.reading-link")
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -176,6 +179,7 @@ def test_a_guest_link_reader_chooses_high_contrast_for_this_phone_only(browser, 
     try:
         page = reader.new_page()
         page.goto(demo.url + url)
+        page.get_by_text("Menu", exact=True).click()  # on a phone it is in the Menu
         with page.expect_navigation():
             page.get_by_role("link", name="How I read").click()
         assert "kept on this phone or computer only" in page.inner_text("main")
