@@ -13,6 +13,7 @@ from wiki.access import Action, Rule
 from wiki.clock import now
 from wiki.diff import DiffLine, diff_lines
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
+from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
     MAX_TITLE,
@@ -26,6 +27,7 @@ from wiki.models import (
 )
 from wiki.plugins import (
     BlockType,
+    Change,
     ChecklistItem,
     ExportFormat,
     Link,
@@ -59,6 +61,7 @@ __all__ = [
     "AuditEntry",
     "BlockType",
     "Capability",
+    "Change",
     "ChecklistItem",
     "Conflict",
     "DiffLine",
@@ -95,4 +98,5 @@ __all__ = [
     "parse_block",
     "redirect",
     "require_signed_in",
+    "with_article",
 ]

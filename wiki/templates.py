@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 import themes as themes_package
-from wiki import clock
+from wiki import clock, grammar
 
 THEMES_DIR = Path(themes_package.__file__).parent
 _plugin_template_dirs: list[Path] = []
@@ -90,6 +90,7 @@ def environment(theme: str = "default") -> Environment:
     env.filters["when"] = when
     env.filters["ago"] = ago
     env.filters["day"] = day
+    env.filters["a_an"] = grammar.with_article
     return env
 
 
