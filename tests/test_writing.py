@@ -124,11 +124,16 @@ def test_the_outcome_numbers_on_the_page_and_in_its_form_list_are_the_same(plan)
     outcomes = f"{S}/outcomes/my-outcomes"
     page = plan["rhys"].get(outcomes).text
     on_page = re.findall(r"Outcome (\d+) ·", page)
-    listed = re.findall(r'<span class="block-list-title">Outcome (\d+)</span>', plan["rhys"].get(outcomes + "/blocks").text)
+    listed = re.findall(
+        r'<span class="block-list-title">Outcome (\d+)</span>',
+        plan["rhys"].get(outcomes + "/blocks").text,
+    )
     assert on_page == ["2", "3", "4", "5", "6"]
     assert listed == on_page
     form_list = plan["rhys"].get(outcomes + "/blocks").text
-    assert "<ol" not in form_list.split('class="block-list"')[0][-5:], "no second numbering beside them"
+    assert "<ol" not in form_list.split('class="block-list"')[0][-5:], (
+        "no second numbering beside them"
+    )
 
 
 # ---- the preview --------------------------------------------------------------------------------
@@ -142,7 +147,13 @@ def test_the_preview_draws_the_text_as_a_save_would_and_saves_nothing(plan) -> N
     rhys = plan["rhys"]
     url = f"{S}/about-me/my-new-page"
     token = _token(rhys, url + "/edit")
-    shown = rhys.post(url + "/preview", data={"csrftoken": token, "body": "## Buses\n\n**42** and <script>x</script> [a](javascript:alert(1))"})
+    shown = rhys.post(
+        url + "/preview",
+        data={
+            "csrftoken": token,
+            "body": "## Buses\n\n**42** and <script>x</script> [a](javascript:alert(1))",
+        },
+    )
     assert shown.status_code == 200
     assert "<h2" in shown.text and "<strong>42</strong>" in shown.text
     assert "<script" not in shown.text and 'href="javascript' not in shown.text
@@ -157,7 +168,10 @@ def test_the_preview_is_only_for_people_who_may_edit(plan) -> None:
     assert sami.post(f"{S}/health/x/preview", data={**body, "csrftoken": token}).status_code == 404
     nobody = plan["nobody"]
     token = _token(nobody, "/login")
-    assert nobody.post(PROFILE + "/preview", data={**body, "csrftoken": token}).status_code in (401, 303)
+    assert nobody.post(PROFILE + "/preview", data={**body, "csrftoken": token}).status_code in (
+        401,
+        303,
+    )
 
 
 def test_preview_without_javascript_shows_the_form_again_with_the_preview(plan) -> None:
@@ -176,11 +190,16 @@ def test_preview_without_javascript_shows_the_form_again_with_the_preview(plan) 
 # ---- recording ----------------------------------------------------------------------------------
 
 
-def test_the_upload_limits_are_said_in_mb_from_the_settings_and_the_camera_may_be_asked(plan) -> None:
+def test_the_upload_limits_are_said_in_mb_from_the_settings_and_the_camera_may_be_asked(
+    plan,
+) -> None:
     answer = plan["rhys"].get(PROFILE)
     settings = Settings()
     assert f"A video can be up to {settings.max_video_mb} MB" in answer.text
     assert f"voice recording up to {settings.max_audio_mb} MB" in answer.text
-    assert '<input type="file" id="record-file" name="file" accept="video/*,audio/*" capture' in answer.text
+    assert (
+        '<input type="file" id="record-file" name="file" accept="video/*,audio/*" capture'
+        in answer.text
+    )
     assert "<progress" in answer.text
     assert "camera=(self)" in answer.headers["permissions-policy"]
