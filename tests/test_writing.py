@@ -179,6 +179,7 @@ def test_preview_without_javascript_shows_the_form_again_with_the_preview(plan) 
     url = f"{S}/about-me/another-new-page"
     form = rhys.get(url + "/edit").text
     assert 'value="preview"' in form and "data-editor-toolbar hidden" in form
+    assert form.count("editor.js") == 1 and "<title>Editing Another new page ·" in form
     answer = rhys.post(url + "/edit", data={"csrftoken": csrf_of(form), "title": "Another", "body": "- buses\n- bread",
                                            "base": "", "action": "preview"})  # fmt: skip
     assert answer.status_code == 200
