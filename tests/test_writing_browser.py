@@ -307,7 +307,8 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
             return v.readyState; }"""
         )
         assert duration >= 1
-        page.fill("#record-caption", "Me at the bus stop saying hello")
+        caption = f"Me at the bus stop saying hello ({viewport['width']} px)"
+        page.fill("#record-caption", caption)
         assert axe_violations(page) == []
         shoot(page, "recorder-ready")
 
@@ -326,7 +327,7 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
         cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
                                                        "downloadThroughput": -1, "uploadThroughput": -1})  # fmt: skip
         assert page.url.startswith(demo.url + PROFILE)
-        video = page.locator("video[aria-label='Me at the bus stop saying hello']")
+        video = page.locator(f"video[aria-label='{caption}']")
         assert video.count() == 1
         src = video.get_attribute("src")
         assert src

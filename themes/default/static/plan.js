@@ -29,7 +29,10 @@
     });
   }
 
-  function megabytes(bytes) { return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
+  function megabytes(bytes) {
+    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+  }
 
   /* Record a video or a voice in the browser (issues #5, #16), and put it in the form's own
      file box, so it is sent, checked and kept exactly like a chosen file. */
@@ -43,6 +46,7 @@
     var starts = box.querySelectorAll("[data-record]");
     var stop = box.querySelector("[data-stop]");
     var status = box.querySelector("[data-record-status]");
+    var sizeNote = box.querySelector("[data-record-size]");
     var live = box.querySelector("[data-record-live]");
     var previews = { audio: box.querySelector("[data-record-preview]"),
                      video: box.querySelector("[data-record-preview-video]") };
@@ -77,6 +81,9 @@
             if (!event.data || !event.data.size) return;
             chunks.push(event.data);
             size += event.data.size;
+            // Not a live region: read out every second it would drown the Stop button.
+            sizeNote.hidden = false;
+            sizeNote.textContent = "Size so far: " + megabytes(size) + (limit ? " of " + megabytes(limit) : "") + ".";
             // Stop before the limit, so what was recorded can still be sent.
             if (limit && size > limit * 0.95 && current.state === "recording") { tooBig = true; current.stop(); }
           };
@@ -84,6 +91,7 @@
             stream.getTracks().forEach(function (track) { track.stop(); });
             live.hidden = true;
             live.srcObject = null;
+            sizeNote.hidden = true;
             var mime = (current.mimeType || (kind + "/webm")).split(";")[0];
             var ending = mime.indexOf("ogg") >= 0 ? ".ogg" : mime.indexOf("mp4") >= 0 ? (kind === "video" ? ".mp4" : ".m4a") : ".webm";
             var file = new File(chunks, (kind === "video" ? "my-video" : "my-recording") + ending, { type: mime });
