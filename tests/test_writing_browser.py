@@ -301,12 +301,12 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
             and recorded[2] > 1000
         )
         # It plays back before it is added.
-        duration = page.evaluate(
+        ready, width = page.evaluate(
             """async () => { const v = document.querySelector('[data-record-preview-video]');
-            if (!isFinite(v.duration)) { v.currentTime = 1e9; await new Promise(r => setTimeout(r, 300)); }
-            return v.readyState; }"""
+            if (v.readyState < 1) await new Promise(r => v.addEventListener('loadedmetadata', r, {once: true}));
+            return [v.readyState, v.videoWidth]; }"""
         )
-        assert duration >= 1
+        assert ready >= 1 and width > 0, "a picture, not only sound"
         caption = f"Me at the bus stop saying hello ({viewport['width']} px)"
         page.fill("#record-caption", caption)
         assert axe_violations(page) == []
@@ -336,5 +336,6 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
         assert served.headers["content-type"].startswith("video/webm")
         assert "sandbox" in served.headers["content-security-policy"]
         assert served.headers["x-content-type-options"] == "nosniff"
+        assert re.search(rb"V_VP[89]", served.body()[:4096]), "the file holds a video track"
     finally:
         context.close()
