@@ -319,7 +319,7 @@ def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_pat
     page.set_input_files("#upload-file", str(picture))
     page.fill("#upload-caption", "Sami and me at the college open day")
     with page.expect_navigation():
-        page.get_by_role("button", name="Add to this page").click()
+        page.locator("details.add-file").get_by_role("button", name="Add to this page").click()
     assert "Added to the page." in main_text(page)
     thumb = page.get_by_role("img", name="Sami and me at the college open day")
     assert thumb.count() == 1
