@@ -67,9 +67,11 @@ def _row_words(model: type[BaseModel], row: BaseModel) -> str:
     parts = []
     for spec in _forms.specs_of(model):
         value = getattr(row, spec.name)
-        if spec.widget in ("text", "textarea") and isinstance(value, str) and value.strip():
-            parts.append(value.strip())
-    return ", ".join(parts) or "(empty)"
+        if spec.widget in ("text", "textarea", "date", "money") and value not in (None, ""):
+            words = shown(spec, value).strip()
+            if words:
+                parts.append(words)
+    return " — ".join(parts) or "(empty)"
 
 
 def _row_key(model: type[BaseModel], row: BaseModel) -> str:

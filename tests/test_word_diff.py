@@ -172,3 +172,12 @@ def test_someone_without_view_on_the_section_gets_not_found_and_no_words(plan) -
 def test_a_stranger_is_sent_to_sign_in_and_sees_nothing(plan) -> None:
     answer = plan["stranger"].get(PROFILE + "/diff")
     assert answer.status_code in (302, 303) and "swimming" not in answer.text
+
+
+def test_a_row_added_to_a_list_of_things_is_said_with_its_date_in_words() -> None:
+    head = "```outcome\noutcome: I swim\narea: good health\nby_when: 2027-07-31\n"
+    old = head + "```\n"
+    new = head + "progress:\n- date: 2026-11-20\n  note: Swam 10 lengths.\n  by: Tom\n```\n"
+    assert changes(old, new, BLOCKS) == [
+        Change("Progress notes", "added", "", "20 November 2026 — Swam 10 lengths. — Tom")
+    ]
