@@ -120,6 +120,7 @@ def test_a_reader_gets_no_edit_button_of_either_kind(plan) -> None:
 def test_the_new_block_form_says_add_an_outcome(plan) -> None:
     shown = plan["rhys"].get(f"{S}/outcomes/my-outcomes/blocks/new?type=outcome").text
     assert "<h1>Add an outcome</h1>" in shown and "Add a outcome" not in shown
+    assert "<title>Add an outcome: " in shown and '<li aria-current="page">Add an outcome</li>' in shown
     assert "<legend>Add a step</legend>" in shown
 
 
