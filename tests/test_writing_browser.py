@@ -339,3 +339,34 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
         assert re.search(rb"V_VP[89]", served.body()[:4096]), "the file holds a video track"
     finally:
         context.close()
+
+
+def test_the_photo_button_puts_one_of_the_pages_photos_in_the_text(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        sign_in(page, demo.url)
+        page.goto(demo.url + PROFILE + "/edit")
+        page.focus("#body")
+        page.keyboard.press("Control+Home")
+        tab_to(page, "Photo", back=True)
+        page.keyboard.press("Enter")
+        assert page.get_by_role("button", name="Photo").get_attribute("aria-expanded") == "true"
+        chosen = focused(page)
+        assert "My drawing of the 42 bus" in chosen, "the first photo is ready to press"
+        assert axe_violations(page) == []
+        page.keyboard.press("Enter")
+        text = page.input_value("#body")
+        assert re.match(
+            r"!\[My drawing of the 42 bus[^\]]*\]\(/s/rhys-marsden/-/files/[^)]+\)\n", text
+        )
+        page.locator("[data-editor-said]").filter(has_text="Added the photo").wait_for(
+            state="attached"
+        )
+        page.get_by_role("tab", name="Preview").click()
+        picture = page.locator("#panel-preview img").first
+        picture.wait_for()
+        assert page.evaluate("document.querySelector('#panel-preview img').complete")
+        assert page.evaluate("document.querySelector('#panel-preview img').naturalWidth") > 0
+    finally:
+        context.close()
