@@ -120,7 +120,10 @@ def test_a_reader_gets_no_edit_button_of_either_kind(plan) -> None:
 def test_the_new_block_form_says_add_an_outcome(plan) -> None:
     shown = plan["rhys"].get(f"{S}/outcomes/my-outcomes/blocks/new?type=outcome").text
     assert "<h1>Add an outcome</h1>" in shown and "Add a outcome" not in shown
-    assert "<title>Add an outcome: " in shown and '<li aria-current="page">Add an outcome</li>' in shown
+    assert (
+        "<title>Add an outcome: " in shown
+        and '<li aria-current="page">Add an outcome</li>' in shown
+    )
     assert "<legend>Add a step</legend>" in shown
 
 
@@ -211,3 +214,20 @@ def test_the_upload_limits_are_said_in_mb_from_the_settings_and_the_camera_may_b
     )
     assert "<progress" in answer.text
     assert "camera=(self)" in answer.headers["permissions-policy"]
+
+
+def test_a_recording_over_the_video_limit_is_refused_on_the_server_in_mb(tmp_path: Path) -> None:
+    """The limit said before recording is the one the server keeps (settings, in MB)."""
+    app = create_app(Settings(db=tmp_path / "demo.db", synchronous="NORMAL", max_video_mb=5))
+    demo.load(app.state.db)
+    with TestClient(app, follow_redirects=False) as rhys:
+        sign_in(rhys, *PASSWORDS["rhys"])
+        page = rhys.get(PROFILE).text
+        assert "A video can be up to 5 MB" in page
+        # A WebM's signature, then just over 5 MB.
+        webm = b"\x1a\x45\xdf\xa3" + b"\0" * (5 * 1024 * 1024 + 10)
+        sent = rhys.post(PROFILE + "/attach", data={"csrftoken": csrf_of(page), "caption": "Too long"},
+                         files={"file": ("my-video.webm", webm, "video/webm")})  # fmt: skip
+        assert sent.status_code == 413
+        assert "This video is too large: the limit is 5 MB." in sent.text
+        assert "Too long" not in rhys.get(PROFILE).text, "nothing was kept"
