@@ -245,24 +245,20 @@ def test_the_plain_text_box_and_a_reloading_preview_work_with_javascript_off(bro
 
 
 @pytest.fixture(scope="module")
-def camera_browser() -> Iterator[object]:
-    """Chromium with a fake camera and microphone that it may use without asking."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-            ],
-        )
-        yield launched
-        launched.close()
+def camera_browser(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """Chromium with a fake camera and microphone that it may use without asking, started
+    by the same Playwright as the session's browser (a second one cannot run beside it)."""
+    launched = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+        ],
+    )
+    yield launched
+    launched.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
