@@ -20,7 +20,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from wiki.plugin_api import read_date
+from wiki.plugin_api import read_date, with_article
 
 # ---- what kind of control each field gets --------------------------------------------------
 
@@ -384,7 +384,11 @@ def layout(
                 for sub in specs_of(spec.model)
             ]
             is_new = position > filled
-            legend = f"Add a {spec.item}" if is_new else f"{spec.item.capitalize()} {position}"
+            legend = (
+                f"Add {with_article(spec.item)}"
+                if is_new
+                else f"{spec.item.capitalize()} {position}"
+            )
             rows.append(
                 Row(
                     n,

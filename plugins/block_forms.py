@@ -39,6 +39,7 @@ from wiki.plugin_api import (
     parse_block,
     redirect,
     require_signed_in,
+    with_article,
 )
 
 
@@ -143,10 +144,23 @@ async def blocks_index(request: Request) -> Response:
             "ctx": ctx,
             "section": found_page.section,
             "page": found_page,
-            "found": [(b, types[b.name], _gist(types[b.name], b)) for b in found],
+            "found": [(b, label_of(types[b.name], b), _gist(types[b.name], b)) for b in found],
             "types": sorted(types.values(), key=lambda t: t.title),
         },
     )
+
+
+def label_of(block: BlockType, found: FoundBlock) -> str:
+    """What the page itself calls this block: "Outcome 2" when it has its own number.
+
+    The list used to number blocks by their place on the page (1, 2, …) while the page
+    showed each outcome's own number ("Outcome 2"), so the two disagreed (issue #16)."""
+    try:
+        model = parse_block(block, found.text)
+    except ValueError:
+        return block.title
+    ref = getattr(model, "ref", "")
+    return f"{block.title} {ref}" if isinstance(ref, str) and ref.strip() else block.title
 
 
 def _gist(block: BlockType, found: FoundBlock) -> str:
@@ -244,7 +258,7 @@ async def _save(
         except ValueError as problem:
             raise Invalid(str(problem)) from None
     words = summary or (f"Changed the {block.title.lower()} with its form" if number is not None
-                        else f"Added a {block.title.lower()} with a form")  # fmt: skip
+                        else f"Added {with_article(block.title.lower())} with a form")  # fmt: skip
     try:
         context.save(
             site, section, slug, body=body, base_revision=base, summary=words, title=current.title
@@ -333,19 +347,37 @@ def routes() -> list[Route]:
 _FENCE_OPEN = re.compile(r"^(?:`{3,}|~{3,})[ \t]*([a-z][a-z0-9-]*)[ \t]*$", re.MULTILINE)
 
 
+def _blocks_named(context: PluginContext, body: str) -> list[str]:
+    """The names of the blocks of known types on a page, in order: built-in ones and those of
+    other plugins (a safety plan, plan facts), so such a page also opens its form first.
+
+    A page view must not parse markdown (pages are rendered once, at save): a line scan
+    for fenced blocks of known types is enough to choose the buttons. The exact parse
+    (find_blocks) runs on the form pages, where the block's position matters."""
+    if "```" not in body and "~~~" not in body:  # most pages have none: skip the scan
+        return []
+    known = context.block_types() or BLOCKS
+    return [name for name in _FENCE_OPEN.findall(body) if name in known]
+
+
+@hookimpl
+def edit_link(context: PluginContext, site: SiteContext, page: Page) -> Link | None:
+    """On a page made of blocks the main "Edit" opens the friendly form (issue #16); the
+    text editor is the second, smaller choice on the page."""
+    if not site.allows("edit", page.section.key):
+        return None
+    found = _blocks_named(context, page.body)
+    if not found:
+        return None
+    url = _page_url(site.site.slug, page.section.key, page.slug)
+    return Link("Edit", f"{url}/block/0" if len(found) == 1 else f"{url}/blocks")
+
+
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page) -> list[Link]:
     if not site.allows("edit", page.section.key):
         return []
+    if _blocks_named(context, page.body):
+        return []  # the main "Edit" button opens the form (edit_link)
     url = _page_url(site.site.slug, page.section.key, page.slug)
-    # A page view must not parse markdown (pages are rendered once, at save): a line scan
-    # for fenced blocks of known types is enough to label the button. The exact parse
-    # (find_blocks) runs on the form pages, where the block's position matters.
-    body = page.body
-    has_fence = "```" in body or "~~~" in body  # most pages have none: skip the scan
-    found = [name for name in _FENCE_OPEN.findall(body) if name in BLOCKS] if has_fence else []
-    if len(found) == 1:
-        return [Link(f"Edit the {BLOCKS[found[0]].title.lower()} with a form", f"{url}/block/0")]
-    if found:
-        return [Link("Edit with a form", f"{url}/blocks")]
     return [Link("Add a block", f"{url}/blocks")]

@@ -588,7 +588,11 @@ def test_a_site_template_makes_its_sections_and_starter_pages_as_the_owner(
     for block in find_blocks(found["body"], BLOCKS):
         parse_block(BLOCKS[block.name], block.text)  # every starter block is valid
     shown = client.get(f"/s/mine/{page[0]}/{page[1]}")
-    assert "needs fixing" not in shown.text and "with a form" in shown.text
+    # The main Edit opens the form (issue #16).
+    assert "needs fixing" not in shown.text
+    assert re.search(
+        rf'class="button" href="/s/mine/{page[0]}/{page[1]}/blocks?(/0)?">Edit<', shown.text
+    )
 
 
 def test_an_unknown_template_is_refused_and_no_site_is_made(app, db, people) -> None:

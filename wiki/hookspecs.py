@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # real types for every hook (issue #13); wiki.plugins imports
     from wiki.models import Page
     from wiki.plugins import (
         BlockType,
+        Change,
         ChecklistItem,
         ExportFormat,
         Link,
@@ -59,6 +60,22 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
     ``PluginContext``, ``site`` the ``SiteContext``, ``page`` a page the person may view and
     ``root`` the address the page's links start from (``/s/<site>``, or ``/g/<token>`` for a
     guest link, whose reader has no account)."""
+
+
+@hookspec(firstresult=True)
+def edit_link(context: PluginContext, site: SiteContext, page: Page, root: str) -> Link | None:
+    """Where the page's main "Edit" button goes, for a person who may edit it, or ``None``
+    for the text editor. A page made of blocks opens its friendly form first and the text
+    editor becomes the second, smaller choice (issue #16). The first plugin to answer wins;
+    the ``Link``'s label is the main button's words."""
+
+
+@hookspec(firstresult=True)
+def describe_changes(context: PluginContext, old: str, new: str) -> list[Change] | None:
+    """The changes from the page text ``old`` to ``new`` in words, for the diff of a page
+    made of blocks (``wiki.plugin_api.Change``: "Important to me: added …"), or ``None``
+    when the plugin has nothing to say (the diff then shows the text). The core passes only
+    two revisions of the one page the reader may already read (issue #16)."""
 
 
 @hookspec(firstresult=True)

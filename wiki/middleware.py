@@ -27,7 +27,7 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
-    (b"permissions-policy", b"camera=(), geolocation=(), microphone=(self)"),
+    (b"permissions-policy", b"camera=(self), geolocation=(), microphone=(self)"),  # video (#16),
 ]
 
 

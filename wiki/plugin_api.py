@@ -15,6 +15,7 @@ from wiki.dates import DateValue, day_month_year
 from wiki.dates import read as read_date
 from wiki.diff import DiffLine, diff_lines
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
+from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
     MAX_TITLE,
@@ -28,6 +29,7 @@ from wiki.models import (
 )
 from wiki.plugins import (
     BlockType,
+    Change,
     ChecklistItem,
     ExportFormat,
     Link,
@@ -62,6 +64,7 @@ __all__ = [
     "AuditEntry",
     "BlockType",
     "Capability",
+    "Change",
     "ChecklistItem",
     "Conflict",
     "DateValue",
@@ -103,4 +106,5 @@ __all__ = [
     "require_signed_in",
     "say",
     "say_later",
+    "with_article",
 ]

@@ -43,6 +43,18 @@ class Link:
 
 
 @dataclass
+class Change:
+    """One change between two revisions of a page, in words (issue #16): ``where`` is the
+    title the reader knows it by ("Important to me", "Outcome 2, By when"), ``kind`` is
+    "added", "removed" or "changed", and ``old``/``new`` are the words before and after."""
+
+    where: str
+    kind: str
+    old: str = ""
+    new: str = ""
+
+
+@dataclass
 class StarterPage:
     slug: str
     title: str
@@ -140,6 +152,11 @@ class PluginContext:
         """Reuse a site context the route already loaded for this person."""
         if loaded.actor == self.actor:
             self.__sites[loaded.site.slug] = loaded
+
+    def block_types(self) -> dict[str, BlockType]:
+        """Every block type the running app knows, built-in and from other plugins, by name
+        (issue #16: a page of a plugin's blocks is still a page made of blocks)."""
+        return dict(self.__db.extensions.blocks)
 
     def site(self, site: str) -> SiteContext:
         if site not in self.__sites:

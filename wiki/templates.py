@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 import themes as themes_package
-from wiki import clock, dates, symbols, words
+from wiki import clock, dates, grammar, symbols, words
 
 THEMES_DIR = Path(themes_package.__file__).parent
 _plugin_template_dirs: list[Path] = []
@@ -101,6 +101,7 @@ def environment(theme: str = "default") -> Environment:
     env.globals.update(words.JINJA_GLOBALS)
     env.globals.update(symbols.JINJA_GLOBALS)
     env.globals["date_value"] = dates.DateValue.of  # the date boxes' parts (issue #16)
+    env.filters["a_an"] = grammar.with_article
     return env
 
 

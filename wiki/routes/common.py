@@ -179,6 +179,10 @@ def page(
                     context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"]
                 )
             )
+            if not ctx.get("readonly"):
+                ctx["edit_link"] = pm.hook.edit_link(
+                    context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"]
+                )
     prefs = preferences_of(request)
     ctx["prefs"] = prefs
     plan_look = (
@@ -217,6 +221,10 @@ def _look_and_media(request: Request, ctx: dict[str, Any], site_ctx: Any, theme:
         ctx.setdefault("accent_css", f"/look/{theme}/{look.accent.lstrip('#')}.css")
     found = ctx.get("page")
     if found is not None and hasattr(found, "html"):
+        limits = settings_of(request)
+        # The upload limits in MB, said before anyone records or chooses a file (issue #16).
+        ctx.setdefault("upload_mb", {"image": limits.max_image_mb, "audio": limits.max_audio_mb,
+                                     "video": limits.max_video_mb, "document": limits.max_document_mb})  # fmt: skip
         try:
             ctx.setdefault("media", attachments.for_page(db, site_ctx, found))
         except NotFound:

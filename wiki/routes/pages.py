@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from wiki import dates, store
 from wiki import diff as differ
-from wiki.errors import Conflict, Invalid, NotFound
+from wiki.errors import Conflict, Invalid, NotFound, TooLarge
 from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
-from wiki.plugins import shown
+from wiki.plugins import context_of, shown
 from wiki.routes import plan_home, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
@@ -308,7 +309,9 @@ async def edit_save(request: Request) -> Response:
                                            max_chars=settings_of(request).max_page_chars)  # fmt: skip
         except Invalid as refused:
             errors["body"] = refused.message
-    if errors:
+    if errors or form.get("action") == "preview":
+        # "Preview" without JavaScript (issue #16): the same form again, with the text as
+        # it will look; nothing is saved. editor.js asks /preview for the same HTML instead.
         try:  # say which page is being edited, and let Cancel go back to it
             existing = store.get_page(
                 db, actor, site=ctx, section=section, page=slug, record_view=False
@@ -328,8 +331,9 @@ async def edit_save(request: Request) -> Response:
                 "draft": None,
                 "errors": errors,
                 "max_chars": settings_of(request).max_page_chars,
+                "preview_html": prepared.html if prepared is not None and not errors else None,
             },
-            status=422,
+            status=422 if errors else 200,
         )
     base = int(base_text) if _is_number(base_text) else None
     try:
@@ -371,6 +375,31 @@ async def edit_save(request: Request) -> Response:
             status=409,
         )
     return redirect(f"/s/{site}/{section}/{slug}")
+
+
+async def preview_post(request: Request) -> Response:
+    """The page text as it will look, for the editor's Preview tab (issue #16).
+
+    Only someone who may edit the section gets it (404 if they may not view it), it is
+    rendered exactly as a save would render it (inert markdown, the same limits), and
+    nothing is saved. The answer is an HTML fragment for editor.js to show."""
+    db, actor = db_of(request), require_signed_in(request)
+    ctx = store.site_for(db, actor, _p(request, "site"))
+    ctx.require("edit", _p(request, "section"))
+    form = await form_of(request)
+    body = form.get("body", "")
+    try:
+        prepared = await prepared_text(db, site=ctx.site.slug, body=body,
+                                       max_chars=settings_of(request).max_page_chars)  # fmt: skip
+    except (Invalid, TooLarge) as refused:
+        return HTMLResponse(
+            f'<p class="field-error">{escape(refused.message)}</p>', status_code=422
+        )
+    if not prepared.html.strip():
+        return HTMLResponse(
+            '<p class="meta">There is nothing to show yet: write something first.</p>'
+        )
+    return HTMLResponse(prepared.html)
 
 
 async def history_view(request: Request) -> Response:
@@ -428,6 +457,17 @@ async def diff_view(request: Request) -> Response:
     _, _, old = store.get_revision(db, actor, **args, number=frm)
     _, _, new = store.get_revision(db, actor, **args, number=to)
     lines = differ.diff_lines(old.body, new.body)
+    # A page made of blocks reads as words ("Important to me: added …"), with the text's
+    # diff one click away (issue #16). Only these two revisions of this one page, which
+    # the reader may already read, are handed to the plugin.
+    as_text = request.query_params.get("view") == "text"
+    words = None
+    if old.body != new.body:
+        plugin_ctx = context_of(request)
+        plugin_ctx.remember(ctx)
+        words = request.app.state.plugins.hook.describe_changes(
+            context=plugin_ctx, old=old.body, new=new.body
+        )
     return page(
         request,
         "diff.html",
@@ -440,6 +480,9 @@ async def diff_view(request: Request) -> Response:
             "new": new,
             "lines": lines,
             "changed": differ.has_changes(lines) or old.title != new.title,
+            "words": None if as_text else words,
+            "has_words": bool(words),
+            "here": f"/s/{ctx.site.slug}/{found.section.key}/{found.slug}/diff?from={frm}&to={to}",
         },
     )
 
@@ -502,6 +545,7 @@ routes = [
     Route("/s/{site}/{section}/{page}", page_view, methods=["GET"]),
     Route("/s/{site}/{section}/{page}/edit", edit_form, methods=["GET"]),
     Route("/s/{site}/{section}/{page}/edit", edit_save, methods=["POST"]),
+    Route("/s/{site}/{section}/{page}/preview", preview_post, methods=["POST"]),
     Route("/s/{site}/{section}/{page}/history", history_view, methods=["GET"]),
     Route("/s/{site}/{section}/{page}/diff", diff_view, methods=["GET"]),
     Route("/s/{site}/{section}/{page}/revisions/{n:int}", revision_view, methods=["GET"]),

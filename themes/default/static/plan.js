@@ -31,7 +31,13 @@
     });
   }
 
-  /* Record a voice in the browser, and send it through the ordinary upload form. */
+  function megabytes(bytes) {
+    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    return (bytes / 1048576).toFixed(1).replace(/\.0$/, "") + " MB";
+  }
+
+  /* Record a video or a voice in the browser (issues #5, #16), and put it in the form's own
+     file box, so it is sent, checked and kept exactly like a chosen file. */
   function recorder() {
     var box = document.querySelector("[data-recorder]");
     if (!box || !window.MediaRecorder || !window.DataTransfer || !navigator.mediaDevices ||
@@ -39,46 +45,133 @@
     var form = box.closest("form");
     var input = form && form.querySelector("input[type=file]");
     if (!input) return;
-    var start = box.querySelector("[data-record]");
+    var starts = box.querySelectorAll("[data-record]");
     var stop = box.querySelector("[data-stop]");
     var status = box.querySelector("[data-record-status]");
-    var preview = box.querySelector("[data-record-preview]");
-    var types = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
+    var sizeNote = box.querySelector("[data-record-size]");
+    var live = box.querySelector("[data-record-live]");
+    var previews = { audio: box.querySelector("[data-record-preview]"),
+                     video: box.querySelector("[data-record-preview-video]") };
+    var formats = {
+      audio: ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"],
+      video: ["video/webm;codecs=vp8,opus", "video/webm;codecs=vp9,opus", "video/webm", "video/mp4"]
+    };
+    var limits = { audio: Number(box.getAttribute("data-max-audio")) || 0,
+                   video: Number(box.getAttribute("data-max-video")) || 0 };
     var current = null;
     box.hidden = false;
-    start.addEventListener("click", function () {
-      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
-        var chunks = [];
-        var type = types.filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0];
-        current = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
-        current.ondataavailable = function (event) { if (event.data && event.data.size) chunks.push(event.data); };
-        current.onstop = function () {
-          stream.getTracks().forEach(function (track) { track.stop(); });
-          var kind = (current.mimeType || "audio/webm").split(";")[0];
-          var ending = kind.indexOf("ogg") >= 0 ? ".ogg" : kind.indexOf("mp4") >= 0 ? ".m4a" : ".webm";
-          var file = new File(chunks, "my-recording" + ending, { type: kind });
-          var transfer = new DataTransfer();
-          transfer.items.add(file);
-          input.files = transfer.files;
-          preview.src = URL.createObjectURL(file);
-          preview.hidden = false;
-          status.textContent = "Your recording is ready. Listen to it, then press “Add to this page” to keep it.";
-          start.textContent = "Record again";
-          start.disabled = false;
-          stop.disabled = true;
-          start.focus();
-        };
-        current.start();
-        status.textContent = "Recording. Press Stop when you have finished.";
-        start.disabled = true;
-        stop.disabled = false;
-        stop.focus();
-      }).catch(function () {
-        status.textContent = "We could not use the microphone. Check that this browser may use it, or choose a file instead.";
+
+    function buttons(recording) {
+      Array.prototype.forEach.call(starts, function (b) { b.disabled = recording; });
+      stop.disabled = !recording;
+    }
+
+    Array.prototype.forEach.call(starts, function (start) {
+      start.addEventListener("click", function () {
+        var kind = start.getAttribute("data-record");
+        var wanted = kind === "video" ? { audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } } : { audio: true };
+        navigator.mediaDevices.getUserMedia(wanted).then(function (stream) {
+          var chunks = [], size = 0, limit = limits[kind], tooBig = false;
+          var type = formats[kind].filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0];
+          current = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
+          if (kind === "video") {
+            live.srcObject = stream;  // the live picture, muted so it does not echo
+            live.hidden = false;
+            live.play().catch(function () {});
+          }
+          current.ondataavailable = function (event) {
+            if (!event.data || !event.data.size) return;
+            chunks.push(event.data);
+            size += event.data.size;
+            // Not a live region: read out every second it would drown the Stop button.
+            sizeNote.hidden = false;
+            sizeNote.textContent = "Size so far: " + megabytes(size) + (limit ? " of " + megabytes(limit) : "") + ".";
+            // Stop before the limit, so what was recorded can still be sent.
+            if (limit && size > limit * 0.95 && current.state === "recording") { tooBig = true; current.stop(); }
+          };
+          current.onstop = function () {
+            stream.getTracks().forEach(function (track) { track.stop(); });
+            live.hidden = true;
+            live.srcObject = null;
+            sizeNote.hidden = true;
+            var mime = (current.mimeType || (kind + "/webm")).split(";")[0];
+            var ending = mime.indexOf("ogg") >= 0 ? ".ogg" : mime.indexOf("mp4") >= 0 ? (kind === "video" ? ".mp4" : ".m4a") : ".webm";
+            var file = new File(chunks, (kind === "video" ? "my-video" : "my-recording") + ending, { type: mime });
+            var transfer = new DataTransfer();
+            transfer.items.add(file);
+            input.files = transfer.files;
+            var other = previews[kind === "video" ? "audio" : "video"];
+            other.hidden = true;
+            previews[kind].src = URL.createObjectURL(file);
+            previews[kind].hidden = false;
+            status.textContent = (tooBig ? "The recording stopped because it reached the size limit. " : "") +
+              (kind === "video" ? "Your video is ready (" : "Your recording is ready (") + megabytes(file.size) +
+              "). Play it back, then press “Add to this page” to keep it.";
+            start.textContent = kind === "video" ? "Record the video again" : "Record my voice again";
+            buttons(false);
+            start.focus();
+          };
+          current.start(1000);  // a piece every second, so the size can be watched
+          status.textContent = (kind === "video" ? "Recording a video" : "Recording your voice") +
+            (limit ? " (up to " + megabytes(limit) + ")" : "") + ". Press Stop when you have finished.";
+          buttons(true);
+          stop.focus();
+        }).catch(function () {
+          status.textContent = kind === "video"
+            ? "We could not use the camera. Check that this browser may use it, or choose a file instead."
+            : "We could not use the microphone. Check that this browser may use it, or choose a file instead.";
+        });
       });
     });
     stop.addEventListener("click", function () {
       if (current && current.state !== "inactive") current.stop();
+    });
+  }
+
+  /* Sending a file: a progress bar with words while it goes (issue #16). Without this script
+     the form is sent the ordinary way. */
+  function uploads() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), function (form) {
+      var box = form.querySelector("[data-progress]");
+      if (!box || !window.XMLHttpRequest || !window.FormData) return;
+      var bar = box.querySelector("progress");
+      var words = box.querySelector("[data-progress-words]");
+      form.addEventListener("submit", function (event) {
+        var input = form.querySelector("input[type=file]");
+        if (!input || !input.files || !input.files.length) return;  // the server says "Choose a file first"
+        event.preventDefault();
+        var sending = form.querySelector("button[type=submit]");
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action);
+        request.upload.addEventListener("progress", function (e) {
+          if (!e.lengthComputable) return;
+          var part = Math.round((100 * e.loaded) / e.total);
+          bar.value = part;
+          bar.textContent = part + "%";
+          words.textContent = "Sent " + part + "% (" + megabytes(e.loaded) + " of " + megabytes(e.total) + ").";
+        });
+        request.addEventListener("load", function () {
+          if (request.status < 400) {
+            words.textContent = "Sent. Opening the page again…";
+            window.location.assign(request.responseURL || window.location.href);
+            return;
+          }
+          // Show the server's own message (read as text: nothing in it runs).
+          var page = new DOMParser().parseFromString(request.responseText, "text/html");
+          var said = page.querySelector(".field-error, .error-summary p, main p");
+          words.textContent = "It was not added: " + (said ? said.textContent.replace(/^Error:\s*/, "") : "please try again.");
+          sending.disabled = false;
+        });
+        request.addEventListener("error", function () {
+          words.textContent = "It could not be sent. Check the connection and press “Add to this page” again.";
+          sending.disabled = false;
+        });
+        bar.value = 0;
+        box.hidden = false;
+        words.textContent = "Sending…";
+        sending.disabled = true;
+        request.send(new FormData(form));
+      });
     });
   }
 
@@ -91,7 +184,7 @@
     });
   }
 
-  function ready() { readAloud(); recorder(); printing(); }
+  function ready() { readAloud(); recorder(); uploads(); printing(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 })();
