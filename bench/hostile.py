@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         web.close()
         wl = soak.Workload(server.port, cookie, token, pages, diff_pages, writers, args.clients)
         soak_args = argparse.Namespace(
-            rps=None, capacity_seconds=args.capacity_seconds, clients=args.clients,
+            rps=args.mixed_rps, capacity_seconds=args.capacity_seconds, clients=args.clients,
             minutes=args.mixed_minutes, row_seconds=args.mixed_minutes * 60 / 4,
             max_outstanding=None,
         )  # fmt: skip
@@ -188,6 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mixed-minutes", type=float, default=1, help="mixed load (default 1 min)")
     ap.add_argument("--capacity-seconds", type=float, default=10,
                     help="closed-loop capacity run before the mixed load (default 10 s)")  # fmt: skip
+    ap.add_argument(
+        "--mixed-rps",
+        type=float,
+        default=None,
+        help="the mixed load's rate (default: half the measured capacity)",
+    )
     ap.add_argument(
         "--workers",
         type=int,
