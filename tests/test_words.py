@@ -231,3 +231,24 @@ def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:  # t
     assert "OpenMoji" in about and "CC BY-SA 4.0" in about
     assert "https://creativecommons.org/licenses/by-sa/4.0/" in about
     assert "Jinja2" in about, "the libraries it runs on, from the installed packages"
+
+
+def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    url = "/s/rhys/about-me/hello"
+    plain = client.get(url).text
+    assert "Record a video or your voice" in plain and "Add to this page" in plain
+    assert 'data-say-sending="Sending…"' in plain, "the script's words come from the page"
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get(url).text
+    assert "Make a video or record your voice" in easy and "Put it on this page" in easy
+    assert "Photos, videos and sounds" in easy and "Pick a file" in easy
+    assert 'data-say-sending="Sending now…"' in easy
+    assert 'data-say-recording-video="Making a video now.' in easy
+    for standard in (
+        "Record a video or your voice",
+        "Add to this page",
+        "Photos, recordings and files",
+    ):
+        assert standard not in easy, standard
