@@ -34,12 +34,13 @@ ALREADY_EASY = {
     "base.how_i_read", "base.menu", "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
-    "history.who_when", "login.title", "login.with", "missing.text", "missing.title",
+    "history.who_when", "intro.add_this", "intro.crumb", "intro.new_photo", "intro.no_photo",
+    "intro.save", "intro.what_in", "login.title", "login.with", "missing.text", "missing.title",
     "missing.write", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
     "section.new_page", "section.start_writing", "sharing.cancel", "sharing.failed",
     "sharing.groups", "sharing.in", "sharing.nothing", "sharing.opened", "sharing.people",
     "sharing.see_what_they_see", "sharing.to", "site.looked",
-    "steps.everyone_in", "steps.their_name", "steps.what",
+    "steps.everyone_in", "steps.their_name", "steps.what", "welcome.step_photo", "welcome.step_write",
 }  # fmt: skip
 # Words a young person should not have to know (issue #16).
 JARGON = re.compile(
@@ -252,3 +253,19 @@ def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(peopl
         "Photos, recordings and files",
     ):
         assert standard not in easy, standard
+
+
+def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    plain = client.get("/s/rhys").text
+    assert "Welcome to your plan" in plain and "Three first steps" in plain
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get("/s/rhys").text
+    assert "Hello! This is your plan" in easy and "Three things to do first" in easy
+    assert "It is all about you." in easy and "Choose who sees it" in easy
+    assert "Pick a photo. Write one line about you." in easy, "the first steps too"
+    assert "Put this away" in easy and "Add a photo. Write a line about you." in easy
+    for standard in ("Welcome to your plan", "Three first steps", "Hide this welcome"):
+        assert standard not in easy, standard
+    assert "Hello! This is your plan" in client.get("/s/rhys/-/welcome").text
