@@ -36,7 +36,7 @@ ALREADY_EASY = {
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
     "history.who_when", "intro.add_this", "intro.crumb", "intro.new_photo", "intro.no_photo",
     "intro.save", "intro.what_in", "login.title", "login.with", "missing.text", "missing.title",
-    "missing.write", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
+    "missing.write", "reading.fix_kept", "reading.words_colour", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
     "section.new_page", "section.start_writing", "sharing.cancel", "sharing.failed",
     "sharing.groups", "sharing.in", "sharing.nothing", "sharing.opened", "sharing.people",
     "sharing.see_what_they_see", "sharing.to", "site.looked",
