@@ -270,3 +270,14 @@ def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people,
     for standard in ("Welcome to your plan", "Three first steps", "Hide this welcome"):
         assert standard not in easy, standard
     assert "Hello! This is your plan" in client.get("/s/rhys/-/welcome").text
+
+
+def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    url = "/s/rhys/about-me/hello/edit"
+    assert 'data-tool="heading" aria-describedby="tools-hint">Heading<' in client.get(url).text
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get(url).text
+    assert ">Big title<" in easy and ">See how it looks<" in easy and "Your words" in easy
+    assert 'data-say-getting="Getting it ready…"' in easy, "the script's words come from the page"
