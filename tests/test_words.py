@@ -31,15 +31,17 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.menu", "base.sign_in", "diff.same", "done.nothing", "done.title", "error.go_home", "form.save",
+    "base.how_i_read", "base.menu", "base.sign_in", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
-    "history.who_when", "login.title", "login.with", "missing.text", "missing.title",
-    "missing.write", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
+    "history.who_when", "intro.add_this", "intro.crumb", "intro.new_photo", "intro.no_photo",
+    "intro.save", "intro.what_in", "login.title", "login.with", "missing.text", "missing.title",
+    "missing.write", "reading.fix_kept", "reading.words_colour", "revision.crumb", "search.file_on", "search.hint_quotes", "section.empty",
     "section.new_page", "section.start_writing", "sharing.cancel", "sharing.failed",
     "sharing.groups", "sharing.in", "sharing.nothing", "sharing.opened", "sharing.people",
     "sharing.see_what_they_see", "sharing.to", "site.looked",
-    "steps.everyone_in", "steps.their_name", "steps.what",
+    "steps.everyone_in", "steps.their_name", "steps.what", "welcome.step_photo", "welcome.step_write",
 }  # fmt: skip
 # Words a young person should not have to know (issue #16).
 JARGON = re.compile(
@@ -231,3 +233,51 @@ def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:  # t
     assert "OpenMoji" in about and "CC BY-SA 4.0" in about
     assert "https://creativecommons.org/licenses/by-sa/4.0/" in about
     assert "Jinja2" in about, "the libraries it runs on, from the installed packages"
+
+
+def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    url = "/s/rhys/about-me/hello"
+    plain = client.get(url).text
+    assert "Record a video or your voice" in plain and "Add to this page" in plain
+    assert 'data-say-sending="Sending…"' in plain, "the script's words come from the page"
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get(url).text
+    assert "Make a video or record your voice" in easy and "Put it on this page" in easy
+    assert "Photos, videos and sounds" in easy and "Pick a file" in easy
+    assert 'data-say-sending="Sending now…"' in easy
+    assert 'data-say-recording-video="Making a video now.' in easy
+    for standard in (
+        "Record a video or your voice",
+        "Add to this page",
+        "Photos, recordings and files",
+    ):
+        assert standard not in easy, standard
+
+
+def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    plain = client.get("/s/rhys").text
+    assert "Welcome to your plan" in plain and "Three first steps" in plain
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get("/s/rhys").text
+    assert "Hello! This is your plan" in easy and "Three things to do first" in easy
+    assert "It is all about you." in easy and "Choose who sees it" in easy
+    assert "Pick a photo. Write one line about you." in easy, "the first steps too"
+    assert "Put this away" in easy and "Add a photo. Write a line about you." in easy
+    for standard in ("Welcome to your plan", "Three first steps", "Hide this welcome"):
+        assert standard not in easy, standard
+    assert "Hello! This is your plan" in client.get("/s/rhys/-/welcome").text
+
+
+def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    url = "/s/rhys/about-me/hello/edit"
+    assert 'data-tool="heading" aria-describedby="tools-hint">Heading<' in client.get(url).text
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get(url).text
+    assert ">Big title<" in easy and ">See how it looks<" in easy and "Your words" in easy
+    assert 'data-say-getting="Getting it ready…"' in easy, "the script's words come from the page"

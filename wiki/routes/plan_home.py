@@ -20,6 +20,7 @@ from wiki.errors import Invalid
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
 from wiki.store import introduction
 from wiki.store.context import SiteContext
+from wiki.words import say_later
 
 FIRST_STEPS_SECTION = "about-me"
 
@@ -31,14 +32,14 @@ def first_steps(ctx: SiteContext) -> list[dict[str, str]]:
     about = about or (ctx.sections[0] if ctx.sections else None)
     steps = []
     if about is not None:
-        steps.append({"label": "Write about me", "url": f"{root}/{about.key}",
-                      "why": "Say what you like, what matters to you and how people can help you."})  # fmt: skip
+        steps.append({"label": say_later("welcome.step_write"), "url": f"{root}/{about.key}",
+                      "why": say_later("welcome.step_write_why")})  # fmt: skip
     if ctx.allows("see-sharing"):
-        steps.append({"label": "Choose who can see it", "url": f"{root}/sharing/new",
-                      "why": "You choose who can read each part. Nobody else can."})  # fmt: skip
+        steps.append({"label": say_later("welcome.step_share"), "url": f"{root}/sharing/new",
+                      "why": say_later("welcome.step_share_why")})  # fmt: skip
     if ctx.allows("change-introduction"):
-        steps.append({"label": "Add a photo", "url": f"{root}/-/introduction",
-                      "why": "Choose a photo and write one line about you for the front page."})  # fmt: skip
+        steps.append({"label": say_later("welcome.step_photo"), "url": f"{root}/-/introduction",
+                      "why": say_later("welcome.step_photo_why")})  # fmt: skip
     return steps
 
 

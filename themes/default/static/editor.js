@@ -25,6 +25,15 @@
     var form = box.closest("form");
     if (!area || !tabs || !toolbar || !write || !preview || !form) return;
 
+    // The page's words for a message, drawn by the template with say() in the reader's own
+    // register (standard or easy read, issue #16); the standard words if it has none.
+    function told(name, standard, names) {
+      var text = box.getAttribute("data-say-" + name) || standard;
+      return text.replace(/\{(\w+)\}/g, function (all, key) {
+        return names && Object.prototype.hasOwnProperty.call(names, key) ? names[key] : all;
+      });
+    }
+
     function say(words) {
       // Cleared first, so the same words twice are still read out.
       said.textContent = "";
@@ -59,11 +68,11 @@
         if (/^#{1,6} /.test(line)) {
           var plain = line.replace(/^#{1,6} /, "");
           replaceRange(b[0], b[1], plain, 0, plain.length);
-          return "The line is ordinary text again.";
+          return told("heading-off", "The line is ordinary text again.");
         }
         var words = line.replace(/^[-*] (\[[ xX]\] )?/, "") || "Heading";
         replaceRange(b[0], b[1], "## " + words, 3, 3 + words.length);
-        return "The line is now a heading: " + words + ".";
+        return told("heading-on", "The line is now a heading: {words}.", { words: words });
       },
       bold: function () {
         var s = area.selectionStart, e = area.selectionEnd;
@@ -71,11 +80,11 @@
         if (/^\*\*[\s\S]+\*\*$/.test(chosen)) {
           var inner = chosen.slice(2, -2);
           replaceRange(s, e, inner, 0, inner.length);
-          return "The words are not bold any more.";
+          return told("bold-off", "The words are not bold any more.");
         }
         var words = chosen || "bold words";
         replaceRange(s, e, "**" + words + "**", 2, 2 + words.length);
-        return chosen ? "The words you chose are now bold." : "Added bold words. Type over them.";
+        return chosen ? told("bold-on", "The words you chose are now bold.") : told("bold-added", "Added bold words. Type over them.");
       },
       list: function () {
         var b = lineBounds();
@@ -85,8 +94,8 @@
           return listed ? l.replace(/^[-*] /, "") : (l ? "- " + l : "- ");
         }).join("\n");
         replaceRange(b[0], b[1], changed, changed.length, changed.length);
-        if (listed) return "The list is ordinary text again.";
-        return lines.length > 1 ? "Made a list of " + lines.length + " lines." : "Started a list. Each new line that starts with a dash is one more thing.";
+        if (listed) return told("list-off", "The list is ordinary text again.");
+        return lines.length > 1 ? told("list-made", "Made a list of {n} lines.", { n: lines.length }) : told("list-started", "Started a list. Each new line that starts with a dash is one more thing.");
       },
       link: function () {
         var s = area.selectionStart, e = area.selectionEnd;
@@ -94,7 +103,7 @@
         var text = "[" + words + "](https://)";
         var at = words.length + 3;
         replaceRange(s, e, text, at, at + 8);
-        return "Added a link. Type the address where https:// is chosen.";
+        return told("link", "Added a link. Type the address where https:// is chosen.");
       },
       photo: function () {
         if (!choice) return "";
@@ -107,7 +116,7 @@
           first.focus();
           return "";
         }
-        return "Closed the photo choice.";
+        return told("photo-closed", "Closed the photo choice.");
       }
     };
 
@@ -128,7 +137,7 @@
           choice.hidden = true;
           photoButton.setAttribute("aria-expanded", "false");
           replaceRange(s, area.selectionEnd, before + text + "\n", before.length + 2, before.length + 2 + alt.length);
-          say("Added the photo “" + alt + "” to the text. The words chosen describe it; change them if you like.");
+          say(told("photo-added", "Added the photo “{alt}” to the text. The words chosen describe it; change them if you like.", { alt: alt }));
         });
       });
       choice.addEventListener("keydown", function (event) {
@@ -160,7 +169,7 @@
 
     function fetchPreview() {
       var mine = ++asked;
-      preview.textContent = "Getting the preview…";
+      preview.textContent = told("getting", "Getting the preview…");
       var data = new FormData(form);
       data.delete("action");
       fetch(box.getAttribute("data-preview-url"), { method: "POST", body: data, credentials: "same-origin" })
@@ -169,11 +178,11 @@
           if (mine !== asked) return;
           // The server draws it as a save would: markdown without raw HTML, links checked.
           preview.innerHTML = got[1];
-          say(got[0] ? "Showing the preview. Nothing is saved yet." : "The preview could not be made: " + preview.textContent);
+          say(got[0] ? told("showing", "Showing the preview. Nothing is saved yet.") : told("failed", "The preview could not be made: {why}", { why: preview.textContent }));
         })
         .catch(function () {
           if (mine !== asked) return;
-          preview.textContent = "The preview could not be fetched. Your words are still in the Write tab.";
+          preview.textContent = told("no-fetch", "The preview could not be fetched. Your words are still in the Write tab.");
           say(preview.textContent);
         });
     }

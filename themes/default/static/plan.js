@@ -26,8 +26,17 @@
       if (british) utterance.voice = british;
       utterance.onend = reset;
       utterance.onerror = reset;
-      button.textContent = "Stop reading";
+      button.textContent = said(button, "stop", "Stop reading");
       synth.speak(utterance);
+    });
+  }
+
+  /* The page's words for a message, drawn by the template with say() in the reader's own
+     register (standard or easy read, issue #16); the standard words if it has none. */
+  function said(element, name, standard, names) {
+    var text = (element && element.getAttribute("data-say-" + name)) || standard;
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      return names && Object.prototype.hasOwnProperty.call(names, key) ? names[key] : all;
     });
   }
 
@@ -85,7 +94,8 @@
             size += event.data.size;
             // Not a live region: read out every second it would drown the Stop button.
             sizeNote.hidden = false;
-            sizeNote.textContent = "Size so far: " + megabytes(size) + (limit ? " of " + megabytes(limit) : "") + ".";
+            sizeNote.textContent = limit ? said(box, "size-limit", "Size so far: {size} of {limit}.", { size: megabytes(size), limit: megabytes(limit) })
+              : said(box, "size", "Size so far: {size}.", { size: megabytes(size) });
             // Stop before the limit, so what was recorded can still be sent.
             if (limit && size > limit * 0.95 && current.state === "recording") { tooBig = true; current.stop(); }
           };
@@ -104,22 +114,23 @@
             other.hidden = true;
             previews[kind].src = URL.createObjectURL(file);
             previews[kind].hidden = false;
-            status.textContent = (tooBig ? "The recording stopped because it reached the size limit. " : "") +
-              (kind === "video" ? "Your video is ready (" : "Your recording is ready (") + megabytes(file.size) +
-              "). Play it back, then press “Add to this page” to keep it.";
-            start.textContent = kind === "video" ? "Record the video again" : "Record my voice again";
+            status.textContent = (tooBig ? said(box, "too-big", "The recording stopped because it reached the size limit. ") : "") +
+              (kind === "video" ? said(box, "video-ready", "Your video is ready ({size}). Play it back, then press “Add to this page” to keep it.", { size: megabytes(file.size) })
+                : said(box, "voice-ready", "Your recording is ready ({size}). Play it back, then press “Add to this page” to keep it.", { size: megabytes(file.size) }));
+            start.textContent = kind === "video" ? said(box, "video-again", "Record the video again") : said(box, "voice-again", "Record my voice again");
             buttons(false);
             start.focus();
           };
           current.start(1000);  // a piece every second, so the size can be watched
-          status.textContent = (kind === "video" ? "Recording a video" : "Recording your voice") +
-            (limit ? " (up to " + megabytes(limit) + ")" : "") + ". Press Stop when you have finished.";
+          status.textContent = kind === "video"
+            ? said(box, "recording-video", "Recording a video (up to {limit}). Press Stop when you have finished.", { limit: megabytes(limit) })
+            : said(box, "recording-voice", "Recording your voice (up to {limit}). Press Stop when you have finished.", { limit: megabytes(limit) });
           buttons(true);
           stop.focus();
         }).catch(function () {
           status.textContent = kind === "video"
-            ? "We could not use the camera. Check that this browser may use it, or choose a file instead."
-            : "We could not use the microphone. Check that this browser may use it, or choose a file instead.";
+            ? said(box, "no-camera", "We could not use the camera. Check that this browser may use it, or choose a file instead.")
+            : said(box, "no-microphone", "We could not use the microphone. Check that this browser may use it, or choose a file instead.");
         });
       });
     });
@@ -148,27 +159,28 @@
           var part = Math.round((100 * e.loaded) / e.total);
           bar.value = part;
           bar.textContent = part + "%";
-          words.textContent = "Sent " + part + "% (" + megabytes(e.loaded) + " of " + megabytes(e.total) + ").";
+          words.textContent = said(box, "sent-part", "Sent {part}% ({done} of {total}).", { part: part, done: megabytes(e.loaded), total: megabytes(e.total) });
         });
         request.addEventListener("load", function () {
           if (request.status < 400) {
-            words.textContent = "Sent. Opening the page again…";
+            words.textContent = said(box, "sent", "Sent. Opening the page again…");
             window.location.assign(request.responseURL || window.location.href);
             return;
           }
           // Show the server's own message (read as text: nothing in it runs).
           var page = new DOMParser().parseFromString(request.responseText, "text/html");
-          var said = page.querySelector(".field-error, .error-summary p, main p");
-          words.textContent = "It was not added: " + (said ? said.textContent.replace(/^Error:\s*/, "") : "please try again.");
+          var error = page.querySelector(".field-error, .error-summary p, main p");
+          var why = error ? error.textContent.replace(/^(Error|Problem):\s*/, "") : said(box, "try-again", "please try again.");
+          words.textContent = said(box, "not-added", "It was not added: {why}", { why: why });
           sending.disabled = false;
         });
         request.addEventListener("error", function () {
-          words.textContent = "It could not be sent. Check the connection and press “Add to this page” again.";
+          words.textContent = said(box, "no-connection", "It could not be sent. Check the connection and press “Add to this page” again.");
           sending.disabled = false;
         });
         bar.value = 0;
         box.hidden = false;
-        words.textContent = "Sending…";
+        words.textContent = said(box, "sending", "Sending…");
         sending.disabled = true;
         request.send(new FormData(form));
       });
