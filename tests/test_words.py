@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import post_form
 from starlette.testclient import TestClient
 
 from plugins import blocks
@@ -215,7 +216,6 @@ def test_a_guest_link_reader_chooses_easy_read_with_the_cookie(people, db, app) 
 
 
 def test_a_message_after_an_action_is_said_in_the_readers_words(people, db) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import post_form
 
     rhys = _plan(people, db)
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
