@@ -60,25 +60,9 @@ async def me_load(port: int, token: str, rps: float, clients: int, seconds: floa
     wire = saves.get_wire(
         "/api/v1/me", {"Authorization": f"Bearer {token}", "Accept": "application/json"}, port
     )
-    conns = [saves.Conn(saves.HOST, port, 120) for _ in range(clients)]
-    stats = soak.Stats()
-
-    def make_job(i: int, due: int) -> soak.Job:
-        return soak.Job(i, "me", due, wire)
-
-    async def perform(w: int, job: soak.Job) -> tuple[bool, str]:
-        assert job.wire is not None
-        status, _h, _body = await conns[w].request(job.wire)
-        return status == 200, str(status)
-
-    loop = soak.OpenLoop(rps, seconds, clients, make_job, perform, stats, max(50, round(rps * 30)),
-                         drain_timeout=180)  # fmt: skip
-    try:
-        await loop.run()
-    finally:
-        for c in conns:
-            c.close()
-    return stats.total
+    return await soak.open_loop_gets(
+        port, [wire], kind="me", rps=rps, clients=clients, seconds=seconds
+    )
 
 
 async def hostile_saves(

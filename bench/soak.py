@@ -229,6 +229,34 @@ class OpenLoop:
         return (self.clock() - self.t0_ns) / 1e9
 
 
+async def open_loop_gets(
+    port: int, wires: Sequence[bytes], *, kind: str, rps: float, clients: int, seconds: float
+) -> Window:
+    """GETs OPEN LOOP: request i is due at start + i/rps, on ``clients`` keep-alive
+    connections, each one of ``wires`` at random; latency counts from when it was due, so a
+    stall counts for every request it held up. A 200 is fine, anything else an error."""
+    rng = random.Random(7)
+    conns = [saves.Conn(saves.HOST, port, 120) for _ in range(clients)]
+    stats = Stats()
+
+    def make_job(i: int, due: int) -> Job:
+        return Job(i, kind, due, rng.choice(wires))
+
+    async def perform(w: int, job: Job) -> tuple[bool, str]:
+        assert job.wire is not None
+        status, _h, _body = await conns[w].request(job.wire)
+        return status == 200, str(status)
+
+    loop = OpenLoop(rps, seconds, clients, make_job, perform, stats, max(50, round(rps * 30)),
+                    drain_timeout=180)  # fmt: skip
+    try:
+        await loop.run()
+    finally:
+        for c in conns:
+            c.close()
+    return stats.total
+
+
 async def closed_loop(
     seconds: float,
     workers: int,

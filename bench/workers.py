@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -60,27 +59,10 @@ async def paced_views(
     "p99 at 16 clients" means for people reading pages: 16 of them at a steady pace. A closed
     loop of 16 clients sending as fast as answers come back cannot have p99 under 10 ms at
     any throughput below 1,600 rps (Little's law: mean latency = clients / throughput)."""
-    rng = random.Random(7)
     wires = [saves.get_wire(p, headers, port) for p in paths]
-    conns = [saves.Conn(saves.HOST, port, 120) for _ in range(clients)]
-    stats = soak.Stats()
-
-    def make_job(i: int, due: int) -> soak.Job:
-        return soak.Job(i, "view", due, rng.choice(wires))
-
-    async def perform(w: int, job: soak.Job) -> tuple[bool, str]:
-        assert job.wire is not None
-        status, _h, _body = await conns[w].request(job.wire)
-        return status == 200, str(status)
-
-    loop = soak.OpenLoop(rps, seconds, clients, make_job, perform, stats, max(50, round(rps * 30)),
-                         drain_timeout=180)  # fmt: skip
-    try:
-        await loop.run()
-    finally:
-        for c in conns:
-            c.close()
-    return stats.total
+    return await soak.open_loop_gets(
+        port, wires, kind="view", rps=rps, clients=clients, seconds=seconds
+    )
 
 
 def workers_of(pid: int) -> list[int]:
