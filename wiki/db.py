@@ -34,12 +34,29 @@ def connect(
 ) -> sqlite_utils.Database:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn, deadline=time.monotonic() + busy_timeout_ms / 1000)
     conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
     conn.row_factory = sqlite3.Row
     return sqlite_utils.Database(conn)
+
+
+def _use_wal(conn: sqlite3.Connection, *, deadline: float) -> None:
+    """Switch to WAL, waiting while another process does the same to a fresh file.
+
+    SQLite does not call the busy handler here: the switch reads the file under a shared
+    lock and then needs it alone, and waiting while holding the shared lock could deadlock,
+    so a second process gets "database is locked" at once (issue #15: one of four workers
+    migrating a fresh database failed in CI). Try again until the busy timeout is spent."""
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def core_migrations() -> Migrations:
