@@ -408,3 +408,42 @@ def _answers(url: str) -> bool:
         return httpx2.get(url, timeout=2).status_code == 200
     except httpx2.TransportError:
         return False
+
+
+# ---- a worker's start-up --------------------------------------------------------------------
+
+WORKER_START = textwrap.dedent(
+    """
+    import gc, json, sys
+    from wiki import templates
+    from wiki.serve import worker_app
+    worker_app()
+    env = templates.environment("default")
+    print(json.dumps({
+        "frozen": gc.get_freeze_count(),
+        "tracked": len(gc.get_objects()),
+        "compiled": sorted(k[1] for k in env.cache.keys()) if env.cache is not None else [],
+    }))
+    """
+)
+
+
+def test_a_worker_compiles_its_templates_and_leaves_them_out_of_garbage_collection(
+    tmp_path: Path,
+) -> None:
+    """A full collection walked every object start-up made: 50-70 ms holding every request
+    (issue #15). A worker compiles its templates at start and freezes what start-up made."""
+    db = tmp_path / "worker.db"
+    migrated = subprocess.run(
+        [sys.executable, "-m", "main", "migrate", "--db", str(db)], cwd=ROOT, env=ENV,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert migrated.returncode == 0, migrated.stderr
+    started = subprocess.run(
+        [sys.executable, "-c", WORKER_START], cwd=ROOT, env={**ENV, "PLANWIKI_DB": str(db)},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    found = json.loads(started.stdout.strip().splitlines()[-1])
+    assert {"base.html", "page.html", "search.html"} <= set(found["compiled"])
+    assert found["frozen"] > 3 * found["tracked"], found  # most of it is out of the walk

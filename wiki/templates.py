@@ -105,6 +105,18 @@ def environment(theme: str = "default") -> Environment:
     return env
 
 
+def compile_all() -> int:
+    """Compile every theme's templates now (a server's start-up), rather than
+    on each one's first view: see ``wiki.serve.worker_app`` on why. Returns how many."""
+    compiled = 0
+    for theme in _installed_themes():
+        env, folder = environment(theme), THEMES_DIR / theme / "templates"
+        for path in sorted(folder.rglob("*.html")):
+            env.get_template(path.relative_to(folder).as_posix())
+            compiled += 1
+    return compiled
+
+
 def render_template(name: str, context: dict[str, Any], *, theme: str = "default") -> str:
     prefs = context.get("prefs")
     with words.reading(easy=bool(prefs is not None and prefs.easy_read)):
