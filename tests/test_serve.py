@@ -5,6 +5,7 @@ no worker outliving its parent. Every test starts real processes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ import pytest
 from conftest import free_port
 
 from wiki.db import connect, core_migrations, migration_lock
+from wiki.keepalive import MAX_REQUESTS
 from wiki.serve import _remove_abandoned_metrics as remove_abandoned_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -447,3 +450,57 @@ def test_a_worker_compiles_its_templates_and_leaves_them_out_of_garbage_collecti
     found = json.loads(started.stdout.strip().splitlines()[-1])
     assert {"base.html", "page.html", "search.html"} <= set(found["compiled"])
     assert found["frozen"] > 3 * found["tracked"], found  # most of it is out of the walk
+
+
+# ---- keep-alive connections shared out between workers (wiki/keepalive.py) ------------------
+
+
+def test_the_hundredth_request_on_a_connection_is_answered_with_connection_close(
+    app: Any,
+) -> None:
+    from starlette.testclient import TestClient  # one "connection": the same client address
+
+    client = TestClient(app)
+    said = [client.get("/healthz").headers.get("connection") for _ in range(MAX_REQUESTS + 1)]
+    assert said[MAX_REQUESTS - 1] == "close"
+    assert said.count("close") == 1  # and counting starts again after it
+
+
+async def _burst(port: int, connections: int, requests: int) -> None:
+    """``connections`` opened at once, each sending ``requests`` GETs one after another,
+    opening a new connection whenever the server closes one, as browsers and nginx do."""
+
+    async def one() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(requests):
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            await writer.drain()
+            head = (await reader.readuntil(b"\r\n\r\n")).lower()
+            length = int(re.search(rb"content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            await reader.readexactly(length)
+            if b"connection: close" in head:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.close()
+
+    await asyncio.gather(*(one() for _ in range(connections)))
+
+
+def test_sixteen_connections_opened_at_once_are_shared_out_between_two_workers(
+    tmp_path: Path, servers: list[Server]
+) -> None:
+    """One worker used to accept all sixteen and keep them: two workers served as one."""
+    server = Server(tmp_path, "--workers", "2", "--access-log", "--log-json")
+    servers.append(server)
+    server.wait_healthy()
+    workers = server.wait_for_every_worker(2)
+    for round_ in range(3):
+        before = len(server.json_lines())
+        asyncio.run(_burst(server.port, connections=16, requests=3 * MAX_REQUESTS))
+        expected = before + 16 * 3 * MAX_REQUESTS
+        assert wait_until(lambda expected=expected: len(server.json_lines()) >= expected)
+        answered = Counter(
+            ln["pid"] for ln in server.json_lines()[before:] if ln["logger"] == "planwiki.access"
+        )
+        shares = {pid: answered[pid] / sum(answered.values()) for pid in workers}
+        assert min(shares.values()) > 0.15, (round_, shares)

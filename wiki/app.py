@@ -19,6 +19,7 @@ from wiki import accounts, metrics
 from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
 from wiki.db import Database, migrate, migration_lock
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
+from wiki.keepalive import KeepAliveLimit
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
@@ -220,11 +221,13 @@ def create_app(
         max_body=max(files.upload_limit(settings), form_limit(settings)),
         refuse=csrf_refusal(app),
     )
-    outer = Telemetry(
-        SecurityHeaders(
-            ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
-        ),
-        access_log=settings.access_log,
+    outer = KeepAliveLimit(  # several workers share the connections (wiki/keepalive.py)
+        Telemetry(
+            SecurityHeaders(
+                ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+            ),
+            access_log=settings.access_log,
+        )
     )
 
     async def application(scope: Scope, receive: Receive, send: Send) -> None:
