@@ -363,7 +363,9 @@ async def _drive(
                             asyncio.open_connection(host, port), timeout
                         )
                     writer.write(req)
-                    status, _h, body, keep = await asyncio.wait_for(read_response(reader), timeout)
+                    # (not wait_for: before Python 3.12 it starts a task for every request)
+                    async with asyncio.timeout(timeout):
+                        status, _h, body, keep = await read_response(reader)
                 except _FAILURES as exc:
                     dt = perf() - t0
                     k.latencies.append(dt)

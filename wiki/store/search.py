@@ -150,11 +150,13 @@ def marked(text: str | None, *, markdown: bool = False) -> Markup:
 
 
 # Scoring reads each row's text again (highlight), so it is kept to a bounded set: every
-# row with the words in its title, and the SCORED_ROWS newest other rows (100: scoring
-# reads each text again, ~0.07 ms for 3 KB; 300 made a common word cost 20+ ms). A search that
-# matches thousands of pages (a common word across fifty plans) lists the rest after
-# them, newest first. Issue #8: search p99 under 50 ms on a council's data.
-SCORED_ROWS = 100
+# row with the words in its title, and the SCORED_ROWS newest other rows (~0.04 ms a row of
+# 3 KB; 300 made a common word cost 20+ ms). A search that matches more (a common word
+# across fifty plans, or a plan's history) lists the rest after them, newest first.
+# Issue #8: search p99 under 50 ms on a council's data. Issue #15: 50 rather than 100, the
+# search p99 under the mixed load: 100 rows' scoring was half of a search's own cost
+# (4.2 of 8.3 ms for a word in every page), and one plan rarely has 50 pages with a word.
+SCORED_ROWS = 50
 
 
 def _rows_at_once(db: Database, sql: str, params: list[Any]) -> list[list[Any]]:
