@@ -99,6 +99,14 @@ class Server:
             raise AssertionError(f"serve did not stop on signal {sig}:\n{self.output}") from None
 
 
+def two_workers(tmp_path: Path, servers: list[Server]) -> tuple[Server, list[int]]:
+    """``planwiki serve --workers 2`` with JSON request lines, once both workers answer."""
+    server = Server(tmp_path, "--workers", "2", "--access-log", "--log-json")
+    servers.append(server)
+    server.wait_healthy()
+    return server, server.wait_for_every_worker(2)
+
+
 @pytest.fixture
 def servers() -> Iterator[list[Server]]:
     started: list[Server] = []
@@ -295,10 +303,7 @@ def test_three_fresh_starts_with_two_workers_all_come_up_clean(
 def test_workers_add_up_their_metrics_and_write_json_request_lines(
     tmp_path: Path, servers: list[Server]
 ) -> None:
-    server = Server(tmp_path, "--workers", "2", "--access-log", "--log-json")
-    servers.append(server)
-    server.wait_healthy()
-    workers = server.wait_for_every_worker(2)
+    server, workers = two_workers(tmp_path, servers)
     seen: dict[str, str] = {}
     for _ in range(40):  # a new connection each: the kernel hands them to either worker
         with httpx2.Client(timeout=5, headers={"connection": "close"}) as client:
@@ -490,10 +495,7 @@ def test_sixteen_connections_opened_at_once_are_shared_out_between_two_workers(
     tmp_path: Path, servers: list[Server]
 ) -> None:
     """One worker used to accept all sixteen and keep them: two workers served as one."""
-    server = Server(tmp_path, "--workers", "2", "--access-log", "--log-json")
-    servers.append(server)
-    server.wait_healthy()
-    workers = server.wait_for_every_worker(2)
+    server, workers = two_workers(tmp_path, servers)
     for round_ in range(3):
         before = len(server.json_lines())
         asyncio.run(_burst(server.port, connections=16, requests=3 * MAX_REQUESTS))
