@@ -282,7 +282,6 @@ async def _save(
                     "summary": words,
                 },
                 "theirs": theirs,
-                "message": conflict.message,
                 "mine": diff_lines(latest.body, body) if latest is not None else [],
             },
             status=409,

@@ -32,7 +32,7 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.menu", "base.sign_in", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
     "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
@@ -281,3 +281,31 @@ def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:
     easy = client.get(url).text
     assert ">Big title<" in easy and ">See how it looks<" in easy and "Your words" in easy
     assert 'data-say-getting="Getting it ready…"' in easy, "the script's words come from the page"
+
+
+def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_standard(
+    people, db
+) -> None:  # type: ignore[no-untyped-def]
+    """Rhys writes while his mum saves the same page: his words are kept, and the page that
+    says so speaks easy read to him and names his mum (issue #16)."""
+    rhys = _plan(people, db)
+    mum = people.add("Mum")
+    circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
+    circle.add_grant(db, rhys, site="rhys", section="*", capability="edit", person=mum.email)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    store.save_page(db, mum, site="rhys", section="about-me", page="hello", base_revision=1,
+                    body="Mum was here first.\n", title="Hello")  # fmt: skip
+    form = {"title": "Hello", "body": "I like buses.\n", "base": "1"}
+    easy = post_form(people.client(rhys), "/s/rhys/about-me/hello/edit", form,
+                     page="/s/rhys/about-me/hello/edit")  # fmt: skip
+    assert easy.status_code == 409
+    assert "Your words are not kept yet" in easy.text and "Mum changed this page" in easy.text
+    assert "I like buses." in easy.text, "what he typed is still in the box"
+    assert "revision" not in easy.text.lower().replace('name="base"', "")
+
+    store.save_page(db, rhys, site="rhys", section="about-me", page="hello", base_revision=2,
+                    body="Rhys again.\n", title="Hello")  # fmt: skip
+    standard = post_form(people.client(mum), "/s/rhys/about-me/hello/edit",
+                         {**form, "base": "2"}, page="/s/rhys/about-me/hello/edit")  # fmt: skip
+    assert "Your changes are not saved yet" in standard.text
+    assert "Rhys saved this page while you were editing" in standard.text

@@ -369,7 +369,6 @@ async def edit_save(request: Request) -> Response:
                 "current": current,
                 "values": values,
                 "theirs": theirs,
-                "message": conflict.message,
                 "mine": differ.diff_lines(current.body, body) if current else [],
             },
             status=409,
