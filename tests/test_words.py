@@ -309,3 +309,19 @@ def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_s
                          {**form, "base": "2"}, page="/s/rhys/about-me/hello/edit")  # fmt: skip
     assert "Your changes are not saved yet" in standard.text
     assert "Rhys saved this page while you were editing" in standard.text
+
+
+def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    mum = people.add("Mum")
+    circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
+    circle.add_grant(db, rhys, site="rhys", section="*", capability="manage", person=mum.email)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = people.client(rhys).get("/s/rhys/owner?done=withdrawn").text
+    assert "<h1>Whose plan this is</h1>" in easy and "This is your plan." in easy
+    assert "Give this plan to someone else" in easy and "stop seeing it" in easy
+    assert "Done. The link in the email does not work now." in easy, "the message after an action"
+    assert "Who owns this plan" not in easy and "Hand this plan" not in easy
+    standard = people.client(mum).get("/s/rhys/owner?done=withdrawn").text
+    assert "<h1>Who owns this plan</h1>" in standard and "This plan belongs to" in standard
+    assert "The offer is taken back." in standard

@@ -17,11 +17,12 @@ from wiki.errors import NotFound, WikiError
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
 from wiki.routes.invitations import send_offer
 from wiki.store import ownership
+from wiki.words import say_later
 
-DONE = {
-    "offered": "The offer is on its way. It works once, for 14 days.",
-    "handed": "The offer is on its way. The plan stays yours until they accept it.",
-    "withdrawn": "The offer is taken back. The link in the email no longer works.",
+DONE = {  # said in the reader's words when the page is drawn (issue #16)
+    "offered": say_later("owner.done_offered"),
+    "handed": say_later("owner.done_handed"),
+    "withdrawn": say_later("owner.done_withdrawn"),
 }
 
 
