@@ -19,7 +19,8 @@ from argon2 import PasswordHasher
 from conftest import csrf_of, post_form
 
 from wiki import accounts, clock, mail
-from wiki.models import Actor
+from wiki.models import Actor, Preferences
+from wiki.routes.common import READING_COOKIE
 from wiki.store import circle, erasure, growing_up, oversight, ownership, transfer
 
 PASSWORD = "a long pass phrase for ellis"
@@ -456,3 +457,16 @@ def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, p
     circle.add_grant(db, mum, site="ellis", section="*", capability="manage", person=dad.email)
     erasure.delete_account(db, mum, confirm_email=mum.email)
     assert accounts.find_user(db, mum.email) is None
+
+
+def test_ellis_with_easy_read_chosen_reads_the_offer_of_his_plan_in_easy_words(made, people, db):  # type: ignore[no-untyped-def]
+    """Before he has an account, Ellis can choose easy read (a cookie, /reading): the page
+    that gives him his plan then says it in easy words (issue #16)."""
+    token = offer_token(db)
+    ellis = people.client()
+    assert "Your plan is ready for you" in ellis.get(f"/own/{token}").text
+    ellis.cookies.set(READING_COOKIE, Preferences(easy_read=True).as_cookie())
+    door = ellis.get(f"/own/{token}").text
+    assert "<h1>Your plan is ready</h1>" in door and "Say yes and it is your plan." in door
+    assert "Make a password" in door and "Yes, it is my plan" in door
+    assert "Your plan is ready for you" not in door and "Choose a password" not in door

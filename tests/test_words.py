@@ -32,7 +32,7 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
     "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
