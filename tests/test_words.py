@@ -325,3 +325,14 @@ def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, d
     standard = people.client(mum).get("/s/rhys/owner?done=withdrawn").text
     assert "<h1>Who owns this plan</h1>" in standard and "This plan belongs to" in standard
     assert "The offer is taken back." in standard
+
+
+def test_the_form_that_makes_a_new_plan_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    assert "Create the plan" in client.get("/").text
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    home = client.get("/").text
+    assert "Whose plan is it?" in home and "Me. It is my own plan." in home
+    assert "Birthday of the young person" in home and "Make the plan" in home
+    assert "Create the plan" not in home and "Lower-case letters" not in home
