@@ -22,6 +22,8 @@ from starlette.testclient import TestClient
 
 from wiki import accounts, clock
 from wiki.app import create_app
+from wiki.models import Preferences
+from wiki.routes.common import READING_COOKIE
 from wiki.settings import Settings
 
 
@@ -417,3 +419,18 @@ def test_parent_signs_in_from_an_email_link_on_a_phone(
         stop_server(server)
         if server.process.stdout:
             server.process.stdout.close()
+
+
+def test_a_reader_who_chose_easy_read_is_told_to_look_at_their_email_in_easy_words(
+    app, people, smtp: Inbox
+) -> None:  # type: ignore[no-untyped-def]
+    """Easy read chosen on the sign-in page (the cookie, before signing in) holds on the
+    page that says the link is on its way (issue #16)."""
+    people.add("Rhys")
+    client = browser_client(app)
+    client.cookies.set(READING_COOKIE, Preferences(easy_read=True).as_cookie())
+    asked = ask_for_link(client, "rhys@example.org")
+    assert asked.status_code == 200
+    assert "<h1>Look at your email</h1>" in asked.text and "Press it to sign in." in asked.text
+    assert "Check your email" not in asked.text and "within" not in asked.text
+    assert smtp.to("rhys@example.org"), "and the link was sent"
