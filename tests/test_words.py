@@ -336,3 +336,11 @@ def test_the_form_that_makes_a_new_plan_speaks_easy_read_when_it_is_chosen(peopl
     assert "Whose plan is it?" in home and "Me. It is my own plan." in home
     assert "Birthday of the young person" in home and "Make the plan" in home
     assert "Create the plan" not in home and "Lower-case letters" not in home
+
+
+def test_the_account_page_says_how_rhys_reads_and_signs_in_in_easy_words(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    page = people.client(rhys).get("/account").text
+    assert "Choose how I like to read" in page and "Signed in on " in page
+    assert "Choose how I read" not in page and "Signed in by" not in page
