@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx2
 import pytest
@@ -22,6 +25,7 @@ from wiki.db import Database
 from wiki.models import Actor
 from wiki.settings import Settings
 
+T = TypeVar("T")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -106,6 +110,14 @@ def post_form(
 @pytest.fixture
 def people(app, db) -> People:  # type: ignore[no-untyped-def]
     return People(app, db)
+
+
+def run_async(work: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: the session-wide browser fixture (Playwright's
+    sync API) keeps an event loop running on the main thread, where ``asyncio.run`` refuses
+    to start another. Every test that runs a coroutine goes through here."""
+    with ThreadPoolExecutor(1) as own_loop:
+        return own_loop.submit(asyncio.run, work).result()
 
 
 def free_port() -> int:

@@ -5,20 +5,11 @@ they overlap, and that a conflict is still a conflict."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import httpx2
+from conftest import run_async
 
 from wiki import accounts, store
-
-
-def _run(work: Coroutine[Any, Any, Any]) -> Any:
-    """asyncio.run on a thread of its own: a session-wide browser fixture keeps an event
-    loop running on the main thread, where asyncio.run refuses to start another."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, work).result()
 
 
 def _client(app, token: str) -> httpx2.AsyncClient:  # type: ignore[no-untyped-def]
@@ -52,7 +43,7 @@ def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:  
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
     token = accounts.create_token(db, accounts.find_user(db, kai.email))
-    statuses = _run(_save_many(app, token, pages=16, rounds=5))
+    statuses = run_async(_save_many(app, token, pages=16, rounds=5))
     assert statuses.count(201) == 16 and statuses.count(200) == 16 * 4, statuses
     for n in range(16):
         _ctx, found = store.get_page(db, kai, site="kai", section="about-me", page=f"page-{n}")
@@ -78,7 +69,7 @@ def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, 
             )
             return sorted(a.status_code for a in answers)
 
-    assert _run(both()) == [200, 409]
+    assert run_async(both()) == [200, 409]
     _ctx, found = store.get_page(db, kai, site="kai", section="about-me", page="shared")
     assert found.revision == 2
 
@@ -104,7 +95,7 @@ def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> Non
                 assert len(hits) == found.json()["total"] <= 10
             return [a.status_code for a in answers]
 
-    assert set(_run(mixed())) == {200, 201}
+    assert set(run_async(mixed())) == {200, 201}
 
 
 def test_page_views_are_filed_by_the_view_log_thread_not_by_the_request(db, people) -> None:  # type: ignore[no-untyped-def]

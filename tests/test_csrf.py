@@ -4,7 +4,6 @@ state-changing route of the real one, found from its router so a new route is co
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import re
@@ -14,7 +13,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from conftest import csrf_of, sign_in
+from conftest import csrf_of, run_async, sign_in
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -273,7 +272,7 @@ def run_asgi(
         "client": ("test", 1),
         "root_path": "",
     }
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 

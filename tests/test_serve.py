@@ -18,13 +18,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-from conftest import free_port
+from conftest import free_port, run_async
 
 from wiki.db import connect, core_migrations, migration_lock
 from wiki.keepalive import MAX_REQUESTS
@@ -499,12 +498,7 @@ def test_sixteen_connections_opened_at_once_are_shared_out_between_two_workers(
     server, workers = two_workers(tmp_path, servers)
     for round_ in range(3):
         before = len(server.json_lines())
-        # In a thread of its own: a browser test before this one may have left the main
-        # thread's event loop running (Playwright's sync API).
-        with ThreadPoolExecutor(1) as own_loop:
-            own_loop.submit(
-                asyncio.run, _burst(server.port, connections=16, requests=3 * MAX_REQUESTS)
-            ).result()
+        run_async(_burst(server.port, connections=16, requests=3 * MAX_REQUESTS))
         expected = before + 16 * 3 * MAX_REQUESTS
         assert wait_until(lambda expected=expected: len(server.json_lines()) >= expected)
         answered = Counter(

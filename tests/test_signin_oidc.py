@@ -13,7 +13,6 @@ audience), an expired token, a replayed or cross-browser callback — are refuse
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -21,7 +20,6 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
@@ -29,7 +27,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx2
 import pytest
-from conftest import free_port, start_server, stop_server
+from conftest import free_port, run_async, start_server, stop_server
 from starlette.testclient import TestClient
 
 from wiki import accounts, clock
@@ -360,9 +358,7 @@ def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str,
         jwks = await clients._client(key).fetch_jwk_set()
         return token["id_token"], begun["nonce"], jwks
 
-    # In a thread of its own: Playwright's session-wide browser may own this thread's loop.
-    with ThreadPoolExecutor(1) as pool:
-        raw, nonce, jwks = pool.submit(lambda: asyncio.run(run())).result()
+    raw, nonce, jwks = run_async(run())
     return raw, nonce, jwks, clients
 
 
