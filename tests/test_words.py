@@ -170,12 +170,18 @@ def _plan(people, db):  # type: ignore[no-untyped-def]
     return rhys
 
 
-def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(people, db) -> None:  # type: ignore[no-untyped-def]
-    rhys = _plan(people, db)
+def _mum_and_easy_read(people, db, rhys, capability: str):  # type: ignore[no-untyped-def]
+    """Rhys's mum in his circle with ``capability`` on every part; Rhys chooses easy read."""
     mum = people.add("Mum")
     circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
-    circle.add_grant(db, rhys, site="rhys", section="*", capability="view", person=mum.email)
+    circle.add_grant(db, rhys, site="rhys", section="*", capability=capability, person=mum.email)
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    return mum
+
+
+def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    mum = _mum_and_easy_read(people, db, rhys, "view")
     easy, standard = people.client(rhys), people.client(mum)
 
     home = easy.get("/s/rhys").text
@@ -289,10 +295,7 @@ def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_s
     """Rhys writes while his mum saves the same page: his words are kept, and the page that
     says so speaks easy read to him and names his mum (issue #16)."""
     rhys = _plan(people, db)
-    mum = people.add("Mum")
-    circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
-    circle.add_grant(db, rhys, site="rhys", section="*", capability="edit", person=mum.email)
-    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    mum = _mum_and_easy_read(people, db, rhys, "edit")
     store.save_page(db, mum, site="rhys", section="about-me", page="hello", base_revision=1,
                     body="Mum was here first.\n", title="Hello")  # fmt: skip
     form = {"title": "Hello", "body": "I like buses.\n", "base": "1"}
@@ -313,10 +316,7 @@ def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_s
 
 def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, db) -> None:  # type: ignore[no-untyped-def]
     rhys = _plan(people, db)
-    mum = people.add("Mum")
-    circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
-    circle.add_grant(db, rhys, site="rhys", section="*", capability="manage", person=mum.email)
-    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    mum = _mum_and_easy_read(people, db, rhys, "manage")
     easy = people.client(rhys).get("/s/rhys/owner?done=withdrawn").text
     assert "<h1>Whose plan this is</h1>" in easy and "This is your plan." in easy
     assert "Give this plan to someone else" in easy and "stop seeing it" in easy
