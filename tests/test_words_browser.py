@@ -33,6 +33,9 @@ PAGES = {
     "block-form": (f"{S}/about-me/one-page-profile/block/0", "What people like about me",
                    "What people like and admire about me"),
     "sharing": (f"{S}/sharing", "Show my plan to someone", "Share something"),
+    "owner": (f"{S}/owner", "This is your plan.", "Who owns this plan"),
+    "plans": ("/", "Make the plan", "Create the plan"),
+    "account": ("/account", "Choose how I like to read", "Choose how I read"),
 }  # fmt: skip
 
 
