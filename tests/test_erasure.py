@@ -19,7 +19,7 @@ from wiki import accounts, clock, store
 from wiki.app import create_app
 from wiki.cli import cli
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
-from wiki.store import circle, erasure, files, links, search
+from wiki.store import circle, erasure, files, introduction, links, search
 
 WORD = "xylophonequasar"  # a word that exists only in Sam's plan
 EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
@@ -95,6 +95,7 @@ def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
 ) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     site_id = store.site_for(db, sam, "sam").site.id
+    introduction.set_introduction(db, sam, site="sam", intro="I'm Sam.", photo=plan["picture"].key)
     deletion = erasure.delete_site(
         db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
     )
@@ -131,6 +132,8 @@ def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
     assert {h.url for h in found.hits} == {"/s/sam/about-me/profile"}
     [picture] = files.list_for_page(db, sam, site="sam", section="about-me", page="profile")
     assert picture.key == plan["picture"].key  # links to it in the page keep working
+    home = store.site_for(db, sam, "sam").site
+    assert (home.intro, home.photo_id) == ("I'm Sam.", picture.id), "his own line and photo"
     _, path = files.open_file(db, sam, site="sam", key=picture.key, files_dir=settings.files_path())
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert all(not link.live for link in links.list_guest_links(db, sam, site="sam"))

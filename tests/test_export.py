@@ -23,7 +23,7 @@ from wiki.db import Database, migrate
 from wiki.errors import Conflict, Invalid, NotFound
 from wiki.models import Actor
 from wiki.settings import Settings
-from wiki.store import circle, files, links, search, transfer
+from wiki.store import circle, files, introduction, links, search, transfer
 
 SECRET = "zanzibarquokka"  # only in health
 BUDGET_WORD = "pomegranate"  # only in budget
@@ -442,3 +442,39 @@ def test_a_pdf_when_weasyprint_is_installed(db, plan, people) -> None:  # type: 
 
 def test_settings_fixture_keeps_files_beside_the_database(settings: Settings) -> None:
     assert isinstance(settings.files_path(), Path)
+
+
+def test_sams_own_line_and_photo_move_with_his_plan_to_another_planwiki(
+    db, plan, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: the plan home's introduction and photo were lost on a move."""
+    sam = plan["sam"]
+    [photo] = files.list_for_page(db, sam, site="sam", section="about-me", page="profile")
+    introduction.set_introduction(db, sam, site="sam", intro="I'm Sam. I love the pool.",
+                                  photo=photo.key)  # fmt: skip
+    made = transfer.export_site_as_operator(db, site="sam", files_dir=settings.files_path())
+    site_json = json.loads(unzip(made.data)["site.json"])
+    assert (site_json["intro"], site_json["photo"]) == ("I'm Sam. I love the pool.", photo.key)
+    other = Database(tmp_path / "elsewhere.db")
+    migrate(other.db)
+    transfer.import_site_as_operator(other, made.path, files_dir=tmp_path / "elsewhere-files")
+    made.discard()
+    moved = other.one(
+        "SELECT s.intro, a.name FROM sites s JOIN attachments a ON a.id = s.photo_id"
+        " WHERE s.slug = 'sam'"
+    )
+    assert (moved["intro"], moved["name"]) == ("I'm Sam. I love the pool.", "me.png")
+
+
+def test_a_photo_on_a_page_bob_may_not_read_is_not_named_in_his_export(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+    sam = plan["sam"]
+    clinic = files.attach(db, sam, site="sam", section="health", page="tablets",
+                          upload=io.BytesIO(_png()), filename="clinic.png", caption="",
+                          files_dir=settings.files_path())  # fmt: skip
+    introduction.set_introduction(db, sam, site="sam", intro="I'm Sam.", photo=clinic.key)
+    for who, named in (("mum", True), ("bob", False), ("ann", False)):
+        made = transfer.export_site(db, plan[who], site="sam", files_dir=settings.files_path())
+        site_json = json.loads(unzip(made.data)["site.json"])
+        made.discard()
+        assert site_json["intro"] == "I'm Sam.", who
+        assert site_json["photo"] == (clinic.key if named else None), who

@@ -32,6 +32,7 @@ SLUG_HELP = (
     "Use lower-case letters, numbers and single hyphens, up to 60 characters (like my-profile)."
 )
 MAX_TITLE = 120
+MAX_INTRO = 200  # the young person's own one line on the plan home (issue #16)
 
 # Words that are pages of their own under /s/{site}/ (the core's and the built-in
 # plugins'), so they can never be section keys. One list: the web forms, the API, plugins

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from wiki import store
 from wiki.errors import Invalid
+from wiki.models import MAX_INTRO
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
 from wiki.store import introduction
 from wiki.store.context import SiteContext
@@ -89,7 +90,7 @@ async def intro_get(
         request,
         "introduction.html",
         {"site": ctx.site, "ctx": ctx, "form": shown, "errors": errors or {},
-         "choices": choices, "max_intro": introduction.MAX_INTRO,
+         "choices": choices, "max_intro": MAX_INTRO,
          "upload_to": upload_target(db, ctx), "just_added": just_added},
         status=422 if errors else 200,
     )  # fmt: skip

@@ -16,12 +16,10 @@ from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound
-from wiki.models import Actor
+from wiki.models import MAX_INTRO, Actor
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
 from wiki.store.files import Attachment, get_attachment
-
-MAX_INTRO = 200
 
 
 def photo_of(db: Database, ctx: SiteContext) -> Attachment | None:

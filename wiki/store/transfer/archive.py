@@ -5,7 +5,8 @@ The zip holds (``FORMAT_VERSION`` 1)::
 
     planwiki.json                 what this is: format, version, when, by whom, scope
     README.txt                    the same in plain words
-    site.json                     slug, title, owner, date of birth, theme, created
+    site.json                     slug, title, owner, date of birth, theme, created, the young
+                                  person's own line and photo (an attachment key, or null)
     structure.json                sections in order, their pages, old addresses
     pages/<section>/<page>.md     the current text, with front matter
     history/<section>/<page>/<n>.md   every revision (when history is included)

@@ -176,12 +176,14 @@ def _place_files(
     site_id: int,
     page_ids: dict[str, int],
     person: Any,
-) -> None:
+) -> dict[str, str]:
     """Inside the import's transaction: put each checked file in the new site's folder
-    and add its row. ``placed`` collects what was written, to remove it if it fails."""
+    and add its row. ``placed`` collects what was written, to remove it if it fails.
+    Returns each exported key and the key its file has here (a new one when taken)."""
     prepared, files_dir, placed = files
+    keys: dict[str, str] = {}
     if not prepared or files_dir is None:
-        return
+        return keys
     for f in prepared:
         a = f.entry
         key = a["key"]
@@ -211,3 +213,6 @@ def _place_files(
              str(thumb.relative_to(files_dir)) if thumb else None, person(a["uploaded_by"]),
              a["created_at"]),
         )  # fmt: skip
+        if isinstance(a["key"], str):
+            keys[a["key"]] = key
+    return keys

@@ -158,6 +158,10 @@ def _collect(
         "date_of_birth": ctx.date_of_birth,
         "theme": site.theme,
         "created_at": site.created_at,
+        # The young person's own line and photo (issue #16). The photo goes only with its
+        # page: an export of the parts someone may read never names a photo they may not see.
+        "intro": site.intro,
+        "photo": _photo_key(db, site.photo_id, ids),
     }
     if full:
         review = db.one(
@@ -243,6 +247,17 @@ def _collect(
         files.update(blobs)
     ordered.update(files)
     return ordered
+
+
+def _photo_key(db: Database, photo_id: int | None, ids: list[int]) -> str | None:
+    if photo_id is None or not ids:
+        return None
+    row = db.one(
+        "SELECT a.key FROM attachments a JOIN pages p ON p.id = a.page_id"  # noqa: S608 - only "?" marks
+        f" WHERE a.id = ? AND p.section_id IN ({_marks(ids)})",
+        [photo_id, *ids],
+    )
+    return str(row["key"]) if row else None
 
 
 def _circle_files(db: Database, site_id: int) -> dict[str, bytes]:

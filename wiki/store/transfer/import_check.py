@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from wiki.errors import TooLarge
-from wiki.models import RESERVED_SECTION_KEYS
+from wiki.models import MAX_INTRO, RESERVED_SECTION_KEYS
 from wiki.store.transfer.archive import (
     FORMAT,
     FORMAT_VERSION,
@@ -110,6 +110,9 @@ def _parse_export(archive: zipfile.ZipFile) -> Parsed:
         "theme": _slug(site.get("theme") or "default", "The theme"),
         "created_at": _when(site.get("created_at"), "The site"),
         "control_review": site.get("control_review"),
+        # Older exports have neither (issue #16).
+        "intro": _text(site.get("intro") or "", "The introduction", limit=MAX_INTRO, empty=True),
+        "photo": site.get("photo") if isinstance(site.get("photo"), str) else None,
     }
     structure = read_json("structure.json")
     raw_sections = structure.get("sections") if isinstance(structure, dict) else None

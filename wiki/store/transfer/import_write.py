@@ -181,10 +181,10 @@ def _write_rows(
     owner_name = db.one("SELECT name FROM users WHERE id = ?", (owner_id,)) if owner_id else None
     site_id = db.execute(
         "INSERT INTO sites (slug, title, owner_id, date_of_birth, theme, created_at, person_name,"
-        " pending_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " pending_owner, intro) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (slug, s["title"], owner_id, s["date_of_birth"], s["theme"], s["created_at"] or now,
          s.get("person_name") or (owner_name["name"] if owner_name else ""),
-         None if owner_id else s.get("pending_owner")),
+         None if owner_id else s.get("pending_owner"), s.get("intro") or ""),
     ).lastrowid  # fmt: skip
     section_ids: dict[str, int] = {}
     for sec in parsed.sections:
@@ -281,7 +281,13 @@ def _write_rows(
                 "INSERT OR IGNORE INTO page_redirects (section_id, slug, page_id) VALUES (?, ?, ?)",
                 (sec_id, old, page_id),
             )
-    _place_files(db, files, site_id=int(site_id or 0), page_ids=page_ids, person=person)
+    keys = _place_files(db, files, site_id=int(site_id or 0), page_ids=page_ids, person=person)
+    if s.get("photo") in keys:  # their photo, if it came with its page (issue #16)
+        db.execute(
+            "UPDATE sites SET photo_id = (SELECT id FROM attachments WHERE key = ? AND site_id = ?"
+            " AND kind = 'image') WHERE id = ?",
+            (keys[s["photo"]], site_id, site_id),
+        )
     for a in parsed.audit:
         db.execute(
             "INSERT INTO audit (site_id, at, user_id, guest_link_id, action, section, page_id, detail)"
