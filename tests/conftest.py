@@ -120,6 +120,17 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
         return own_loop.submit(asyncio.run, work).result()
 
 
+def png(width: int = 40, height: int = 30) -> bytes:
+    """A small real PNG, for photos in tests."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height), "#1d4f91").save(out, "PNG")
+    return out.getvalue()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

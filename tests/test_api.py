@@ -3,15 +3,16 @@ errors as {"error": {"code", "message"}} with the right status."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from argon2 import PasswordHasher
-from conftest import csrf_of
+from conftest import csrf_of, png
 
-from wiki import accounts
+from wiki import accounts, store
 from wiki.models import PageOut, PageSave, SectionCreate, SiteCreate, SiteOut
-from wiki.store import circle
+from wiki.store import circle, files, introduction
 
 STANDARD = [
     "about-me",
@@ -660,3 +661,24 @@ def test_every_documented_endpoint_exists_and_asks_who_you_are(people) -> None:
             response = nobody.request(method.upper(), concrete, json={})
             assert response.status_code == 401, (method, path, response.status_code, response.text)
             assert response.json()["error"]["code"] == "not_signed_in"
+
+
+def test_a_site_gives_olas_own_line_to_all_and_her_photo_only_to_who_may_see_its_page(
+    api, people, owner, db, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue #16: the plan home's introduction and photo, in the API as on the page."""
+    store.save_page(db, owner, site="ola", section="health", page="clinic", body="Clinic.",
+                    base_revision=None)  # fmt: skip
+    picture = files.attach(db, owner, site="ola", section="health", page="clinic",
+                           upload=io.BytesIO(png()), filename="me.png", caption="",
+                           files_dir=settings.files_path())  # fmt: skip
+    introduction.set_introduction(db, owner, site="ola", intro="I'm Ola. I love buses.",
+                                  photo=picture.key)  # fmt: skip
+    mine = api.get("/api/v1/sites/ola").json()
+    assert mine["intro"] == "I'm Ola. I love buses."
+    assert mine["photo_url"] == f"/s/ola/-/files/{picture.key}/me.png"
+    for name, grants, sees in (("Priya", [("about-me", "view")], False),
+                               ("Helen", [("health", "view")], True)):  # fmt: skip
+        theirs = member_api(people, db, owner, name, grants).get("/api/v1/sites/ola").json()
+        assert theirs["intro"] == "I'm Ola. I love buses.", name
+        assert (theirs["photo_url"] is not None) is sees, name

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner
-from conftest import csrf_of, post_form
-from PIL import Image
+from conftest import csrf_of, png, post_form
 
 from wiki import accounts, clock, store
 from wiki.app import create_app
@@ -30,12 +29,6 @@ def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
         accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (20, 20), "#0b5a25").save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def plan(db, people, settings):  # type: ignore[no-untyped-def]
     store.save_page(db, bob, site="sam", section="about-me", page="from-bob", title="From Bob",
                     body="Bob wrote this.", base_revision=None)  # fmt: skip
     links.create_guest_link(db, sam, site="sam", section="about-me", label="Club")
-    picture = files.attach(db, sam, site="sam", section="about-me", page="profile", upload=io.BytesIO(_png()),
+    picture = files.attach(db, sam, site="sam", section="about-me", page="profile", upload=io.BytesIO(png()),
                            filename="me.png", caption=f"{WORD} photo", files_dir=settings.files_path())  # fmt: skip
     return {"sam": sam, "mum": mum, "bob": bob, "picture": picture}
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from click.testing import CliRunner
-from conftest import csrf_of
-from PIL import Image
+from conftest import csrf_of, png
 
 from wiki import accounts, store
 from wiki.cli import cli
@@ -41,12 +40,6 @@ def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
 def exports_in_tmp_path(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     """Exports are temporary files; the ones these tests keep go with the test's folder."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "#1d4f91").save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -75,7 +68,7 @@ def plan(db, people, settings):  # type: ignore[no-untyped-def]
          body=f"Bought a {BUDGET_WORD} for the class.", base_revision=None)  # fmt: skip
     store.rename_page(db, sam, site="sam", section="health", page="medicines", new_slug="tablets")
     links.create_guest_link(db, sam, site="sam", section="about-me", label="Leisure centre")
-    files.attach(db, sam, site="sam", section="about-me", page="profile", upload=io.BytesIO(_png()),
+    files.attach(db, sam, site="sam", section="about-me", page="profile", upload=io.BytesIO(png()),
                  filename="me.png", caption="Me at the pool", transcript="", files_dir=settings.files_path())  # fmt: skip
     files.attach(db, sam, site="sam", section="health", page="tablets", upload=io.BytesIO(b"Take two a day.\n"),
                  filename="dose.txt", caption=f"{SECRET} dose", files_dir=settings.files_path())  # fmt: skip
@@ -469,7 +462,7 @@ def test_sams_own_line_and_photo_move_with_his_plan_to_another_planwiki(
 def test_a_photo_on_a_page_bob_may_not_read_is_not_named_in_his_export(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
     sam = plan["sam"]
     clinic = files.attach(db, sam, site="sam", section="health", page="tablets",
-                          upload=io.BytesIO(_png()), filename="clinic.png", caption="",
+                          upload=io.BytesIO(png()), filename="clinic.png", caption="",
                           files_dir=settings.files_path())  # fmt: skip
     introduction.set_introduction(db, sam, site="sam", intro="I'm Sam.", photo=clinic.key)
     for who, named in (("mum", True), ("bob", False), ("ann", False)):

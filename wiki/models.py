@@ -420,6 +420,10 @@ class SectionOut(BaseModel):
 
 class SiteDetailOut(SiteOut):
     sections: list[SectionOut]
+    # The plan home about the person (issue #16): their own line, and the address of their
+    # photo when the caller may see the page it is on.
+    intro: str = ""
+    photo_url: str | None = None
 
 
 class PageOut(BaseModel):

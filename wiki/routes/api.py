@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from wiki import __version__, accounts, store
+from wiki.db import Database
 from wiki.errors import Invalid, NotSignedIn, TooLarge, WikiError
 from wiki.models import (
     Actor,
@@ -30,6 +31,7 @@ from wiki.models import (
 from wiki.openapi import Api
 from wiki.routes import site_setup
 from wiki.routes.common import actor_of, db_of, prepared_text, revision_number, settings_of
+from wiki.store import introduction
 from wiki.templates import available_themes
 
 api = Api("/api/v1", title="planwiki", version=__version__)
@@ -210,13 +212,16 @@ async def sites_create(request: Request) -> Response:
     return ok(site_out(store.site_for(db_of(request), actor, site.slug)), 201)
 
 
-def _site_detail(ctx: store.SiteContext) -> SiteDetailOut:
+def _site_detail(db: Database, ctx: store.SiteContext) -> SiteDetailOut:
+    photo = introduction.photo_of(db, ctx)
     return SiteDetailOut(
         **site_out(ctx).model_dump(),
         sections=[
             SectionOut(key=s.key, title=s.title, capability=ctx.level(s.key))  # type: ignore[arg-type]
             for s in ctx.sections
         ],
+        intro=ctx.site.intro,
+        photo_url=photo.url() if photo else None,
     )
 
 
@@ -224,8 +229,9 @@ def _site_detail(ctx: store.SiteContext) -> SiteDetailOut:
     "GET", "/sites/{site}", summary="A site, with the sections I may view", response=SiteDetailOut
 )
 async def site_get(request: Request) -> Response:
-    ctx = store.site_for(db_of(request), _actor(request), _p(request, "site"))
-    return ok(_site_detail(ctx))
+    db = db_of(request)
+    ctx = store.site_for(db, _actor(request), _p(request, "site"))
+    return ok(_site_detail(db, ctx))
 
 
 @api.route(
@@ -237,17 +243,17 @@ async def site_get(request: Request) -> Response:
     status=201,
 )
 async def section_create(request: Request) -> Response:
-    actor = _actor(request)
+    actor, db = _actor(request), db_of(request)
     body = await _body(request, SectionCreate)
     ctx = store.add_section(
-        db_of(request),
+        db,
         actor,
         site=_p(request, "site"),
         key=body.key,
         title=body.title,
         template=body.template,
     )
-    return ok(_site_detail(ctx), 201)
+    return ok(_site_detail(db, ctx), 201)
 
 
 @api.route(
