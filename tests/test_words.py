@@ -32,7 +32,7 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "looks.default_hint", "looks.size_large", "looks.size_larger", "looks.size_normal", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
     "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
@@ -344,3 +344,14 @@ def test_the_account_page_says_how_rhys_reads_and_signs_in_in_easy_words(people,
     page = people.client(rhys).get("/account").text
     assert "Choose how I like to read" in page and "Signed in on " in page
     assert "Choose how I read" not in page and "Signed in by" not in page
+
+
+def test_how_i_read_names_its_looks_in_easy_words_once_easy_read_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+    rhys = _plan(people, db)
+    client = people.client(rhys)
+    standard = client.get("/account/reading").text
+    assert "High contrast" in standard and "Large text" in standard
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    easy = client.get("/account/reading").text
+    assert "Strong colours" in easy and "Big writing" in easy and "How my plan looks" in easy
+    assert "High contrast" not in easy and "Large text" not in easy

@@ -44,21 +44,27 @@ from wiki.routes.common import (
     settings_of,
 )
 from wiki.templates import available_themes
+from wiki.words import say_later
 
 COOKIE_DAYS = 365
 
 # The looks a person can choose, in the order shown: (key, name, words, preview colours).
 # Looks only for people (own colours) are never offered as a plan's look (wiki/routes/look.py).
 LOOKS: list[tuple[str, str, str, tuple[str, str] | None]] = [
-    (PLAN_LOOK, "The plan's own look", "How the person whose plan it is chose it to look.", None),
-    ("default", "Clear and calm", "Dark words on white.", ("#1b1f24", "#ffffff")),
-    ("high-contrast", "High contrast", "White and yellow words on black, with strong lines.",
-     ("#ffff00", "#000000")),
-    ("large-text", "Large text", "Bigger words and buttons, with pictures next to headings.",
+    (PLAN_LOOK, say_later("looks.plan"), say_later("looks.plan_hint"), None),
+    ("default", say_later("looks.default"), say_later("looks.default_hint"),
      ("#1b1f24", "#ffffff")),
-    (OWN_COLOURS, "My own colours", "Words and background in the colours I choose below.", None),
+    ("high-contrast", say_later("looks.high_contrast"), say_later("looks.high_contrast_hint"),
+     ("#ffff00", "#000000")),
+    ("large-text", say_later("looks.large_text"), say_later("looks.large_text_hint"),
+     ("#1b1f24", "#ffffff")),
+    (OWN_COLOURS, say_later("looks.own"), say_later("looks.own_hint"), None),
 ]  # fmt: skip
-TEXT_SIZES = [("normal", "Normal"), ("large", "Big"), ("larger", "Bigger")]
+TEXT_SIZES = [
+    ("normal", say_later("looks.size_normal")),
+    ("large", say_later("looks.size_large")),
+    ("larger", say_later("looks.size_larger")),
+]
 # Pairs of colours that are easy to read (each well past AA); the person can also pick a pair.
 PAIRS: dict[str, tuple[str, str, str]] = {
     "cream": ("#1b1f24", "#fdf6e3", "Black words on cream"),
@@ -70,12 +76,11 @@ PAIRS: dict[str, tuple[str, str, str]] = {
     "yellow-black": ("#ffff00", "#000000", "Yellow words on black"),
 }
 CUSTOM = "custom"
-FIELD_WORDS = {
-    "theme": "Choose one of the looks on the list.",
-    "text_size": "Choose a text size: normal, big or bigger.",
+FIELD_WORDS = {  # said in the reader's words when the form is drawn (issue #16)
+    "theme": say_later("looks.choose_look"),
+    "text_size": say_later("looks.choose_size"),
     # the API says it with numbers; the form in plain words
-    "contrast": "Those two colours are too alike: the words would be hard to read. Make one of"
-    " them darker or lighter, or choose one of the pairs of colours.",
+    "contrast": say_later("looks.too_alike"),
 }
 
 
