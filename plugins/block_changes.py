@@ -168,27 +168,8 @@ def changes(old: str, new: str, types: dict[str, BlockType]) -> list[Change] | N
         None, names_a, names_b, autojunk=False
     ).get_opcodes():
         if op != "equal":
-            for gone in a[i1:i2]:
-                block = types[gone.name]
-                model = _parsed(block, gone)
-                found.append(
-                    Change(
-                        f"Removed {with_article(block.title.lower())}",
-                        "removed",
-                        _summary(block, model),
-                    )
-                )
-            for came in b[j1:j2]:
-                block = types[came.name]
-                model = _parsed(block, came)
-                found.append(
-                    Change(
-                        f"Added {with_article(block.title.lower())}",
-                        "added",
-                        "",
-                        _summary(block, model),
-                    )
-                )
+            found += [_whole(types, gone, "removed") for gone in a[i1:i2]]
+            found += [_whole(types, came, "added") for came in b[j1:j2]]
             continue
         for before, after in zip(a[i1:i2], b[j1:j2], strict=True):
             if before.text == after.text:
@@ -204,6 +185,15 @@ def changes(old: str, new: str, types: dict[str, BlockType]) -> list[Change] | N
                 continue
             found += _field_changes(where, type(m_b), m_a, m_b)
     return found
+
+
+def _whole(types: dict[str, BlockType], found: FoundBlock, kind: str) -> Change:
+    """A whole block added or removed, named by its first words."""
+    block = types[found.name]
+    summary = _summary(block, _parsed(block, found))
+    verb = "Added" if kind == "added" else "Removed"
+    where = f"{verb} {with_article(block.title.lower())}"
+    return Change(where, kind, new=summary) if kind == "added" else Change(where, kind, old=summary)
 
 
 def _lines(text: str) -> list[str]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, stop_server
+from conftest import axe_violations, sign_in_page, stop_server
 
 from wiki.demo_content import CIRCLE, OWNER, SITE
 
@@ -30,14 +30,6 @@ def demo(demo_server):  # type: ignore[no-untyped-def]
         demo_server.process.stdout.close()
 
 
-def sign_in(page, base: str, email: str, password: str, *, next_path: str = "/") -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/login?next={next_path}")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 @pytest.fixture(scope="module")
 def person(browser, demo):  # type: ignore[no-untyped-def]
     """Signed-in browser pages, one per (person, width), made once for this module."""
@@ -50,7 +42,7 @@ def person(browser, demo):  # type: ignore[no-untyped-def]
             contexts.append(context)
             page = context.new_page()
             account = OWNER if who == "rhys" else MUM
-            sign_in(page, demo.url, account["email"], account["password"])
+            sign_in_page(page, demo.url, account["email"], account["password"], next_path="/")
             made[(who, width)] = page
         return made[(who, width)]
 
@@ -284,7 +276,7 @@ def test_pages_work_without_javascript(browser, demo) -> None:
     context = browser.new_context(viewport=WIDTHS["desktop"], java_script_enabled=False)
     try:
         page = context.new_page()
-        sign_in(page, demo.url, OWNER["email"], OWNER["password"], next_path=PROFILE)
+        sign_in_page(page, demo.url, OWNER["email"], OWNER["password"], next_path=PROFILE)
         assert page.url == demo.url + PROFILE
         page.goto(demo.url + PROFILE + "/edit")
         page.fill("#body", page.input_value("#body") + "\n- Written with JavaScript turned off.")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo_content import OWNER, SITE
 
@@ -47,11 +47,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 def signed_in(browser, demo, width: int):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=SIZES[width])
     page = context.new_page()
-    page.goto(demo.url + "/login")
-    page.fill("#email", OWNER["email"])
-    page.fill("#password", OWNER["password"])
-    with page.expect_navigation():
-        page.locator("main button[type=submit]").first.click()
+    sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
     return context, page
 
 

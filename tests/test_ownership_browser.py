@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo_content import CIRCLE, YOUNGER
 
@@ -66,11 +66,7 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
     mum = browser.new_context(viewport=WIDTHS[width])
     page = mum.new_page()
     steps = 0
-    page.goto(demo.url + "/login")
-    page.fill("#email", CLAIRE["email"])
-    page.fill("#password", CLAIRE["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_page(page, demo.url, CLAIRE["email"], CLAIRE["password"])
     clean(page, "the plans page")
     # Creating the plan for someone: one form on the plans page, sent once.
     page.fill("#title", "Nia's plan")
@@ -139,11 +135,7 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
 def test_the_demo_plan_made_for_mali_reads_as_hers(browser, demo, width: int) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
-    page.goto(demo.url + "/login")
-    page.fill("#email", CLAIRE["email"])
-    page.fill("#password", CLAIRE["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_page(page, demo.url, CLAIRE["email"], CLAIRE["password"])
     assert "Made for Mali: you look after it until it is theirs" in text(page)
     page.goto(demo.url + f"/s/{YOUNGER['slug']}")
     assert "This plan is made for Mali" in text(page) and "Send Mali their plan" in text(page)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo_content import CIRCLE, OWNER, SITE
 
@@ -84,11 +84,7 @@ def as_person(browser, demo):  # type: ignore[no-untyped-def]
             page = context.new_page()
             if who is not None:
                 email, password = PEOPLE[who]
-                page.goto(demo.url + "/login")
-                page.fill("#email", email)
-                page.fill("#password", password)
-                with page.expect_navigation():
-                    page.get_by_role("button", name="Sign in", exact=True).click()
+                sign_in_page(page, demo.url, email, password)
             made[key] = page
         return made[key]
 

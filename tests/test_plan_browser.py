@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo import bus_picture
 from wiki.demo_content import OWNER, SITE
@@ -75,11 +75,7 @@ def rhys(browser, demo):  # type: ignore[no-untyped-def]
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
             page = context.new_page()
-            page.goto(demo.url + "/login")
-            page.fill("#email", OWNER["email"])
-            page.fill("#password", OWNER["password"])
-            with page.expect_navigation():
-                page.get_by_role("button", name="Sign in", exact=True).click()
+            sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
             made[width] = page
         return made[width]
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import axe_violations
+from conftest import axe_violations, sign_in_page
 
 from wiki import accounts
 from wiki.db import Database
@@ -51,11 +51,7 @@ def set_choices(demo, email: str, prefs: Preferences) -> None:  # type: ignore[n
 def signed_in(browser, demo, account: dict[str, str], **options):  # type: ignore[no-untyped-def]
     context = browser.new_context(**{"viewport": PHONE, **options})
     page = context.new_page()
-    page.goto(demo.url + "/login")
-    page.fill("#email", account["email"])
-    page.fill("#password", account["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_page(page, demo.url, account["email"], account["password"])
     return context, page
 
 

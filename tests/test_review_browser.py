@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo_content import CIRCLE, OWNER, SITE
 
@@ -40,11 +40,7 @@ def daniel(browser, demo):  # type: ignore[no-untyped-def]
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
             page = context.new_page()
-            page.goto(demo.url + "/login")
-            page.fill("#email", DANIEL["email"])
-            page.fill("#password", DANIEL["password"])
-            with page.expect_navigation():
-                page.get_by_role("button", name="Sign in", exact=True).click()
+            sign_in_page(page, demo.url, DANIEL["email"], DANIEL["password"])
             made[width] = page
         return made[width]
 
@@ -193,11 +189,7 @@ def test_the_review_and_board_pass_axe_in_the_other_themes(browser, demo, theme:
     context = browser.new_context(viewport=WIDTHS[1280])
     try:
         page = context.new_page()
-        page.goto(demo.url + "/login")
-        page.fill("#email", OWNER["email"])
-        page.fill("#password", OWNER["password"])
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in", exact=True).click()
+        sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
         page.goto(demo.url + f"{S}/settings")
         page.check(f"#theme-{theme}")
         with page.expect_navigation():

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki.demo_content import CIRCLE, SITE
 
@@ -38,11 +38,7 @@ def signed_in(browser, demo):  # type: ignore[no-untyped-def]
             context = browser.new_context(viewport={"width": width, "height": 900})
             contexts.append(context)
             page = context.new_page()
-            page.goto(demo.url + "/login")
-            page.fill("#email", PEOPLE[who][0])
-            page.fill("#password", PEOPLE[who][1])
-            with page.expect_navigation():
-                page.get_by_role("button", name="Sign in", exact=True).click()
+            sign_in_page(page, demo.url, PEOPLE[who][0], PEOPLE[who][1])
             made[(who, width)] = page
         return made[(who, width)]
 

@@ -384,7 +384,7 @@ def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_wi
 ) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from conftest import axe_violations
+    from conftest import axe_violations, sign_in_page
 
     from wiki.demo_content import OWNER, SITE
 
@@ -406,11 +406,7 @@ def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_wi
     for width in (375, 1280):
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
-        page.goto(f"{demo_server.url}/login")
-        page.fill("#email", OWNER["email"])
-        page.fill("#password", OWNER["password"])
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in").click()
+        sign_in_page(page, demo_server.url, OWNER["email"], OWNER["password"])
         for name, url in pages.items():
             response = page.goto(demo_server.url + url)
             assert response is not None and response.status == 200, (

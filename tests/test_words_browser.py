@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations, start_server, stop_server
+from conftest import axe_violations, sign_in_page, start_server, stop_server
 
 from wiki import accounts
 from wiki.db import Database
@@ -62,11 +62,7 @@ def test_rhys_reads_his_plan_in_easy_words_with_pictures(browser, demo, width) -
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
     try:
-        page.goto(demo.url + "/login")
-        page.fill("#email", OWNER["email"])
-        page.fill("#password", OWNER["password"])
-        with page.expect_navigation():
-            page.get_by_role("button", name="Sign in", exact=True).click()
+        sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
         SHOTS.mkdir(parents=True, exist_ok=True)
         for name, (path, easy, standard) in PAGES.items():
             page.goto(demo.url + path)

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, axe_violations, start_server, stop_server
+from conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    sign_in_page,
+    start_server,
+    stop_server,
+)
 
 from wiki.demo_content import OWNER, SITE
 
@@ -81,11 +88,7 @@ def sign_in_by_keyboard(page, base: str) -> None:  # type: ignore[no-untyped-def
 
 
 def sign_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.fill("#email", OWNER["email"])
-    page.fill("#password", OWNER["password"])
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in_page(page, base, OWNER["email"], OWNER["password"])
 
 
 # ---- the one-page profile, with the form ---------------------------------------------------------
