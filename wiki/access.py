@@ -365,6 +365,21 @@ def reads_as_long(access: Access, section: str, than: str) -> bool:
     return source is None or (copy is not None and source >= copy)
 
 
+def fingerprint(access: Access) -> tuple[object, ...]:
+    """Everything an ``Access`` decides, as one value that can be compared and hashed: two
+    accesses with the same fingerprint get the same answer, and the same reason, to every
+    question. Kept pages are kept by it (issue #21), so a grant given, revoked or expired
+    is a different fingerprint on the very next request."""
+    return (
+        access.site_id,
+        access.role,
+        access.everywhere,
+        frozenset(access.by_section.items()),
+        frozenset(access.grants),
+        access.owned,
+    )
+
+
 def role(access: Access) -> str:
     """``owner``, ``steward``, ``member``, ``guest``, ``operator`` or ``nobody``: for words
     on a page ("Your own plan"), never for deciding."""

@@ -34,6 +34,7 @@ from wiki.routes import (
     growing_up,
     guest,
     invitations,
+    kept,
     look,
     operations,
     ownership,
@@ -211,6 +212,7 @@ def create_app(
     app.state.db = db
     app.state.settings = settings
     app.state.plugins = pm
+    app.state.kept = kept.Shelf()  # this worker's kept pages (issue #21)
 
     # One CSRF check for every write, forms and uploads alike (issues #13, #15: wiki/csrf.py).
     # Inside ActorMiddleware so that a refusal is shown on the usual page, signed in.

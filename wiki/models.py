@@ -300,6 +300,7 @@ class Site:
     pending_owner: str | None = None  # the address an offer to own the plan went to
     intro: str = ""  # the young person's own one line: "I'm Rhys. I love buses." (issue #16)
     photo_id: int | None = None  # their photo: one of the plan's attachments (issue #16)
+    changes: int = 0  # goes up with every change to the plan (issue #21, migration 0015)
 
     @property
     def person(self) -> str:

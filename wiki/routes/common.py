@@ -21,6 +21,7 @@ from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn, SlowDown, TooLarge
 from wiki.models import OWN_COLOURS, Actor, Preferences
 from wiki.plugins import collect, context_of
+from wiki.routes import kept
 from wiki.settings import Settings
 from wiki.store import appearance
 from wiki.store import files as attachments
@@ -150,14 +151,18 @@ def page(
     *,
     status: int = 200,
     theme: str | None = None,
+    keep: kept.Key | None = None,
 ) -> HTMLResponse:
+    """The page drawn for this request; with ``keep`` (``kept_page``'s key) it is also kept,
+    drawn with a mark where the browser's token goes (issue #21)."""
     token = csrf_token(request)
+    drawn = kept.MARK if keep is not None else token
     ctx = {
         "request": request,
         "actor": actor_of(request),
-        "csrftoken": token,
+        "csrftoken": drawn,
         # the hidden form field, ready made: cheaper than a macro call per form (issue #8)
-        "csrf_field": Markup('<input type="hidden" name="csrftoken" value="{}">').format(token),
+        "csrf_field": Markup('<input type="hidden" name="csrftoken" value="{}">').format(drawn),
         "path": request.scope["path"],
         **(context or {}),
     }
@@ -197,7 +202,24 @@ def page(
     own = prefs.own_colours if chosen == OWN_COLOURS else None
     if own is not None:  # after the plan's accent, so the reader's own pair wins (issue #16)
         ctx["colours_css"] = f"/reading/colours/{own[0].lstrip('#')}-{own[1].lstrip('#')}.css"
-    return HTMLResponse(render_template(template, ctx, theme=chosen), status_code=status)
+    html = render_template(template, ctx, theme=chosen)
+    if keep is not None:
+        shown_page = ctx.get("page")
+        page_id = getattr(shown_page, "id", None)
+        return kept.shelf_of(request).put(keep, html, status, page_id).response(token)
+    return HTMLResponse(html, status_code=status)
+
+
+def kept_page(
+    request: Request, site_ctx: Any, template: str
+) -> tuple[kept.Key | None, kept.Kept | None]:
+    """The key a plan page is kept by for this request, and the page if it is kept
+    (``wiki/routes/kept.py``). The caller has loaded ``site_ctx`` on this request, and
+    checks the section and files the view before serving a kept page."""
+    if not kept.shelf_of(request).enabled:
+        return None, None
+    key = kept.key_for(request, site_ctx, preferences_of(request), template)
+    return key, kept.lookup(request, key)
 
 
 READING_COOKIE = "planwiki_reading"

@@ -15,7 +15,8 @@ from wiki import store
 from wiki.errors import NotFound
 from wiki.models import Actor
 from wiki.plugins import shown
-from wiki.routes.common import actor_of, db_of, page, redirect
+from wiki.routes import kept
+from wiki.routes.common import actor_of, db_of, kept_page, page, redirect
 from wiki.store import links
 
 
@@ -64,8 +65,13 @@ async def guest_section(request: Request) -> Response:
 async def guest_page(request: Request) -> Response:
     db, actor = db_of(request), _guest(request)
     site = links.guest_site_slug(db, actor)
+    ctx = store.site_for(db, actor, site)
+    key, hit = kept_page(request, ctx, "page.html")
+    if hit is not None:  # drawn before, nothing it shows has changed (issue #21)
+        store.note_view(db, ctx, section=_p(request, "section"), page_id=hit.page_id)
+        return kept.serve(request, hit)
     ctx, found = store.get_page(
-        db, actor, site=site, section=_p(request, "section"), page=_p(request, "page")
+        db, actor, site=ctx, section=_p(request, "section"), page=_p(request, "page")
     )
     root = f"/g/{_p(request, 'token')}"
     found = shown(request, ctx, found, root)  # read through, as this guest link (#14)
@@ -80,6 +86,7 @@ async def guest_page(request: Request) -> Response:
             "root": f"/g/{_p(request, 'token')}",
             "readonly": True,
         },
+        keep=key,
     )
 
 

@@ -17,12 +17,13 @@ from wiki import diff as differ
 from wiki.errors import Conflict, Invalid, NotFound, TooLarge
 from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
 from wiki.plugins import context_of, shown
-from wiki.routes import plan_home, site_setup
+from wiki.routes import kept, plan_home, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
     db_of,
     form_of,
+    kept_page,
     login_url,
     page,
     prepared_text,
@@ -152,9 +153,12 @@ async def section_view(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
-    ctx, pages = store.list_pages(
-        db, actor, site=_p(request, "site"), section=_p(request, "section")
-    )
+    ctx = store.site_for(db, actor, _p(request, "site"))
+    key, hit = kept_page(request, ctx, "section.html")
+    if hit is not None:  # drawn before, nothing it shows has changed (issue #21)
+        ctx.require("view", _p(request, "section"))
+        return kept.serve(request, hit)
+    ctx, pages = store.list_pages(db, actor, site=ctx, section=_p(request, "section"))
     section = ctx.section(_p(request, "section"))
     return page(
         request,
@@ -167,6 +171,7 @@ async def section_view(request: Request) -> Response:
             "can_edit": ctx.allows("edit", section.key),
             "can_manage": ctx.allows("share", section.key),
         },
+        keep=key,
     )
 
 
@@ -204,6 +209,10 @@ async def page_view(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, site)  # loaded and decided once (issue #13)
+    key, hit = kept_page(request, ctx, "page.html")
+    if hit is not None:  # drawn before, nothing it shows has changed (issue #21)
+        store.note_view(db, ctx, section=section, page_id=hit.page_id)
+        return kept.serve(request, hit)
     try:
         ctx, found = store.get_page(db, actor, site=ctx, section=section, page=slug)
     except NotFound:
@@ -231,6 +240,7 @@ async def page_view(request: Request) -> Response:
             "page": found,
             "can_edit": ctx.allows("edit", sec.key),
         },
+        keep=key,
     )
 
 

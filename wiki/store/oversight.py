@@ -13,7 +13,7 @@ from wiki.errors import Invalid, NotFound
 from wiki.models import Actor, end_of_compulsory_school_age
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _manager_count
-from wiki.store.context import SiteContext, access_for, site_for
+from wiki.store.context import SiteContext, accesses_for, site_for
 
 
 @dataclass
@@ -162,13 +162,15 @@ def control_status(db: Database, actor: Actor, *, site: str | SiteContext) -> Co
     stewards = []
     if ctx.allows("see-stewards"):
         # Everyone who is a steward right now, through a personal grant or a group's.
-        for r in db.all(
+        rows = db.all(
             "SELECT u.id, u.email, u.name, m.relationship FROM members m JOIN users u ON u.id = m.user_id"
             " WHERE m.site_id = ? ORDER BY u.name",
             (ctx.site.id,),
-        ):
-            member = Actor(user_id=r["id"], email=r["email"], name=r["name"])
-            if policy.allowed(access_for(db, member, ctx.site), "manage-circle"):
+        )
+        people = [Actor(user_id=r["id"], email=r["email"], name=r["name"]) for r in rows]
+        decided = accesses_for(db, people, ctx.site)  # one statement for all (issue #21)
+        for r in rows:
+            if policy.allowed(decided[r["id"]], "manage-circle"):
                 stewards.append(
                     {"email": r["email"], "name": r["name"], "relationship": r["relationship"]}
                 )

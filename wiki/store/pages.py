@@ -99,6 +99,13 @@ def get_page(
     return ctx, found
 
 
+def note_view(db: Database, ctx: SiteContext, *, section: str, page_id: int | None) -> None:
+    """A view of a page drawn before (a kept page, issue #21), checked and filed as
+    ``get_page`` does: not found unless this request's access may view the section."""
+    ctx.require("view", section)
+    view_log(db).add(db, site_id=ctx.site.id, actor=ctx.actor, section=section, page_id=page_id)
+
+
 def list_pages(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, record_view: bool = False
 ) -> tuple[SiteContext, list[Page]]:

@@ -1,0 +1,145 @@
+"""Kept pages: a plan page drawn once and served again while nothing it shows has changed
+(issue #21).
+
+Drawing a page (its chrome, menus, words and media) cost ~5 times everything else a view
+does. A page view or a section page is now kept, whole, by everything that decides what
+it shows:
+
+- the address and its query;
+- who is reading: their account (or guest link), their name and their reading
+  preferences (look, text size, easy read, read aloud, own colours);
+- what they may do on this plan, as decided on this request from the grants loaded on
+  this request (``SiteContext.standing``): a grant given, changed, revoked or expired
+  changes it at once;
+- the plan's change counter, ``sites.changes`` (migration 0015): database triggers move it
+  with every change to the plan — a save, a section, a file, a look, the circle, a grant,
+  a link, a name — and every worker reads it with the site on every request, so a change
+  made through another worker is seen on the next request here;
+- the words catalogues, templates, themes and plugins, which are fixed for the life of a
+  worker (a new version is a new process).
+
+Each request still loads the site and the person's access (three indexed reads), checks
+``view`` on the section (not found if they may not), and files the page view in the
+audit log; only the drawing is skipped. What is particular to one request is filled in
+after: the browser's CSRF token (the logout form, the page's forms). A kept page lives at
+most ``KEEP_SECONDS``, so words about time ("changed 3 minutes ago") stay about right.
+Kept pages are bounded by their size (``BUDGET``), the least recently used going first.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from wiki import csrf
+from wiki.models import Preferences
+from wiki.store.context import SiteContext
+
+KEEP_SECONDS = 30.0
+BUDGET = 16 * 1024 * 1024  # bytes of kept HTML in one worker
+# Drawn where the browser's own token goes, and replaced by it on the way out. Letters and
+# digits only, so escaping and quoting leave it as it is; random, so no text can forge it.
+MARK = "pwkept" + secrets.token_hex(8) + "token"
+_MARK_BYTES = MARK.encode()
+
+Key = tuple[Hashable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    parts: tuple[bytes, ...]  # the page's HTML, cut where the token goes
+    status: int
+    made: float
+    size: int
+    page_id: int | None = None  # the page shown, for the audit log on every view
+
+    def response(self, token: str) -> HTMLResponse:
+        return HTMLResponse(token.encode().join(self.parts), status_code=self.status)
+
+
+class Shelf:
+    """The kept pages of one worker, least recently used first."""
+
+    def __init__(self, budget: int = BUDGET) -> None:
+        self.budget = budget
+        self.size = 0
+        self.pages: OrderedDict[Key, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+        self.enabled = True
+
+    def get(self, key: Key) -> Kept | None:
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None or time.monotonic() - kept.made > KEEP_SECONDS:
+                self.misses += 1
+                return None
+            self.pages.move_to_end(key)
+            self.hits += 1
+            return kept
+
+    def put(self, key: Key, html: str, status: int, page_id: int | None = None) -> Kept:
+        raw = html.encode()
+        kept = Kept(tuple(raw.split(_MARK_BYTES)), status, time.monotonic(), len(raw), page_id)
+        if not self.enabled or status != 200 or kept.size > self.budget // 16:
+            return kept
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= old.size
+            self.pages[key] = kept
+            self.size += kept.size
+            while self.size > self.budget and self.pages:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= dropped.size
+        return kept
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+def shelf_of(request: Request) -> Shelf:
+    """This app's kept pages (one shelf per app, so per worker)."""
+    found: Shelf | None = getattr(request.app.state, "kept", None)
+    if found is None:
+        found = request.app.state.kept = Shelf()
+    return found
+
+
+def key_for(request: Request, ctx: SiteContext, prefs: Preferences, template: str) -> Key:
+    """Everything that decides what a plan page shows (see the module's words)."""
+    actor = ctx.actor
+    scope = request.scope
+    return (
+        template,
+        scope["path"],
+        scope["query_string"],
+        ctx.site.id,
+        ctx.site.changes,
+        actor.user_id,
+        actor.guest_link_id,
+        actor.name,
+        prefs,
+        ctx.standing,
+    )
+
+
+def lookup(request: Request, key: Key | None) -> Kept | None:
+    shelf = shelf_of(request)
+    if key is None or not shelf.enabled:
+        return None
+    return shelf.get(key)
+
+
+def serve(request: Request, kept: Kept) -> HTMLResponse:
+    """A kept page with this browser's token in it."""
+    return kept.response(csrf.token_of(request.scope))
