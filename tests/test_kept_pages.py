@@ -117,6 +117,27 @@ def test_a_grant_that_expires_closes_the_kept_page_at_that_moment(workers: Worke
     assert sami.get(f"/s/{SITE}/health/my-health").status_code == 404
 
 
+def test_when_an_edit_grant_expires_the_kept_page_loses_its_edit_button(workers: Workers) -> None:
+    """He may still read the page (through the friends group), so it still opens; but the
+    page kept while he could change it must not be served once he cannot: no database row
+    changes when a grant runs out, so only his access, decided on this request, can tell."""
+    sami = workers.browser(SAMI)
+    with workers.db.write():
+        site_id = workers.db.one("SELECT id FROM sites WHERE slug = ?", (SITE,))["id"]
+        user_id = workers.db.one("SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
+        soon = clock.iso(clock.now().replace(microsecond=0) + _seconds(2))
+        workers.db.execute(
+            "INSERT INTO grants (site_id, user_id, section, capability, expires_at, created_at)"
+            " VALUES (?, ?, 'about-me', 'edit', ?, ?)",
+            (site_id, user_id, soon, clock.iso()),
+        )
+    edit = f'href="{PROFILE}/edit"'
+    assert edit in _kept_twice(workers, sami, PROFILE)
+    time.sleep(2.2)
+    later = sami.get(PROFILE)
+    assert later.status_code == 200 and edit not in later.text
+
+
 def _seconds(n: int):  # type: ignore[no-untyped-def]
     from datetime import timedelta
 

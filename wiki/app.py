@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -141,6 +142,17 @@ def csrf_refusal(app: Starlette) -> Refuse:
     return refuse
 
 
+# Files people upload are sent as they are: mostly compressed already, and read in ranges.
+NOT_COMPRESSED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/octet-stream",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -225,8 +237,15 @@ def create_app(
     )
     outer = KeepAliveLimit(  # several workers share the connections (wiki/keepalive.py)
         Telemetry(
-            SecurityHeaders(
-                ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+            # Compressed when the browser asks (issue #21); kept pages come compressed
+            # already (wiki/routes/kept.py) and pass through as they are.
+            GZipMiddleware(
+                SecurityHeaders(
+                    ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
+                ),
+                minimum_size=1024,
+                compresslevel=kept.GZIP_LEVEL,
+                exclude_content_types=NOT_COMPRESSED,
             ),
             access_log=settings.access_log,
         )

@@ -206,7 +206,8 @@ def page(
     if keep is not None:
         shown_page = ctx.get("page")
         page_id = getattr(shown_page, "id", None)
-        return kept.shelf_of(request).put(keep, html, status, page_id).response(token)
+        made = kept.shelf_of(request).put(keep, html, status, page_id, len(token.encode()))
+        return kept.serve(request, made)
     return HTMLResponse(html, status_code=status)
 
 

@@ -29,8 +29,10 @@ Kept pages are bounded by their size (``BUDGET``), the least recently used going
 from __future__ import annotations
 
 import secrets
+import struct
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -52,6 +54,36 @@ _MARK_BYTES = MARK.encode()
 Key = tuple[Hashable, ...]
 
 
+# Compressed once too (issue #21). Each part is deflated by itself, ending byte-aligned (a
+# sync flush), with what comes before it in the page as its dictionary, the token's place
+# held by bytes no page contains: the parts and the token (deflated per request: a few
+# bytes) then join into one gzip stream that compresses as well as the whole page at once.
+# Only the CRC is worked out over the whole page per request. A token of another length
+# than the one the page was kept with (none is, today) is compressed the ordinary way.
+GZIP_LEVEL = 6
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_LAST_BLOCK = b"\x03\x00"  # an empty final block
+_WINDOW = 32 * 1024
+
+
+def _deflated(data: bytes, before: bytes = b"") -> bytes:
+    if before:
+        squeezer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -15, zdict=before[-_WINDOW:])
+    else:
+        squeezer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -15)
+    return squeezer.compress(data) + squeezer.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _squeeze(parts: tuple[bytes, ...], token_length: int) -> tuple[bytes, ...]:
+    filler, before, out = b"\x00" * token_length, b"", []
+    for n, part in enumerate(parts):
+        if n:
+            before += filler
+        out.append(_deflated(part, before))
+        before = (before + part)[-_WINDOW:]
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Kept:
     parts: tuple[bytes, ...]  # the page's HTML, cut where the token goes
@@ -59,9 +91,32 @@ class Kept:
     made: float
     size: int
     page_id: int | None = None  # the page shown, for the audit log on every view
+    squeezed: tuple[bytes, ...] = ()  # each part deflated (see above)
+    token_length: int = 0
 
-    def response(self, token: str) -> HTMLResponse:
-        return HTMLResponse(token.encode().join(self.parts), status_code=self.status)
+    def response(self, token: str, *, gzip: bool = False) -> HTMLResponse:
+        mark = token.encode()
+        if not gzip:
+            return HTMLResponse(mark.join(self.parts), status_code=self.status)
+        if len(mark) != self.token_length and len(self.parts) > 1:
+            whole = mark.join(self.parts)
+            squeezer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+            body = squeezer.compress(whole) + squeezer.flush()
+        else:
+            crc = 0
+            for n, part in enumerate(self.parts):
+                if n:
+                    crc = zlib.crc32(mark, crc)
+                crc = zlib.crc32(part, crc)
+            size = self.size + len(mark) * (len(self.parts) - 1)
+            body = b"".join(
+                (_GZIP_HEADER, _deflated(mark).join(self.squeezed), _LAST_BLOCK,
+                 struct.pack("<II", crc, size & 0xFFFFFFFF))
+            )  # fmt: skip
+        answer = HTMLResponse(body, status_code=self.status)
+        answer.headers["content-encoding"] = "gzip"
+        answer.headers["vary"] = "Accept-Encoding"
+        return answer
 
 
 class Shelf:
@@ -85,9 +140,14 @@ class Shelf:
             self.hits += 1
             return kept
 
-    def put(self, key: Key, html: str, status: int, page_id: int | None = None) -> Kept:
+    def put(
+        self, key: Key, html: str, status: int, page_id: int | None = None, token_length: int = 0
+    ) -> Kept:
         raw = html.encode()
-        kept = Kept(tuple(raw.split(_MARK_BYTES)), status, time.monotonic(), len(raw), page_id)
+        parts = tuple(raw.split(_MARK_BYTES))
+        size = len(raw) - len(_MARK_BYTES) * (len(parts) - 1)  # without the marks
+        squeezed = _squeeze(parts, token_length)
+        kept = Kept(parts, status, time.monotonic(), size, page_id, squeezed, token_length)
         if not self.enabled or status != 200 or kept.size > self.budget // 16:
             return kept
         with self.lock:
@@ -141,5 +201,6 @@ def lookup(request: Request, key: Key | None) -> Kept | None:
 
 
 def serve(request: Request, kept: Kept) -> HTMLResponse:
-    """A kept page with this browser's token in it."""
-    return kept.response(csrf.token_of(request.scope))
+    """A kept page with this browser's token in it, compressed if the browser asks."""
+    gzip = "gzip" in request.headers.get("accept-encoding", "")
+    return kept.response(csrf.token_of(request.scope), gzip=gzip)
