@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given
 
 from wiki import access, accounts, clock, store
 from wiki.errors import NotFound
@@ -272,3 +274,28 @@ def test_the_owner_sees_every_section_through_site_for(db, plan):
     owner = plan[0]
     assert set(on_site(db, owner).values()) == {"manage"}
     assert len(on_site(db, owner)) == 8
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([*SECTIONS, "*"]),
+            st.sampled_from([Capability.VIEW, Capability.EDIT, Capability.MANAGE]),
+            st.sampled_from([None, "2026-11-23T11:00:00+00:00", "2026-11-24T00:00:00+00:00"]),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["member", "owner", "guest", "nobody"]),
+)
+def test_the_sections_listed_for_a_request_agree_with_view_and_level(rows, who) -> None:  # type: ignore[no-untyped-def]
+    """``readable_levels`` (every request's section list, issue #21) answers as ``view`` and
+    ``level`` do, one section at a time, for any grants, expiries and kind of person."""
+    actor = {
+        "member": ALICE,
+        "owner": OWNER,
+        "guest": Actor(guest_link_id=3, guest_site_id=SITE_ID, guest_section="health"),
+        "nobody": ANONYMOUS,
+    }[who]
+    acc = decide(actor, *(GrantRow(s, c, e, user_id=ALICE.user_id) for s, c, e in rows), at=NOW)
+    expected = {k: access.level(acc, k) for k in SECTIONS if access.allowed(acc, "view", k)}
+    assert access.readable_levels(acc, SECTIONS) == expected

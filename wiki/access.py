@@ -207,6 +207,24 @@ def may_view(access: Access, section: str) -> bool:
     return allowed(access, "view", section)
 
 
+def readable_levels(access: Access, section_keys: Iterable[str]) -> dict[str, Capability]:
+    """The sections, of those given, this person may view, with the most they may do to
+    each: ``may_view`` and ``level`` for many sections at once (every request lists them,
+    issue #21). ``view`` is a section's level reaching VIEW, the same grants ``explain``
+    reads (tests/test_access_policy.py holds the two to each other)."""
+    if access.role in ("owner", "operator"):
+        return dict.fromkeys(section_keys, Capability.MANAGE)
+    if access.role == "guest":
+        return {k: Capability.VIEW for k in section_keys if access.by_section.get(k) is not None}
+    everywhere, by_section = access.everywhere, access.by_section
+    out = {}
+    for key in section_keys:
+        found = max(everywhere, by_section.get(key, Capability.NONE))
+        if found >= Capability.VIEW:
+            out[key] = found
+    return out
+
+
 def visible_sections(access: Access, section_keys: Iterable[str]) -> list[str]:
     """The keys, from those given, that this person may at least view."""
     return [key for key in section_keys if may_view(access, key)]

@@ -76,6 +76,7 @@ TOO_LARGE = (
     " file, or send the x-csrftoken header."
 )
 
+KNOWN_COOKIES = 10_000
 Refuse = Callable[[Scope, Receive, Send, int, str], Awaitable[None]]
 
 
@@ -88,22 +89,31 @@ def token_of(scope: Scope) -> str:
 class _Token:
     """The browser's token, worked out only if a page or the check needs it."""
 
-    __slots__ = ("checked", "cookie", "made", "signer", "used", "valid")
+    __slots__ = ("checked", "cookie", "known", "made", "signer", "used", "valid")
 
-    def __init__(self, signer: URLSafeSerializer, cookie: str | None) -> None:
+    def __init__(
+        self, signer: URLSafeSerializer, cookie: str | None, known: dict[str, None] | None = None
+    ) -> None:
         self.signer, self.cookie = signer, cookie
+        self.known = known if known is not None else {}
         self.checked = self.valid = self.used = False
         self.made = ""
 
     def cookie_is_ours(self) -> bool:
         if not self.checked:
             self.checked = True
-            if self.cookie:
+            if self.cookie and self.cookie in self.known:
+                self.valid = True
+            elif self.cookie:
                 try:
                     self.signer.loads(self.cookie, salt=COOKIE)
                     self.valid = True
                 except BadSignature:
                     pass
+                else:  # checked once per worker: the secret does not change (issue #21)
+                    if len(self.known) >= KNOWN_COOKIES:
+                        self.known.clear()
+                    self.known[self.cookie] = None
         return self.valid
 
     def get(self) -> str:
@@ -155,6 +165,7 @@ class CSRFMiddleware:
     ) -> None:
         self.app, self.max_body, self.refuse = app, max_body, refuse
         self.signer = URLSafeSerializer(secret)
+        self.known: dict[str, None] = {}  # cookies whose signature was checked here
         self.cookie_tail = "; Path=/; SameSite=Lax; HttpOnly" + ("; Secure" if secure else "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -177,7 +188,7 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         cookies = cookie_parser(cookie_header.decode("latin-1")) if cookie_header else {}
-        token = _Token(self.signer, cookies.get(COOKIE))
+        token = _Token(self.signer, cookies.get(COOKIE), self.known)
         scope[SCOPE_KEY] = token.get
         send = self._setting_cookie(token, send)
 

@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -55,11 +56,19 @@ SEARCHES = Counter("planwiki_searches", "Searches answered (pages and API, one s
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+_counted: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def note_request(method: str, route: str, status: int, seconds: float) -> None:
     """Count one answered request (``route`` is its template, or ``UNMATCHED``)."""
     method = method if method in _METHODS else "OTHER"  # the method is sent by anyone
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(method, route).observe(seconds)
+    # The labelled series, looked up once per method, route template and status (#21).
+    series = _counted.get((method, route, status))
+    if series is None:
+        series = (REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route))
+        _counted[method, route, status] = series
+    series[0].inc()
+    series[1].observe(seconds)
     if route.endswith("/search") and status < 400:
         SEARCHES.inc()
 

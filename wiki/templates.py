@@ -6,12 +6,14 @@ theme template can extend the default one it replaces with ``{% extends "default
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from jinja2.ext import Extension
 
 import themes as themes_package
 from wiki import clock, dates, grammar, symbols, words
@@ -76,6 +78,29 @@ def ago(value: str | None) -> str:
     return "just now"
 
 
+_KEEP_AS_WRITTEN = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+_INDENT = re.compile(r"\n[ \t]+")
+
+
+class NoIndent(Extension):
+    """Templates are indented for people reading them; pages need none of it (issue #21:
+    ~1 KB of every page). Each line's leading spaces go when the template is compiled, once,
+    except inside ``<pre>`` and ``<textarea>``, where they are the text."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if not (name or "").endswith(".html"):
+            return source
+        chunks = _KEEP_AS_WRITTEN.split(source)
+        # split() gives: text, whole kept element, its tag name, text, ...
+        out = []
+        for n, chunk in enumerate(chunks):
+            if n % 3 == 0:
+                out.append(_INDENT.sub("\n", chunk))
+            elif n % 3 == 1:
+                out.append(chunk)
+        return "".join(out)
+
+
 @cache
 def environment(theme: str = "default") -> Environment:
     default = FileSystemLoader(THEMES_DIR / "default" / "templates")
@@ -92,6 +117,7 @@ def environment(theme: str = "default") -> Environment:
         # Templates do not change under a running server; not checking the files on every
         # render saves a stat() per template per view (issue #8).
         auto_reload=False,
+        extensions=[NoIndent],
     )
     env.filters["when"] = when
     env.filters["ago"] = ago

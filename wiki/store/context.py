@@ -203,17 +203,13 @@ def site_for(db: Database, actor: Actor, site: str | SiteContext) -> SiteContext
     if found is None:
         raise NotFound()
     access = access_for(db, actor, found)
-    sections = []
-    for row in db.all(
-        "SELECT * FROM sections WHERE site_id = ? ORDER BY position, id", (found.id,)
-    ):
-        if policy.may_view(access, row["key"]):
-            sections.append(
-                Section(
-                    row["id"], row["key"], row["title"], row["position"], row["template"],
-                    policy.level(access, row["key"]),
-                )
-            )  # fmt: skip
+    rows = db.all("SELECT * FROM sections WHERE site_id = ? ORDER BY position, id", (found.id,))
+    levels = policy.readable_levels(access, [row["key"] for row in rows])
+    sections = [
+        Section(row["id"], row["key"], row["title"], row["position"], row["template"], levels[row["key"]])
+        for row in rows
+        if row["key"] in levels
+    ]  # fmt: skip
     if not sections and not policy.allowed(access, "see-sharing"):
         raise NotFound()
     return SiteContext(found, access, sections, actor)
