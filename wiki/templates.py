@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from jinja2.ext import Extension
+from markupsafe import escape
 
 import themes as themes_package
 from wiki import clock, dates, grammar, symbols, words
@@ -36,7 +37,7 @@ def add_plugin_templates(path: Path) -> None:
     """Plugins call this (through the app) to offer templates after the theme's own."""
     if path not in _plugin_template_dirs:
         _plugin_template_dirs.append(path)
-        environment.cache_clear()
+        _environment.cache_clear()
 
 
 def static_path(theme: str, name: str) -> Path | None:
@@ -101,8 +102,34 @@ class NoIndent(Extension):
         return "".join(out)
 
 
+# ``say`` of a literal key with no names: the words for that key in one register, written
+# into the template when it is compiled (issue #21: ~110 calls a page, each through Jinja's
+# call machinery). Each register has its own compiled templates (``environment``).
+_SAY = re.compile(r"""\{\{\s*say\(\s*(["'])([a-z0-9_.]+)\1\s*\)\s*\}\}""")
+
+
+class WordsWritten(Extension):
+    """Writes the reader's words into the template once per register (see ``_SAY``);
+    ``say`` with names (a title, a number) is still called as the page is drawn."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        easy = bool(getattr(self.environment, "easy_read", False))
+
+        def written(match: re.Match[str]) -> str:
+            text = str(escape(words.say(match.group(2), easy=easy)))
+            if "{" in text or "%" in text or "#" in text:
+                return "{% raw %}" + text + "{% endraw %}"
+            return text
+
+        return _SAY.sub(written, source)
+
+
+def environment(theme: str = "default", easy: bool = False) -> Environment:
+    return _environment(theme, easy)
+
+
 @cache
-def environment(theme: str = "default") -> Environment:
+def _environment(theme: str, easy: bool) -> Environment:
     default = FileSystemLoader(THEMES_DIR / "default" / "templates")
     chain = []
     if theme != "default" and (THEMES_DIR / theme / "templates").is_dir():
@@ -117,8 +144,9 @@ def environment(theme: str = "default") -> Environment:
         # Templates do not change under a running server; not checking the files on every
         # render saves a stat() per template per view (issue #8).
         auto_reload=False,
-        extensions=[NoIndent],
+        extensions=[NoIndent, WordsWritten],
     )
+    env.easy_read = easy  # type: ignore[attr-defined]  # read by WordsWritten
     env.filters["when"] = when
     env.filters["ago"] = ago
     env.filters["day"] = day
@@ -136,14 +164,17 @@ def compile_all() -> int:
     on each one's first view: see ``wiki.serve.worker_app`` on why. Returns how many."""
     compiled = 0
     for theme in _installed_themes():
-        env, folder = environment(theme), THEMES_DIR / theme / "templates"
-        for path in sorted(folder.rglob("*.html")):
-            env.get_template(path.relative_to(folder).as_posix())
-            compiled += 1
+        folder = THEMES_DIR / theme / "templates"
+        for easy in (False, True):
+            env = environment(theme, easy)
+            for path in sorted(folder.rglob("*.html")):
+                env.get_template(path.relative_to(folder).as_posix())
+                compiled += 1
     return compiled
 
 
 def render_template(name: str, context: dict[str, Any], *, theme: str = "default") -> str:
     prefs = context.get("prefs")
-    with words.reading(easy=bool(prefs is not None and prefs.easy_read)):
-        return environment(theme).get_template(name).render(context)
+    easy = bool(prefs is not None and prefs.easy_read)
+    with words.reading(easy=easy):
+        return environment(theme, easy).get_template(name).render(context)
