@@ -2,7 +2,7 @@
 
 Starlette tries every route in order, a regular expression each. With over a hundred
 routes and the plan pages last (they are the catch-all), a page view paid for ~115 failed
-matches: about a sixth of its time (profiled for issue #8, docs/performance.md).
+matches: about a sixth of its time (profiled for issue #8, docs/performance-log.md).
 
 This router keeps Starlette's order and behaviour (first full match wins, a partial
 match gives 405, the trailing-slash redirect) but first narrows the list by the first

@@ -96,7 +96,7 @@ def _settle() -> None:
     every search thread while it does. With the app loaded (modules, routes, templates,
     catalogues of words) that was 50-70 ms here, a few times a minute under load: the
     worst of the search and page-view times under the mixed load (issue #15,
-    docs/performance.md). Those objects live as long as the worker, so they are compiled
+    docs/performance-log.md). Those objects live as long as the worker, so they are compiled
     now rather than on their first view and frozen (``gc.freeze``): 7 ms a collection after."""
     from wiki import templates
 

@@ -5,7 +5,7 @@ many and cheap to lose one of, so they are buffered in memory and written in one
 transaction at most once a second (and at shutdown), instead of a write per view.
 That write happens on a thread of its own: on a council's database (millions of audit
 rows) a second's views took 20–100 ms to file, and on the event loop every page view
-waited for it (issue #8, docs/performance.md). When a session or token was last used is
+waited for it (issue #8, docs/performance-log.md). When a session or token was last used is
 filed with the same batch, so a page view itself never writes.
 """
 
