@@ -10,7 +10,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -21,7 +21,7 @@ from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
 from wiki.db import Database, migrate, migration_lock
 from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.keepalive import KeepAliveLimit
-from wiki.middleware import ActorMiddleware, SecurityHeaders
+from wiki.middleware import ActorMiddleware, CompressWhenAsked, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
 from wiki.routes import (
     about,
@@ -239,7 +239,7 @@ def create_app(
         Telemetry(
             # Compressed when the browser asks (issue #21); kept pages come compressed
             # already (wiki/routes/kept.py) and pass through as they are.
-            GZipMiddleware(
+            CompressWhenAsked(
                 SecurityHeaders(
                     ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)
                 ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -118,4 +119,23 @@ class ActorMiddleware:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["actor"] = actor
         state["bad_token"] = used_token and not actor.signed_in
+        await self.app(scope, receive, send)
+
+
+class CompressWhenAsked:
+    """Starlette's ``GZipMiddleware`` for requests that ask for gzip; the others go straight
+    to the app (issue #21: its identity path read every answer's content type to add a
+    ``Vary`` that only matters to a cache serving gzip to someone who cannot read it, and
+    a gzip answer carries its own)."""
+
+    def __init__(self, app: ASGIApp, **options: Any) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, **options)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"accept-encoding" and b"gzip" in value:
+                    await self.gzip(scope, receive, send)
+                    return
         await self.app(scope, receive, send)

@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Router
 from starlette.types import Receive, Scope, Send
 
+MATCHED_PATHS = 4096
 DEPTH = 3  # path segments looked at; enough to tell /s/{site}/sharing from a plan page
 
 Shape = tuple[str | None, ...]
@@ -67,6 +68,10 @@ class IndexedRouter(Router):
                 if literal is not None:
                     self._literals[place].add(literal)
         self._candidates: dict[tuple[str, ...], list[BaseRoute]] = {}
+        # The route that matched a method and path last time (issue #21): tried first, so a
+        # page view no longer fails a dozen other patterns. Matching depends on nothing else,
+        # so it is still the first full match; bounded, since anyone can send any path.
+        self._matched: dict[tuple[str, str], BaseRoute] = {}
 
     def candidates(self, route_path: str) -> list[BaseRoute]:
         segments = route_path.split("/", DEPTH + 1)[1 : DEPTH + 1]
@@ -87,6 +92,16 @@ class IndexedRouter(Router):
             self._candidates[key] = found
         return found
 
+    async def _handle(
+        self, route: BaseRoute, child_scope: Scope, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        if not _numbers_fit(child_scope):  # a number no row can have: not found
+            await self.default(scope, receive, send)
+            return
+        scope["route"] = route
+        scope.update(child_scope)
+        await route.handle(scope, receive, send)
+
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().app(scope, receive, send)
@@ -94,15 +109,21 @@ class IndexedRouter(Router):
         scope.setdefault("router", self)
         partial: BaseRoute | None = None
         partial_scope: Scope = {}
-        for route in self.candidates(get_route_path(scope)):
+        route_path = get_route_path(scope)
+        seen = (scope["method"], route_path)
+        known = self._matched.get(seen)
+        if known is not None:
+            match, child_scope = known.matches(scope)
+            if match is Match.FULL:
+                await self._handle(known, child_scope, scope, receive, send)
+                return
+        for route in self.candidates(route_path):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
-                if not _numbers_fit(child_scope):  # a number no row can have: not found
-                    await self.default(scope, receive, send)
-                    return
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
+                if len(self._matched) >= MATCHED_PATHS:
+                    self._matched.clear()
+                self._matched[seen] = route
+                await self._handle(route, child_scope, scope, receive, send)
                 return
             if match is Match.PARTIAL and partial is None:
                 partial, partial_scope = route, child_scope
@@ -111,7 +132,6 @@ class IndexedRouter(Router):
             scope.update(partial_scope)
             await partial.handle(scope, receive, send)
             return
-        route_path = get_route_path(scope)
         if self.redirect_slashes and route_path != "/":
             other = dict(scope)
             other["path"] = (
