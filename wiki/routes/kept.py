@@ -45,7 +45,7 @@ from wiki.models import Preferences
 from wiki.store.context import SiteContext
 
 KEEP_SECONDS = 30.0
-BUDGET = 16 * 1024 * 1024  # bytes of kept HTML in one worker
+BUDGET = 16 * 1024 * 1024  # bytes of kept HTML, plain and compressed, in one worker
 # Drawn where the browser's own token goes, and replaced by it on the way out. Letters and
 # digits only, so escaping and quoting leave it as it is; random, so no text can forge it.
 MARK = "pwkept" + secrets.token_hex(8) + "token"
@@ -93,6 +93,11 @@ class Kept:
     page_id: int | None = None  # the page shown, for the audit log on every view
     squeezed: tuple[bytes, ...] = ()  # each part deflated (see above)
     token_length: int = 0
+
+    @property
+    def weight(self) -> int:
+        """The bytes it holds: the page, and the page compressed."""
+        return self.size + sum(map(len, self.squeezed))
 
     def response(self, token: str, *, gzip: bool = False) -> HTMLResponse:
         mark = token.encode()
@@ -153,12 +158,12 @@ class Shelf:
         with self.lock:
             old = self.pages.pop(key, None)
             if old is not None:
-                self.size -= old.size
+                self.size -= old.weight
             self.pages[key] = kept
-            self.size += kept.size
+            self.size += kept.weight
             while self.size > self.budget and self.pages:
                 _key, dropped = self.pages.popitem(last=False)
-                self.size -= dropped.size
+                self.size -= dropped.weight
         return kept
 
     def clear(self) -> None:
