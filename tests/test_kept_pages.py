@@ -9,6 +9,7 @@ counter (``sites.changes``, migration 0015), not by anything one worker remember
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import time
 from collections.abc import Iterator
@@ -248,3 +249,23 @@ def test_every_table_of_a_plan_moves_its_change_counter_or_is_named_as_not(
         db.execute("UPDATE sections SET title = 'All about me' WHERE key = 'about-me'")
     after = db.one("SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
     assert after > before
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>{mark}</p>" + "<p>What people like about me: kind, funny, loves buses.</p>" * 40,
+        "<p>a\x00b {mark} c</p>" * 3,  # a NUL in the page: compressed the ordinary way
+        "<p>no token at all</p>" * 10,
+        "{mark}{mark}<p>{mark}</p>",
+    ],
+)
+@pytest.mark.parametrize("token_length", [60, 59])
+def test_a_kept_page_compressed_in_parts_reads_back_whole(page: str, token_length: int) -> None:
+    kept = importlib.import_module("wiki.routes.kept")
+    text = page.format(mark=kept.MARK)
+    made = kept.Shelf().put(("page",), text, 200, None, 60)
+    token = "T" * token_length
+    answer = made.response(token, gzip=True)
+    assert gzip.decompress(answer.body).decode() == text.replace(kept.MARK, token)
+    assert made.response(token).body.decode() == text.replace(kept.MARK, token)

@@ -151,7 +151,9 @@ class Shelf:
         raw = html.encode()
         parts = tuple(raw.split(_MARK_BYTES))
         size = len(raw) - len(_MARK_BYTES) * (len(parts) - 1)  # without the marks
-        squeezed = _squeeze(parts, token_length)
+        if b"\x00" in raw:  # the token's place is held by NULs: never when a page has one
+            token_length = -1  # (so it is compressed the ordinary way)
+        squeezed = _squeeze(parts, max(token_length, 0))
         kept = Kept(parts, status, time.monotonic(), size, page_id, squeezed, token_length)
         if not self.enabled or status != 200 or kept.size > self.budget // 16:
             return kept
