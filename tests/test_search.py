@@ -13,7 +13,6 @@ import sqlite3
 from urllib.parse import quote, quote_plus
 
 import pytest
-from argon2 import PasswordHasher
 
 from wiki import accounts, store
 from wiki.errors import NotFound
@@ -23,13 +22,6 @@ from wiki.store import circle, files, links, search
 SECRET = "zanzibarquokka"  # only ever written in the health section
 OPEN_WORD = "trampoline"  # in about-me, which Bob may view
 NOWHERE = "qqxvnowhere"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture

@@ -586,3 +586,16 @@ def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type
     log.flush(db)
     assert during == [noted]
     assert log.last_seen(session="s1") is None  # filed: the row holds it now
+
+
+@pytest.mark.real_password_cost
+def test_a_password_is_stored_at_argon2s_production_cost(people):  # type: ignore[no-untyped-def]
+    """Every other test hashes cheaply (conftest, issue #25); this one keeps the real cost."""
+    from argon2 import PasswordHasher as Production
+
+    from wiki.accounts import passwords
+
+    stored = passwords.hash_password("a long pass phrase for the real cost")
+    real = Production()
+    assert f"m={real.memory_cost},t={real.time_cost},p={real.parallelism}" in stored
+    assert passwords.verify_password(stored, "a long pass phrase for the real cost")

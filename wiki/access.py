@@ -166,6 +166,11 @@ def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None
     return access
 
 
+def makes_steward(grant: GrantRow) -> bool:
+    """Does this grant alone make whoever holds it a steward (manage on every section)?"""
+    return grant.section == "*" and grant.capability >= Capability.MANAGE
+
+
 def owns(owner_id: int | None, user_id: int | None) -> bool:
     """Is this person the young person who owns the plan (for rules about data, such as
     "the owner cannot be taken out of their own circle")."""
@@ -175,6 +180,14 @@ def owns(owner_id: int | None, user_id: int | None) -> bool:
 def has_owner(owner_id: int | None) -> bool:
     """Does the plan have an owner yet (a plan made for someone may not, issue #14)?"""
     return owner_id is not None
+
+
+def keeps_a_manager(owner_id: int | None, circle: Iterable[Access]) -> bool:
+    """A plan always keeps someone who can manage it (issue #25): the young person who owns
+    it, or, while a plan made for someone has no owner yet, at least one steward (through a
+    personal grant or a group's). ``circle`` is every circle member's access *after* the
+    change being asked about."""
+    return has_owner(owner_id) or any(a.role == "steward" for a in circle)
 
 
 # ---- the questions ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from wiki.models import Actor
 from wiki.store import checks
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
+from wiki.store.stewards import keep_a_manager
 
 
 @dataclass
@@ -175,6 +176,7 @@ def set_member_groups(
                 "INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
                 (row["id"], ctx.site.id, group),
             )
+        keep_a_manager(db, ctx.site)  # leaving a group that manages everything (issue #25)
         record(
             db,
             site_id=ctx.site.id,
@@ -192,27 +194,14 @@ def remove_member(db: Database, actor: Actor, *, site: str | SiteContext, email:
     if policy.owns(ctx.site.owner_id, user_id):
         raise Forbidden("Nobody can remove the young person from their own plan.")
     with db.write():
-        if user_id == actor.user_id and _manager_count(db, ctx.site.id) <= 1:
-            raise Forbidden(
-                "You are the last person who can manage this plan, so you cannot remove yourself."
-            )
         gone = db.execute(
             "DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
         ).rowcount
         if not gone:
             raise NotFound("That person is not in the circle.")
         db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
+        keep_a_manager(db, ctx.site)  # issue #25: never the plan's last manager
         record(db, site_id=ctx.site.id, actor=actor, action="remove-member", detail=email)
-
-
-def _manager_count(db: Database, site_id: int) -> int:
-    """The owner plus stewards (people with manage on everything)."""
-    row = db.one(
-        "SELECT COUNT(DISTINCT user_id) AS n FROM grants WHERE site_id = ? AND user_id IS NOT NULL"
-        " AND section = '*' AND capability = 'manage' AND (expires_at IS NULL OR expires_at > ?)",
-        (site_id, clock.iso()),
-    )
-    return 1 + (row["n"] if row else 0)
 
 
 def _grant(row: sqlite3.Row) -> Grant:
@@ -312,14 +301,8 @@ def revoke_grant(db: Database, actor: Actor, *, site: str | SiteContext, grant_i
     if not ctx.allows("share", row["section"]):
         raise Forbidden("You cannot change who sees that section.")
     with db.write():
-        if (
-            row["section"] == "*"
-            and row["capability"] == "manage"
-            and row["user_id"] == actor.user_id
-            and _manager_count(db, ctx.site.id) <= 1
-        ):
-            raise Forbidden("You are the last person who can manage this plan.")
         db.execute("DELETE FROM grants WHERE id = ?", (grant_id,))
+        keep_a_manager(db, ctx.site)  # issue #25: a person's or a group's, the last one stays
         record(
             db,
             site_id=ctx.site.id,
