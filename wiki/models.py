@@ -57,11 +57,46 @@ def slug_problem(value: object, *, section_key: bool = False) -> str | None:
     return None
 
 
+MAX_NAME = 120  # a person's name
+MAX_RELATIONSHIP = 80  # "mum", "SENCO at Hill School"
+# Control characters (CR and LF above all) in a one-line field would end an email header
+# early ("Eve\r\nBcc: ...", issue #25) or break a log line: no name, title or label has them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+ONE_LINE_HELP = "Write it on one line, without special characters."
+
+
+def one_line_problem(value: object) -> str | None:
+    """Why this cannot be a one-line field (a name, title, label); None when it can."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return ONE_LINE_HELP
+    return None
+
+
+def squeeze_to_one_line(value: str) -> str:
+    """Someone else's words made one line (a name a sign-in provider sends us): control
+    characters become spaces, runs of spaces one."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def title_problem(value: object) -> str | None:
     """Why this cannot be a title (None when it can)."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_TITLE:
         return f"Give it a name of up to {MAX_TITLE} characters."
-    return None
+    return one_line_problem(value)
+
+
+def name_problem(value: object) -> str | None:
+    """Why this cannot be a person's name (None when it can)."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
+        return f"Enter a name of up to {MAX_NAME} characters."
+    return one_line_problem(value)
+
+
+def _one_line(value: str) -> str:
+    problem = one_line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def _section_key(value: str) -> str:
@@ -73,8 +108,25 @@ def _section_key(value: str) -> str:
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=MAX_SLUG)]
 SectionKey = Annotated[Slug, AfterValidator(_section_key)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
+    AfterValidator(_one_line),
+]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_one_line)
+]
+# A person's name or a relationship: one line (issue #25).
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+    AfterValidator(_one_line),
+]
+Relationship = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_RELATIONSHIP),
+    AfterValidator(_one_line),
+]
 
 
 class Capability(enum.IntEnum):
@@ -372,7 +424,7 @@ class SiteCreate(StrictBody):
     # A plan made for someone else (issue #14): the young person's email (they are offered
     # the plan) and/or their name (named as theirs even if they never have an account).
     for_email: str | None = Field(default=None, max_length=320)
-    for_name: str | None = Field(default=None, max_length=MAX_TITLE)
+    for_name: PersonName | None = None
 
     @field_validator("date_of_birth")
     @classmethod
@@ -484,7 +536,7 @@ class GrantOut(BaseModel):
 class LinkCreate(StrictBody):
     section: Slug
     expires_at: str | None = None
-    label: str = Field(default="", max_length=120)
+    label: Annotated[str, StringConstraints(max_length=120), AfterValidator(_one_line)] = ""
 
 
 class LinkOut(BaseModel):
@@ -498,7 +550,7 @@ class LinkOut(BaseModel):
 
 class InvitationCreate(StrictBody):
     email: str = Field(max_length=320)
-    relationship: str = Field(default="", max_length=80)
+    relationship: Relationship = ""
     groups: list[Slug] = []
     grants: list[dict[str, str]] = []
 
@@ -511,7 +563,7 @@ class InvitationOut(BaseModel):
 
 class MemberCreate(StrictBody):
     person: str = Field(max_length=320)
-    relationship: str = Field(default="", max_length=80)
+    relationship: Relationship = ""
     groups: list[Slug] = []
 
 

@@ -129,11 +129,12 @@ def _add_member(
         )
     if policy.owns(ctx.site.owner_id, user_id):
         raise Conflict("That is the young person who owns this plan.")
+    relationship = checks.one_line(relationship, "relationship")
     with db.write():
         try:
             member_id = db.execute(
                 "INSERT INTO members (site_id, user_id, relationship, created_at) VALUES (?, ?, ?, ?)",
-                (ctx.site.id, user_id, relationship[:80], clock.iso()),
+                (ctx.site.id, user_id, relationship, clock.iso()),
             ).lastrowid
         except sqlite3.IntegrityError:
             raise Conflict("That person is already in the circle.") from None

@@ -18,6 +18,7 @@ from wiki.dates import day_month_year
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
+from wiki.store import checks
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _add_member, add_grant
 from wiki.store.context import SiteContext, site_for
@@ -72,6 +73,7 @@ def create_guest_link(
     ctx.section(section)
     if not ctx.allows("make-guest-link", section):
         raise Forbidden("You cannot make a guest link for that section.")
+    label = checks.one_line(label, "label", max_length=120)
     expires = expires_at or clock.iso(clock.now() + timedelta(days=GUEST_DAYS_DEFAULT))
     if expires <= clock.iso():
         raise Invalid("The end date must be in the future.", fields={"expires_at": "In the past."})
@@ -221,6 +223,8 @@ def create_invitation(
     ``name`` is what the inviter calls them, so the page can say "Sami" (issue #14)."""
     ctx = site_for(db, actor, site)
     ctx.check("invite")
+    relationship = checks.one_line(relationship, "relationship")
+    name = checks.name(name) if name.strip() else ""
     groups, grants = groups or [], grants or []
     known = {
         r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))
@@ -251,7 +255,7 @@ def create_invitation(
             (
                 ctx.site.id,
                 email,
-                relationship[:80],
+                relationship,
                 json.dumps(groups),
                 json.dumps(grants),
                 _digest(token),

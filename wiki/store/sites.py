@@ -97,8 +97,8 @@ def create_site(
             "Enter the young person's email address like name@example.org.",
             fields={"for_email": "Enter an email address."},
         )
-    if for_name is not None and len(for_name) > 120:
-        raise Invalid("Give their name in up to 120 characters.", fields={"for_name": "Too long."})
+    if for_name is not None:
+        for_name = checks.name(for_name, "for_name")
     texts = [checked_text(db, site=slug, body=p.body) for p in pages]  # before the lock
     written: list[SaveResult] = []
     now = clock.iso()
