@@ -201,16 +201,6 @@ REVIEW_ITEMS: list[dict[str, Any]] = [
         "weeks run out.",
     },
     {
-        "text": "Rhys reaches the end of compulsory school age",
-        "due": date(2027, 6, 25),
-        "who": "Everyone",
-        "done": False,
-        "key": "end-of-school-age",
-        "why": "After the last Friday of June in the school year Rhys turns 16, Rhys makes the decisions "
-        "about the plan instead of their parents.",
-        "source": "Education Act 1996, section 8, and Children and Families Act 2014, section 83",
-    },
-    {
         "text": "Next review of the plan",
         "due": date(2028, 1, 19),
         "who": "Council",
