@@ -145,10 +145,15 @@ def test_links_to_other_sites_do_not_pass_on_the_reader() -> None:
 # ---- images -----------------------------------------------------------------------------
 
 
-def test_images_over_https_are_shown() -> None:
-    (img,) = tags_of("![my bus](https://images.example.org/bus.jpg)").named("img")
-    assert img["src"] == "https://images.example.org/bus.jpg"
-    assert img["alt"] == "my bus"
+def test_images_from_another_site_become_a_link_to_it_not_a_picture() -> None:
+    """A picture from elsewhere would tell that site who read the page (issue #25)."""
+    tags = tags_of("![my bus](https://images.example.org/bus.jpg)")
+    assert tags.named("img") == []
+    (link,) = tags.named("a")
+    assert link["href"] == "https://images.example.org/bus.jpg"
+    assert "Picture on images.example.org: my bus" in render(
+        "![my bus](https://images.example.org/bus.jpg)", site=SITE
+    )
 
 
 def test_images_from_the_sites_own_files_are_shown() -> None:
@@ -192,11 +197,17 @@ def test_images_cannot_climb_out_of_the_sites_files_with_dot_segments(src: str) 
 def test_a_refused_image_shows_its_description_instead() -> None:
     html = render("![my dog Biscuit](http://tracker.example/pixel.gif)", site=SITE)
     assert "my dog Biscuit" in html
-    assert "tracker.example" not in html
+    assert "<img" not in html
+    html = render("![my dog Biscuit](javascript:alert(1))", site=SITE)
+    assert "my dog Biscuit" in html and "<img" not in html and "<a" not in html
 
 
 def test_image_descriptions_cannot_inject_attributes() -> None:
-    (img,) = tags_of('![" onerror="alert(1)](https://a.example/b.png "t\\" onload=\\"x")').named(
+    tags = tags_of('![" onerror="alert(1)](https://a.example/b.png "t\\" onload=\\"x")')
+    assert tags.named("img") == []
+    (link,) = tags.named("a")
+    assert set(link) <= {"href", "class", "rel"}
+    (img,) = tags_of(f'![" onerror="alert(1)](/s/{SITE}/-/files/b.png "t\\" onload=\\"x")').named(
         "img"
     )
     assert set(img) <= {"src", "alt", "title"}
