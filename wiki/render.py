@@ -315,6 +315,20 @@ def render_whole(body: str, *, site: str, blocks: dict[str, Any] | None = None) 
     return _unique_ids(_render_part(body, site=site, blocks=blocks))
 
 
+def sanitise(html: str) -> str:
+    """The second, independent line of defence: whatever markdown-it made, only these tags,
+    attributes and link schemes reach a reader. Tested on raw HTML directly (issue #25), since
+    markdown-it's own ``html: False`` would hide a loosened list here."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+
+
 def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
     """One part's HTML, its heading ids still marked for ``_unique_ids``."""
     env: dict[str, Any] = {
@@ -327,14 +341,7 @@ def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) 
     tokens = _MD.parse(body, env)
     check_nesting(tokens, body)
     html = _MD.renderer.render(tokens, _MD.options, env)
-    html = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
-    )
+    html = sanitise(html)
     html = _TASK_BOX.sub(_task_box, html)
     # Wide tables scroll on a phone; a scrolling region must be reachable by keyboard.
     html = html.replace(
