@@ -599,3 +599,21 @@ def test_a_password_is_stored_at_argon2s_production_cost(people):  # type: ignor
     real = Production()
     assert f"m={real.memory_cost},t={real.time_cost},p={real.parallelism}" in stored
     assert passwords.verify_password(stored, "a long pass phrase for the real cost")
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_sign_in_limit(tmp_path: Path) -> None:
+    """Issue #25: the limit counts the address the connection came from. Someone who sends a
+    new X-Forwarded-For with each guess (and a new email) is still slowed down; only a server
+    told to trust its proxy (``serve --proxy-headers``) reads that header, in uvicorn."""
+    app = create_app(Settings(db=tmp_path / "w.db", login_attempts_per_15_minutes=3))
+    client = TestClient(app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    answers = [
+        client.post(
+            "/login",
+            data={"email": f"guess{n}@example.org", "password": "wrong", "csrftoken": token},
+            headers={"x-forwarded-for": f"10.0.0.{n}", "forwarded": f"for=10.0.0.{n}"},
+        ).status_code
+        for n in range(5)
+    ]
+    assert answers[:3] == [400, 400, 400] and answers[3:] == [429, 429]
