@@ -369,8 +369,13 @@ def open_invitation(db: Database, token: str) -> Invitation:
 
 
 def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
-    """Join the circle with the invited groups and starting grants. Works once."""
+    """Join the circle with the invited groups and starting grants. Works once, and only for
+    the account with the address the invitation went to (issue #25: checked here, not only
+    by the page, so no caller can hand someone else's invitation to another account)."""
     invite = open_invitation(db, token)
+    joining = db.one("SELECT email FROM users WHERE id = ? AND deleted_at IS NULL", (user_id,))
+    if joining is None or joining["email"].lower() != invite.email.lower():
+        raise Forbidden("This invitation was sent to someone else.")
     site_row = db.one("SELECT * FROM invitations WHERE token_hash = ?", (_digest(token),))
     assert site_row is not None
     inviter_row = db.one(
