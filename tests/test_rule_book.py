@@ -33,11 +33,27 @@ def _python_files() -> list[Path]:
     return sorted(p for p in files if "build" not in p.parts)
 
 
+# Row keys that hold a standing: ``row["capability"] == "manage"`` decides as surely as
+# ``grant.capability >= Capability.MANAGE`` does (issue #25).
+STANDING_KEYS = {"capability", "owner_id", "role"}
+# SQL that decides: comparing a capability in a query (``capability = 'manage'``,
+# ``capability IN ('edit', 'manage')``) or picking stewards by ``section = '*'`` (issue #25).
+SQL_DECIDING = re.compile(
+    r"\bcapability\s*(?:=|==|!=|<>|>=|<=|>|<|\bIN\b)\s*[('\"]|\bsection\s*=\s*'\*'", re.IGNORECASE
+)
+
+
 def _mentions_capability(node: ast.AST) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and sub.id == "Capability":
             return True
         if isinstance(sub, ast.Attribute) and sub.attr in ("capability", "owner_id"):
+            return True
+        if (
+            isinstance(sub, ast.Subscript)
+            and isinstance(sub.slice, ast.Constant)
+            and sub.slice.value in STANDING_KEYS
+        ):
             return True
     return False
 
@@ -49,6 +65,12 @@ def problems_in_python(source: str, name: str) -> list[str]:
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Compare) and _mentions_capability(node):
             found.append(f"{name}:{line} compares capabilities or owners")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL_DECIDING.search(node.value)
+        ):
+            found.append(f"{name}:{line} decides in SQL")
         # ``ctx.role`` is a word for a page, asked of the context; reading an Access is not
         if (
             isinstance(node, ast.Attribute)
@@ -113,6 +135,13 @@ def test_no_template_compares_capabilities_or_reads_owner_flags():
         "a = Access(1, role='owner')",
         "a = policy.decide(actor, site_id=1, owner_id=2, grants=[])",
         "wide = ctx.access.everywhere",
+        # issue #25: subscripts and SQL literals decide too
+        "if row['capability'] == 'manage': pass",
+        'ok = grant["role"] in ("owner", "steward")',
+        "mine = row['owner_id'] == actor.user_id",
+        "db.all(\"SELECT * FROM grants WHERE section = '*' AND capability = 'manage'\")",
+        "db.all(\"SELECT 1 FROM grants WHERE capability IN ('edit', 'manage')\")",
+        "sql = \"DELETE FROM grants WHERE site_id = ? AND capability >= 'edit'\"",
     ],
 )
 def test_the_checker_catches_a_decision_made_outside_the_rule_book(snippet: str):
@@ -132,7 +161,12 @@ def test_the_checker_catches_a_template_deciding(snippet: str):
 
 
 def test_the_checker_lets_asking_by_name_through():
-    fine = "if ctx.allows('edit', key): pass\nctx.check('see-audit')\nlabel = ctx.role"
+    fine = (
+        "if ctx.allows('edit', key): pass\nctx.check('see-audit')\nlabel = ctx.role\n"
+        # writing a grant is data, not a decision; nor is reading a row's other fields
+        "db.execute(\"INSERT INTO grants (section, capability) VALUES ('*', 'manage')\")\n"
+        "same = row['section'] == key"
+    )
     assert problems_in_python(fine, "wiki/routes/x.py") == []
     assert problems_in_template("{% if ctx.may['see-audit'] %}{{ ctx.level(s.key) }}", "x") == []
 

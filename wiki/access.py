@@ -22,7 +22,7 @@ from datetime import datetime
 
 from wiki import clock
 from wiki.dates import day_month_year
-from wiki.models import Access, Actor, Capability, GrantRow
+from wiki.models import Access, Actor, Capability, GrantRow, Role
 
 
 class Rule(enum.Enum):
@@ -34,6 +34,9 @@ class Rule(enum.Enum):
     OWNER = "owner"  # the young person alone
     # The young person; while a plan made for them has no owner yet, its stewards (#14).
     KEEPER = "keeper"
+    # Only while a plan made for someone has no owner yet: its stewards; once the plan is the
+    # young person's own, nobody (an owner hands a plan over instead, issue #25).
+    UNOWNED = "unowned"
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ _CORE = [
     Action("delete-plan", Rule.KEEPER, "delete"),
     # Offering a plan made for someone to the young person (send, send again, withdraw):
     # the stewards, only while it has no owner; an owner hands it over instead.
-    Action("offer-plan", Rule.KEEPER, "offer to the young person"),
+    Action("offer-plan", Rule.UNOWNED, "offer to the young person"),
     Action("decide-at-16", Rule.OWNER, "decide who keeps managing"),
     Action("see-stewards", Rule.OWNER, "see who manages"),
     Action("hand-over-plan", Rule.OWNER, "give away"),
@@ -132,16 +135,16 @@ def decide(
     site; expired ones are dropped here, at the moment of asking.
     """
     if actor.operator:
-        return Access(site_id, role="operator", everywhere=Capability.MANAGE)
+        return Access(site_id, role=Role.OPERATOR, everywhere=Capability.MANAGE)
     if actor.is_guest:
         # A guest link is a read-only window on exactly one section (issue #3).
         if actor.guest_site_id == site_id and actor.guest_section:
-            return Access(site_id, role="guest", by_section={actor.guest_section: Capability.VIEW})
-        return Access(site_id, role="guest")
+            return Access(site_id, role=Role.GUEST, by_section={actor.guest_section: Capability.VIEW})
+        return Access(site_id, role=Role.GUEST)
     if actor.user_id is None:
-        return Access(site_id, role="nobody")
+        return Access(site_id, role=Role.NOBODY)
     if actor.user_id == owner_id:
-        return Access(site_id, role="owner", everywhere=Capability.MANAGE)
+        return Access(site_id, role=Role.OWNER, everywhere=Capability.MANAGE)
     access = fold(site_id, grants, at=at)
     access.owned = owner_id is not None
     return access
@@ -151,7 +154,7 @@ def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None
     """What a set of grants adds up to, for one circle member (or one group) — the sharing
     page draws its grid with this too, so the grid and the decision cannot disagree."""
     moment = clock.iso(at)
-    access = Access(site_id, role="member")
+    access = Access(site_id, role=Role.MEMBER)
     for grant in grants:
         if grant.expires_at is not None and grant.expires_at <= moment:
             continue
@@ -162,7 +165,7 @@ def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None
             current = access.by_section.get(grant.section, Capability.NONE)
             access.by_section[grant.section] = max(current, grant.capability)
     if access.everywhere >= Capability.MANAGE:
-        access.role = "steward"
+        access.role = Role.STEWARD
     return access
 
 
@@ -187,7 +190,7 @@ def keeps_a_manager(owner_id: int | None, circle: Iterable[Access]) -> bool:
     it, or, while a plan made for someone has no owner yet, at least one steward (through a
     personal grant or a group's). ``circle`` is every circle member's access *after* the
     change being asked about."""
-    return has_owner(owner_id) or any(a.role == "steward" for a in circle)
+    return has_owner(owner_id) or any(a.role is Role.STEWARD for a in circle)
 
 
 # ---- the questions ------------------------------------------------------------------
@@ -195,7 +198,7 @@ def keeps_a_manager(owner_id: int | None, circle: Iterable[Access]) -> bool:
 
 def level(access: Access, section: str) -> Capability:
     """The most this person may do to a section (``*``: to every section)."""
-    if access.role in ("owner", "operator"):
+    if access.role in (Role.OWNER, Role.OPERATOR):
         return Capability.MANAGE
     if section == "*":
         return access.everywhere
@@ -208,7 +211,7 @@ def level_name(access: Access, section: str) -> str:
 
 
 def is_steward(access: Access) -> bool:
-    return access.role in ("owner", "steward", "operator")
+    return access.role in (Role.OWNER, Role.STEWARD, Role.OPERATOR)
 
 
 def allowed(access: Access, name: str, section: str | None = None) -> bool:
@@ -264,9 +267,9 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
     if act.rule is Rule.SECTION:
         if where is None:
             raise ValueError(f"The action {name!r} needs a section.")
-        if access.role in ("owner", "operator"):
+        if access.role in (Role.OWNER, Role.OPERATOR):
             return Decision(name, where, True, _ROLE_REASON[access.role])
-        if access.role == "guest":
+        if access.role is Role.GUEST:
             ok = act.needs <= Capability.VIEW and access.by_section.get(where) is not None
             why = (
                 "a guest link lets them read this section"
@@ -286,14 +289,14 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             else "No rule shares it with them"
         )
         return Decision(name, where, False, why + ".")
+    if act.rule is Rule.UNOWNED and access.owned:
+        return Decision(name, where, False, "The plan is already the young person's own.")
     if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
-        ok = access.role == "owner"
-        why = _ROLE_REASON["owner"] if ok else "Only the young person can do this."
-        if act.name == "offer-plan" and ok:  # an owner hands the plan over instead
-            return Decision(name, where, False, "The plan is already the young person's own.")
+        ok = access.role is Role.OWNER
+        why = _ROLE_REASON[Role.OWNER] if ok else "Only the young person can do this."
         return Decision(name, where, ok, why)
-    if act.rule is Rule.KEEPER:  # a plan with no owner yet: its stewards keep it for them
-        ok = access.role in ("steward", "operator") and access.everywhere >= Capability.MANAGE
+    if act.rule in (Rule.KEEPER, Rule.UNOWNED):  # no owner yet: its stewards keep it for them
+        ok = access.role in (Role.STEWARD, Role.OPERATOR) and access.everywhere >= Capability.MANAGE
         why = (
             "The plan has no owner yet, and they manage every section."
             if ok
@@ -311,7 +314,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             name, where, False, "Only the young person and the people who manage every section can."
         )
     # READER: signed in (not a guest link) and may read something here.
-    ok = access.role in ("owner", "steward", "member", "operator") and (
+    ok = access.role in (Role.OWNER, Role.STEWARD, Role.MEMBER, Role.OPERATOR) and (
         is_steward(access)
         or access.everywhere >= Capability.VIEW
         or any(access.by_section.values())
@@ -325,9 +328,9 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
 
 
 _ROLE_REASON = {
-    "owner": "They are the young person whose plan this is.",
-    "operator": "The operator, at the command line.",
-    "steward": "They manage every section.",
+    Role.OWNER: "They are the young person whose plan this is.",
+    Role.OPERATOR: "The operator, at the command line.",
+    Role.STEWARD: "They manage every section.",
 }
 
 
@@ -336,6 +339,8 @@ def refusal(access: Access, name: str, section_title: str | None = None) -> str:
     act = action(name)
     if act.rule is Rule.SECTION and section_title:
         return f"You can read “{section_title}” but you cannot {act.doing} it."
+    if act.rule is Rule.UNOWNED and access.owned:
+        return "The plan is already the young person's own."
     if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
         return "Only the young person can do that."
     return "Only the young person and the people they trust to manage the plan can do that."
@@ -370,18 +375,24 @@ def reads_as_long(access: Access, section: str, than: str) -> bool:
         return True
     if not allowed(access, "view", section):
         return False
-    if access.role in ("owner", "operator"):
+    if access.role in (Role.OWNER, Role.OPERATOR):
         return True
-    if access.role == "guest":
+    if access.role is Role.GUEST:
         return section == than  # a guest link reads one section only
     source, copy = _view_until(access, section), _view_until(access, than)
     return source is None or (copy is not None and source >= copy)
 
 
-def role(access: Access) -> str:
-    """``owner``, ``steward``, ``member``, ``guest``, ``operator`` or ``nobody``: for words
-    on a page ("Your own plan"), never for deciding."""
+def role(access: Access) -> Role:
+    """Who they are to this plan, for words on a page ("Your own plan"), never for deciding."""
     return access.role
+
+
+def is_young_person(access: Access) -> bool:
+    """Is this the young person whose plan it is? An identity question, for words on a page
+    ("your plan" or "Rhys's plan"), asked by name rather than through an action that happens
+    to be theirs alone (issue #25)."""
+    return access.role is Role.OWNER
 
 
 # ---- words for the sharing page -----------------------------------------------------

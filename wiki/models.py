@@ -396,13 +396,25 @@ class Revision:
     created_at: str
 
 
+class Role(enum.StrEnum):
+    """Who a person is to one plan (issue #25): asked by name, never spelled as a bare string.
+    Decided by ``wiki.access.decide``; words on a page may say it, decisions ask the rule book."""
+
+    OWNER = "owner"  # the young person whose plan it is
+    STEWARD = "steward"  # manages every section (a parent, while the young person is young)
+    MEMBER = "member"  # in the circle, with what their grants give
+    GUEST = "guest"  # a guest link: one section, read only
+    OPERATOR = "operator"  # the operator at the command line (export, import)
+    NOBODY = "nobody"
+
+
 @dataclass
 class Access:
     """A person's standing on one site, made by ``wiki.access.decide`` and read only by
     ``wiki.access`` (issue #13): everything else asks it by action name."""
 
     site_id: int
-    role: str = "nobody"  # owner, steward, member, guest, operator, nobody
+    role: Role = field(default_factory=lambda: Role.NOBODY)
     by_section: dict[str, Capability] = field(default_factory=dict)
     everywhere: Capability = Capability.NONE
     grants: list[GrantRow] = field(default_factory=list)  # the live grants behind it

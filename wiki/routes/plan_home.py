@@ -53,7 +53,7 @@ def welcome_of(
     db = db_of(request)
     if not always and introduction.welcome_put_away(db, ctx):
         return None
-    if ctx.allows("decide-at-16"):  # the young person: what the plan is, and first steps
+    if ctx.is_young_person:  # the young person: what the plan is, and first steps
         return {"kind": "own", "steps": first_steps(ctx)}
     if ctx.allows("offer-plan"):  # a parent keeping a plan made for a child, not yet theirs
         return {"kind": "keeper", "steps": first_steps(ctx)}

@@ -103,6 +103,11 @@ class SiteContext:
         return policy.role(self.access)
 
     @property
+    def is_young_person(self) -> bool:
+        """Is the reader the young person whose plan this is (for "your" or their name)?"""
+        return policy.is_young_person(self.access)
+
+    @property
     def section_ids(self) -> list[int]:
         return [s.id for s in self.sections]
 
