@@ -84,7 +84,8 @@ class People:
         self.app, self.db = app, db
 
     def add(self, name: str, *, password: str = "correct-horse-battery") -> Actor:
-        email = f"{name.lower()}@example.org"
+        # An address is one word (issue #25): "Ola <b>bold</b>" signs in as ola-b-bold-b@...
+        email = f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}@example.org"
         found = accounts.find_user(self.db, email)
         user = found or accounts.create_user(self.db, email=email, name=name, password=password)
         return Actor(user_id=user.id, email=user.email, name=user.name)

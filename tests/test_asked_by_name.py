@@ -31,11 +31,14 @@ def plan(db, people):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def only_stewards(monkeypatch):  # type: ignore[no-untyped-def]
-    """The rule book with ``search`` and ``export`` for stewards only."""
+def only_stewards(db, monkeypatch):  # type: ignore[no-untyped-def]
+    """This app's rule book with ``search`` or ``export`` for stewards only."""
 
     def tighten(name: str) -> None:
-        monkeypatch.setitem(access._actions, name, Action(name, Rule.STEWARD, name))
+        changed = [
+            a if a.name != name else Action(name, Rule.STEWARD, name) for a in db.extensions.rules
+        ]
+        monkeypatch.setattr(db.extensions, "rules", access.RuleBook(changed))
 
     return tighten
 

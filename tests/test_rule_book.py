@@ -16,6 +16,7 @@ import pytest
 
 from wiki import access
 from wiki.access import OPERATOR, Action, Rule
+from wiki.hookspecs import hookimpl
 from wiki.models import ANONYMOUS, Actor, Capability, GrantRow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,7 +182,7 @@ def person(*grants: tuple[str, str]) -> Actor:
     return Actor(user_id=ME, email="me@example.org", name="Me")
 
 
-def standing_of(who: str, *, owner_id: int | None = OWNER_ID):  # type: ignore[no-untyped-def]
+def standing_of(who: str, *, owner_id: int | None = OWNER_ID, rules=None):  # type: ignore[no-untyped-def]
     rows = {
         "owner": [],
         "steward": [("*", "manage")],
@@ -201,7 +202,7 @@ def standing_of(who: str, *, owner_id: int | None = OWNER_ID):  # type: ignore[n
     else:
         actor = Actor(user_id=OWNER_ID if who == "owner" else ME)
     grants = [GrantRow(s, Capability.parse(c), None, user_id=ME) for s, c in rows.get(who, [])]
-    return access.decide(actor, site_id=SITE_ID, owner_id=owner_id, grants=grants)
+    return access.decide(actor, site_id=SITE_ID, owner_id=owner_id, grants=grants, rules=rules)
 
 
 PEOPLE = [
@@ -309,21 +310,50 @@ def test_an_unknown_action_is_an_error_never_a_yes():
         access.allowed(standing_of("owner"), "do-anything")
 
 
-def test_a_plugin_may_add_an_action_but_not_loosen_a_core_one(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(access, "_actions", dict(access._actions))  # this test's plugin only
-    access.register([Action("water-plants", Rule.SECTION, "water", Capability.EDIT, "garden")])
-    assert access.allowed(standing_of("owner"), "water-plants")
-    assert not access.allowed(standing_of("editor-here"), "water-plants")  # edits health only
+class WaterPlants:
+    """A plugin with an action of its own."""
+
+    @hookimpl
+    def actions(self) -> list[Action]:
+        return [Action("water-plants", Rule.SECTION, "water", Capability.EDIT, "garden")]
+
+
+class LoosenDelete:
+    """A plugin that tries to let any reader delete the plan."""
+
+    @hookimpl
+    def actions(self) -> list[Action]:
+        return [Action("delete-plan", Rule.READER, "delete")]
+
+
+def test_a_plugin_may_add_an_action_to_its_own_app_but_not_loosen_a_core_one(tmp_path):  # type: ignore[no-untyped-def]
+    from wiki.app import create_app
+    from wiki.settings import Settings
+
+    book = create_app(
+        Settings(db=tmp_path / "a.db"), plugins=[WaterPlants()]
+    ).state.db.extensions.rules
+    assert access.allowed(standing_of("owner", rules=book), "water-plants")
+    assert not access.allowed(standing_of("editor-here", rules=book), "water-plants")  # health only
+    # The action is this app's: another app, and the core's own book, do not know it.
+    other = create_app(Settings(db=tmp_path / "b.db")).state.db.extensions.rules
+    for rules in (other, None):
+        with pytest.raises(KeyError):
+            access.allowed(standing_of("owner", rules=rules), "water-plants")
     with pytest.raises(ValueError):
-        access.register([Action("delete-plan", Rule.READER, "delete")])
-    assert not access.allowed(standing_of("steward"), "delete-plan")
+        create_app(Settings(db=tmp_path / "c.db"), plugins=[LoosenDelete()])
 
 
-def test_the_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
-    assert {"run-review", "make-handover-pack"} <= set(access.names())
-    assert access.allowed(standing_of("editor-everywhere"), "run-review")
-    assert not access.allowed(standing_of("reader-everywhere"), "run-review")
-    assert not access.allowed(standing_of("editor-everywhere"), "make-handover-pack")
+def test_the_core_and_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
+    from wiki.plugins import make_manager
+
+    declared = [a.name for result in make_manager().hook.actions() for a in result]
+    assert {a.name for a in access._CORE} <= set(declared)  # the core's, through the hook
+    book = app.state.db.extensions.rules
+    assert {"run-review", "make-handover-pack"} <= set(book.names())
+    assert access.allowed(standing_of("editor-everywhere", rules=book), "run-review")
+    assert not access.allowed(standing_of("reader-everywhere", rules=book), "run-review")
+    assert not access.allowed(standing_of("editor-everywhere", rules=book), "make-handover-pack")
 
 
 def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_choices():
@@ -336,4 +366,5 @@ def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_ch
 
 def test_the_map_in_docs_names_every_action(app):  # type: ignore[no-untyped-def]
     page = ROOT.joinpath("docs", "rules.md").read_text()
-    assert [name for name in access.names() if f"`{name}`" not in page] == []
+    names = app.state.db.extensions.rules.names()
+    assert [name for name in names if f"`{name}`" not in page] == []

@@ -16,7 +16,7 @@ no access; an unknown action name is a programming error, never a yes.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -89,28 +89,55 @@ _CORE = [
     Action("hand-over-plan", Rule.OWNER, "give away"),
 ]
 
-_actions: dict[str, Action] = {a.name: a for a in _CORE}
+class RuleBook:
+    """The named actions one app knows (issue #25): the core's and its plugins', each
+    declared through the same ``actions`` hook when the app is made (``wiki.plugins``). The
+    book belongs to the app, not to this module: two apps with different plugins do not
+    share one, and a test adds an action to its own app only.
+
+    A name is declared once: a plugin cannot loosen a core action by declaring it again."""
+
+    def __init__(self, actions: Iterable[Action] = ()) -> None:
+        self._actions: dict[str, Action] = {}
+        self.register(actions)
+
+    def register(self, actions: Iterable[Action]) -> None:
+        for act in actions:
+            known = self._actions.get(act.name)
+            if known is not None and known != act:
+                raise ValueError(f"The action {act.name!r} is already declared differently.")
+            self._actions[act.name] = act
+
+    def action(self, name: str) -> Action:
+        try:
+            return self._actions[name]
+        except KeyError:
+            raise KeyError(f"No action is named {name!r}; declare it first.") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._actions)
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(list(self._actions.values()))
 
 
-def register(actions: Iterable[Action]) -> None:
-    """Add actions a plugin declares (the ``actions`` hook). A name is declared once:
-    a plugin cannot loosen a core action by declaring it again."""
-    for action in actions:
-        known = _actions.get(action.name)
-        if known is not None and known != action:
-            raise ValueError(f"The action {action.name!r} is already declared differently.")
-        _actions[action.name] = action
+def core_actions() -> list[Action]:
+    """The core's own actions, declared through the ``actions`` hook like a plugin's."""
+    return list(_CORE)
 
 
-def action(name: str) -> Action:
-    try:
-        return _actions[name]
-    except KeyError:
-        raise KeyError(f"No action is named {name!r}; declare it first.") from None
+# An Access decided without an app (the operator at the command line, a test of the table)
+# asks the core's actions only.
+CORE_BOOK = RuleBook(_CORE)
 
 
-def names() -> list[str]:
-    return sorted(_actions)
+def book_of(access: Access) -> RuleBook:
+    """The rule book this person's standing was decided with."""
+    return access.rules if isinstance(access.rules, RuleBook) else CORE_BOOK
+
+
+def action(name: str, book: RuleBook | None = None) -> Action:
+    return (book or CORE_BOOK).action(name)
 
 
 # ---- who is asking ------------------------------------------------------------------
@@ -128,12 +155,27 @@ def decide(
     owner_id: int | None,
     grants: Iterable[GrantRow],
     at: datetime | None = None,
+    rules: RuleBook | None = None,
 ) -> Access:
     """Fold the actor's live grants on one site into an ``Access``.
 
     ``grants`` must be only those that name the actor or one of the actor's groups on this
-    site; expired ones are dropped here, at the moment of asking.
+    site; expired ones are dropped here, at the moment of asking. ``rules``: the app's rule
+    book (the core's actions only when not given).
     """
+    decided = _decide(actor, site_id=site_id, owner_id=owner_id, grants=grants, at=at)
+    decided.rules = rules or CORE_BOOK
+    return decided
+
+
+def _decide(
+    actor: Actor,
+    *,
+    site_id: int,
+    owner_id: int | None,
+    grants: Iterable[GrantRow],
+    at: datetime | None,
+) -> Access:
     if actor.operator:
         return Access(site_id, role=Role.OPERATOR, everywhere=Capability.MANAGE)
     if actor.is_guest:
@@ -262,7 +304,7 @@ def _first_up(text: str) -> str:
 
 def explain(access: Access, name: str, section: str | None = None) -> Decision:
     """Whether the action is allowed, and why: which role or grant gives or withholds it."""
-    act = action(name)
+    act = book_of(access).action(name)
     where = act.section or section
     if act.rule is Rule.SECTION:
         if where is None:
@@ -336,7 +378,7 @@ _ROLE_REASON = {
 
 def refusal(access: Access, name: str, section_title: str | None = None) -> str:
     """The sentence a person reads when they may see the thing but not do this."""
-    act = action(name)
+    act = book_of(access).action(name)
     if act.rule is Rule.SECTION and section_title:
         return f"You can read “{section_title}” but you cannot {act.doing} it."
     if act.rule is Rule.UNOWNED and access.owned:
@@ -349,7 +391,7 @@ def refusal(access: Access, name: str, section_title: str | None = None) -> str:
 def may(access: Access, section: str | None = None) -> dict[str, bool]:
     """Every action's answer at once, for a template (site actions, or one section's)."""
     out = {}
-    for act in _actions.values():
+    for act in book_of(access):
         if act.rule is Rule.SECTION and act.section is None:
             if section is not None:
                 out[act.name] = allowed(access, act.name, section)

@@ -161,6 +161,8 @@ class Extensions:
 
     blocks: dict[str, Any] = field(default_factory=dict)
     on_saved: list[Callable[..., None]] = field(default_factory=list)
+    # The app's rule book (``wiki.access.RuleBook``): the store decides with it (issue #25).
+    rules: Any = None
 
 
 class Database:

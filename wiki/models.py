@@ -8,7 +8,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -419,6 +419,8 @@ class Access:
     everywhere: Capability = Capability.NONE
     grants: list[GrantRow] = field(default_factory=list)  # the live grants behind it
     owned: bool = True  # False while a plan made for someone has no owner yet (issue #14)
+    # The app's rule book it was decided with (``wiki.access.RuleBook``, issue #25).
+    rules: Any = field(default=None, repr=False, compare=False)
 
 
 # ---- edges: API bodies and forms -------------------------------------------------------

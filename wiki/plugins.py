@@ -338,21 +338,34 @@ def _builtin_modules() -> list[Any]:
     ]
 
 
+class _CoreActions:
+    """The core declares its named actions through the same hook as every plugin (#25)."""
+
+    @hookspecs.hookimpl
+    def actions(self) -> list[policy.Action]:
+        return policy.core_actions()
+
+
 def make_manager(
     *, extra: list[Any] | None = None, entry_points: bool = True
 ) -> pluggy.PluginManager:
     """Built-in plugins, then installed ones (entry points), then any given directly."""
     pm = pluggy.PluginManager("planwiki")
     pm.add_hookspecs(hookspecs)
+    pm.register(_CoreActions(), name="planwiki.core")
     for module in _builtin_modules():
         pm.register(module, name=f"planwiki.{module.__name__.split('.')[-1]}")
     if entry_points:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in extra or []:
         pm.register(plugin)
-    # Plugins' own named actions join the one rule book (issue #13).
-    policy.register(collect(pm.hook.actions()))
     return pm
+
+
+def rule_book(pm: pluggy.PluginManager) -> policy.RuleBook:
+    """The app's rule book: every action the core and its plugins declare (issues #13, #25).
+    A plugin declaring a core action differently stops the app from starting."""
+    return policy.RuleBook(collect(pm.hook.actions()))
 
 
 def describe(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

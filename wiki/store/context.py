@@ -146,7 +146,9 @@ def access_for(db: Database, actor: Actor, site: Site) -> Access:
             )
             for r in db.all(_GRANTS_SQL, {"site": site.id, "user": actor.user_id})
         ]
-    return policy.decide(actor, site_id=site.id, owner_id=site.owner_id, grants=grants)
+    return policy.decide(
+        actor, site_id=site.id, owner_id=site.owner_id, grants=grants, rules=db.extensions.rules
+    )
 
 
 # Every grant that reaches a circle member on one site, personal or through a group: one
@@ -186,6 +188,7 @@ def circle_accesses(db: Database, site: Site) -> dict[int, Access]:
             site_id=site.id,
             owner_id=site.owner_id,
             grants=grants.get(user_id, []),
+            rules=db.extensions.rules,
         )
         for user_id in members
     }
