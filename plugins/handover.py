@@ -116,6 +116,11 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
 
 
 @hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["handover-pack"]  # /s/{site}/handover-pack: no section may take the address (issue #25)
+
+
+@hookimpl
 def routes() -> list[Route]:
     return [
         Route("/s/{site}/handover-pack/new", build_form, methods=["GET"]),

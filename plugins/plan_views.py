@@ -293,6 +293,11 @@ async def ehc_plan(request: Request) -> Response:
 
 
 @hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["ehc-plan"]  # /s/{site}/ehc-plan: no section may take the address (issue #25)
+
+
+@hookimpl
 def routes() -> list[Route]:
     return [
         Route("/s/{site}/ehc-plan", ehc_plan, methods=["GET"]),

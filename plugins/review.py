@@ -257,6 +257,11 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
 
 
 @hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["review"]  # /s/{site}/review: no section may take the address (issue #25)
+
+
+@hookimpl
 def routes() -> list[Route]:
     return [
         Route("/s/{site}/review/new", start_form, methods=["GET"]),

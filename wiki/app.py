@@ -154,6 +154,7 @@ def create_app(
     )
     pm = make_manager(extra=plugins)
     db.extensions.rules = rule_book(pm)
+    db.extensions.reserved = frozenset(collect(pm.hook.reserved_section_keys()))
     db.extensions.blocks = {block.name: block for block in collect(pm.hook.block_types())}
     db.extensions.on_saved.append(
         lambda **event: pm.hook.revision_saved(event=RevisionSaved(**event))

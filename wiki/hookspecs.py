@@ -126,6 +126,13 @@ def checklist_items(review: ReviewInfo) -> list[ChecklistItem]:
 
 
 @hookspec
+def reserved_section_keys() -> list[str]:
+    """The words this plugin's own pages use under ``/s/{site}/WORD`` (``review``): no
+    section may take them as its address. The core declares its own in
+    ``wiki.models.CORE_RESERVED_SECTION_KEYS`` (issue #25)."""
+
+
+@hookspec
 def actions() -> list[Action]:
     """Named actions this plugin adds to the rule book (``wiki.plugin_api.Action``): each says
     who may do it (a capability on a section, the stewards, or the young person alone).

@@ -6,6 +6,7 @@ import base64
 import calendar
 import enum
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
@@ -37,9 +38,12 @@ MAX_INTRO = 200  # the young person's own one line on the plan home (issue #16)
 # Words that are pages of their own under /s/{site}/ (the core's and the built-in
 # plugins'), so they can never be section keys. One list: the web forms, the API, plugins
 # and import all refuse them, and a test checks every /s/{site}/WORD route is here.
-RESERVED_SECTION_KEYS = frozenset({
-    "-", "api", "audit", "ehc-plan", "export", "growing-up", "handover-pack", "owner", "review",
-    "search", "sections", "settings", "sharing", "view-as",
+# The core's own pages under /s/{site}/WORD: no section may take these addresses. Plugins
+# declare theirs through the ``reserved_section_keys`` hook (issue #25), and the store
+# refuses both (``db.extensions.reserved``).
+CORE_RESERVED_SECTION_KEYS = frozenset({
+    "-", "api", "audit", "export", "growing-up", "owner", "search", "sections", "settings",
+    "sharing", "view-as",
 })  # fmt: skip
 
 
@@ -48,11 +52,14 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG_RE.match(value))
 
 
-def slug_problem(value: object, *, section_key: bool = False) -> str | None:
-    """Why this cannot be an address (None when it can)."""
+def slug_problem(
+    value: object, *, section_key: bool = False, reserved: Collection[str] = ()
+) -> str | None:
+    """Why this cannot be an address (None when it can). ``reserved``: the words the app's
+    plugins use for their own pages, besides the core's."""
     if not is_slug(value):
         return SLUG_HELP
-    if section_key and value in RESERVED_SECTION_KEYS:
+    if section_key and (value in CORE_RESERVED_SECTION_KEYS or value in reserved):
         return f"“{value}” is a word the plan uses for its own pages. Choose another address."
     return None
 

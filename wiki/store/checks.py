@@ -4,6 +4,8 @@ store checks before it writes. The rules themselves live in ``wiki.models``."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from wiki.errors import Invalid
 from wiki.models import (
     MAX_RELATIONSHIP,
@@ -14,9 +16,12 @@ from wiki.models import (
 )
 
 
-def address(value: str, field: str = "slug", *, section_key: bool = False) -> str:
-    """``value`` if it is a valid address (a section key must not be a reserved word)."""
-    problem = slug_problem(value, section_key=section_key)
+def address(
+    value: str, field: str = "slug", *, section_key: bool = False, reserved: Collection[str] = ()
+) -> str:
+    """``value`` if it is a valid address (a section key must not be a reserved word: the
+    core's, or ``reserved``, those of the app's plugins)."""
+    problem = slug_problem(value, section_key=section_key, reserved=reserved)
     if problem:
         raise Invalid(problem, fields={field: problem})
     return value

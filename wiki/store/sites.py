@@ -81,7 +81,7 @@ def create_site(
     checks.address(slug)
     title = checks.title(title)
     for key, section_title, _ in sections or ():
-        checks.address(key, "key", section_key=True)
+        checks.address(key, "key", section_key=True, reserved=db.extensions.reserved)
         checks.title(section_title)
     for starter in pages:
         checks.address(starter.slug)
@@ -184,7 +184,7 @@ def add_section(
 ) -> SiteContext:
     ctx = site_for(db, actor, site)
     ctx.check("add-section")
-    checks.address(key, "key", section_key=True)
+    checks.address(key, "key", section_key=True, reserved=db.extensions.reserved)
     title = checks.title(title)
     with db.write() as w:
         if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):
