@@ -11,12 +11,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from wiki import accounts, store
 from wiki.errors import Invalid
 from wiki.models import CORE_RESERVED_SECTION_KEYS, Actor
+from wiki.plugins import PluginContext
+from wiki.store import circle
 
 # The built-in plugins' own page words, declared through their hook (issue #25).
 PLUGIN_WORDS = {"review", "handover-pack", "ehc-plan"}
 RESERVED = CORE_RESERVED_SECTION_KEYS | PLUGIN_WORDS
-from wiki.plugins import PluginContext
-from wiki.store import circle
 
 SITE = "ivy"
 BAD_ADDRESSES = ["Has Capitals", "two--hyphens", "-edge", "x" * 61, "", "ünïcode", "a/b"]

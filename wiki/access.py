@@ -89,6 +89,7 @@ _CORE = [
     Action("hand-over-plan", Rule.OWNER, "give away"),
 ]
 
+
 class RuleBook:
     """The named actions one app knows (issue #25): the core's and its plugins', each
     declared through the same ``actions`` hook when the app is made (``wiki.plugins``). The
@@ -181,7 +182,9 @@ def _decide(
     if actor.is_guest:
         # A guest link is a read-only window on exactly one section (issue #3).
         if actor.guest_site_id == site_id and actor.guest_section:
-            return Access(site_id, role=Role.GUEST, by_section={actor.guest_section: Capability.VIEW})
+            return Access(
+                site_id, role=Role.GUEST, by_section={actor.guest_section: Capability.VIEW}
+            )
         return Access(site_id, role=Role.GUEST)
     if actor.user_id is None:
         return Access(site_id, role=Role.NOBODY)

@@ -19,6 +19,7 @@ from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
     MAX_TITLE,
+    STANDARD_SECTIONS,
     Actor,
     Capability,
     Page,
@@ -59,6 +60,7 @@ from wiki.words import say, say_later
 # Grouped and explained in docs/plugins.md ("The plugin API").
 __all__ = [
     "MAX_TITLE",
+    "STANDARD_SECTIONS",
     "Action",
     "Actor",
     "AuditEntry",
