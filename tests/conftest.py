@@ -23,6 +23,7 @@ from starlette.testclient import TestClient
 from wiki import accounts, clock
 from wiki.app import create_app
 from wiki.db import Database
+from wiki.errors import NotFound
 from wiki.models import Actor
 from wiki.settings import Settings
 
@@ -98,6 +99,58 @@ class People:
             sign_in(client, who.email, password)
         return client
 
+    def api(self, who: Actor) -> TestClient:
+        """A client that speaks for ``who`` with a personal access token (the JSON API)."""
+        user = accounts.find_user(self.db, who.email)
+        assert user is not None
+        token = accounts.create_token(self.db, user)
+        return TestClient(
+            self.app, follow_redirects=False, headers={"authorization": f"Bearer {token}"}
+        )
+
+
+class PlanBuilder:
+    """A plan in one line a step (issue #25): ``make_plan("ava").page("about-me/me", "Hi")
+    .share(ben, "about-me", "view")`` instead of nine-line store calls."""
+
+    def __init__(self, people: People, owner: Actor, slug: str) -> None:
+        self.people, self.db, self.owner, self.slug = people, people.db, owner, slug
+
+    def page(
+        self, path: str, body: str, *, title: str = "", by: Actor | None = None
+    ) -> PlanBuilder:
+        """Write (or rewrite) ``section/page`` as ``by`` (the owner unless said)."""
+        from wiki import store
+
+        section, slug = path.split("/")
+        author = by or self.owner
+        try:
+            base: int | None = store.get_page(
+                self.db, author, site=self.slug, section=section, page=slug, record_view=False
+            )[1].revision
+        except NotFound:
+            base = None
+        store.save_page(self.db, author, site=self.slug, section=section, page=slug, body=body,
+                        base_revision=base, title=title or slug.replace("-", " ").capitalize())  # fmt: skip
+        return self
+
+    def share(
+        self, person: Actor, section: str, capability: str = "view", *, until: str | None = None
+    ) -> PlanBuilder:
+        """Bring ``person`` into the circle (once) and give them ``capability`` on ``section``."""
+        from wiki.store import circle
+
+        if all(
+            m.email != person.email
+            for m in circle.list_members(self.db, self.owner, site=self.slug)
+        ):
+            circle.add_member(
+                self.db, self.owner, site=self.slug, email=person.email, relationship="friend"
+            )
+        circle.add_grant(self.db, self.owner, site=self.slug, section=section,
+                         capability=capability, person=person.email, expires_at=until)  # fmt: skip
+        return self
+
 
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrftoken" value="([^"]+)"', html)
@@ -124,6 +177,21 @@ def post_form(
 @pytest.fixture
 def people(app, db) -> People:  # type: ignore[no-untyped-def]
     return People(app, db)
+
+
+@pytest.fixture
+def make_plan(people: People):  # type: ignore[no-untyped-def]
+    """``make_plan("ava")``: Ava (made if need be) owns a new plan at /s/ava."""
+    from wiki import store
+
+    def make(slug: str, *, owner: str = "", title: str = "", **site: Any) -> PlanBuilder:
+        person = people.add(owner or slug.capitalize())
+        store.create_site(
+            people.db, person, slug=slug, title=title or f"{person.name}'s plan", **site
+        )
+        return PlanBuilder(people, person, slug)
+
+    return make
 
 
 def run_async(work: Coroutine[Any, Any, T]) -> T:

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import pytest
 
-from wiki import access, store
+from wiki import access
 from wiki.access import Action, Rule
 from wiki.errors import NotFound
 from wiki.models import Actor
-from wiki.store import circle, links, search, transfer
+from wiki.store import links, search, transfer
 
 
 @pytest.fixture
-def plan(db, people):  # type: ignore[no-untyped-def]
+def plan(db, people, make_plan):  # type: ignore[no-untyped-def]
     """Sam's plan; Bob may read About me."""
-    sam, bob = people.add("Sam"), people.add("Bob")
-    store.create_site(db, sam, slug="sam", title="Sam's plan")
-    store.save_page(db, sam, site="sam", section="about-me", page="profile", title="Me",
-                    body="I love the trampoline.", base_revision=None)  # fmt: skip
-    circle.add_member(db, sam, site="sam", email=bob.email, relationship="friend")
-    circle.add_grant(db, sam, site="sam", section="about-me", capability="view", person=bob.email)
+    bob = people.add("Bob")
+    sam = (
+        make_plan("sam")
+        .page("about-me/profile", "I love the trampoline.", title="Me")
+        .share(bob, "about-me", "view")
+        .owner
+    )
     link = links.create_guest_link(db, sam, site="sam", section="about-me")
     guest = Actor(guest_link_id=link.id, guest_site_id=1, guest_section="about-me")
     return sam, bob, guest
