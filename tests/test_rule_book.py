@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Only these may look inside an ``Access``: the rule book, the nouns, and the loader that
 # hands the rule book the person's grants.
-DECIDERS = {"wiki/access.py", "wiki/models.py"}
+DECIDERS = {"wiki/access.py", "wiki/models.py"}  # (wiki/actions.py only names the actions)
 LOADER = "wiki/store/context.py"
 # What only the rule book may read or compare.
 STANDING = {"is_owner", "is_steward", "everywhere", "by_section", "role"}
