@@ -10,9 +10,8 @@ from wiki import clock
 from wiki.accounts.passwords import check_password_strength, hash_password, verify_password
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid
-from wiki.models import MAX_NAME, squeeze_to_one_line
-from wiki.store import checks
-from wiki.store.audit import view_log
+from wiki.models import MAX_NAME, name_problem, squeeze_to_one_line
+from wiki.view_log import view_log
 
 
 @dataclass
@@ -38,6 +37,14 @@ def normalise_email(email: str) -> str:
     return email.lower()
 
 
+def _name(name: str) -> str:
+    """A person's name without surrounding spaces, if it is one (one line, issue #25)."""
+    problem = name_problem(name)
+    if problem:
+        raise Invalid(problem, fields={"name": problem})
+    return name.strip()
+
+
 def find_user(db: Database, email: str) -> User | None:
     row = db.one(
         "SELECT id, email, name FROM users WHERE email = ? AND deleted_at IS NULL", (email.strip(),)
@@ -47,7 +54,7 @@ def find_user(db: Database, email: str) -> User | None:
 
 def create_user(db: Database, *, email: str, name: str, password: str | None = None) -> User:
     email = normalise_email(email)
-    name = checks.name(name)
+    name = _name(name)
     if password is not None:
         check_password_strength(password, email=email, name=name)
     with db.write():
@@ -76,7 +83,7 @@ def has_password(db: Database, user_id: int) -> bool:
 
 
 def rename_user(db: Database, user_id: int, name: str) -> None:
-    name = checks.name(name)
+    name = _name(name)
     with db.write():
         db.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
 
