@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from plugins import _deadlines as law
 from plugins import _outcome_decisions as review_outcomes
+from plugins._review_access import cannot_run_words, missing
 from plugins.blocks import evidence_parts
 from plugins.plan_facts import facts_and_page, facts_for, facts_in
 from wiki.plugin_api import (
@@ -295,7 +296,7 @@ def plan_facts(
 async def start_form(request: Request) -> Response:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
-    site_ctx.require("run-review", SECTION)
+    _may_run(site_ctx)
     return page(
         request,
         "review_start.html",
@@ -307,6 +308,7 @@ async def start(request: Request) -> Response:
     context = context_of(request)
     slug = request.path_params["site"]
     site_ctx = context.site(slug)
+    _may_run(site_ctx)
     form = await form_of(request)
     when = read_date(form, "meeting", required=True)  # Day, Month, Year boxes (issue #16)
     values = {"meeting": when, "kind": form.get("kind", "annual")}
@@ -328,6 +330,14 @@ async def start(request: Request) -> Response:
     context.save(slug, SECTION, page_slug, body=review_body(review, year=facts.year, name=facts.name),
                  base_revision=None, summary="Started the review", title=title)  # fmt: skip
     return redirect(f"/s/{slug}/review/{page_slug}")
+
+
+def _may_run(site_ctx: SiteContext) -> None:
+    """NotFound without Reviews; otherwise, if they may not run a review, what is missing
+    and who can give it, in plain words (issue #23), never a bare refusal."""
+    site_ctx.section(SECTION)
+    if not site_ctx.allows("run-review"):
+        raise Forbidden(cannot_run_words(site_ctx))
 
 
 def _load(context: PluginContext, slug: str, page_slug: str) -> tuple[Page, Review]:
@@ -367,7 +377,7 @@ def show(
         "outcomes": outcomes, "changed": changed, "since": since, "earlier": earlier, "facts": facts,
         "pfa": facts.year is not None and facts.year >= 9, "pfa_areas": law.PFA_AREAS,
         "year": facts.year, "day": _day, "facts_page": (facts_and_page(pages) or (None, None))[1], "kind_title": KINDS[review.kind],
-        "decisions": review_outcomes.DECISION_WORDS, "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
+        "decisions": review_outcomes.DECISION_WORDS, "cannot_run": cannot_run_words(site_ctx) if review.status == "open" and missing(site_ctx) else "", "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
     }, status=status)  # fmt: skip
 
 
@@ -386,7 +396,7 @@ async def change(request: Request) -> Response:
         raise Forbidden(
             "This review is closed and kept as a record; start a new review to make changes."
         )
-    site_ctx.require("run-review", SECTION)
+    _may_run(site_ctx)
     action = form.get("action", "")
     if action == "decide-outcome":
         return review_outcomes.save_decision(request, context, site_ctx, form, review_slug=found.slug,
