@@ -401,6 +401,9 @@ async def change(request: Request) -> Response:
     if action == "decide-outcome":
         return review_outcomes.save_decision(request, context, site_ctx, form, review_slug=found.slug,
                                       meeting=review.meeting, show=show)  # fmt: skip
+    if action == "decide-outcomes":  # every outcome on one form, one save (issue #23)
+        return review_outcomes.save_decisions(request, context, site_ctx, form, review_slug=found.slug,
+                                              meeting=review.meeting, today=now().date(), show=show)  # fmt: skip
     if action == "draft-outcome":
         return review_outcomes.draft(
             context, slug, form, meeting=review.meeting, back=f"/s/{slug}/review/{page_slug}"
