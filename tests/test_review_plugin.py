@@ -258,7 +258,9 @@ def test_each_outcome_gets_its_own_decision_saved_in_its_own_block(site, people,
     page = client.get(url).text
     assert page.count('name="decision-') == 8  # four choices for each of the two outcomes
     decisions = page.split('id="outcomes"')[1].split('value="draft-outcome"')[0]
-    assert decisions.count("<form") == 2 and decisions.count('type="submit"') == 1  # one save (and the draft form opening)
+    assert (
+        decisions.count("<form") == 2 and decisions.count('type="submit"') == 1
+    )  # one save (and the draft form opening)
     assert (
         " checked" not in page.split('id="outcomes"')[1].split("Draft a new outcome")[0]
     )  # no default
