@@ -250,7 +250,12 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
 
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
-    if page.section.key == SECTION and root.startswith("/s/") and "```review" in page.body:
+    # Only a review (a ``review`` block), never a report (``review-report``): issue #23.
+    if (
+        page.section.key == SECTION
+        and root.startswith("/s/")
+        and read_review(page.body) is not None
+    ):
         return [
             Link(say_later("plugin.review_checklist"), f"/s/{site.site.slug}/review/{page.slug}")
         ]

@@ -45,6 +45,7 @@ from wiki.plugins import (
     context_of,
 )
 from wiki.render import parse_block
+from wiki.render import render as render_markdown
 from wiki.routes.common import (
     csrf_token,
     form_of,
@@ -105,6 +106,7 @@ __all__ = [
     "parse_block",
     "read_date",
     "redirect",
+    "render_markdown",
     "require_signed_in",
     "say",
     "say_later",
