@@ -101,7 +101,9 @@ def test_new_pa_reads_what_to_do_in_an_emergency_and_who_to_call_first(app, pack
     # The contents are links to the parts below.
     contents = re.search(r'<nav class="handover-contents".*?</nav>', html, re.DOTALL)
     assert contents is not None
-    for anchor in re.findall(r'href="#([^"]+)"', contents.group(0)):
+    anchors = re.findall(r'href="#([^"]+)"', contents.group(0))
+    assert len(anchors) == html.count('class="handover-part"') >= 5
+    for anchor in anchors:
         assert f'id="{anchor}"' in html, anchor
 
 
