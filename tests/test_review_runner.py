@@ -114,3 +114,37 @@ def test_the_next_review_date_shows_only_to_readers_of_reviews(plan) -> None:  #
     )
     for who in ("best friend", "personal assistant"):  # no Reviews for them
         assert "Next review" not in client_for(plan, PEOPLE[who]).get(S).text, who
+
+
+def test_report_decisions_reach_only_readers_of_the_outcomes(plan, db) -> None:  # type: ignore[no-untyped-def]
+    """A decision copied into the report is read by whoever may read the outcome, and no one
+    else: Jess (Reviews and Outcomes) finds it; Helen, given Reviews alone, does not."""
+    from wiki.store import circle
+
+    daniel = client_for(plan, PEOPLE["social worker"])  # may run the review
+    page = daniel.get(REVIEW).text
+    key = re.search(r'name="key-0" value="([^"]+)"', page)
+    statement = re.search(r'name="statement-0" value="([^"]+)"', page)
+    assert key and statement
+    saved = daniel.post(REVIEW, data={
+        "csrftoken": csrf_of(page), "action": "decide-outcomes", "key-0": key.group(1),
+        "statement-0": statement.group(1).replace("&#39;", "'"), "decision-0": "partly",
+        "note-0": "Kestrel note about the bus."})  # fmt: skip
+    assert saved.status_code == 303, saved.text[:500]
+    jess = client_for(plan, PEOPLE["sister"]).get(f"{S}/-/review-report").text
+    assert "Decisions about each outcome" in jess and "Kestrel note about the bus." in jess
+    from wiki import accounts
+    from wiki.models import Actor
+
+    owner = accounts.find_user(db, OWNER["email"])
+    assert owner is not None
+    rhys = Actor(user_id=owner.id, email=owner.email, name=owner.name)
+    circle.add_grant(db, rhys, site=SITE["slug"], section="reviews", capability="view",
+                     person=PEOPLE["epilepsy nurse"]["email"])  # fmt: skip
+    helen = client_for(plan, PEOPLE["epilepsy nurse"]).get(f"{S}/-/review-report")
+    assert helen.status_code == 200
+    assert "Kestrel note" not in helen.text and "Decisions about each outcome" not in helen.text
+    # …and the report Daniel may save in Reviews, which Helen reads, leaves it out.
+    draft = daniel.get(f"{S}/-/review-report").text
+    assert "Kestrel note" in draft.split('id="write-report"')[0]  # Daniel reads it himself
+    assert "Kestrel note" not in draft.split('id="write-report"')[1]  # not in what is saved
