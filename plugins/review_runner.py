@@ -34,6 +34,7 @@ from wiki.plugin_api import (
     now,
     page,
     redirect,
+    say,
 )
 
 LATER_STEPS = {"next-review", "end-of-school-age"}  # not part of this review's period
@@ -90,10 +91,10 @@ def plan_home_notes(context: PluginContext, site: SiteContext) -> list[HomeNote]
         return []
     review_page, review = found
     slug = site.site.slug
-    links = [Link("See the review", f"/s/{slug}/review/{review_page.slug}")]
+    links = [Link(say("review_home.see"), f"/s/{slug}/review/{review_page.slug}")]
     if may_ask(site):
-        links.append(Link("Who runs my review?", f"/s/{slug}/-/review-runner"))
-    return [HomeNote(f"Next review: {_day(review.meeting)}.", links)]
+        links.append(Link(say("review_home.who_runs"), f"/s/{slug}/-/review-runner"))
+    return [HomeNote(say("review_home.next", day=_day(review.meeting)), links)]
 
 
 @hookimpl
