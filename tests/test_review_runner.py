@@ -89,6 +89,11 @@ def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> Non
         ("outcomes", "edit", "2027-04-14"),
         ("reviews", "edit", "2027-04-14"),
     ]
+    again = rhys.post(f"{S}/-/review-runner", data={
+        "csrftoken": csrf_of(form.text), "person": PEOPLE["SENCO"]["email"]})  # fmt: skip
+    assert again.status_code == 303  # asking twice adds nothing
+    assert len([g for g in rhys.get(f"/api/v1/sites/{SITE['slug']}/grants").json()
+                if g["person"] == PEOPLE["SENCO"]["email"]]) == 2  # fmt: skip
     priya = client_for(plan, PEOPLE["SENCO"])
     page = priya.get(REVIEW).text
     assert MISSING not in text_of(page)
