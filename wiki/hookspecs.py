@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # real types for every hook (issue #13); wiki.plugins imports
         Change,
         ChecklistItem,
         ExportFormat,
+        HomeNote,
         Link,
         PluginContext,
         ReviewInfo,
@@ -93,6 +94,12 @@ def page_content(context: PluginContext, site: SiteContext, page: Page, root: st
 def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
     """Entries in a site's navigation: a list of ``wiki.plugin_api.Link`` for this person;
     ``site`` is the ``SiteContext`` (the sections they may view, their access)."""
+
+
+@hookspec
+def plan_home_notes(context: PluginContext, site: SiteContext) -> list[HomeNote]:
+    """Lines on the plan's home, on its first screen, for this person (issue #23): a list
+    of ``wiki.plugin_api.HomeNote`` (words, and links beside them)."""
 
 
 @hookspec

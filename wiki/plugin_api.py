@@ -33,6 +33,7 @@ from wiki.plugins import (
     Change,
     ChecklistItem,
     ExportFormat,
+    HomeNote,
     Link,
     PluginContext,
     Reader,
@@ -45,6 +46,7 @@ from wiki.plugins import (
     context_of,
 )
 from wiki.render import parse_block
+from wiki.render import render as render_markdown
 from wiki.routes.common import (
     csrf_token,
     form_of,
@@ -73,6 +75,7 @@ __all__ = [
     "DiffLine",
     "ExportFormat",
     "Forbidden",
+    "HomeNote",
     "Invalid",
     "Link",
     "NotFound",
@@ -105,6 +108,7 @@ __all__ = [
     "parse_block",
     "read_date",
     "redirect",
+    "render_markdown",
     "require_signed_in",
     "say",
     "say_later",

@@ -43,6 +43,15 @@ class Link:
 
 
 @dataclass
+class HomeNote:
+    """A line on the plan's home, on its first screen (issue #23: "Next review: 20 January
+    2027"), with links beside it ("Who runs my review?")."""
+
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass
 class Change:
     """One change between two revisions of a page, in words (issue #16): ``where`` is the
     title the reader knows it by ("Important to me", "Outcome 2, By when"), ``kind`` is
@@ -189,6 +198,24 @@ class PluginContext:
         """One revision of the page with this id (NotFound exactly as ``page_by_id``)."""
         found = self.page_by_id(site, page_id)
         return found, self.revision(site, found.section.key, found.slug, number)
+
+    def members(self, site: str) -> list[circle.Member]:
+        """The circle of support (the young person and stewards only; Forbidden otherwise)."""
+        return circle.list_members(self.__db, self.actor, site=self.site(site))
+
+    def share(
+        self, site: str, *, section: str, capability: str, person: str, expires_at: str | None
+    ) -> None:
+        """Give one person a capability on one section, through the sharing store: exactly
+        as the sharing page would (manage on the section needed; issue #23). Asking twice
+        for the very same thing adds nothing."""
+        wanted = (person, section, capability, expires_at)
+        if any((g.person, g.section, g.capability, g.expires_at) == wanted
+               for g in circle.list_grants(self.__db, self.actor, site=self.site(site))):  # fmt: skip
+            return
+        circle.add_grant(self.__db, self.actor, site=self.site(site), section=section,
+                         capability=capability, person=person, expires_at=expires_at)  # fmt: skip
+        self.__sites.pop(site, None)
 
     def readers(self, site: str, section: str) -> list[Reader]:
         """Everyone who may open ``section`` now, and every section each of them may view

@@ -170,6 +170,8 @@ class OutcomeReview(BlockModel):
                             description="Pages, photos, recordings or budget lines. One on each line; a link as [what it is](/s/…).")  # fmt: skip
     review: Line = Field(default="", max_length=60, title="Review page",
                          description="The address of the review page in Reviews, like annual-review-2027-01-20.")  # fmt: skip
+    decided_on: OptionalDay = Field(default=None, title="Decided on",
+                                    description="The day the decision was made (it can be before the meeting).")  # fmt: skip
 
 
 class Outcome(BlockModel):

@@ -173,6 +173,10 @@ def page(
             if site_ctx.actor.signed_in:  # the welcome can always be found again (issue #16)
                 ctx.setdefault("welcome_link", f"/s/{site_ctx.site.slug}/-/welcome")
             ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
+            if ctx.get("plan_home"):
+                ctx["home_notes"] = collect(
+                    pm.hook.plan_home_notes(context=plugin_ctx, site=site_ctx)
+                )
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
             ctx["page_actions"] = collect(
                 pm.hook.page_actions(

@@ -128,6 +128,7 @@ async def site_home(request: Request) -> Response:
             "photo": introduction.photo_of(db, ctx),
             "pictures": introduction.section_pictures(db, ctx),
             "welcome": plan_home.welcome_of(request, ctx),
+            "plan_home": True,  # plugins' lines on its first screen (issue #23)
         },
     )
 
