@@ -29,7 +29,7 @@ from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
 from wiki.store.audit import record
-from wiki.store.context import SiteContext, site_for
+from wiki.store.context import SiteContext, access_for, load_site, site_for
 
 OFFER_DAYS = 14
 KEEP = ("manage", "edit", "none")
@@ -111,6 +111,12 @@ def offer_plan(
     ctx = site_for(db, actor, site)
     ctx.check("offer-plan")
     email = _check_email(email)
+    if _looks_after(db, ctx, email):
+        raise Invalid(
+            f"That is the address of someone who looks after the plan. Give {ctx.site.person}'s"
+            " own address: only the person the plan is for can take it.",
+            fields={"email": f"{ctx.site.person}'s own address."},
+        )
     with db.write():
         db.execute(
             "UPDATE sites SET pending_owner = ?, person_name = COALESCE(NULLIF(?, ''), person_name)"
@@ -121,6 +127,18 @@ def offer_plan(
         record(db, site_id=ctx.site.id, actor=actor, action="offer-plan",
                detail=f"offered the plan to {offer.person_name or 'the young person'} ({email})")  # fmt: skip
     return offer
+
+
+def _looks_after(db: Database, ctx: SiteContext, email: str) -> bool:
+    """Is this the address of someone who keeps the plan for the young person now (a
+    steward)? Such a person can never be sent, or take, the offer of the plan (issue #25)."""
+    if email == ctx.actor.email.lower():
+        return True
+    row = db.one("SELECT id, email, name FROM users WHERE email = ?", (email,))
+    if row is None:
+        return False
+    person = Actor(user_id=row["id"], email=row["email"], name=row["name"])
+    return policy.allowed(access_for(db, person, ctx.site), "offer-plan")
 
 
 def hand_over(
@@ -204,6 +222,10 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
             raise NotFound("This offer has already been used.")
         if offer.kind == "made-for" and policy.has_owner(row["owner_id"]):
             raise Conflict("This plan already has an owner.")
+        if offer.kind == "made-for" and _keeper_of(db, actor, offer, row["created_by"]):
+            raise Forbidden(
+                "You look after this plan. Only the person it was made for can take it as theirs."
+            )
         site_id, giver = row["sid"], row["owner_id"]
         db.execute(
             "UPDATE plan_offers SET accepted_at = ?, accepted_by = ? WHERE id = ?",
@@ -225,6 +247,16 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
                        else f"accepted the plan from {offer.from_name or 'its owner'}")
                + "; it is now theirs")  # fmt: skip
     return offer
+
+
+def _keeper_of(db: Database, actor: Actor, offer: Offer, maker: int | None) -> bool:
+    """Does the person accepting keep the plan now (its maker, or a steward)? Only the
+    young person a plan was made for may become its owner: an offer sent to a keeper's
+    own address is not theirs to take (issue #25)."""
+    if maker is not None and maker == actor.user_id:
+        return True
+    site = load_site(db, offer.site_slug)
+    return site is not None and policy.allowed(access_for(db, actor, site), "offer-plan")
 
 
 def _keep_giver(db: Database, site_id: int, giver: int, keep: str, now: str) -> None:
