@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 import test_ownership as owned
+import test_sharing_flows as flows
 from conftest import csrf_of, post_form
 from test_ownership import bearer, offer_token
 
-from wiki import mail
+from wiki import accounts, mail
 from wiki.errors import Forbidden, Invalid
 from wiki.store import circle, oversight, ownership
 
@@ -95,3 +96,65 @@ def test_the_maker_cannot_accept_through_the_page_either(made, people, db):  # t
     refused = dads.post(f"/own/{offer.token}", data={"csrftoken": csrf_of(door.text)})
     assert refused.status_code == 403 and "Only the person it was made for" in refused.text
     assert owner_of(people, db, mum) is None
+
+
+# ---- "No thanks", and the people who looked after it are told (issue #23) -------------------
+
+smtp = flows.smtp  # a real SMTP server (aiosmtpd) that keeps what it is sent
+
+
+def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, smtp):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    token = offer_token(db)
+    ellis = people.client()  # no account, not signed in: the link is enough to say no
+    door = ellis.get(f"/own/{token}")
+    assert "No thanks" in door.text and "we tell Mum" in door.text
+    answered = ellis.post(f"/own/{token}", data={"answer": "no", "csrftoken": csrf_of(door.text)})
+    assert answered.status_code == 200 and "You said no thanks" in answered.text
+    assert "We have told Mum" in answered.text
+    assert accounts.find_user(db, "ellis@example.org") is None  # no account was made
+    told = [m for m in smtp.messages if m["To"] == mum.email]
+    assert [m["Subject"] for m in told] == ["Ellis said no thanks to “Ellis's plan”"]
+    assert "/s/ellis/owner" in told[0].get_content()
+    again = people.client().get(f"/own/{token}")
+    assert again.status_code == 404 and "You said no thanks to this plan" in again.text
+    assert "copied all of it" not in again.text
+    site = people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()
+    assert (site["owner"], site["pending_owner"]) == (None, None)
+    assert "Waiting for an answer" not in people.client(mum).get("/s/ellis/owner").text
+    assert any(e.action == "decline-offer" for e in oversight.list_audit(db, mum, site="ellis"))
+
+
+@pytest.mark.usefixtures("made")
+def test_only_the_person_it_was_sent_to_can_say_no_thanks(people, db):  # type: ignore[no-untyped-def]
+    token = offer_token(db)
+    stranger = people.client(people.add("Stranger"))
+    door = stranger.get(f"/own/{token}")
+    assert door.status_code == 403 and "No thanks" not in door.text
+    tried = stranger.post(f"/own/{token}", data={"answer": "no", "csrftoken": csrf_of(door.text)})
+    assert tried.status_code == 403
+    with pytest.raises(Forbidden):
+        ownership.decline_offer(db, people.add("Other"), token)
+    assert ownership.open_offer(db, token).email == "ellis@example.org"
+
+
+def test_when_ellis_accepts_everyone_who_looked_after_the_plan_is_told_what_they_keep(
+    made, people, db, smtp
+):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    dad, friend = people.add("Dad"), people.add("Friend")
+    for who, cap in ((dad, "manage"), (friend, "view")):
+        circle.add_member(db, mum, site="ellis", email=who.email)
+        circle.add_grant(db, mum, site="ellis", section="*", capability=cap, person=who.email)
+    token = offer_token(db)
+    ellis = people.client()
+    door = ellis.get(f"/own/{token}")
+    done = ellis.post(f"/own/{token}", data={"name": "Ellis", "password": owned.PASSWORD,
+                                             "csrftoken": csrf_of(door.text)})  # fmt: skip
+    assert done.status_code == 303
+    told = {m["To"]: m for m in smtp.messages if "has accepted" in m["Subject"]}
+    assert set(told) == {mum.email, dad.email}  # not the friend, not Ellis
+    for message in told.values():
+        assert message["Subject"] == "Ellis has accepted “Ellis's plan”"
+        text = message.get_content()
+        assert "You can still read, change and share every part, until Ellis changes that" in text

@@ -83,7 +83,7 @@ def _new_offer(
     now = clock.iso()
     db.execute(
         "UPDATE plan_offers SET withdrawn_at = ? WHERE site_id = ? AND accepted_at IS NULL"
-        " AND withdrawn_at IS NULL",
+        " AND withdrawn_at IS NULL AND declined_at IS NULL",
         (now, ctx.site.id),
     )
     token = secrets.token_urlsafe(32)
@@ -168,7 +168,7 @@ def withdraw_offer(db: Database, actor: Actor, *, site: str | SiteContext) -> No
     with db.write():
         db.execute(
             "UPDATE plan_offers SET withdrawn_at = ? WHERE site_id = ? AND accepted_at IS NULL"
-            " AND withdrawn_at IS NULL",
+            " AND withdrawn_at IS NULL AND declined_at IS NULL",
             (clock.iso(), ctx.site.id),
         )
         record(db, site_id=ctx.site.id, actor=actor, action="withdraw-offer",
@@ -182,7 +182,7 @@ def live_offer(db: Database, actor: Actor, *, site: str | SiteContext) -> Offer 
         return None
     row = db.one(
         _OFFER_SQL + " WHERE o.site_id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL"
-        " AND o.expires_at > ? ORDER BY o.id DESC LIMIT 1",
+        " AND o.declined_at IS NULL AND o.expires_at > ? ORDER BY o.id DESC LIMIT 1",
         (ctx.site.id, clock.iso()),
     )
     return _offer(row) if row else None
@@ -195,6 +195,11 @@ def open_offer(db: Database, token: str) -> Offer:
         raise NotFound("This link is not valid. Check you copied all of it, or ask for a new one.")
     if row["accepted_at"]:
         raise NotFound("This plan has already been accepted. If it was you, sign in to see it.")
+    if row["declined_at"]:
+        raise NotFound(
+            "You said no thanks to this plan. If you change your mind, ask"
+            f" {row['from_name'] or 'the person who sent it'} to send it again."
+        )
     if row["withdrawn_at"]:
         raise NotFound("This offer was taken back, or a newer one was sent. Use the newest email.")
     if row["expires_at"] <= clock.iso():
@@ -215,7 +220,8 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
     with db.write():
         row = db.one(
             "SELECT o.*, s.owner_id, s.id AS sid FROM plan_offers o JOIN sites s ON s.id = o.site_id"
-            " WHERE o.id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL",
+            " WHERE o.id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL"
+            " AND o.declined_at IS NULL",
             (offer.id,),
         )
         if row is None:
@@ -246,6 +252,37 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
                detail=("accepted the plan made for them" if offer.kind == "made-for"
                        else f"accepted the plan from {offer.from_name or 'its owner'}")
                + "; it is now theirs")  # fmt: skip
+    return offer
+
+
+def decline_offer(db: Database, actor: Actor, token: str) -> Offer:
+    """ "No thanks": the person the offer was sent to turns it down. The link in their inbox
+    is enough (declining gives nobody anything); nothing about the plan changes but the
+    offer, which ends, and the address it was waiting for."""
+    offer = open_offer(db, token)
+    if actor.signed_in and actor.email.lower() != offer.email.lower():
+        raise Forbidden(f"This offer was sent to {offer.email}. Only they can answer it.")
+    with db.write():
+        ended = db.execute(
+            "UPDATE plan_offers SET declined_at = ? WHERE id = ? AND accepted_at IS NULL"
+            " AND withdrawn_at IS NULL AND declined_at IS NULL",
+            (clock.iso(), offer.id),
+        ).rowcount
+        if not ended:
+            raise NotFound("This offer has already been answered.")
+        row = db.one("SELECT id, site_id FROM plan_offers WHERE id = ?", (offer.id,))
+        assert row is not None
+        if offer.kind == "made-for":
+            db.execute(
+                "UPDATE sites SET pending_owner = NULL WHERE id = ? AND pending_owner = ?",
+                (row["site_id"], offer.email.lower()),
+            )
+        who = db.one("SELECT id, email, name FROM users WHERE email = ?", (offer.email,))
+        answered = (
+            Actor(user_id=who["id"], email=who["email"], name=who["name"]) if who else Actor()
+        )
+        record(db, site_id=row["site_id"], actor=answered, action="decline-offer",
+               detail=f"{offer.email} said no thanks to the plan")  # fmt: skip
     return offer
 
 
