@@ -8,15 +8,17 @@ would show here.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import test_ownership as owned
 import test_sharing_flows as flows
 from conftest import csrf_of, post_form
 from test_ownership import bearer, offer_token
 
-from wiki import accounts, mail
+from wiki import accounts, clock, mail
 from wiki.errors import Forbidden, Invalid
-from wiki.store import circle, oversight, ownership
+from wiki.store import circle, links, oversight, ownership
 
 fast_passwords = owned.fast_passwords  # fixtures shared with test_ownership
 made = owned.made
@@ -158,3 +160,35 @@ def test_when_ellis_accepts_everyone_who_looked_after_the_plan_is_told_what_they
         assert message["Subject"] == "Ellis has accepted “Ellis's plan”"
         text = message.get_content()
         assert "You can still read, change and share every part, until Ellis changes that" in text
+
+
+# ---- a link that no longer works says why (issue #23) ----------------------------------------
+
+
+def test_a_cancelled_or_replaced_or_expired_invitation_says_so(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    first = links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
+    links.cancel_invitation(db, mum, site="ellis", invite_id=first.id)
+    cancelled = people.client().get(f"/invite/{first.token}")
+    assert cancelled.status_code == 404 and "This invitation was cancelled" in cancelled.text
+    assert "copied all of it" not in cancelled.text
+    second = links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
+    newer = links.resend_invitation(db, mum, site="ellis", invite_id=second.id)
+    replaced = people.client().get(f"/invite/{second.token}")
+    assert replaced.status_code == 404 and "A newer invitation was sent to you" in replaced.text
+    assert people.client().get(f"/invite/{newer.token}").status_code == 200
+    clock.freeze(clock.now() + timedelta(days=links.INVITE_DAYS, minutes=1))
+    expired = people.client().get(f"/invite/{newer.token}")
+    assert expired.status_code == 404 and "This invitation has expired" in expired.text
+    unknown = people.client().get("/invite/not-a-real-link-at-all-0000000000")
+    assert "Check you copied all of it" in unknown.text
+
+
+def test_a_taken_back_or_expired_offer_says_so(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    token = offer_token(db)
+    ownership.withdraw_offer(db, mum, site="ellis")
+    assert "This offer was taken back" in people.client().get(f"/own/{token}").text
+    again = ownership.offer_plan(db, mum, site="ellis", email="ellis@example.org")
+    clock.freeze(clock.now() + timedelta(days=ownership.OFFER_DAYS, minutes=1))
+    assert "This link has expired" in people.client().get(f"/own/{again.token}").text
