@@ -9,6 +9,7 @@ would show here.
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import test_ownership as owned
@@ -18,7 +19,9 @@ from test_ownership import bearer, offer_token
 
 from wiki import accounts, clock, mail
 from wiki.errors import Forbidden, Invalid
+from wiki.models import Preferences
 from wiki.store import circle, links, oversight, ownership
+from wiki.templates import available_themes
 
 fast_passwords = owned.fast_passwords  # fixtures shared with test_ownership
 made = owned.made
@@ -192,3 +195,71 @@ def test_a_taken_back_or_expired_offer_says_so(made, people, db):  # type: ignor
     again = ownership.offer_plan(db, mum, site="ellis", email="ellis@example.org")
     clock.freeze(clock.now() + timedelta(days=ownership.OFFER_DAYS, minutes=1))
     assert "This link has expired" in people.client().get(f"/own/{again.token}").text
+
+
+# ---- every sentence about the plan is true for its reader (issue #23) ------------------------
+
+
+def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    dad = people.add("Dad")
+    circle.add_member(db, mum, site="ellis", email=dad.email, relationship="dad", groups=["family"])
+    circle.add_grant(db, mum, site="ellis", section="about-me", capability="view", group="family")
+    links.create_guest_link(db, mum, site="ellis", section="about-me", label="swimming club")
+    links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
+    ellis = people.add("Ellis")
+    ellis_client = people.client(ellis)
+    token = offer_token(db)
+    door = ellis_client.get(f"/own/{token}")
+    done = ellis_client.post(f"/own/{token}", data={"csrftoken": csrf_of(door.text)})
+    home = " ".join(ellis_client.get(done.headers["location"]).text.split())
+    assert "This plan is now yours" in home
+    assert "Nobody" not in home
+    assert "Who else can see your plan now" in home
+    listed = home[home.find("others-title") :]
+    mum_line = "<strong>Mum</strong> (made the plan) can read, change and share every part."
+    assert mum_line in listed
+    assert listed.index(mum_line) < listed.index("<strong>Dad</strong>")  # who can share first
+    assert "<strong>Dad</strong> (dad) can read About me." in home
+    assert "A guest link, “swimming club”, can read About me until" in home
+    assert "Nia is invited but has not joined yet." in home
+    assert 'href="/s/ellis/sharing">Change this</a>' in home
+    # Put the welcome away: the list still comes with "This plan is now yours".
+    post_form(ellis_client, "/s/ellis/-/welcome", {"welcome": "hide"}, page="/s/ellis")
+    again = " ".join(ellis_client.get("/s/ellis?done=owner").text.split())
+    assert "<strong>Mum</strong> (made the plan) can read, change and share every part." in again
+
+
+def test_a_young_person_nobody_else_can_reach_is_told_so(people, db):  # type: ignore[no-untyped-def]
+    ola = people.add("Ola")
+    people.client().post("/api/v1/sites", json={"slug": "ola", "title": "Ola's plan"},
+                         headers=bearer(db, ola))  # fmt: skip
+    home = people.client(ola).get("/s/ola").text
+    assert "Nobody else can see it. You choose who can see each part." in home
+
+
+def test_mum_after_ellis_accepts_is_not_told_she_shared_the_plan_with_herself(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    dad = people.add("Dad")
+    circle.add_member(db, mum, site="ellis", email=dad.email, groups=["family"])
+    circle.add_grant(db, mum, site="ellis", section="about-me", capability="view", group="family")
+    ownership.accept_offer(db, people.add("Ellis"), offer_token(db))
+    mums = unescape(" ".join(people.client(mum).get("/s/ellis").text.split()))
+    assert "Mum shared" not in mums and "shared these parts" not in mums
+    assert "This is Ellis's plan. It is theirs: Ellis chooses who can see each part." in mums
+    assert "you can read, change and share every part, until Ellis changes that" in mums
+    dads = unescape(" ".join(people.client(dad).get("/s/ellis").text.split()))
+    assert "Mum shared this part of Ellis's plan with you" in dads
+
+
+def test_the_plan_list_never_says_a_child_without_an_account_shares_anything(made, people, db):  # type: ignore[no-untyped-def]
+    mum, _ = made
+    rhys = people.add("Rhys")
+    circle.add_member(db, mum, site="ellis", email=rhys.email, groups=["family"])
+    for section in ("about-me", "circle"):
+        circle.add_grant(db, mum, site="ellis", section=section, capability="view", group="family")
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    client = people.client(rhys)
+    listed = " ".join(client.get("/").text.split())
+    assert "Ellis shares" not in listed
+    assert "You can see 2 parts of the plan of Ellis." in listed

@@ -31,7 +31,7 @@ from wiki.routes.common import (
     revision_number,
     settings_of,
 )
-from wiki.store import introduction, oversight
+from wiki.store import holders, introduction, oversight
 
 
 def slugify(title: str) -> str:
@@ -108,6 +108,8 @@ async def site_home(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, _p(request, "site"))
+    welcome = plan_home.welcome_of(request, ctx)
+    just_taken = request.query_params.get("done") == "owner" and ctx.allows("hand-over-plan")
     return page(
         request,
         "site.html",
@@ -127,7 +129,9 @@ async def site_home(request: Request) -> Response:
             # their own line, and the welcome on a first visit.
             "photo": introduction.photo_of(db, ctx),
             "pictures": introduction.section_pictures(db, ctx),
-            "welcome": plan_home.welcome_of(request, ctx),
+            "welcome": welcome,
+            # Just accepted, with the welcome put away: who else can reach it, here (#23).
+            "others": holders.who_else(db, ctx) if just_taken and welcome is None else None,
         },
     )
 

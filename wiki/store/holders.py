@@ -53,6 +53,12 @@ def _levels(ctx: SiteContext, access: object, found: Holder) -> Holder | None:
     return found
 
 
+def _reach(holder: Holder) -> int:
+    if holder.all_parts == "manage" or holder.shares:
+        return 0
+    return 1 if holder.all_parts == "edit" or holder.changes else 2
+
+
 def who_else(db: Database, ctx: SiteContext) -> list[Holder]:
     """Everyone but the reader who can reach this plan now, by name: circle members (with
     what their own and their groups' grants give), live guest links and invitations not yet
@@ -65,10 +71,8 @@ def who_else(db: Database, ctx: SiteContext) -> list[Holder]:
         " WHERE m.site_id = ? AND u.id != ? ORDER BY u.name COLLATE NOCASE",
         (ctx.site.id, ctx.actor.user_id or 0),
     )
-    for row in rows:
-        holder = _person(db, ctx, dict(row), "person")
-        if holder is not None:
-            out.append(holder)
+    people = [h for h in (_person(db, ctx, dict(row), "person") for row in rows) if h]
+    out.extend(sorted(people, key=_reach))  # who can share first, then who can change
     owner = db.one(
         "SELECT u.name FROM sites s JOIN users u ON u.id = s.owner_id WHERE s.id = ? AND u.id != ?",
         (ctx.site.id, ctx.actor.user_id or 0),
