@@ -138,6 +138,10 @@ def decide(
         if actor.guest_site_id == site_id and actor.guest_section:
             return Access(site_id, role="guest", by_section={actor.guest_section: Capability.VIEW})
         return Access(site_id, role="guest")
+    if actor.preview_of is not None:  # a group or an invitation, previewed: its grants only
+        access = fold(site_id, grants, at=at)
+        access.owned = owner_id is not None
+        return access
     if actor.user_id is None:
         return Access(site_id, role="nobody")
     if actor.user_id == owner_id:

@@ -48,7 +48,7 @@ def welcome_of(
     request: Request, ctx: SiteContext, *, always: bool = False
 ) -> dict[str, Any] | None:
     """What the welcome says to this person, or None (guests, previews, or put away)."""
-    if not ctx.actor.signed_in or not ctx.allows("dismiss-welcome"):
+    if ctx.actor.is_guest or not ctx.allows("dismiss-welcome"):
         return None
     db = db_of(request)
     if not always and introduction.welcome_put_away(db, ctx):
