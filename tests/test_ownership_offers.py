@@ -206,7 +206,8 @@ def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(ma
     circle.add_member(db, mum, site="ellis", email=dad.email, relationship="dad", groups=["family"])
     circle.add_grant(db, mum, site="ellis", section="about-me", capability="view", group="family")
     links.create_guest_link(db, mum, site="ellis", section="about-me", label="swimming club")
-    links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
+    links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia",
+                            grants=[{"section": "health", "capability": "view"}])  # fmt: skip
     ellis = people.add("Ellis")
     ellis_client = people.client(ellis)
     token = offer_token(db)
@@ -222,7 +223,7 @@ def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(ma
     assert listed.index(mum_line) < listed.index("<strong>Dad</strong>")  # who can share first
     assert "<strong>Dad</strong> (dad) can read About me." in home
     assert "A guest link, “swimming club”, can read About me until" in home
-    assert "Nia is invited but has not joined yet." in home
+    assert "Nia is invited but has not joined yet. When they join, they can read Health." in home
     assert 'href="/s/ellis/sharing">Change this</a>' in home
     # Put the welcome away: the list still comes with "This plan is now yours".
     post_form(ellis_client, "/s/ellis/-/welcome", {"welcome": "hide"}, page="/s/ellis")

@@ -90,11 +90,14 @@ def who_else(db: Database, ctx: SiteContext) -> list[Holder]:
             out.append(Holder(link["label"], "link", until=link["expires_at"],
                               reads=[titles[link["section"]]]))  # fmt: skip
     for invite in db.all(
-        "SELECT email, name, relationship FROM invitations WHERE site_id = ? AND accepted_at IS NULL"
-        " AND expires_at > ? ORDER BY id",
+        "SELECT id, email, name, relationship FROM invitations WHERE site_id = ?"
+        " AND accepted_at IS NULL AND expires_at > ? ORDER BY id",
         (ctx.site.id, now),
     ):
-        out.append(Holder(invite["name"] or invite["email"], "invited", invite["relationship"]))
+        # What it will give once accepted: its starting rules and its groups' (#23).
+        would = access_for(db, Actor(preview_of=f"invite:{invite['id']}"), ctx.site)
+        found = Holder(invite["name"] or invite["email"], "invited", invite["relationship"])
+        out.append(_levels(ctx, would, found) or found)
     return out
 
 
