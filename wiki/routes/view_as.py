@@ -44,7 +44,8 @@ def _previewed(request: Request) -> tuple[Actor, str, str]:
 def _as_seen(target: Actor, root: str, label: str) -> dict[str, object]:
     """Where the preview's links point, and the banner; a guest link's page is read-only
     for the guest too, so it is in the preview (and only there is it so)."""
-    return {"root": root, "preview": label, "readonly": target.is_guest}
+    invited = (target.preview_of or "").startswith("invite:")  # as it will be once they join
+    return {"root": root, "preview": label, "readonly": target.is_guest, "preview_invited": invited}
 
 
 async def view_as_home(request: Request) -> Response:
