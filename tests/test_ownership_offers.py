@@ -264,3 +264,26 @@ def test_the_plan_list_never_says_a_child_without_an_account_shares_anything(mad
     listed = " ".join(client.get("/").text.split())
     assert "Ellis shares" not in listed
     assert "You can see 2 parts of the plan of Ellis." in listed
+
+
+@pytest.mark.parametrize(
+    ("keep", "told"),
+    [
+        ("manage", "You can still read, change and share every part, until Sam changes that."),
+        ("edit", "You can still read and change every part, until Sam changes that."),
+        ("none", "You cannot see it any more."),
+    ],
+)
+def test_an_owner_who_hands_her_plan_over_is_told_what_she_keeps(people, db, smtp, keep, told):  # type: ignore[no-untyped-def]
+    ola, sam = people.add("Ola"), people.add("Sam")
+    people.client().post("/api/v1/sites", json={"slug": "p", "title": "A plan"},
+                         headers=bearer(db, ola))  # fmt: skip
+    offer = ownership.hand_over(db, ola, site="p", email=sam.email, keep=keep)
+    sams = people.client(sam)
+    door = sams.get(f"/own/{offer.token}")
+    assert (
+        sams.post(f"/own/{offer.token}", data={"csrftoken": csrf_of(door.text)}).status_code == 303
+    )
+    [message] = [m for m in smtp.messages if m["To"] == ola.email]
+    assert message["Subject"] == "Sam has accepted “A plan”"
+    assert told in message.get_content()

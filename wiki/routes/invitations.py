@@ -68,10 +68,17 @@ _STILL = {
 
 
 def tell_keepers(
-    db: Database, request: Request, offer: ownership.Offer, told: list[Actor], *, accepted: bool
+    db: Database,
+    request: Request,
+    offer: ownership.Offer,
+    told: list[Actor],
+    *,
+    accepted: bool,
+    by: str = "",
 ) -> None:
-    """Tell the people who looked after the plan that it was accepted, or declined (#23)."""
-    young = offer.person_name or offer.email
+    """Tell the people who looked after the plan that it was accepted (``by`` whom), or
+    declined (issue #23)."""
+    young = by or (offer.person_name if offer.kind == "made-for" else "") or offer.email
     for keeper in told:
         if accepted:
             level = holders.level_everywhere(db, offer.site_slug, keeper)
@@ -203,13 +210,13 @@ async def offer_post(request: Request) -> Response:
         if shown is not None:
             return shown
         ownership.accept_offer(db, actor, token)
-        tell_keepers(db, request, offer, told, accepted=True)
+        tell_keepers(db, request, offer, told, accepted=True, by=actor.name)
         return redirect(f"/s/{offer.site_slug}?done=owner")
     made = await _new_account(request, offer.email, template="offer.html", extra={"offer": offer})
     if isinstance(made, Response):
         return made
     ownership.accept_offer(db, Actor(user_id=made.id, email=made.email, name=made.name), token)
-    tell_keepers(db, request, offer, told, accepted=True)
+    tell_keepers(db, request, offer, told, accepted=True, by=made.name)
     return signed_in(request, made, method="plan offer (new account)",
                      next_path=f"/s/{offer.site_slug}?done=owner")  # fmt: skip
 
