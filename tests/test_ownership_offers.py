@@ -126,7 +126,9 @@ def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, sm
     assert "copied all of it" not in again.text
     site = people.client().get("/api/v1/sites/ellis", headers=bearer(db, mum)).json()
     assert (site["owner"], site["pending_owner"]) == (None, None)
-    assert "Waiting for an answer" not in people.client(mum).get("/s/ellis/owner").text
+    owner_page = people.client(mum).get("/s/ellis/owner").text
+    assert "Waiting for an answer" not in owner_page
+    assert "The offer to ellis@example.org was turned down: they said no thanks." in owner_page
     assert any(e.action == "decline-offer" for e in oversight.list_audit(db, mum, site="ellis"))
 
 

@@ -188,6 +188,16 @@ def live_offer(db: Database, actor: Actor, *, site: str | SiteContext) -> Offer 
     return _offer(row) if row else None
 
 
+def last_declined(db: Database, actor: Actor, *, site: str | SiteContext) -> Offer | None:
+    """The newest offer of the plan, if it was turned down ("No thanks"), for those who
+    may send it again: so the ownership page can say so (issue #23)."""
+    ctx = site_for(db, actor, site)
+    if not (ctx.allows("hand-over-plan") or ctx.allows("offer-plan")):
+        return None
+    row = db.one(_OFFER_SQL + " WHERE o.site_id = ? ORDER BY o.id DESC LIMIT 1", (ctx.site.id,))
+    return _offer(row) if row is not None and row["declined_at"] else None
+
+
 def open_offer(db: Database, token: str) -> Offer:
     """The offer behind a link, if it can still be accepted; NotFound (saying why) if not."""
     row = db.one(_OFFER_SQL + " WHERE o.token_hash = ?", (_digest(token),))
