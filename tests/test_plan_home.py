@@ -222,7 +222,9 @@ def test_a_parent_who_manages_a_young_persons_own_plan_is_told_it_is_theirs(plan
 def test_a_parent_keeping_a_plan_made_for_a_child_gets_the_first_steps(plan: Plan) -> None:
     store.create_site(plan.db, plan.mum, slug="mali", title="Mali's plan", for_name="Mali")  # type: ignore[arg-type]
     home = words(plan.client(plan.mum).get("/s/mali"))
-    assert "This is Mali's plan." in home and "You look after it until Mali takes it as theirs" in home
+    assert (
+        "This is Mali's plan." in home and "You look after it until Mali takes it as theirs" in home
+    )
     assert "Three first steps" in home and "Add a photo" in home
 
 
