@@ -129,7 +129,11 @@ def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, sm
     owner_page = people.client(mum).get("/s/ellis/owner").text
     assert "Waiting for an answer" not in owner_page
     assert "The offer to ellis@example.org was turned down: they said no thanks." in owner_page
-    assert any(e.action == "decline-offer" for e in oversight.list_audit(db, mum, site="ellis"))
+    [said] = [e for e in oversight.list_audit(db, mum, site="ellis") if e.action == "decline-offer"]
+    assert (said.who, said.detail) == (
+        "the person it was offered to",
+        "ellis@example.org said no thanks to the plan",
+    )
 
 
 @pytest.mark.usefixtures("made")

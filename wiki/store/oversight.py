@@ -70,6 +70,9 @@ def list_audit(
             or (
                 f"Guest link: {r['label'] or 'no label'}"
                 if r["guest_link_id"]
+                # said no thanks from the emailed link, without an account (issue #23)
+                else "the person it was offered to"
+                if r["action"] == "decline-offer"
                 else "a former member"
             ),
             email=r["email"],
