@@ -843,7 +843,11 @@ def test_view_as_shows_exactly_what_that_person_sees_and_records_no_views_as_the
     assert owner.get(f"{view_as}/about-me").status_code == 200
     page = owner.get(f"{view_as}/about-me/profile")
     assert page.status_code == 200 and "marmalade" in page.text
-    assert "/edit" not in page.text and "/history" not in page.text
+    assert "/edit" not in page.text  # Ben cannot change it, so no Edit button
+    # Ben gets a History button: so does the preview (issue #23), and it stays in the preview.
+    assert f'href="{view_as}/about-me/profile/history"' in page.text
+    assert f'href="/s/{SITE}/about-me/profile/history"' not in page.text
+    assert "This is only a preview" in owner.get(f"{view_as}/about-me/profile/history").text
     for hidden in ("health", "health/medicines", "budget/money", "education/school"):
         response = owner.get(f"{view_as}/{hidden}")
         assert response.status_code == 404, hidden

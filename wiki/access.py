@@ -86,6 +86,10 @@ def _decide(
                 site_id, role=Role.GUEST, by_section={actor.guest_section: Capability.VIEW}
             )
         return Access(site_id, role=Role.GUEST)
+    if actor.preview_of is not None:  # a group or an invitation, previewed: its grants only
+        access = fold(site_id, grants, at=at)
+        access.owned = owner_id is not None
+        return access
     if actor.user_id is None:
         return Access(site_id, role=Role.NOBODY)
     if actor.user_id == owner_id:

@@ -316,6 +316,11 @@ class Actor:
     guest_section: str | None = None
     # The operator at the command line (``wiki.access.OPERATOR``); never from a request.
     operator: bool = False
+    # "See it as" a circle group (``group:<key>``) or a pending invitation
+    # (``invite:<id>``): read-only, with exactly what the group's grants, or the
+    # invitation's, would give (issue #23). Only ``store.oversight.preview_actor`` makes
+    # one, for someone who may ``view-as``; never from a request.
+    preview_of: str | None = None
     # How this person likes to read, loaded with the session in the same query (issue #16).
     preferences: Preferences = DEFAULT_PREFERENCES
 

@@ -6,6 +6,7 @@ section, so a site you were given nothing on does not exist for you.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -133,8 +134,43 @@ def load_site(db: Database, slug: str) -> Site | None:
     )
 
 
+_GROUP_GRANTS_SQL = """
+SELECT g.section, g.capability, g.expires_at, g.user_id, g.group_key FROM grants g
+WHERE g.site_id = ? AND g.group_key = ?
+"""
+
+
+def _previewed_grants(db: Database, preview_of: str, site: Site) -> list[GrantRow]:
+    """What a group's grants give, or what a pending invitation would give once accepted
+    (its own starting grants and its groups'), for "see it as" (issue #23)."""
+    kind, _, ident = preview_of.partition(":")
+    rows: list[dict] = []
+    if kind == "group":
+        rows = [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, ident))]
+    elif kind == "invite" and ident.isdigit():
+        invite = db.one(
+            "SELECT groups, grants FROM invitations WHERE id = ? AND site_id = ?"
+            " AND accepted_at IS NULL",
+            (int(ident), site.id),
+        )
+        if invite is not None:
+            for given in json.loads(invite["grants"]):
+                rows.append({"section": given["section"], "capability": given["capability"],
+                             "expires_at": given.get("expires_at"), "user_id": None,
+                             "group_key": None})  # fmt: skip
+            for group in json.loads(invite["groups"]):
+                rows += [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, group))]
+    return [
+        GrantRow(section=r["section"], capability=Capability.parse(r["capability"]),
+                 expires_at=r["expires_at"], user_id=r["user_id"], group_key=r["group_key"])
+        for r in rows
+    ]  # fmt: skip
+
+
 def access_for(db: Database, actor: Actor, site: Site) -> Access:
     grants: list[GrantRow] = []
+    if actor.preview_of is not None:
+        grants = _previewed_grants(db, actor.preview_of, site)
     if actor.user_id is not None and not policy.owns(site.owner_id, actor.user_id):
         grants = [
             GrantRow(

@@ -301,6 +301,23 @@ def _pending(db: Database, ctx: SiteContext, invite_id: int) -> sqlite3.Row:
     return row
 
 
+def _ended(db: Database, row: sqlite3.Row, reason: str) -> None:
+    """Keep the digest of a link that stops working, so that it can say why (issue #23)."""
+    db.execute(
+        "INSERT OR REPLACE INTO ended_invitations (token_hash, site_id, reason, ended_at)"
+        " VALUES (?, ?, ?, ?)",
+        (row["token_hash"], row["site_id"], reason, clock.iso()),
+    )
+
+
+_ENDED = {
+    "cancelled": "This invitation was cancelled by the person who sent it. If you think that"
+    " is a mistake, ask them to invite you again.",
+    "replaced": "A newer invitation was sent to you, so this link no longer works. Use the link"
+    " in the newest email.",
+}
+
+
 def cancel_invitation(
     db: Database, actor: Actor, *, site: str | SiteContext, invite_id: int
 ) -> Invitation:
@@ -309,6 +326,7 @@ def cancel_invitation(
     ctx.check("invite")
     with db.write():
         row = _pending(db, ctx, invite_id)
+        _ended(db, row, "cancelled")
         db.execute("DELETE FROM invitations WHERE id = ?", (invite_id,))
         record(
             db,
@@ -328,7 +346,7 @@ def resend_invitation(
     ctx.check("invite")
     token = secrets.token_urlsafe(24)
     with db.write():
-        _pending(db, ctx, invite_id)
+        _ended(db, _pending(db, ctx, invite_id), "replaced")
         db.execute(
             "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE id = ?",
             (_digest(token), clock.iso(clock.now() + timedelta(days=INVITE_DAYS)), invite_id),
@@ -354,8 +372,12 @@ def open_invitation(db: Database, token: str) -> Invitation:
         (_digest(token),),
     )
     if row is None:
+        ended = db.one("SELECT reason FROM ended_invitations WHERE token_hash = ?",
+                       (_digest(token),))  # fmt: skip
         raise NotFound(
-            "This invitation link is not valid. Check you copied all of it, or ask for a new one."
+            _ENDED[ended["reason"]]
+            if ended
+            else "This invitation link is not valid. Check you copied all of it, or ask for a new one."
         )
     if row["accepted_at"]:
         raise NotFound(

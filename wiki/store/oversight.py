@@ -70,6 +70,9 @@ def list_audit(
             or (
                 f"Guest link: {r['label'] or 'no label'}"
                 if r["guest_link_id"]
+                # said no thanks from the emailed link, without an account (issue #23)
+                else "the person it was offered to"
+                if r["action"] == "decline-offer"
                 else "a former member"
             ),
             email=r["email"],
@@ -102,7 +105,9 @@ def who_has_looked(
 
 
 def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: str) -> Actor:
-    """The person (email) or guest link (``link:<id>``) to preview the site as, read-only."""
+    """Who to preview the site as, read-only: a circle member (email), a guest link
+    (``link:<id>``), a circle group (``group:<key>``: what its grants give) or a pending
+    invitation (``invite:<id>``: what it would give once accepted, issue #23)."""
     ctx = site_for(db, actor, site)
     ctx.check("view-as")
     if who.startswith("link:") and who[5:].isdigit():
@@ -117,6 +122,23 @@ def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: s
             guest_section=row["section"],
             name="Guest",
         )
+    kind, _, ident = who.partition(":")
+    if kind == "group":
+        group = db.one("SELECT title FROM circle_groups WHERE site_id = ? AND key = ?",
+                       (ctx.site.id, ident))  # fmt: skip
+        if group is None:
+            raise NotFound("There is no such group.")
+        return Actor(name=f"the {group['title']} group", preview_of=f"group:{ident}")
+    if kind == "invite" and ident.isdigit():
+        invite = db.one(
+            "SELECT id, email, name FROM invitations WHERE id = ? AND site_id = ?"
+            " AND accepted_at IS NULL AND expires_at > ?",
+            (int(ident), ctx.site.id, clock.iso()),
+        )
+        if invite is None:
+            raise NotFound("There is no such invitation waiting.")
+        return Actor(email=invite["email"], name=invite["name"] or invite["email"],
+                     preview_of=f"invite:{invite['id']}")  # fmt: skip
     row = db.one(
         "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
         " WHERE m.site_id = ? AND u.email = ?",
