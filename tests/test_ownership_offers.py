@@ -23,8 +23,7 @@ from wiki.models import Preferences
 from wiki.store import circle, links, oversight, ownership
 from wiki.templates import available_themes
 
-fast_passwords = owned.fast_passwords  # fixtures shared with test_ownership
-made = owned.made
+made = owned.made  # a fixture shared with test_ownership
 
 
 def owner_of(people, db, who) -> str | None:  # type: ignore[no-untyped-def]

@@ -209,9 +209,8 @@ class PluginContext:
         """Give one person a capability on one section, through the sharing store: exactly
         as the sharing page would (manage on the section needed; issue #23). Asking twice
         for the very same thing adds nothing."""
-        wanted = (person, section, capability, expires_at)
-        if any((g.person, g.section, g.capability, g.expires_at) == wanted
-               for g in circle.list_grants(self.__db, self.actor, site=self.site(site))):  # fmt: skip
+        if circle.has_grant(self.__db, self.actor, site=self.site(site), section=section,
+                            capability=capability, person=person, expires_at=expires_at):  # fmt: skip
             return
         circle.add_grant(self.__db, self.actor, site=self.site(site), section=section,
                          capability=capability, person=person, expires_at=expires_at)  # fmt: skip

@@ -289,6 +289,30 @@ def add_grant(
     return _grant(row)
 
 
+def has_grant(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    section: str,
+    capability: str,
+    person: str,
+    expires_at: str | None = None,
+) -> bool:
+    """Is this very grant (person, section, capability, end) there already? For callers
+    that must not add the same thing twice (the review runner, issue #23)."""
+    ctx = site_for(db, actor, site)
+    ctx.check("see-sharing")
+    return (
+        db.one(
+            "SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id WHERE g.site_id = ?"
+            " AND u.email = ? AND g.section = ? AND g.capability = ? AND g.expires_at IS ?",
+            (ctx.site.id, person, section, capability, expires_at),
+        )
+        is not None
+    )
+
+
 def revoke_grant(db: Database, actor: Actor, *, site: str | SiteContext, grant_id: int) -> None:
     ctx = site_for(db, actor, site)
     row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
