@@ -13,7 +13,7 @@ from conftest import post_form
 
 from wiki import accounts, mail
 from wiki.errors import Invalid
-from wiki.store import circle, links, sites
+from wiki.store import circle, invitations, links, sites
 
 EVIL = "Eve\r\nBcc: everyone@elsewhere.example"
 
@@ -60,7 +60,7 @@ def test_titles_relationships_labels_and_names_in_the_store_are_one_line(people,
     with pytest.raises(Invalid):
         circle.add_member(db, ava, site="ava", email=sam.email, relationship="friend\r\nBcc: x")
     with pytest.raises(Invalid):
-        links.create_invitation(db, ava, site="ava", email="new@example.org", name=EVIL)
+        invitations.create_invitation(db, ava, site="ava", email="new@example.org", name=EVIL)
     with pytest.raises(Invalid):
         links.create_guest_link(db, ava, site="ava", section="about-me", label="a\nb")
     assert circle.list_members(db, ava, site="ava") == []

@@ -146,7 +146,7 @@ def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):  # t
 def test_accept_forms_refuse_a_post_without_the_form_cookie(made, people, db, path):  # type: ignore[no-untyped-def]
     mum, _ = made
     if path.startswith("/invite"):
-        invite = __import__("wiki.store.links", fromlist=["x"]).create_invitation(
+        invite = __import__("wiki.store.invitations", fromlist=["x"]).create_invitation(
             db, mum, site="ellis", email="nia@example.org"
         )
         token = invite.token

@@ -20,7 +20,7 @@ from test_ownership import bearer, offer_token
 from wiki import accounts, clock, mail
 from wiki.errors import Forbidden, Invalid
 from wiki.models import Preferences
-from wiki.store import circle, links, oversight, ownership
+from wiki.store import circle, invitations, links, oversight, ownership
 from wiki.templates import available_themes
 
 made = owned.made  # a fixture shared with test_ownership
@@ -175,17 +175,21 @@ def test_when_ellis_accepts_everyone_who_looked_after_the_plan_is_told_what_they
 
 def test_a_cancelled_or_replaced_or_expired_invitation_says_so(made, people, db):  # type: ignore[no-untyped-def]
     mum, _ = made
-    first = links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
-    links.cancel_invitation(db, mum, site="ellis", invite_id=first.id)
+    first = invitations.create_invitation(
+        db, mum, site="ellis", email="nia@example.org", name="Nia"
+    )
+    invitations.cancel_invitation(db, mum, site="ellis", invite_id=first.id)
     cancelled = people.client().get(f"/invite/{first.token}")
     assert cancelled.status_code == 404 and "This invitation was cancelled" in cancelled.text
     assert "copied all of it" not in cancelled.text
-    second = links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia")
-    newer = links.resend_invitation(db, mum, site="ellis", invite_id=second.id)
+    second = invitations.create_invitation(
+        db, mum, site="ellis", email="nia@example.org", name="Nia"
+    )
+    newer = invitations.resend_invitation(db, mum, site="ellis", invite_id=second.id)
     replaced = people.client().get(f"/invite/{second.token}")
     assert replaced.status_code == 404 and "A newer invitation was sent to you" in replaced.text
     assert people.client().get(f"/invite/{newer.token}").status_code == 200
-    clock.freeze(clock.now() + timedelta(days=links.INVITE_DAYS, minutes=1))
+    clock.freeze(clock.now() + timedelta(days=invitations.INVITE_DAYS, minutes=1))
     expired = people.client().get(f"/invite/{newer.token}")
     assert expired.status_code == 404 and "This invitation has expired" in expired.text
     unknown = people.client().get("/invite/not-a-real-link-at-all-0000000000")
@@ -211,7 +215,7 @@ def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(ma
     circle.add_member(db, mum, site="ellis", email=dad.email, relationship="dad", groups=["family"])
     circle.add_grant(db, mum, site="ellis", section="about-me", capability="view", group="family")
     links.create_guest_link(db, mum, site="ellis", section="about-me", label="swimming club")
-    links.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia",
+    invitations.create_invitation(db, mum, site="ellis", email="nia@example.org", name="Nia",
                             grants=[{"section": "health", "capability": "view"}])  # fmt: skip
     ellis = people.add("Ellis")
     ellis_client = people.client(ellis)

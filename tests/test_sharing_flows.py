@@ -25,7 +25,7 @@ from wiki import accounts, clock, mail, store
 from wiki.errors import Forbidden
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import STANDARD_SECTIONS, Actor
-from wiki.store import circle, links, oversight
+from wiki.store import circle, invitations, links, oversight
 from wiki.store.context import load_site
 
 PASSWORD = "a long pass phrase for nia"
@@ -304,7 +304,6 @@ def make_link(
 
 
 def link_id(plan: Plan, label: str = "Leisure centre") -> int:
-    from wiki.store import links
 
     return next(
         link.id
@@ -682,7 +681,7 @@ def test_an_invitation_for_stan_cannot_be_accepted_by_ben_signed_in(plan: Plan, 
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 404  # no health for Ben
     # The store itself refuses, whoever calls it.
     with pytest.raises(Forbidden):
-        links.accept_invitation(plan.db, token, user_id=plan.ben.user_id)  # type: ignore[arg-type]
+        invitations.accept_invitation(plan.db, token, user_id=plan.ben.user_id)  # type: ignore[arg-type]
     stan = plan.client(plan.stranger)
     accepted = stan.post(
         f"/invite/{token}", data={"csrftoken": csrf_of(stan.get(f"/invite/{token}").text)}

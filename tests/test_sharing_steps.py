@@ -28,7 +28,7 @@ from test_sharing_flows import (  # noqa: F401 - the smtp fixture is used by nam
 )
 
 from wiki import clock, mail
-from wiki.store import activity, circle, links
+from wiki.store import activity, circle, invitations
 from wiki.store.context import site_for
 
 
@@ -164,7 +164,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
     waiting = visible_text(sharing).split("Invitations waiting", 1)[1].split("Guest links", 1)[0]
     assert "Sami" in waiting and "will be able to read About me" in waiting
     assert "@" not in waiting
-    invite_id = links.list_invitations(plan.db, plan.owner, site=SITE)[0].id  # type: ignore[arg-type]
+    invite_id = invitations.list_invitations(plan.db, plan.owner, site=SITE)[0].id  # type: ignore[arg-type]
 
     again = owner.post(f"/s/{SITE}/sharing", data={"action": "resend-invite", "invitation": invite_id,
                        "csrftoken": csrf_of(sharing)})  # fmt: skip
@@ -178,7 +178,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
                            "invitation": invite_id, "csrftoken": csrf_of(sharing)})  # fmt: skip
     assert "The invitation to Sami is cancelled" in follow(owner, cancelled)
     assert plan.client().get(f"/invite/{second}").status_code == 404
-    assert links.list_invitations(plan.db, plan.owner, site=SITE) == []  # type: ignore[arg-type]
+    assert invitations.list_invitations(plan.db, plan.owner, site=SITE) == []  # type: ignore[arg-type]
     assert {"cancel-invite", "resend-invite"} <= {e.action for e in plan.audit()}
 
 
@@ -456,7 +456,7 @@ def test_an_invitation_with_an_end_date_gives_access_only_until_that_day(plan: P
          "sections": "health", "until": "2026-12-01"})  # fmt: skip
     token = invitation_token(mail.outbox(plan.db)[0]["body"])  # type: ignore[arg-type]
     nia = accounts.create_user(plan.db, email="nia@example.org", name="Nia")  # type: ignore[arg-type]
-    links.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
+    invitations.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
     given = [g for g in plan.grants() if g["person"] == "nia@example.org"]
     assert [(g["section"], g["expires_at"][:10]) for g in given] == [("health", "2026-12-01")]
 

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from wiki import accounts, store
 from wiki.demo import bus_picture
 from wiki.models import Actor
-from wiki.store import circle, files, introduction, links
+from wiki.store import circle, files, introduction, invitations, links
 
 SITE = "ava"
 PASSWORD = "correct-horse-battery"
@@ -106,7 +106,7 @@ class Grid:
         introduction.set_introduction(db, self.owner, site=SITE, intro="I'm Ava.", photo=photo.key)
         self.link = links.create_guest_link(db, self.owner, site=SITE, section="about-me",
                                             label="swimming club")  # fmt: skip
-        self.invite = links.create_invitation(
+        self.invite = invitations.create_invitation(
             db, self.owner, site=SITE, email="nia@example.org", name="Nia",
             groups=["family"], grants=[{"section": "budget", "capability": "view"}],
         )  # fmt: skip

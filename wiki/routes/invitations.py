@@ -27,7 +27,7 @@ from wiki.errors import NotFound, WikiError
 from wiki.models import Actor
 from wiki.routes.auth import login_url_for, signed_in
 from wiki.routes.common import actor_of, db_of, form_of, page, redirect, settings_of
-from wiki.store import holders, links, ownership
+from wiki.store import holders, invitations, ownership
 
 
 def _base(request: Request) -> str:
@@ -162,28 +162,28 @@ def _link_page(request: Request, opener: Any, name: str, template: str) -> Respo
 
 
 async def invite_get(request: Request) -> Response:
-    return _link_page(request, links.open_invitation, "invite", "invite.html")
+    return _link_page(request, invitations.open_invitation, "invite", "invite.html")
 
 
 async def invite_post(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     token = str(request.path_params["token"])
     try:
-        invite = links.open_invitation(db, token)
+        invite = invitations.open_invitation(db, token)
     except NotFound as gone:
         return page(request, "link_problem.html", {"message": gone.message}, status=404)
     if actor.signed_in or accounts.find_user(db, invite.email) is not None:
         shown = _gate(request, invite.email, template="invite.html", extra={"invite": invite})
         if shown is not None:
             return shown
-        links.accept_invitation(db, token, user_id=int(actor.user_id or 0))
+        invitations.accept_invitation(db, token, user_id=int(actor.user_id or 0))
         return redirect(f"/s/{invite.site_slug}?done=joined")
     made = await _new_account(
         request, invite.email, template="invite.html", extra={"invite": invite}
     )
     if isinstance(made, Response):
         return made
-    links.accept_invitation(db, token, user_id=made.id)
+    invitations.accept_invitation(db, token, user_id=made.id)
     return signed_in(request, made, method="invitation (new account)",
                      next_path=f"/s/{invite.site_slug}?done=joined")  # fmt: skip
 

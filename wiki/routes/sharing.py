@@ -29,7 +29,7 @@ from wiki.routes.common import (
     settings_of,
 )
 from wiki.routes.share_steps import _spec, _unspec, end_of_day, send_invitation
-from wiki.store import activity, circle, links
+from wiki.store import activity, circle, invitations, links
 from wiki.words import say
 
 CAPS = ["none", "view", "edit", "manage"]
@@ -155,7 +155,7 @@ def _sharing_data(db: Database, actor: Actor, site: str) -> tuple[Any, ...]:
         circle.list_groups(db, actor, site=ctx),
         circle.list_grants(db, actor, site=ctx),
         links.list_guest_links(db, actor, site=ctx),
-        links.list_invitations(db, actor, site=ctx) if ctx.allows("invite") else [],
+        invitations.list_invitations(db, actor, site=ctx) if ctx.allows("invite") else [],
     )
 
 
@@ -336,9 +336,11 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
         if not get("invitation").isdigit():
             raise Invalid("Choose an invitation.")
         if action == "cancel-invite":
-            gone = links.cancel_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
+            gone = invitations.cancel_invitation(
+                db, actor, site=ctx, invite_id=int(get("invitation"))
+            )
             return say("notice.invite_cancelled", easy=_easy(request), name=gone.called)
-        again = links.resend_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
+        again = invitations.resend_invitation(db, actor, site=ctx, invite_id=int(get("invitation")))
         send_invitation(db, request, again, inviter=actor)
         return say("notice.invite_again", easy=_easy(request), name=again.called)
     if action == "digest":
@@ -413,7 +415,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
         circle.add_group(db, actor, site=site, key=key[:60], title=title[:80])
         return say("notice.group_added", easy=_easy(request))
     if action == "invite":
-        invite = links.create_invitation(
+        invite = invitations.create_invitation(
             db,
             actor,
             site=site,
