@@ -26,7 +26,7 @@ from wiki.models import (
 from wiki.routes import share_steps
 from wiki.routes.api import _actor, _body, _p, api, ok
 from wiki.routes.common import db_of, settings_of
-from wiki.routes.sharing import send_invitation
+from wiki.routes.share_steps import send_invitation
 from wiki.store import activity, circle, invitations, links, oversight
 
 
