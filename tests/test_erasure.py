@@ -17,7 +17,7 @@ from wiki import accounts, clock, store
 from wiki.app import create_app
 from wiki.cli import cli
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
-from wiki.store import circle, erasure, files, introduction, links, search
+from wiki.store import account_erasure, circle, erasure, files, introduction, links, search
 
 WORD = "xylophonequasar"  # a word that exists only in Sam's plan
 EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
@@ -207,7 +207,7 @@ def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
 ) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     with pytest.raises(Conflict):  # Sam still owns a plan
-        erasure.delete_account(db, sam, confirm_email=sam.email)
+        account_erasure.delete_account(db, sam, confirm_email=sam.email)
     client = people.client(bob)
     token = accounts.create_token(db, accounts.find_user(db, bob.email))  # type: ignore[arg-type]
     form = client.get("/account/delete")
@@ -250,7 +250,9 @@ def test_an_owner_whose_plans_are_deleted_can_delete_their_account(db, plan, set
     deletion = erasure.delete_site(
         db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
     )
-    erasure.delete_account(db, sam, confirm_email=sam.email, files_dir=settings.files_path())
+    account_erasure.delete_account(
+        db, sam, confirm_email=sam.email, files_dir=settings.files_path()
+    )
     row = db.one("SELECT * FROM deletions WHERE id = ?", (deletion.id,))
     assert row["archive"] is None and row["purged_at"]  # no 30 days: the owner is gone
     assert WORD.encode() not in raw_bytes(db.path)

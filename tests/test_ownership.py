@@ -20,7 +20,7 @@ from conftest import csrf_of, post_form
 from wiki import accounts, clock, mail
 from wiki.models import Actor, Preferences
 from wiki.routes.common import READING_COOKIE
-from wiki.store import circle, erasure, growing_up, oversight, ownership, transfer
+from wiki.store import account_erasure, circle, erasure, growing_up, oversight, ownership, transfer
 
 PASSWORD = "a long pass phrase for ellis"
 BORN = "2011-03-14"  # decisions pass on Friday 25 June 2027
@@ -443,11 +443,11 @@ def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):
 def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, people, db):  # type: ignore[no-untyped-def]
     mum, _ = made
     with pytest.raises(Exception, match="only person looking after"):
-        erasure.delete_account(db, mum, confirm_email=mum.email)
+        account_erasure.delete_account(db, mum, confirm_email=mum.email)
     dad = people.add("Dad")
     circle.add_member(db, mum, site="ellis", email=dad.email)
     circle.add_grant(db, mum, site="ellis", section="*", capability="manage", person=dad.email)
-    erasure.delete_account(db, mum, confirm_email=mum.email)
+    account_erasure.delete_account(db, mum, confirm_email=mum.email)
     assert accounts.find_user(db, mum.email) is None
 
 

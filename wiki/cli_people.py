@@ -99,12 +99,12 @@ def user_passwd(email: str, password_stdin: bool, db_path: Path | None) -> None:
 def user_delete(email: str, yes: bool, db_path: Path | None) -> None:
     """Delete the account of EMAIL for good, as when they delete it themselves: their name
     leaves every circle and log. Refused while they own a plan."""
-    from wiki.store import erasure
+    from wiki.store import account_erasure
 
     db = open_db(db_path)
     person = find_person(db, email)
     actor = Actor(user_id=person.id, email=person.email, name=person.name)
-    owned = erasure.owned_sites(db, actor)
+    owned = account_erasure.owned_sites(db, actor)
     if owned:
         raise click.ClickException(
             f"{person.email} still owns "
@@ -117,7 +117,7 @@ def user_delete(email: str, yes: bool, db_path: Path | None) -> None:
             abort=True,
             err=True,
         )
-    erasure.delete_account(
+    account_erasure.delete_account(
         db, actor, confirm_email=person.email, files_dir=settings_for(db_path).files_path()
     )
     click.echo(f"Deleted the account of {person.email}.")
