@@ -15,13 +15,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiki import clock
-from wiki.db import MIGRATION_SET, connect, core_migrations, migrate
+from wiki import clock, versions
+from wiki.db import connect, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 COUNTED = ("users", "sites", "sections", "pages", "revisions", "audit")
@@ -81,18 +82,9 @@ def check(path: Path | str, *, writable: bool = False) -> Report:
         if "_sqlite_migrations" not in tables or "sites" not in tables:
             report.problems.append("it is not a planwiki database")
         else:
-            known = {m.name for m in core_migrations()._migrations}
-            applied = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
-                )
-            }
-            newer = sorted(applied - known)
-            if newer:
-                report.problems.append(
-                    f"it was made by a newer planwiki (steps {', '.join(newer)}); update first"
-                )
+            found = versions.standing(conn)
+            if found.newer:
+                report.problems.append(f"it was made by {versions.made_by(found)}")
             for table in COUNTED:
                 if table in tables:
                     # ``table`` comes from our own fixed list (COUNTED), never from input.
@@ -128,7 +120,9 @@ def _fts_check(path: Path) -> str | None:
 
 
 def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> Report:
-    """A consistent, checked copy of ``source`` at ``dest``, taken while the app runs."""
+    """A consistent, checked copy of the database ``source`` at ``dest``, taken while the
+    app runs; readable by its owner only (0600). On any failure (a full disk) nothing is
+    left behind and the message names the file that could not be written (issue #24)."""
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise BackupError(f"There is no database at {source}.")
@@ -140,23 +134,59 @@ def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> 
         # A mistyped folder must not be made silently (issue #15).
         raise BackupError(f"The folder {dest.parent} does not exist. Create it first.")
     temporary = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    conn = connect(source, synchronous="FULL")
+    remove_database_files(temporary)
     try:
-        conn.execute("VACUUM INTO ?", (str(temporary),))
-    finally:
-        conn.conn.close()
-    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        snapshot(source, temporary)
         _fsync(temporary)
         report = check(temporary, writable=True)
         if not report.ok:
             raise BackupError("The copy did not pass its check: " + "; ".join(report.problems))
         os.replace(temporary, dest)
         _fsync_dir(dest.parent)
+    except OSError as problem:
+        raise BackupError(cannot_write(dest, problem)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        remove_database_files(temporary)
     report.path = dest
     return report
+
+
+def snapshot(source: Path, into: Path) -> None:
+    """``VACUUM INTO`` an empty file: one read transaction, so one consistent moment."""
+    conn = connect(source, synchronous="FULL")
+    try:
+        conn.execute("VACUUM INTO ?", (str(into),))
+    except sqlite3.DatabaseError as problem:
+        if _about_the_destination(problem):
+            raise OSError(str(problem)) from None
+        raise BackupError(f"{source} is not a usable database ({problem}).") from None
+    finally:
+        conn.conn.close()
+
+
+def _about_the_destination(problem: sqlite3.Error) -> bool:
+    """A full disk, a write error or a file that cannot be made: the copy's fault, not the
+    database's (it was named as unusable when the disk was full: issue #24)."""
+    text = str(problem).lower()
+    return any(w in text for w in ("full", "i/o", "unable to open", "readonly", "read-only"))
+
+
+def cannot_write(path: Path, problem: BaseException) -> str:
+    """``Could not write /backups/x.tar: no space left (12 MB free in /backups). Nothing
+    was left behind.``"""
+    reason = getattr(problem, "strerror", None) or str(problem)
+    try:
+        free = shutil.disk_usage(path.parent).free // (1024 * 1024)
+        room = f" ({free:,} MB free in {path.parent})"
+    except OSError:
+        room = ""
+    return f"Could not write {path}: {reason}{room}. Nothing was left behind."
+
+
+def remove_database_files(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def restore(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from wiki import versions
 from wiki.cli_common import (
     CONTEXT,
     OneLineErrors,
@@ -25,15 +26,19 @@ from wiki.cli_common import (
     folder_must_exist,
     open_db,
     progress_bar,
+    refuse,
     settings_for,
 )
 from wiki.cli_people import token, user
-from wiki.db import Database, migrate
 from wiki.errors import WikiError
 
 
 @click.group(cls=OneLineErrors, context_settings=CONTEXT)
-@click.version_option(package_name="planwiki")
+@click.version_option(
+    version=versions.VERSION,
+    message=f"%(prog)s %(version)s (schema {versions.schema()})",
+    help="Show the version, and the schema it needs, and exit.",
+)
 def cli() -> None:
     """planwiki: a young person's own plan site, shared section by section."""
 
@@ -131,15 +136,19 @@ def plugins_command() -> None:
 @cli.command("migrate")
 @db_option
 def migrate_command(db_path: Path | None) -> None:
-    """Apply any pending schema steps (creating the database if there is none)."""
+    """Apply any pending schema steps (creating the database if there is none). On an
+    existing database it first takes a checked backup beside it and says where."""
+    from wiki.upgrade import upgrade
+
     settings = settings_for(db_path)
     folder_must_exist(settings.db)
-    db = Database(settings.db)
     try:
-        applied = migrate(db.db)
+        done = upgrade(settings, say=click.echo)
     except sqlite3.DatabaseError as problem:
         raise click.ClickException(f"{settings.db} is not a usable database ({problem}).") from None
-    click.echo("\n".join(f"applied {name}" for name in applied) or "The database is up to date.")
+    click.echo(
+        "\n".join(f"applied {name}" for name in done.applied) or "The database is up to date."
+    )
 
 
 @cli.command()
@@ -184,7 +193,7 @@ def export_command(
                 db, site=site, history=not no_history, files_dir=settings_for(db_path).files_path()
             )
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     target = path / made.filename if path.is_dir() else path
     if target.exists() and not overwrite:
         made.discard()
@@ -215,7 +224,7 @@ def import_command(path: Path, slug: str | None, owner: str | None, db_path: Pat
                 db, path, slug=slug, owner=owner, files_dir=settings_for(db_path).files_path()
             )
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     click.echo(
         f"Imported “{result.title}” at /s/{result.slug}: {result.pages} pages, {result.revisions} revisions."
     )
@@ -272,7 +281,7 @@ def check_command(repair: bool, db_path: Path | None) -> None:
     from wiki import backup
     from wiki.store import search
 
-    path = existing_db(db_path)
+    path = existing_db(db_path, damaged_ok=True)
     with progress_bar("Checking"):
         report = backup.check(path, writable=True)
     click.echo(report.summary())

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from wiki import accounts
-from wiki.cli_common import CONTEXT, db_option, find_person, open_db, settings_for
+from wiki.cli_common import CONTEXT, db_option, find_person, open_db, refuse, settings_for
 from wiki.errors import WikiError
 from wiki.models import Actor
 
@@ -53,7 +53,7 @@ def user_add(email: str, name: str, password_stdin: bool, db_path: Path | None) 
     try:
         created = accounts.create_user(open_db(db_path), email=email, name=name, password=password)
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     click.echo(f"Created {created.email} ({created.name}).")
     if password is None:
         click.echo(_sign_in_hint(created.email, db_path))
@@ -86,7 +86,7 @@ def user_passwd(email: str, password_stdin: bool, db_path: Path | None) -> None:
     try:
         accounts.set_password(db, person, _read_password(password_stdin))
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     ended = accounts.end_all_sessions(db, person.id)
     accounts.clear_failures(db, ["email:" + person.email])
     click.echo(f"New password set for {person.email}; {ended} session(s) signed out.")

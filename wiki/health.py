@@ -1,13 +1,15 @@
 """Is this planwiki able to serve (issue #15, ``GET /healthz``)? The database can be read,
-its schema is current, the disk beside it has room. Answers in plain words and never
-names a path or an exception (it is open to anyone)."""
+its schema is current (not behind, and not made by a newer planwiki: issue #24), the disk
+beside it has room. Answers in plain words and never names a path or an exception (it is
+open to anyone)."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 
-from wiki.db import Database, pending_migrations
+from wiki import versions
+from wiki.db import Database
 from wiki.settings import Settings
 
 
@@ -15,13 +17,16 @@ def health_problems(db: Database, settings: Settings) -> dict[str, str]:
     """Each check with "ok" or what is wrong, in plain words."""
     checks: dict[str, str] = {}
     try:
-        pending = pending_migrations(db.db)
+        found = versions.standing(db.db.conn)
         checks["database"] = "ok"
-        checks["schema"] = (
-            "ok"
-            if not pending
-            else f"{len(pending)} schema steps not applied (run planwiki migrate)"
-        )
+        if found.newer:
+            checks["schema"] = "the database was made by " + versions.made_by(found)
+        elif found.pending:
+            checks["schema"] = (
+                f"{len(found.pending)} schema steps not applied (run planwiki migrate)"
+            )
+        else:
+            checks["schema"] = "ok"
     except sqlite3.Error:
         checks["database"] = "the database cannot be read"
         checks["schema"] = "unknown"

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wiki.db import Database, migrate, migration_lock
+from wiki.db import Database, migration_lock
 from wiki.logs import log_config
 from wiki.settings import Settings
 from wiki.store import erasure, growing_up
+from wiki.upgrade import upgrade
 
 METRICS_PREFIX = "planwiki-metrics-"
 WORKER_PARENT = "PLANWIKI_SERVE_PARENT"  # set for workers: the pid they must not outlive
@@ -63,15 +64,16 @@ class Prepared:
     purged: int
 
 
-def prepare(settings: Settings) -> Prepared:
-    """The start-up work, once: migrations, then the purge (under the migration lock, so
-    a second server started by hand at the same moment waits rather than races)."""
+def prepare(settings: Settings, *, say: Callable[[str], None] = lambda _m: None) -> Prepared:
+    """The start-up work, once: refuse a database made by a newer planwiki, migrate (a
+    checked backup first, issue #24), then the purge (under the migration lock, so a
+    second server started by hand at the same moment waits rather than races)."""
     db = Database(
         settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
     )
     try:
         with migration_lock(settings.db):
-            applied = migrate(db.db)
+            applied = upgrade(settings, say=say).applied
             purged = erasure.purge_due(db, files_dir=settings.files_path())
             growing_up.send_reminders(db, base_url=settings.base_url)  # each once (issue #14)
     finally:
@@ -189,7 +191,7 @@ def run(settings: Settings, options: ServeOptions, *, say: Callable[[str], None]
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    done = prepare(settings)
+    done = prepare(settings, say=say)
     for name in done.applied:
         say(f"applied {name}")
     if done.purged:

@@ -10,6 +10,7 @@ from wiki import clock
 from wiki.accounts.passwords import check_password_strength, hash_password, verify_password
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid
+from wiki.models import is_email
 from wiki.store.audit import view_log
 
 
@@ -22,7 +23,7 @@ class User:
 
 def normalise_email(email: str) -> str:
     email = email.strip()
-    if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
+    if not is_email(email):
         raise Invalid(
             "Enter an email address like name@example.org.",
             fields={"email": "Enter an email address."},
