@@ -71,7 +71,8 @@ class People:
         self.app, self.db = app, db
 
     def add(self, name: str, *, password: str = "correct-horse-battery") -> Actor:
-        email = f"{name.lower()}@example.org"
+        # "Bob Quokkazebra" -> bob.quokkazebra@example.org (an address has no spaces: #24)
+        email = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") + "@example.org"
         found = accounts.find_user(self.db, email)
         user = found or accounts.create_user(self.db, email=email, name=name, password=password)
         return Actor(user_id=user.id, email=user.email, name=user.name)

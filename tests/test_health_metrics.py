@@ -66,7 +66,7 @@ def test_healthz_answers_200_with_each_check(app) -> None:  # type: ignore[no-un
         "status": "ok",
         "version": wiki.__version__,
         "schema": versions.schema(),
-        "checks": {"database": "ok", "schema": "ok", "disk": "ok"},
+        "checks": {"database": "ok", "schema": "ok", "files": "ok", "disk": "ok"},
     }
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["content-type"] == "application/json"

@@ -1,15 +1,14 @@
-"""Backups that are safe to take while the app runs, restores that check first (issue #7).
+"""Database copies that are safe to take while the app runs, and the check (issue #7).
 
-* ``backup(source, dest)``: ``VACUUM INTO`` a temporary file beside ``dest`` — one read
-  transaction, so the copy is a consistent snapshot however many writers are busy (WAL
-  lets them carry on) — then ``PRAGMA integrity_check`` and the search index's own
+* ``backup(source, dest)``: ``VACUUM INTO`` a temporary file (0600) beside ``dest`` — one
+  read transaction, so the copy is a consistent snapshot however many writers are busy
+  (WAL lets them carry on) — then ``PRAGMA integrity_check`` and the search index's own
   check on the copy, and only then the rename into place. Never a copy of the live file.
+  On a failure (a full disk) nothing is left behind and the message names ``dest``
+  (issue #24). ``planwiki backup`` adds the files folder: ``wiki/backup_set.py``.
 * ``check(path)``: integrity, foreign keys, the search index, and counts.
-* ``restore(backup, target)``: checks the backup first (SQLite, intact, a planwiki
-  database no newer than this planwiki), keeps a copy of the current database beside it,
-  then writes the backup into the target with SQLite's online backup API (safe even if
-  the app has the file open: its connections see the restored data on their next
-  read), applies any newer migrations, and checks the result.
+
+Restoring is ``wiki/restore.py``.
 """
 
 from __future__ import annotations
@@ -17,12 +16,11 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiki import clock, versions
-from wiki.db import connect, migrate
+from wiki import versions
+from wiki.db import connect
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 COUNTED = ("users", "sites", "sections", "pages", "revisions", "audit")
@@ -189,59 +187,16 @@ def remove_database_files(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def restore(
-    backup_path: Path | str,
-    target: Path | str,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[Report, Path | None]:
-    """Put a checked backup in place of ``target``; return the report and where the
-    database as it was before has been kept (None if there was none). ``progress(done,
-    total)`` hears of each step of the copy, in database pages."""
-    backup_path, target = Path(backup_path), Path(target)
-    report = check(backup_path)
-    if not report.ok:
-        raise BackupError(
-            f"{backup_path} cannot be restored: "
-            + "; ".join(report.problems)
-            + ". Nothing was changed."
-        )
-    kept: Path | None = None
-    if target.exists():
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.name}.before-restore-{stamp}")
-        backup(target, kept, overwrite=True)
-    source = _readonly(backup_path)
-    destination = connect(target)
-    try:
-        source.backup(
-            destination.conn,
-            pages=256 if progress else -1,
-            progress=(lambda _status, left, total: progress(total - left, total))
-            if progress
-            else None,
-        )
-    finally:
-        source.close()
-    try:
-        migrate(destination)
-        destination.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        destination.conn.close()
-    after = check(target, writable=True)
-    if not after.ok:
-        raise BackupError(
-            "The restored database did not pass its check: " + "; ".join(after.problems)
-            + (f". The database as it was is kept at {kept}." if kept else "")
-        )  # fmt: skip
-    return after, kept
-
-
 def _fts_check_copy(path: Path) -> str | None:
     """Check a backup's search index without writing to the backup itself."""
     import tempfile
 
-    with tempfile.TemporaryDirectory() as folder:
+    # Beside the backup, not in $TMPDIR (often a small RAM disk: issue #24).
+    try:
+        scratch = tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.check-")
+    except OSError:
+        scratch = tempfile.TemporaryDirectory()
+    with scratch as folder:
         copy = Path(folder) / "check.db"
         conn = _readonly(path)
         try:

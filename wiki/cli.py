@@ -18,11 +18,11 @@ from pathlib import Path
 import click
 
 from wiki import versions
+from wiki.cli_backup import backup_command, check_command, purge_command, restore_command
 from wiki.cli_common import (
     CONTEXT,
     OneLineErrors,
     db_option,
-    existing_db,
     folder_must_exist,
     open_db,
     progress_bar,
@@ -232,103 +232,6 @@ def import_command(path: Path, slug: str | None, owner: str | None, db_path: Pat
         click.echo(f"Not brought in: {skipped}", err=True)
 
 
-@cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
-@db_option
-def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
-    """Write a consistent, checked copy of the database to PATH (safe while the app runs).
-    The folder PATH goes in must exist already."""
-    from wiki import backup
-
-    source = existing_db(db_path)
-    try:
-        with progress_bar("Backing up"):
-            report = backup.backup(source, path, overwrite=overwrite)
-    except backup.BackupError as problem:
-        raise click.ClickException(str(problem)) from None
-    except sqlite3.DatabaseError as problem:
-        raise click.ClickException(f"{source} is not a usable database ({problem}).") from None
-    click.echo(f"Backed up to {report.summary()}")
-
-
-@cli.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option
-def restore_command(path: Path, db_path: Path | None) -> None:
-    """Check the backup at PATH, keep a copy of the current database, then put the backup
-    in its place (the database may be missing: restoring onto a new machine; its folder
-    must exist)."""
-    from wiki import backup
-
-    target = settings_for(db_path).db
-    folder_must_exist(target)
-    try:
-        with progress_bar("Restoring") as update:
-            report, kept = backup.restore(path, target, progress=update)
-    except backup.BackupError as problem:
-        raise click.ClickException(str(problem)) from None
-    if kept:
-        click.echo(f"The database as it was is kept at {kept}.")
-    click.echo(f"Restored: {report.summary()}")
-
-
-@cli.command("check")
-@click.option("--repair", is_flag=True, help="Rebuild the search index from the pages.")
-@db_option
-def check_command(repair: bool, db_path: Path | None) -> None:
-    """Check the database: integrity, links between rows, the search index."""
-    from wiki import backup
-    from wiki.store import search
-
-    path = existing_db(db_path, damaged_ok=True)
-    with progress_bar("Checking"):
-        report = backup.check(path, writable=True)
-    click.echo(report.summary())
-    if report.ok:
-        db = open_db(db_path)
-        health = search.index_health(db)
-        click.echo("Search index: " + ", ".join(f"{v} {k}" for k, v in health.items()))
-        stale = not search.index_in_step(health)
-        if repair:
-            with progress_bar("Rebuilding the search index"):
-                search.rebuild_index(db)
-            click.echo("The search index has been rebuilt.")
-        elif stale:
-            raise click.ClickException(
-                "The search index is out of step: run planwiki check --repair."
-            )
-    if not report.ok:
-        raise click.ClickException(
-            "The database has problems (see above). Restore the last good backup."
-        )
-
-
-@cli.command("purge")
-@db_option
-@click.option(
-    "--wait", "wait_s", default=10.0, show_default=True, type=click.FloatRange(0),
-    metavar="SECONDS",
-    help="How long to keep trying to truncate the write-ahead log while another program"
-    " (a replicator) reads the database; other writers wait at most 0.1 s at a time.",
-)  # fmt: skip
-def purge_command(db_path: Path | None, wait_s: float) -> None:
-    """Destroy deleted plans whose 30-day grace period is over (also done at start), and
-    say honestly where older copies may remain (docs/replication.md)."""
-    from wiki.store import erasure
-
-    db = open_db(db_path)
-    settings = settings_for(db_path)
-
-    def step(what: str) -> None:
-        click.echo(f"{what} …", err=True)
-
-    with progress_bar("Destroying deleted plans past their grace period"):
-        report = erasure.purge(db, files_dir=settings.files_path(), wait_s=wait_s, step=step)
-    for line in erasure.describe(report, settings.db):
-        click.echo(line)
-
-
 @cli.command("reminders")
 @db_option
 def reminders_command(db_path: Path | None) -> None:
@@ -355,6 +258,8 @@ def send_digests_command(db_path: Path | None) -> None:
 
 cli.add_command(user)
 cli.add_command(token)
+for command in (backup_command, restore_command, check_command, purge_command):
+    cli.add_command(command)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wiki.db import Database, migration_lock
+from wiki.db import Database, hold_serving_lock, migration_lock
 from wiki.logs import log_config
 from wiki.settings import Settings
 from wiki.store import erasure, growing_up
@@ -86,7 +86,9 @@ def worker_app() -> Any:
     from wiki.app import create_app
 
     _end_with_parent()
-    app = create_app(Settings(), run_migrations=False)
+    settings = Settings()
+    hold_serving_lock(settings.db)  # `planwiki restore` asks before replacing it (#24)
+    app = create_app(settings, run_migrations=False)
     _settle()
     return app
 
@@ -191,6 +193,7 @@ def run(settings: Settings, options: ServeOptions, *, say: Callable[[str], None]
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    hold_serving_lock(settings.db)  # from before the migrations until this process ends
     done = prepare(settings, say=say)
     for name in done.applied:
         say(f"applied {name}")

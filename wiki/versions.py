@@ -23,6 +23,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from wiki import __version__, clock
 from wiki.db import MIGRATION_SET, Database, core_migrations
 
@@ -155,7 +157,11 @@ def check_usable(
 def record_release(db: Database) -> None:
     """Note that this release ran on the database (once per version)."""
     with db.write():
-        db.execute(
-            "INSERT OR IGNORE INTO releases (version, schema, first_run_at) VALUES (?, ?, ?)",
-            (VERSION, schema(), clock.iso()),
-        )
+        record_release_on(db.db)
+
+
+def record_release_on(conn: sqlite_utils.Database) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO releases (version, schema, first_run_at) VALUES (?, ?, ?)",
+        (VERSION, schema(), clock.iso()),
+    )
