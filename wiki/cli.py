@@ -21,6 +21,7 @@ from wiki import versions
 from wiki.cli_backup import backup_command, check_command, purge_command, restore_command
 from wiki.cli_common import (
     CONTEXT,
+    BadInput,
     OneLineErrors,
     db_option,
     folder_must_exist,
@@ -45,7 +46,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @db_option
 @click.option(
     "--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site."
@@ -84,7 +85,15 @@ def serve(
     log_json: bool,
 ) -> None:
     """Run the web app: migrations and the purge once, then the workers (issue #15)."""
+    from wiki import settings_check
+    from wiki.logs import json_line
     from wiki.serve import ServeOptions, default_workers, run
+
+    # With --log-json every line is JSON, the start-up lines too (issue #24).
+    say = (lambda message: click.echo(json_line(message))) if log_json else click.echo
+    problem = settings_check.first_problem(settings_for(db_path))
+    if problem:
+        raise BadInput(problem)
 
     if demo:
         if db_path is None:
@@ -94,19 +103,19 @@ def serve(
         from wiki import demo as demo_data
 
         db = open_db(db_path, create=True)
-        click.echo(f"Creating the demo plan in {db_path} …")
+        say(f"Creating the demo plan in {db_path} …")
         people = demo_data.load(db)
         db.close()
         from wiki.demo_content import SITE
 
-        click.echo(
+        say(
             f"\nDemo ready: open http://{host}:{port}/s/{SITE['slug']} and sign in as any of these people:\n"
         )
         for email, password, name, role in people:
-            click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
+            say(f"  {name:<18} {role:<28} {email:<32} password: {password}")
         from wiki.demo_content import YOUNGER
 
-        click.echo(
+        say(
             f"\n{YOUNGER['title']} (/s/{YOUNGER['slug']}) was made by Claire for {YOUNGER['for_name']},"
             " who is seven and has no account yet: Claire looks after it until it is hers.\n"
         )
@@ -121,7 +130,7 @@ def serve(
         access_log=access_log,
         log_json=log_json,
     )
-    run(settings, options, say=click.echo)
+    run(settings, options, say=say)
 
 
 @cli.command("plugins")

@@ -6,6 +6,7 @@ code instead of tracebacks, and rich progress bars on stderr for long work.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -143,6 +145,10 @@ class OneLineErrors(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as problem:  # one line, not the usage and a blank line
+            name = ctx.invoked_subcommand or ""
+            where = f"{ctx.command_path} {name}".strip()
+            raise BadInput(f"{problem.format_message()} ({where} -h for help)") from None
         except Invalid as problem:
             raise BadInput(problem.message) from None
         except WikiError as problem:
@@ -155,6 +161,12 @@ class OneLineErrors(click.Group):
                 for e in problem.errors()
             )
             raise BadInput(f"A setting is not valid: {where}.") from None
+        except SettingsError as problem:  # a PLANWIKI_ setting that is not JSON, etc.
+            cause = problem.__cause__
+            why = str(cause).splitlines()[0] if cause else str(problem)
+            field = re.search(r'field "(\w+)"', str(problem))
+            name = f"PLANWIKI_{field.group(1).upper()}" if field else "a PLANWIKI_ setting"
+            raise BadInput(f"A setting is not valid: {name} is not JSON ({why}).") from None
         except sqlite3.Error as problem:
             raise click.ClickException(f"The database could not be used: {problem}.") from None
         except BrokenPipeError:
