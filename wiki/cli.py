@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from wiki import versions
+from wiki.cli_admin import outbox, site
 from wiki.cli_backup import backup_command, check_command, purge_command, restore_command
 from wiki.cli_common import (
     CONTEXT,
@@ -160,23 +161,6 @@ def migrate_command(db_path: Path | None) -> None:
     )
 
 
-@cli.command()
-@click.option("--limit", default=10, show_default=True)
-@db_option
-def outbox(limit: int, db_path: Path | None) -> None:
-    """Show the newest emails (when no SMTP server is configured they wait here)."""
-    from wiki import mail
-
-    messages = mail.outbox(open_db(db_path), limit=limit)
-    if not messages:
-        click.echo("The outbox is empty.")
-    for m in messages:
-        state = "sent" if m["sent_at"] else "not sent (no SMTP server configured)"
-        click.echo(
-            f"--- {m['at']} to {m['to_address']} [{state}]\nSubject: {m['subject']}\n\n{m['body']}\n"
-        )
-
-
 # ---- take it with you, keep it safe (issue #7) ----------------------------------------------
 
 
@@ -267,7 +251,7 @@ def send_digests_command(db_path: Path | None) -> None:
 
 cli.add_command(user)
 cli.add_command(token)
-for command in (backup_command, restore_command, check_command, purge_command):
+for command in (backup_command, restore_command, check_command, purge_command, site, outbox):
     cli.add_command(command)
 
 
