@@ -92,6 +92,7 @@ def site_config(folder: Path, *, app_port: int, https_port: int, http_port: int)
         "/etc/letsencrypt/live/plans.example.org/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/plans.example.org/privkey.pem": str(key),
         "server_name plans.example.org;": "server_name 127.0.0.1;",
+        "/var/log/nginx/planwiki.access.log": str(folder / "planwiki.access.log"),
     }
     for documented, here in swaps.items():
         assert documented in text, f"the documented config no longer has {documented!r}"
@@ -288,6 +289,30 @@ def test_behind_nginx_over_https(deployment: Deployment) -> None:
     assert direct.status_code == 200 and "planwiki_http_requests_total" in direct.text
     first.close()
     second.close()
+
+
+def test_nginx_logs_no_address_or_search_words_and_compresses_styles_not_pages(
+    deployment: Deployment,
+) -> None:
+    client = deployment.client("127.0.0.2")
+    ids = []
+    for address in ("/s/rhys-marsden/health?q=epilepsy+medication", "/login?next=/s/amira-khan"):
+        ids.append(client.get(address).headers["x-request-id"])
+    styles = client.get("/static/default/style.css", headers={"accept-encoding": "gzip"})
+    assert styles.status_code == 200 and styles.headers.get("content-encoding") == "gzip"
+    page = client.get("/login", headers={"accept-encoding": "gzip"})
+    assert page.status_code == 200 and "content-encoding" not in page.headers
+    client.close()
+    log = deployment.folder / "planwiki.access.log"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and ids[-1] not in log.read_text():
+        time.sleep(0.1)
+    text = log.read_text()
+    for request_id in ids:
+        line = next(line for line in text.splitlines() if f"id={request_id}" in line)
+        assert re.fullmatch(rf'\S+ "GET" \d{{3}} \d+ [0-9.]+s id={request_id}', line), line
+    for private in ("rhys", "marsden", "epilepsy", "amira", "/s/", "/login", "?", "static"):
+        assert private not in text, f"{private!r} is in nginx's log:\n{text}"
 
 
 def test_the_systemd_unit_is_valid(tmp_path: Path) -> None:
