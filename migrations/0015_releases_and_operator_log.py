@@ -4,7 +4,9 @@ command line (issue #24).
 ``releases`` lets a planwiki name the version that made a database newer than itself (one
 line, both versions) instead of guessing from schema steps it does not know. ``operator_log``
 records the administration commands (``site list|restore|erase``, ``outbox --resend``):
-the plans' own logs go with a plan that is erased, this one stays.
+the plans' own logs go with a plan that is erased, this one stays. ``attachments.sha256``
+lets ``planwiki check`` tell a damaged photo from a good one (older rows get theirs from
+``planwiki check --repair``).
 """
 
 
@@ -25,3 +27,5 @@ def migrate(db):
             version TEXT NOT NULL                 -- the planwiki that ran it
         )"""
     )
+    if "sha256" not in {c.name for c in db["attachments"].columns}:
+        db.execute("ALTER TABLE attachments ADD COLUMN sha256 TEXT")

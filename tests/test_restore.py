@@ -292,3 +292,26 @@ def test_purge_removes_the_copies_planwiki_kept_once_they_are_old(tmp_path: Path
     assert "Older copies also remain in the safety copies" in done.stdout
     now = planwiki("purge", "--safety-copies", "--db", str(live))
     assert now.returncode == 0 and not list(live.parent.glob("*.before-*"))
+
+
+def test_check_finds_a_damaged_photo_by_its_hash_and_records_hashes_of_older_ones(
+    tmp_path: Path,
+) -> None:
+    live = make_plan(tmp_path / "live")
+    folder = live.with_name("planwiki.db.files")
+    conn = sqlite3.connect(live)
+    first, second = [r[0] for r in conn.execute("SELECT path FROM attachments ORDER BY id")]
+    conn.execute("UPDATE attachments SET sha256 = NULL WHERE path = ?", (second,))  # from 0.1.0
+    conn.commit()
+    conn.close()
+    data = bytearray((folder / first).read_bytes())
+    data[-5] ^= 0xFF  # the same size, another byte
+    (folder / first).write_bytes(bytes(data))
+    done = planwiki("check", "--db", str(live))
+    assert done.returncode == 1
+    assert f"1 damaged (e.g. {folder / first})" in done.stdout
+    assert "1 files from before 0.2.0 have no recorded SHA-256" in done.stdout
+    planwiki("check", "--repair", "--db", str(live))
+    conn = sqlite3.connect(live)
+    assert conn.execute("SELECT COUNT(*) FROM attachments WHERE sha256 IS NULL").fetchone()[0] == 0
+    conn.close()

@@ -88,11 +88,17 @@ def restore_command(path: Path, force: bool, db_path: Path | None) -> None:
 
 
 @click.command("check", context_settings=CONTEXT)
-@click.option("--repair", is_flag=True, help="Rebuild the search index from the pages.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Rebuild the search index from the pages, and record the SHA-256 of files uploaded"
+    " before 0.2.0.",
+)
 @db_option
 def check_command(repair: bool, db_path: Path | None) -> None:
     """Check the database (integrity, links between rows, the search index) and that every
-    photo, recording and document it names is in the files folder with its size."""
+    photo, recording and document it names is in the files folder with its size and its
+    bytes (the SHA-256 recorded at upload)."""
     from wiki import backup
     from wiki.store import files_check, search
 
@@ -107,8 +113,13 @@ def check_command(repair: bool, db_path: Path | None) -> None:
     db = open_db(db_path)
     files_dir = settings_for(db_path).files_path()
     with progress_bar("Checking the files"):
-        files = files_check.check_files(db, files_dir)
+        files = files_check.check_files(db, files_dir, hashes=True, repair=repair)
     click.echo(files.summary(files_dir))
+    if files.unhashed:
+        click.echo(
+            f"{files.unhashed} files from before 0.2.0 have no recorded SHA-256 (checked by size"
+            " only)" + (": recorded now." if repair else ": planwiki check --repair records it.")
+        )
     health = search.index_health(db)
     click.echo("Search index: " + ", ".join(f"{v} {k}" for k, v in health.items()))
     stale = not search.index_in_step(health)
