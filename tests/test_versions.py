@@ -99,7 +99,8 @@ def every_command(tmp_path: Path) -> list[list[str]]:
         ["token", "revoke", "rhys.marsden@example.org", "1"],
         ["export", "rhys-marsden", str(tmp_path / "out.zip")], ["import", str(archive)],
         ["backup", str(tmp_path / "copy.tar")], ["check"], ["purge"], ["outbox"],
-        ["reminders"], ["send-digests"],
+        ["reminders"], ["send-digests"], ["site", "list"], ["site", "restore", "rhys-marsden"],
+        ["site", "erase", "rhys-marsden", "--yes"], ["outbox", "--resend"],
     ]  # fmt: skip
 
 
