@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import start_server, stop_server
 
@@ -27,13 +26,6 @@ from wiki.store import search
 
 ROOT = Path(__file__).parent.parent
 CONTENT_TABLES = ("users", "sites", "sections", "pages", "revisions", "grants", "members", "audit")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def rows(path: Path, table: str) -> list[tuple]:

@@ -12,7 +12,6 @@ import re
 import threading
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of
 from starlette.testclient import TestClient
 
@@ -25,13 +24,6 @@ from wiki.store import pages as store_pages
 
 HOSTILE = "[" * 60_000 + "]" * 60_000  # the 120 KB save
 PAGE = "/api/v1/sites/ola/pages/about-me/profile"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture

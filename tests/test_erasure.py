@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import csrf_of, png, post_form
 
@@ -22,13 +21,6 @@ from wiki.store import circle, erasure, files, introduction, links, search
 
 WORD = "xylophonequasar"  # a word that exists only in Sam's plan
 EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture

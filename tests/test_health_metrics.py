@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -29,13 +28,6 @@ LOCAL = ("127.0.0.1", 50123)
 SITE = "zebra-plan-7"  # distinctive, so a leak into the metrics would be found
 EMAIL = "priya.metrics@example.org"
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def local(app: Any, **options: Any) -> TestClient:

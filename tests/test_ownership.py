@@ -15,7 +15,6 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, post_form
 
 from wiki import accounts, clock, mail
@@ -26,13 +25,6 @@ from wiki.store import circle, erasure, growing_up, oversight, ownership, transf
 PASSWORD = "a long pass phrase for ellis"
 BORN = "2011-03-14"  # decisions pass on Friday 25 June 2027
 DAY = date(2027, 6, 25)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def bearer(db, person: Actor) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -341,6 +341,33 @@ def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings
     assert again.output.strip() == "0 weekly emails sent."
 
 
+def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(  # type: ignore[no-untyped-def]
+    plan: Plan, inbox: Inbox, settings
+):
+    """Issue #25: Mo turned the weekly email on as a steward, then became a reader only.
+    Her digest is not sent (the log is not hers to see now), and the owner's, after hers,
+    still is: the command exits 0."""
+    from click.testing import CliRunner
+
+    from wiki.cli import cli
+
+    turn_on_digest(plan.client(plan.mum))  # Mo's row comes first
+    turn_on_digest(plan.client(plan.owner))
+    mine = [g for g in circle.list_grants(plan.db, plan.owner, site=SITE)  # type: ignore[arg-type]
+            if g.person == plan.mum.email]  # fmt: skip
+    circle.add_grant(plan.db, plan.owner, site=SITE, section="about-me", capability="view",  # type: ignore[arg-type]
+                     person=plan.mum.email)  # fmt: skip
+    circle.revoke_grant(plan.db, plan.owner, site=SITE, grant_id=mine[0].id)  # type: ignore[arg-type]
+    clock.freeze(T0 + timedelta(hours=1))
+    assert plan.client(plan.ben).get(f"/s/{SITE}/about-me/profile").status_code == 200
+    clock.freeze(T0 + timedelta(days=8))
+    before = len(inbox.messages)
+    result = CliRunner().invoke(cli, ["send-digests", "--db", str(settings.db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "1 weekly email sent."
+    assert [m["To"] for m in inbox.messages[before:]] == [plan.owner.email]
+
+
 def test_the_first_share_sends_a_short_email_naming_only_what_was_shared(plan: Plan, inbox: Inbox):
     owner = plan.client(plan.owner)
     before = len(inbox.messages)

@@ -200,6 +200,10 @@ class Extensions:
 
     blocks: dict[str, Any] = field(default_factory=dict)
     on_saved: list[Callable[..., None]] = field(default_factory=list)
+    # The app's rule book (``wiki.access.RuleBook``): the store decides with it (issue #25).
+    rules: Any = None
+    # Section addresses the app's plugins use for their own pages (issue #25).
+    reserved: frozenset[str] = frozenset()
 
 
 class Database:

@@ -51,7 +51,7 @@ def schema() -> int:
 
 
 def describe() -> str:
-    """``planwiki 0.2.0 (schema 15)``."""
+    """``planwiki 0.2.0 (schema 16)``."""
     return f"planwiki {VERSION} (schema {schema()})"
 
 
@@ -123,7 +123,7 @@ def newer_message(path: Path | str, found: Standing) -> str:
 
 
 def made_by(found: Standing) -> str:
-    """``planwiki 0.3.0 (schema 16); this is planwiki 0.2.0 (schema 15). Install …``"""
+    """``planwiki 0.3.0 (schema 17); this is planwiki 0.2.0 (schema 16). Install …``"""
     their_schema = max([found.made_schema or 0, *(step_number(n) for n in found.unknown)])
     made = f"planwiki {found.made_by}" if found.made_by else "a newer planwiki"
     upgrade = f"planwiki {found.made_by} or later" if found.made_by else "the newer planwiki"

@@ -18,6 +18,7 @@ from wiki.dates import day_month_year
 from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
+from wiki.store import checks
 from wiki.store.audit import record, view_log
 from wiki.store.circle import _add_member, add_grant
 from wiki.store.context import SiteContext, site_for
@@ -72,6 +73,7 @@ def create_guest_link(
     ctx.section(section)
     if not ctx.allows("make-guest-link", section):
         raise Forbidden("You cannot make a guest link for that section.")
+    label = checks.one_line(label, "label", max_length=120)
     expires = expires_at or clock.iso(clock.now() + timedelta(days=GUEST_DAYS_DEFAULT))
     if expires <= clock.iso():
         raise Invalid("The end date must be in the future.", fields={"expires_at": "In the past."})
@@ -221,6 +223,8 @@ def create_invitation(
     ``name`` is what the inviter calls them, so the page can say "Sami" (issue #14)."""
     ctx = site_for(db, actor, site)
     ctx.check("invite")
+    relationship = checks.one_line(relationship, "relationship")
+    name = checks.name(name) if name.strip() else ""
     groups, grants = groups or [], grants or []
     known = {
         r["key"] for r in db.all("SELECT key FROM circle_groups WHERE site_id = ?", (ctx.site.id,))
@@ -251,7 +255,7 @@ def create_invitation(
             (
                 ctx.site.id,
                 email,
-                relationship[:80],
+                relationship,
                 json.dumps(groups),
                 json.dumps(grants),
                 _digest(token),
@@ -297,6 +301,23 @@ def _pending(db: Database, ctx: SiteContext, invite_id: int) -> sqlite3.Row:
     return row
 
 
+def _ended(db: Database, row: sqlite3.Row, reason: str) -> None:
+    """Keep the digest of a link that stops working, so that it can say why (issue #23)."""
+    db.execute(
+        "INSERT OR REPLACE INTO ended_invitations (token_hash, site_id, reason, ended_at)"
+        " VALUES (?, ?, ?, ?)",
+        (row["token_hash"], row["site_id"], reason, clock.iso()),
+    )
+
+
+_ENDED = {
+    "cancelled": "This invitation was cancelled by the person who sent it. If you think that"
+    " is a mistake, ask them to invite you again.",
+    "replaced": "A newer invitation was sent to you, so this link no longer works. Use the link"
+    " in the newest email.",
+}
+
+
 def cancel_invitation(
     db: Database, actor: Actor, *, site: str | SiteContext, invite_id: int
 ) -> Invitation:
@@ -305,6 +326,7 @@ def cancel_invitation(
     ctx.check("invite")
     with db.write():
         row = _pending(db, ctx, invite_id)
+        _ended(db, row, "cancelled")
         db.execute("DELETE FROM invitations WHERE id = ?", (invite_id,))
         record(
             db,
@@ -324,7 +346,7 @@ def resend_invitation(
     ctx.check("invite")
     token = secrets.token_urlsafe(24)
     with db.write():
-        _pending(db, ctx, invite_id)
+        _ended(db, _pending(db, ctx, invite_id), "replaced")
         db.execute(
             "UPDATE invitations SET token_hash = ?, expires_at = ? WHERE id = ?",
             (_digest(token), clock.iso(clock.now() + timedelta(days=INVITE_DAYS)), invite_id),
@@ -350,8 +372,12 @@ def open_invitation(db: Database, token: str) -> Invitation:
         (_digest(token),),
     )
     if row is None:
+        ended = db.one("SELECT reason FROM ended_invitations WHERE token_hash = ?",
+                       (_digest(token),))  # fmt: skip
         raise NotFound(
-            "This invitation link is not valid. Check you copied all of it, or ask for a new one."
+            _ENDED[ended["reason"]]
+            if ended
+            else "This invitation link is not valid. Check you copied all of it, or ask for a new one."
         )
     if row["accepted_at"]:
         raise NotFound(
@@ -365,8 +391,13 @@ def open_invitation(db: Database, token: str) -> Invitation:
 
 
 def accept_invitation(db: Database, token: str, *, user_id: int) -> Invitation:
-    """Join the circle with the invited groups and starting grants. Works once."""
+    """Join the circle with the invited groups and starting grants. Works once, and only for
+    the account with the address the invitation went to (issue #25: checked here, not only
+    by the page, so no caller can hand someone else's invitation to another account)."""
     invite = open_invitation(db, token)
+    joining = db.one("SELECT email FROM users WHERE id = ? AND deleted_at IS NULL", (user_id,))
+    if joining is None or joining["email"].lower() != invite.email.lower():
+        raise Forbidden("This invitation was sent to someone else.")
     site_row = db.one("SELECT * FROM invitations WHERE token_hash = ?", (_digest(token),))
     assert site_row is not None
     inviter_row = db.one(

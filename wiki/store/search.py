@@ -303,11 +303,15 @@ def _run(
     return results
 
 
-def _searcher(actor: Actor) -> None:
-    if actor.is_guest:
-        raise NotFound()  # a guest link is a window on one section, not a search box
-    if actor.user_id is None:
+def _signed_in(actor: Actor) -> None:
+    if actor.user_id is None and not actor.is_guest:
         raise NotSignedIn("Sign in to search.")
+
+
+def _may_search(ctx: SiteContext) -> bool:
+    """The rule book's ``search`` (issue #25): a signed-in reader of this plan. A guest link
+    is a window on one section, not a search box: for it the search is not there at all."""
+    return ctx.allows("search")
 
 
 def search_site(
@@ -321,8 +325,10 @@ def search_site(
     offset: int = 0,
 ) -> tuple[SiteContext, Results]:
     """Search one site, in the sections this person may view now."""
-    _searcher(actor)
+    _signed_in(actor)
     ctx = site_for(db, actor, site)
+    if not _may_search(ctx):
+        raise NotFound()
     return ctx, _run(db, [ctx], query=query, history=history, limit=limit, offset=offset)
 
 
@@ -336,8 +342,10 @@ def search_all(
     offset: int = 0,
 ) -> Results:
     """Search every site this person can see, in the sections they may view now."""
-    _searcher(actor)
-    contexts = list_sites(db, actor)
+    _signed_in(actor)
+    if actor.is_guest:
+        raise NotFound()
+    contexts = [ctx for ctx in list_sites(db, actor) if _may_search(ctx)]
     return _run(db, contexts, query=query, history=history, limit=limit, offset=offset)
 
 
