@@ -315,3 +315,16 @@ def test_check_finds_a_damaged_photo_by_its_hash_and_records_hashes_of_older_one
     conn = sqlite3.connect(live)
     assert conn.execute("SELECT COUNT(*) FROM attachments WHERE sha256 IS NULL").fetchone()[0] == 0
     conn.close()
+
+
+def test_two_restores_in_one_second_keep_both_copies(tmp_path: Path) -> None:
+    from wiki import restore
+
+    live = make_plan(tmp_path / "live")
+    files_dir = live.with_name("planwiki.db.files")
+    copy = tmp_path / "copy.tar"
+    assert planwiki("backup", str(copy), "--db", str(live)).returncode == 0
+    first = restore.restore(copy, live, files_dir)
+    second = restore.restore(copy, live, files_dir)  # well within the same second, usually
+    assert first.kept_files and second.kept_files and first.kept_files != second.kept_files
+    assert first.kept_db and second.kept_db and first.kept_db.exists() and second.kept_db.exists()

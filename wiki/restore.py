@@ -92,10 +92,10 @@ def restore(
             if "Nothing was changed" not in text:
                 text = f"{text.rstrip('.')}. Nothing was changed."
             raise BackupError(text) from None
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        stamp = _unused_stamp(target, files_dir)
         if target.exists():
             kept_db = target.with_name(f"{target.name}{BEFORE_RESTORE}{stamp}")
-            backup.backup(target, kept_db, overwrite=True)
+            backup.backup(target, kept_db)
         if count is not None and files_dir.exists():
             kept_files = files_dir.with_name(f"{files_dir.name}{BEFORE_RESTORE}{stamp}")
             os.rename(files_dir, kept_files)
@@ -123,6 +123,19 @@ def restore(
         shutil.rmtree(new_files, ignore_errors=True)
     after = backup.check(target, writable=True)
     return Restored(after, kept_db, kept_files, count)
+
+
+def _unused_stamp(target: Path, files_dir: Path) -> str:
+    """The time, with ``.2``, ``.3`` … when a restore in the same second kept copies already
+    (renaming the files folder onto an earlier copy would fail half-way)."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    n, chosen = 1, stamp
+    while any(
+        p.with_name(f"{p.name}{BEFORE_RESTORE}{chosen}").exists() for p in (target, files_dir)
+    ):
+        n += 1
+        chosen = f"{stamp}.{n}"
+    return chosen
 
 
 def _room(source: Path, target: Path, files_dir: Path, is_set: bool) -> None:

@@ -28,9 +28,12 @@ class Tidied:
 
 
 def made_at(path: Path) -> datetime | None:
+    """From the name: ``…-20261207-231650``, or ``…-20261207-231650.2`` (the second copy
+    kept in that second)."""
     stamp = path.name.rsplit("-", 2)
     try:
-        return datetime.strptime("-".join(stamp[-2:]), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        when = "-".join(stamp[-2:]).split(".")[0]
+        return datetime.strptime(when, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         return None
 
