@@ -74,9 +74,7 @@ def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> Non
     assert "Next review: 20 January 2027." in text_of(home)
     assert f'href="{S}/-/review-runner">Who runs my review?</a>' in home  # step 1
     form = rhys.get(f"{S}/-/review-runner")
-    assert "They can change Reviews and Outcomes until 14 April 2027" in text_of(
-        form.text
-    )
+    assert "They can change Reviews and Outcomes until 14 April 2027" in text_of(form.text)
     asked = rhys.post(f"{S}/-/review-runner", data={
         "csrftoken": csrf_of(form.text), "person": PEOPLE["SENCO"]["email"]})  # step 2  # fmt: skip
     assert asked.status_code == 303
