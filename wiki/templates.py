@@ -156,6 +156,7 @@ def _environment(theme: str, easy: bool) -> Environment:
     env.globals.update(symbols.JINJA_GLOBALS)
     env.globals["date_value"] = dates.DateValue.of  # the date boxes' parts (issue #16)
     env.filters["a_an"] = grammar.with_article
+    env.filters["and_list"] = grammar.and_list
     return env
 
 

@@ -6,6 +6,8 @@ section, so a site you were given nothing on does not exist for you.
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from wiki import access as policy
@@ -107,6 +109,11 @@ class SiteContext:
         return policy.role(self.access)
 
     @property
+    def is_young_person(self) -> bool:
+        """Is the reader the young person whose plan this is (for "your" or their name)?"""
+        return policy.is_young_person(self.access)
+
+    @property
     def section_ids(self) -> list[int]:
         return [s.id for s in self.sections]
 
@@ -133,8 +140,43 @@ def load_site(db: Database, slug: str) -> Site | None:
     )
 
 
+_GROUP_GRANTS_SQL = """
+SELECT g.section, g.capability, g.expires_at, g.user_id, g.group_key FROM grants g
+WHERE g.site_id = ? AND g.group_key = ?
+"""
+
+
+def _previewed_grants(db: Database, preview_of: str, site: Site) -> list[GrantRow]:
+    """What a group's grants give, or what a pending invitation would give once accepted
+    (its own starting grants and its groups'), for "see it as" (issue #23)."""
+    kind, _, ident = preview_of.partition(":")
+    rows: list[dict] = []
+    if kind == "group":
+        rows = [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, ident))]
+    elif kind == "invite" and ident.isdigit():
+        invite = db.one(
+            "SELECT groups, grants FROM invitations WHERE id = ? AND site_id = ?"
+            " AND accepted_at IS NULL",
+            (int(ident), site.id),
+        )
+        if invite is not None:
+            for given in json.loads(invite["grants"]):
+                rows.append({"section": given["section"], "capability": given["capability"],
+                             "expires_at": given.get("expires_at"), "user_id": None,
+                             "group_key": None})  # fmt: skip
+            for group in json.loads(invite["groups"]):
+                rows += [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, group))]
+    return [
+        GrantRow(section=r["section"], capability=Capability.parse(r["capability"]),
+                 expires_at=r["expires_at"], user_id=r["user_id"], group_key=r["group_key"])
+        for r in rows
+    ]  # fmt: skip
+
+
 def access_for(db: Database, actor: Actor, site: Site) -> Access:
     grants: list[GrantRow] = []
+    if actor.preview_of is not None:
+        grants = _previewed_grants(db, actor.preview_of, site)
     if actor.user_id is not None and not policy.owns(site.owner_id, actor.user_id):
         grants = [
             GrantRow(
@@ -146,30 +188,34 @@ def access_for(db: Database, actor: Actor, site: Site) -> Access:
             )
             for r in db.all(_GRANTS_SQL, {"site": site.id, "user": actor.user_id})
         ]
-    return policy.decide(actor, site_id=site.id, owner_id=site.owner_id, grants=grants)
+    return policy.decide(
+        actor, site_id=site.id, owner_id=site.owner_id, grants=grants, rules=db.extensions.rules
+    )
 
 
-# Every circle member's grants on one site, in one statement (issue #21): the plan home and
-# the growing-up check used to load each member's access in turn (21 statements with
-# 7 members, 51 with 30); now 30 members cost what 3 do.
-_MEMBERS_GRANTS_SQL = """
+# Every grant that reaches a circle member on one site, personal or through a group: one
+# query for the whole circle, instead of one access load per member.
+_CIRCLE_GRANTS_SQL = """
 SELECT m.user_id AS member, g.section, g.capability, g.expires_at, g.user_id, g.group_key
 FROM members m JOIN grants g ON g.site_id = m.site_id AND g.user_id = m.user_id
 WHERE m.site_id = :site
 UNION ALL
 SELECT m.user_id AS member, g.section, g.capability, g.expires_at, g.user_id, g.group_key
-FROM members m CROSS JOIN member_groups mg CROSS JOIN grants g INDEXED BY grants_group
-WHERE m.site_id = :site AND mg.member_id = m.id AND g.site_id = m.site_id
-  AND g.group_key = mg.group_key
+FROM members m JOIN member_groups mg ON mg.member_id = m.id
+JOIN grants g ON g.site_id = m.site_id AND g.group_key = mg.group_key
+WHERE m.site_id = :site
 """
 
 
-def accesses_for(db: Database, people: list[Actor], site: Site) -> dict[int, Access]:
-    """Each person's access to one site, by user id, decided as ``access_for`` would, with
-    every member's grants loaded at once."""
-    rows: dict[int, list[GrantRow]] = {}
-    for r in db.all(_MEMBERS_GRANTS_SQL, {"site": site.id}):
-        rows.setdefault(r["member"], []).append(
+def circle_accesses(db: Database, site: Site) -> dict[int, Access]:
+    """Every circle member's ``Access`` on the site (by user id), decided by the rule book."""
+    grants: dict[int, list[GrantRow]] = defaultdict(list)
+    members = [
+        int(r["user_id"])
+        for r in db.all("SELECT user_id FROM members WHERE site_id = ?", (site.id,))
+    ]
+    for r in db.all(_CIRCLE_GRANTS_SQL, {"site": site.id}):
+        grants[int(r["member"])].append(
             GrantRow(
                 section=r["section"],
                 capability=Capability.parse(r["capability"]),
@@ -178,15 +224,16 @@ def accesses_for(db: Database, people: list[Actor], site: Site) -> dict[int, Acc
                 group_key=r["group_key"],
             )
         )
-    out = {}
-    for person in people:
-        if person.user_id is None:
-            continue
-        grants = [] if policy.owns(site.owner_id, person.user_id) else rows.get(person.user_id, [])
-        out[person.user_id] = policy.decide(
-            person, site_id=site.id, owner_id=site.owner_id, grants=grants
+    return {
+        user_id: policy.decide(
+            Actor(user_id=user_id),
+            site_id=site.id,
+            owner_id=site.owner_id,
+            grants=grants.get(user_id, []),
+            rules=db.extensions.rules,
         )
-    return out
+        for user_id in members
+    }
 
 
 def site_for(db: Database, actor: Actor, site: str | SiteContext) -> SiteContext:

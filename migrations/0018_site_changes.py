@@ -18,6 +18,7 @@ COUNTED = (
     "circle_groups",
     "control_reviews",
     "deletions",
+    "ended_invitations",
     "grants",
     "guest_links",
     "invitations",
