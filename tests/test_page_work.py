@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import importlib
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -215,16 +216,35 @@ def test_pages_stay_within_their_size(app: Any, email: str, url: str) -> None:
     assert size <= SIZES[email, url], f"{url} for {email}: {size:.1f} KB"
 
 
-def test_a_page_is_compressed_when_the_browser_asks(app: Any) -> None:
+def test_a_kept_page_is_compressed_when_the_browser_asks_and_other_pages_never(
+    app: Any,
+) -> None:
+    """Other pages hold the form's secret beside words someone else chose (a search, a
+    name): compressed together, the sizes would give the secret away (BREACH)."""
     rhys = _browser(app, RHYS)
-    for url in (PROFILE, PROFILE, f"/s/{SITE}"):  # drawn, kept, and a page that is not kept
+    for url in (PROFILE, PROFILE):  # drawn, then kept
         plain = rhys.get(url, headers={"accept-encoding": "identity"})
         squeezed = rhys.get(url, headers={"accept-encoding": "gzip"})
         assert "content-encoding" not in plain.headers
         assert squeezed.headers["content-encoding"] == "gzip"
         assert squeezed.num_bytes_downloaded < len(plain.content) / 2
-        if url == PROFILE:
-            assert squeezed.text == plain.text  # the same page, the same token
+        assert squeezed.text == plain.text  # the same page, the same token
+    for url in (f"/s/{SITE}", f"/s/{SITE}/search?q=csrftoken", "/api/v1/me"):
+        answer = rhys.get(url, headers={"accept-encoding": "gzip"})
+        assert answer.status_code == 200 and "content-encoding" not in answer.headers, url
+    style = rhys.get("/static/default/style.css", headers={"accept-encoding": "gzip"})
+    assert style.headers.get("content-encoding") == "gzip"
+
+
+def test_the_token_in_a_kept_page_is_compressed_apart_from_the_page(app: Any) -> None:
+    """The compressed size cannot depend on how much the token looks like the page's
+    words: any two tokens of one length give answers of one length."""
+    kept = importlib.import_module("wiki.routes.kept")
+    text = f"<p>{kept.MARK}</p><p>search: Im1Vb3hkbXJ4WnF6X2pF aaaa</p>" * 20
+    made = kept.Shelf().put(("page",), text, 200, None, 20)
+    like = made.response("Im1Vb3hkbXJ4WnF6X2pF", gzip=True).body
+    unlike = made.response("zzzzzzzzzzzzzzzzzzzz", gzip=True).body
+    assert len(like) == len(unlike)
 
 
 def test_a_kept_page_compressed_in_parts_is_one_valid_gzip_stream(app: Any) -> None:

@@ -143,9 +143,15 @@ def csrf_refusal(app: Starlette) -> Refuse:
     return refuse
 
 
-# Files people upload are sent as they are: mostly compressed already, and read in ranges.
+# Not compressed on the way (issue #21): files people upload (mostly compressed already,
+# and read in ranges); and pages and API answers, which can hold a secret (the form's
+# CSRF token, a guest link's address) beside words someone else chose: compressing the
+# two together lets someone who can watch the sizes guess the secret (BREACH). A kept
+# page is compressed by wiki/routes/kept.py, with the token deflated apart.
 NOT_COMPRESSED = (
     *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "text/html",
+    "application/json",
     "application/pdf",
     "application/octet-stream",
     "application/msword",
@@ -241,8 +247,8 @@ def create_app(
     )
     outer = KeepAliveLimit(  # several workers share the connections (wiki/keepalive.py)
         Telemetry(
-            # Compressed when the browser asks (issue #21); kept pages come compressed
-            # already (wiki/routes/kept.py) and pass through as they are.
+            # Styles, scripts and pictures drawn in SVG compressed when the browser asks
+            # (issue #21); kept pages come compressed already (wiki/routes/kept.py).
             CompressWhenAsked(
                 SecurityHeaders(
                     ActorMiddleware(checked, db=db, idle_minutes=settings.session_idle_minutes)

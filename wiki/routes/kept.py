@@ -56,9 +56,12 @@ Key = tuple[Hashable, ...]
 
 # Compressed once too (issue #21). Each part is deflated by itself, ending byte-aligned (a
 # sync flush), with what comes before it in the page as its dictionary, the token's place
-# held by bytes no page contains: the parts and the token (deflated per request: a few
-# bytes) then join into one gzip stream that compresses as well as the whole page at once.
-# Only the CRC is worked out over the whole page per request. A token of another length
+# held by bytes no page contains: the parts and the token (stored as it is, per request)
+# then join into one gzip stream that compresses as well as the whole page at once.
+# Only the CRC is worked out over the whole page per request. The token is not compressed
+# and nothing refers to it, so the size says nothing about the token or how like the page's
+# words it is: compression cannot give the token away (BREACH), which is why other pages are sent
+# uncompressed (wiki/app.py) and these are not. A token of another length
 # than the one the page was kept with (none is, today) is compressed the ordinary way.
 GZIP_LEVEL = 6
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
@@ -71,6 +74,12 @@ def _deflated(data: bytes, before: bytes = b"") -> bytes:
         squeezer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -15, zdict=before[-_WINDOW:])
     else:
         squeezer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -15)
+    return squeezer.compress(data) + squeezer.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _stored(data: bytes) -> bytes:
+    """Deflate's "stored" form: the bytes as they are, so their size says nothing about them."""
+    squeezer = zlib.compressobj(0, zlib.DEFLATED, -15)
     return squeezer.compress(data) + squeezer.flush(zlib.Z_SYNC_FLUSH)
 
 
@@ -115,7 +124,7 @@ class Kept:
                 crc = zlib.crc32(part, crc)
             size = self.size + len(mark) * (len(self.parts) - 1)
             body = b"".join(
-                (_GZIP_HEADER, _deflated(mark).join(self.squeezed), _LAST_BLOCK,
+                (_GZIP_HEADER, _stored(mark).join(self.squeezed), _LAST_BLOCK,
                  struct.pack("<II", crc, size & 0xFFFFFFFF))
             )  # fmt: skip
         answer = HTMLResponse(body, status_code=self.status)
