@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
 from wiki import clock
 from wiki.db import Database
@@ -47,6 +48,6 @@ def send(db: Database, *, to: str, subject: str, body: str) -> None:
         db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (clock.iso(), message_id))
 
 
-def outbox(db: Database, *, limit: int = 20) -> list[dict]:
+def outbox(db: Database, *, limit: int = 20) -> list[dict[str, Any]]:
     """The newest messages, for the operator (``planwiki outbox``)."""
     return [dict(r) for r in db.all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))]
