@@ -145,10 +145,10 @@ class Person:
             )
         return response
 
-    def get(self, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
+    def get(self, url: str, echo: str = "", **kw) -> httpx2.Response:
         return self.check(self.client.get(url, **kw), url, echo)
 
-    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
+    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx2.Response:
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if method != "GET" and not self.token:
             headers["x-csrftoken"] = self.csrf()
@@ -181,7 +181,7 @@ class Grid:
             return Capability.NONE
         return access.level(ctx.access, section)
 
-    def current(self, section: str, slug: str):  # type: ignore[no-untyped-def]
+    def current(self, section: str, slug: str):
         _, found = store.get_page(self.db, self.actors["rhys"], site=SITE, section=section, page=slug,  # type: ignore[arg-type]
                                   record_view=False)  # fmt: skip
         return found

@@ -91,7 +91,7 @@ class Writers:
 
 def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(
     db, people, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copies = []
@@ -201,7 +201,7 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
 
 def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
     db, people, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     before = rows(db.path, "sites")
@@ -229,7 +229,7 @@ def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
         backup.backup(db.path, newer)  # never overwrites without being asked
 
 
-def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copy = tmp_path / "copy.db"
@@ -251,7 +251,7 @@ def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  
     assert found.total == 0
 
 
-def test_planwiki_check_finds_an_index_out_of_step_and_repairs_it(db, people, settings) -> None:  # type: ignore[no-untyped-def]
+def test_planwiki_check_finds_an_index_out_of_step_and_repairs_it(db, people, settings) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     store.save_page(

@@ -37,7 +37,7 @@ def planwiki(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
     )  # fmt: skip
 
 
-def in_process(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def in_process(*args: str, stdin: str | None = None):
     """The same command, run in this process (quicker for the refusals)."""
     return CliRunner().invoke(cli, list(args), input=stdin)
 
@@ -157,7 +157,7 @@ def test_token_create_for_someone_unknown_fails_clearly(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def live(tmp_path_factory: pytest.TempPathFactory):
     """A real server on its own database, with one person added by the command line."""
     path = fresh_db(tmp_path_factory.mktemp("cli") / "live.db")
     added = planwiki("user", "add", "sam@example.org", "--name", "Sam", "--password-stdin", "--db", str(path),
@@ -253,7 +253,7 @@ def test_an_unknown_short_option_is_still_a_usage_error() -> None:
     assert result.exit_code == 2 and "No such option '-q'" in result.stderr
 
 
-def one_line_refusal(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
+def one_line_refusal(result, *needles: str) -> None:
     """Exit 1, a single line on stderr naming what is wrong, and no traceback."""
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception
@@ -302,7 +302,7 @@ def test_commands_refuse_a_database_that_does_not_exist_and_create_nothing(
     assert in_process("user", "list", "--db", str(missing)).exit_code == 0
 
 
-def in_process_env(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
+def in_process_env(env: dict[str, str], *args: str):
     return CliRunner(env=env).invoke(cli, list(args))
 
 

@@ -48,7 +48,7 @@ def submit(
     title: str = "My profile",
     summary: str = "",
     url: str = PAGE,
-):  # type: ignore[no-untyped-def]
+):
     """Send an edit form exactly as the browser got it: its token and its base revision."""
     return client.post(url + "/edit", data={
         "csrftoken": csrf_of(form_html), "base": hidden_of(form_html, "base"),
@@ -56,25 +56,25 @@ def submit(
     })  # fmt: skip
 
 
-def revisions(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+def revisions(db) -> list[tuple]:
     return [tuple(r) for r in db.all(
         "SELECT r.number, r.body, r.base, u.name FROM revisions r JOIN pages p ON p.id = r.page_id"
         " LEFT JOIN users u ON u.id = r.author_id WHERE p.slug = 'profile' ORDER BY r.number")]  # fmt: skip
 
 
-def draft_of(db, person) -> dict | None:  # type: ignore[no-untyped-def]
+def draft_of(db, person) -> dict | None:
     row = db.one("SELECT d.* FROM drafts d JOIN pages p ON p.id = d.page_id WHERE d.user_id = ? AND p.slug = 'profile'",
                  (person.user_id,))  # fmt: skip
     return dict(row) if row else None
 
 
 @pytest.fixture
-def owner(people):  # type: ignore[no-untyped-def]
+def owner(people):
     return people.add("Ola")
 
 
 @pytest.fixture
-def ola(people, owner, db):  # type: ignore[no-untyped-def]
+def ola(people, owner, db):
     client = people.client(owner)
     assert post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola"}).status_code == 303
     store.save_page(db, owner, site="ola", section="about-me", page="profile", body=ORIGINAL,
@@ -83,7 +83,7 @@ def ola(people, owner, db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(params=["steward", "editor"])
-def claire(request, people, owner, ola):  # type: ignore[no-untyped-def]
+def claire(request, people, owner, ola):
     """Ola's mum: a steward (manage everywhere), or just an editor of About me."""
     person = people.add("Claire")
     circle.add_member(people.db, owner, site="ola", email=person.email, relationship="mum")
@@ -294,7 +294,7 @@ def test_saves_racing_from_the_same_base_never_both_apply(ola, owner, db) -> Non
 # ---- through the API ----------------------------------------------------------------------
 
 
-def bearer(db, person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def bearer(db, person) -> dict[str, str]:
     return {
         "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, person.email))
     }

@@ -215,7 +215,7 @@ def test_a_form_posted_without_any_cookie_is_refused() -> None:
         {"content": b"a=b"},
         {"content": b"x", "headers": {"content-type": "text/plain"}},
     ):
-        refused = TestClient(tiny_app()).post("/form", **kwargs)  # type: ignore[arg-type]
+        refused = TestClient(tiny_app()).post("/form", **kwargs)
         assert refused.status_code == 403 and "cookies are" in refused.text, kwargs
         assert "csrftoken=" in refused.headers["set-cookie"], "so that trying again works"
 
@@ -397,7 +397,7 @@ def is_csrf_refusal(response: Any, path: str) -> bool:
     return "This form had expired or was sent from another page" in response.text
 
 
-def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded) -> None:
     app, values = seeded
     db = app.state.db
     routes = sorted(set(unsafe_routes(app.starlette.router.routes)))
@@ -466,7 +466,7 @@ def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded
 # ---- the real app: sign-in forms and the cookie --------------------------------------------
 
 
-def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) -> None:
     owner = people.add("Ola")
     fresh = TestClient(app, follow_redirects=False)
     # `curl -F x=y /login`: no cookie, so refused as a forged sign-in (issue #15: it was a 500).
@@ -497,7 +497,7 @@ def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) 
 @pytest.mark.parametrize(
     "url", ["/login", "/login/email", "/login/forgot", "/login/reset/x", "/invite/x"]
 )
-def test_sign_in_forms_posted_without_a_cookie_are_refused(app, people, db, url) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_forms_posted_without_a_cookie_are_refused(app, people, db, url) -> None:
     owner = people.add("Ola")
     before = fingerprint(db)
     response = TestClient(app, follow_redirects=False).post(

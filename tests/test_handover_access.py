@@ -37,7 +37,7 @@ def no_health(text: str) -> None:
 
 
 class Pack:
-    def __init__(self, plan: Plan, slug: str, senco, both, only_health) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan: Plan, slug: str, senco, both, only_health) -> None:
         self.plan, self.slug = plan, slug
         self.senco, self.both, self.only_health = senco, both, only_health
         self.url = f"/s/{SITE}/handover/{slug}"
@@ -56,7 +56,7 @@ def make_pack(plan: Plan, pages: list[str]) -> str:
 
 
 @pytest.fixture
-def pack(app, db) -> Pack:  # type: ignore[no-untyped-def]
+def pack(app, db) -> Pack:
     plan = build_plan(app, db)
     senco, both, only_health = (user(db, n) for n in ("Sue", "Hana", "Hal"))
     for person, sections in (

@@ -43,7 +43,7 @@ class Plan:
 
 
 @pytest.fixture
-def plan(people: People, db, settings) -> Plan:  # type: ignore[no-untyped-def]
+def plan(people: People, db, settings) -> Plan:
     owner, mum, gran = people.add("Ava"), people.add("Mum"), people.add("Gran")
     teacher, nurse = people.add("Teacher"), people.add("Nurse")
     store.create_site(db, owner, slug=SITE, title="Ava's plan")
@@ -74,12 +74,12 @@ def plan(people: People, db, settings) -> Plan:  # type: ignore[no-untyped-def]
     return Plan(people, db, owner, mum, gran, teacher, nurse, made[0].key, made[1].key)
 
 
-def words(response) -> str:  # type: ignore[no-untyped-def]
+def words(response) -> str:
     """The page as a person reads it (apostrophes and all)."""
     return html.unescape(response.text)
 
 
-def post(client: TestClient, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+def post(client: TestClient, url: str, data: dict[str, str]):
     token = csrf_of(client.get(HOME).text)
     return client.post(url, data={**data, "csrftoken": token})
 

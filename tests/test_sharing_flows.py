@@ -66,7 +66,7 @@ class Plan:
             assert user is not None
             client.cookies.set(
                 SESSION_COOKIE, accounts.start_session(self.db, user, absolute_hours=24 * 14)
-            )  # type: ignore[arg-type]
+            )
         return client
 
     def api(self, who: Actor) -> TestClient:
@@ -88,12 +88,12 @@ class Plan:
         return oversight.list_audit(self.db, self.owner, site=SITE, **filters)  # type: ignore[arg-type]
 
 
-def user(db, name: str) -> Actor:  # type: ignore[no-untyped-def]
+def user(db, name: str) -> Actor:
     made = accounts.create_user(db, email=f"{name.lower()}@example.org", name=name)
     return Actor(user_id=made.id, email=made.email, name=made.name)
 
 
-def build_plan(app, db, *, date_of_birth: str | None = None) -> Plan:  # type: ignore[no-untyped-def]
+def build_plan(app, db, *, date_of_birth: str | None = None) -> Plan:
     owner, mum, ben, cara, stranger = (user(db, n) for n in ("Ava", "Mo", "Ben", "Cara", "Stan"))
     store.create_site(db, owner, slug=SITE, title="Ava's plan", date_of_birth=date_of_birth)
     circle.add_member(db, owner, site=SITE, email=mum.email, relationship="mum", groups=["family"])
@@ -121,7 +121,7 @@ def build_plan(app, db, *, date_of_birth: str | None = None) -> Plan:  # type: i
 
 
 @pytest.fixture
-def plan(app, db) -> Plan:  # type: ignore[no-untyped-def]
+def plan(app, db) -> Plan:
     return build_plan(app, db)
 
 
@@ -132,7 +132,7 @@ def no_markers(text: str, *sections: str) -> None:
             assert word not in low, f"{word!r} from {section} leaked"
 
 
-def share(client: TestClient, **fields: str):  # type: ignore[no-untyped-def]
+def share(client: TestClient, **fields: str):
     return post_form(client, f"/s/{SITE}/sharing", fields, page=f"/s/{SITE}/sharing")
 
 
@@ -262,7 +262,7 @@ def test_removing_someone_from_the_circle_ends_everything_they_had(plan: Plan):
     owner, cara = plan.client(plan.owner), plan.client(plan.cara)
     circle.add_grant(
         plan.db, plan.owner, site=SITE, section="health", capability="view", person=plan.cara.email
-    )  # type: ignore[arg-type]
+    )
     assert cara.get(f"/s/{SITE}/health/medicines").status_code == 200
     assert cara.get(f"/s/{SITE}/education/school").status_code == 200
     assert share(owner, action="remove-member", email=plan.cara.email).status_code == 303
@@ -278,7 +278,7 @@ def test_removing_someone_from_the_circle_ends_everything_they_had(plan: Plan):
     assert not any(g["person"] == plan.cara.email for g in plan.grants())
     assert plan.cara.email not in [
         m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)
-    ]  # type: ignore[arg-type]
+    ]
     assert any(e.action == "remove-member" and plan.cara.email in e.detail for e in plan.audit())
 
 
@@ -309,7 +309,7 @@ def link_id(plan: Plan, label: str = "Leisure centre") -> int:
         link.id
         for link in links.list_guest_links(plan.db, plan.owner, site=SITE)
         if link.label == label
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_guest_link_shows_its_one_section_and_nothing_else(plan: Plan):
@@ -460,7 +460,7 @@ def test_a_file_on_a_hidden_page_cannot_be_fetched_by_reader_guest_or_api(plan: 
 
     circle.add_grant(
         plan.db, plan.owner, site=SITE, section="health", capability="view", person=plan.ben.email
-    )  # type: ignore[arg-type]
+    )
     opened = ben.get(url)
     assert opened.status_code == 200 and opened.content == b"kestrelmycin dose chart"
     assert ben_api.get(f"/sites/{SITE}/pages/health/medicines/attachments").status_code == 200
@@ -484,15 +484,15 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )  # type: ignore[arg-type]
+        )
         return "250 Message accepted for delivery"
 
 
 @pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def smtp(monkeypatch: pytest.MonkeyPatch):
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
@@ -511,7 +511,7 @@ def invitation_token(text: str) -> str:
     return match.group(1)
 
 
-def invite(client: TestClient, address: str, **extra: str):  # type: ignore[no-untyped-def]
+def invite(client: TestClient, address: str, **extra: str):
     data = {"action": "invite", "email": address, "relationship": "swimming coach", "groups": "friends",
             "section": "health", "capability": "view", **extra}  # fmt: skip
     return share(client, **data)
@@ -553,7 +553,7 @@ def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_si
         m
         for m in circle.list_members(plan.db, plan.owner, site=SITE)
         if m.email == "nia@example.org"
-    )  # type: ignore[arg-type]
+    )
     assert (member.name, member.relationship, member.groups) == (
         "Nia Swim",
         "swimming coach",
@@ -578,7 +578,7 @@ def test_an_invitation_goes_out_by_smtp_and_accepting_it_joins_the_circle_and_si
             ]
         )
         == 1
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_a_second_use_of_an_invitation_with_its_form_is_refused_and_changes_nothing(
@@ -665,7 +665,7 @@ def test_accepting_an_invitation_links_an_account_that_already_exists(plan: Plan
             [u for u in plan.db.all("SELECT id FROM users WHERE email = ?", (plan.stranger.email,))]
         )
         == 1
-    )  # type: ignore[attr-defined]
+    )
 
 
 def test_an_invitation_for_stan_cannot_be_accepted_by_ben_signed_in(plan: Plan, smtp: Inbox):
@@ -731,7 +731,7 @@ def test_a_reader_cannot_change_sharing_through_the_form_and_a_stranger_finds_no
     assert (
         plan.grants(),
         [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)],
-    ) == before  # type: ignore[arg-type]
+    ) == before
     assert plan.db.one("SELECT COUNT(*) AS n FROM invitations")["n"] == 0  # type: ignore[attr-defined]
     assert plan.db.one("SELECT COUNT(*) AS n FROM guest_links")["n"] == 0  # type: ignore[attr-defined]
 
@@ -812,7 +812,7 @@ def test_a_section_manager_may_share_that_section_only(plan: Plan):
         section="education",
         capability="manage",
         person=plan.cara.email,
-    )  # type: ignore[arg-type]
+    )
     cara = plan.api(plan.cara)
     assert cara.post(f"/sites/{SITE}/grants", json={"person": plan.ben.email, "section": "education",
                      "capability": "view"}).status_code == 201  # fmt: skip
@@ -1004,7 +1004,7 @@ def test_the_end_of_compulsory_school_age_is_the_last_friday_of_june(born: str):
 
 
 @pytest.fixture
-def grown(app, db) -> tuple[Plan, Actor, Actor]:  # type: ignore[no-untyped-def]
+def grown(app, db) -> tuple[Plan, Actor, Actor]:
     """Ava, born 14 March 2010: control passes on Friday 26 June 2026. Three stewards."""
     clock.freeze(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
     found = build_plan(app, db, date_of_birth="2010-03-14")
@@ -1027,7 +1027,7 @@ def grown(app, db) -> tuple[Plan, Actor, Actor]:  # type: ignore[no-untyped-def]
 HANDOVER_DAY = datetime(2026, 6, 26, 8, 0, tzinfo=UTC)
 
 
-def test_before_the_day_nobody_sees_the_handover(grown):  # type: ignore[no-untyped-def]
+def test_before_the_day_nobody_sees_the_handover(grown):
     plan, _, _ = grown
     clock.freeze(HANDOVER_DAY - timedelta(days=1))
     # Within 60 days the young person is shown the way there; nobody else is told (#14).
@@ -1041,7 +1041,7 @@ def test_before_the_day_nobody_sees_the_handover(grown):  # type: ignore[no-unty
     assert plan.client(plan.mum).get(f"/s/{SITE}/sharing").status_code == 200
 
 
-def test_on_the_day_everyone_sees_the_banner_and_only_the_owner_gets_the_choice(grown):  # type: ignore[no-untyped-def]
+def test_on_the_day_everyone_sees_the_banner_and_only_the_owner_gets_the_choice(grown):
     plan, dad, gran = grown
     clock.freeze(HANDOVER_DAY)
     owner_home = plan.client(plan.owner).get(f"/s/{SITE}").text
@@ -1074,7 +1074,7 @@ def test_on_the_day_everyone_sees_the_banner_and_only_the_owner_gets_the_choice(
     )  # until Ava decides, nothing changes
 
 
-def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):  # type: ignore[no-untyped-def]
+def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):
     plan, dad, gran = grown
     clock.freeze(HANDOVER_DAY)
     owner = plan.client(plan.owner)
@@ -1099,7 +1099,7 @@ def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):  # 
     assert dev.get(f"/s/{SITE}/audit").status_code == 403
     assert gwen.get(f"/s/{SITE}").status_code == 404  # removed
     assert gwen.get(f"/s/{SITE}/about-me/profile").status_code == 404
-    assert gran.email not in [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)]  # type: ignore[arg-type]
+    assert gran.email not in [m.email for m in circle.list_members(plan.db, plan.owner, site=SITE)]
 
     logged = {e.detail for e in plan.audit(action="change") if e.action == "take-control"}
     assert logged == {
@@ -1113,16 +1113,16 @@ def test_keep_editor_and_remove_each_do_what_they_say_and_are_logged(grown):  # 
     assert "old enough" not in mum.get(f"/s/{SITE}").text
 
 
-def test_a_steward_through_a_group_is_also_offered_for_review_at_handover(grown):  # type: ignore[no-untyped-def]
+def test_a_steward_through_a_group_is_also_offered_for_review_at_handover(grown):
     """Manage on every section through a group ("family") makes a steward just as a personal
     grant does; the young person must be able to review them too."""
     plan, _, _ = grown
     circle.revoke_grant(
         plan.db, plan.owner, site=SITE, grant_id=plan.grant_id(person=plan.mum.email, section="*")
-    )  # type: ignore[arg-type]
+    )
     circle.add_grant(
         plan.db, plan.owner, site=SITE, section="*", capability="manage", group="family"
-    )  # type: ignore[arg-type]
+    )
     clock.freeze(HANDOVER_DAY)
     assert (
         plan.client(plan.mum).get(f"/s/{SITE}/sharing").status_code == 200
@@ -1184,7 +1184,7 @@ SAMI = ("sami.haddad@example.org", "redstone-lantern-09")
 
 
 @pytest.fixture(scope="module")
-def own_demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def own_demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own: this test changes the sharing, so it must not share a server."""
     server = start_server(Path(tmp_path_factory.mktemp("share-demo")) / "demo.db", demo=True)
     yield server
@@ -1193,7 +1193,7 @@ def own_demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
         server.process.stdout.close()
 
 
-def browser_sign_in(context, base: str, who: tuple[str, str]):  # type: ignore[no-untyped-def]
+def browser_sign_in(context, base: str, who: tuple[str, str]):
     page = context.new_page()
     page.goto(base + "/login")
     page.fill("#email", who[0])
@@ -1204,11 +1204,11 @@ def browser_sign_in(context, base: str, who: tuple[str, str]):  # type: ignore[n
 
 
 @pytest.mark.browser
-def test_the_owner_shares_one_section_with_one_person_in_three_steps(browser, own_demo):  # type: ignore[no-untyped-def]
+def test_the_owner_shares_one_section_with_one_person_in_three_steps(browser, own_demo):
     from conftest import axe_violations
 
     base = own_demo.url
-    owner_context, friend_context = browser.new_context(), browser.new_context()  # type: ignore[attr-defined]
+    owner_context, friend_context = browser.new_context(), browser.new_context()
     try:
         sami = browser_sign_in(friend_context, base, SAMI)
         before = sami.goto(f"{base}/s/{DEMO_SITE}/outcomes")

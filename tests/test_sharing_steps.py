@@ -38,7 +38,7 @@ def inbox(smtp: Inbox) -> Inbox:  # noqa: F811 - the fixture from test_sharing_f
 
 
 @pytest.fixture
-def plan(app, db) -> Plan:  # type: ignore[no-untyped-def]
+def plan(app, db) -> Plan:
     clock.freeze(T0)
     return build_plan(app, db)
 
@@ -66,7 +66,7 @@ def step(client: TestClient, url: str, data: dict | list) -> object:
     return client.post(url, data=as_form([*items, ("csrftoken", csrf_of(page.text))]))
 
 
-def follow(client: TestClient, response) -> str:  # type: ignore[no-untyped-def]
+def follow(client: TestClient, response) -> str:
     assert response.status_code == 303, response.text
     page = client.get(response.headers["location"])
     assert page.status_code == 200, page.text
@@ -246,7 +246,7 @@ def test_the_log_speaks_in_sentences_by_person_and_day_without_the_owners_own_vi
     assert "Show what I did too" in text and "Hide what I did" in everything
 
 
-def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan: Plan, app):  # type: ignore[no-untyped-def]
+def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan: Plan, app):
     from pathlib import Path
 
     from wiki.store import files
@@ -326,7 +326,7 @@ def test_the_weekly_digest_says_the_same_in_email_once_a_week(plan: Plan, inbox:
     assert activity.send_due_digests(plan.db) == 1  # the next week  # type: ignore[arg-type]
 
 
-def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings):  # type: ignore[no-untyped-def]
+def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings):
     from click.testing import CliRunner
 
     from wiki.cli import cli
@@ -341,7 +341,7 @@ def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings
     assert again.output.strip() == "0 weekly emails sent."
 
 
-def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(  # type: ignore[no-untyped-def]
+def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(
     plan: Plan, inbox: Inbox, settings
 ):
     """Issue #25: Mo turned the weekly email on as a steward, then became a reader only.
@@ -409,7 +409,7 @@ def readable(plan: Plan, address: str) -> set[str]:
         {"cara": ["about-me", "health", "budget"]},
     ],
 )
-def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan: Plan, shares):  # type: ignore[no-untyped-def]
+def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan: Plan, shares):
     owner, mum = plan.client(plan.owner), plan.client(plan.mum)
     turn_on_digest(owner)
     turn_on_digest(mum)
