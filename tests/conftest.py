@@ -313,7 +313,7 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page) -> list[dict]:
+def axe_violations(page) -> list[dict[str, Any]]:
     """Run axe-core with the WCAG 2.2 tags (the default run skips target size)."""
     # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
     page.evaluate(AXE)

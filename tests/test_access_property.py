@@ -140,7 +140,7 @@ class SharingRules(RuleBasedStateMachine):
                 self.markers[(slug, key)] = words
                 sections.append((key, f"Section {words[0]}"))
             store.create_site(self.db, self.owner, slug=slug, title=f"Plan {s}",
-                              sections=[(k, t, None) for k, t in sections])  # fmt: skip
+                              sections=[(k, t, None) for k, t in sections])  # type: ignore[misc]  # fmt: skip
             for key, _ in sections:
                 _, page_word, body_word = self.markers[(slug, key)]
                 store.save_page(self.db, self.owner, site=slug, section=key, page="notes",

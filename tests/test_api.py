@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from conftest import csrf_of, png
@@ -27,7 +28,7 @@ PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 
 
 def token_for(db, person) -> str:
-    return accounts.create_token(db, accounts.find_user(db, person.email))
+    return accounts.create_token(db, accounts.find_user(db, person.email))  # type: ignore[arg-type]
 
 
 class Api:
@@ -51,7 +52,7 @@ class Api:
         )
 
 
-def is_error(response, status: int, code: str | None = None) -> dict:
+def is_error(response, status: int, code: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
@@ -636,7 +637,7 @@ def test_openapi_is_generated_from_the_pydantic_models(people) -> None:
     assert refs <= set(schemas)
 
 
-def response_text(doc: dict) -> str:
+def response_text(doc: dict[str, Any]) -> str:
     import json
 
     return json.dumps(doc)

@@ -172,7 +172,7 @@ def _client(app, people) -> TestClient:
         return found
     _CLIENTS.clear()
     owner = people.add("Ola")
-    token = accounts.create_token(people.db, accounts.find_user(people.db, owner.email))
+    token = accounts.create_token(people.db, accounts.find_user(people.db, owner.email))  # type: ignore[arg-type]
     client = TestClient(app, raise_server_exceptions=False)
     client.headers_for_fuzz = {"authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
     auth = client.headers_for_fuzz  # type: ignore[attr-defined]

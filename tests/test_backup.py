@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -28,7 +29,7 @@ ROOT = Path(__file__).parent.parent
 CONTENT_TABLES = ("users", "sites", "sections", "pages", "revisions", "grants", "members", "audit")
 
 
-def rows(path: Path, table: str) -> list[tuple]:
+def rows(path: Path, table: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(path)
     try:
         return conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()

@@ -43,6 +43,7 @@ def test_text_to_form_to_text_gives_back_the_same_block(name: str) -> None:
     again, errors = _forms.read_form(block.model, values)
     assert errors == {}
     assert again == model
+    assert again is not None
     text = dump_yaml(again)
     assert parse_block(block, text) == model
 

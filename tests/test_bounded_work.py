@@ -34,7 +34,7 @@ def owner(people):
 
 @pytest.fixture
 def headers(db, owner) -> dict[str, str]:
-    token = accounts.create_token(db, accounts.find_user(db, owner.email))
+    token = accounts.create_token(db, accounts.find_user(db, owner.email))  # type: ignore[arg-type]
     return {"authorization": f"Bearer {token}"}
 
 
@@ -122,7 +122,7 @@ def test_a_long_render_runs_off_the_event_loop(app, people, headers, monkeypatch
     """While one save's rendering is in progress, another request is answered."""
     started, answered = threading.Event(), threading.Event()
     saw_answer: list[bool] = []
-    real_render = store_pages.render
+    real_render = rendering.render
 
     def slow_render(body: str, **kw):
         if body.startswith("slow"):

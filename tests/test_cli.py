@@ -93,6 +93,7 @@ def test_user_add_reads_the_password_from_stdin_and_stores_only_a_hash(tmp_path:
 
     db = Database(path)
     row = db.one("SELECT email, name, password_hash FROM users")
+    assert row is not None
     assert (row["email"], row["name"]) == ("sam@example.org", "Sam Jones")
     assert row["password_hash"].startswith("$argon2id$")
     assert "a long passphrase" not in row["password_hash"]
@@ -112,7 +113,7 @@ def test_user_add_refuses_a_short_password_and_creates_nobody(tmp_path: Path) ->
     assert result.exit_code == 1
     assert "at least 10 characters" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0
+    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0  # type: ignore[index]
 
 
 def test_user_add_refuses_an_email_that_already_has_an_account(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ async def _save_many(app, token: str, pages: int, rounds: int) -> list[int]:
 def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
     statuses = run_async(_save_many(app, token, pages=16, rounds=5))
     assert statuses.count(201) == 16 and statuses.count(200) == 16 * 4, statuses
     for n in range(16):
@@ -54,7 +54,7 @@ def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, 
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
     store.save_page(db, kai, site="kai", section="about-me", page="shared", body="Start.", base_revision=None)  # fmt: skip
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
 
     async def both() -> list[int]:
         async with _client(app, token) as web:
@@ -77,7 +77,7 @@ def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, 
 def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> None:
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
 
     async def mixed() -> list[int]:
         async with _client(app, token) as web:

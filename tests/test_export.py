@@ -181,10 +181,14 @@ def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) 
     ] == ["import-site"]
     # ... and it works there: pages, history, search, sharing, the files.
     sam = Actor(
-        user_id=accounts.find_user(other, "sam@example.org").id, email="sam@example.org", name="Sam"
+        user_id=accounts.find_user(other, "sam@example.org").id,  # type: ignore[union-attr]
+        email="sam@example.org",
+        name="Sam",
     )
     bob = Actor(
-        user_id=accounts.find_user(other, "bob@example.org").id, email="bob@example.org", name="Bob"
+        user_id=accounts.find_user(other, "bob@example.org").id,  # type: ignore[union-attr]
+        email="bob@example.org",
+        name="Bob",
     )
     _, page = store.get_page(
         other, sam, site="sam", section="about-me", page="profile", record_view=False
@@ -448,6 +452,7 @@ def test_sams_own_line_and_photo_move_with_his_plan_to_another_planwiki(
         "SELECT s.intro, a.name FROM sites s JOIN attachments a ON a.id = s.photo_id"
         " WHERE s.slug = 'sam'"
     )
+    assert moved is not None
     assert (moved["intro"], moved["name"]) == ("I'm Sam. I love the pool.", "me.png")
 
 

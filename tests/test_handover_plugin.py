@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from conftest import csrf_of, post_form
 
-from plugins.handover import demote, read_pack
+from plugins._handover_pack import read_pack
+from plugins.handover import demote
 from wiki import clock, store
 from wiki.store import circle, links
 

@@ -171,7 +171,7 @@ def test_requests_saves_searches_and_sessions_are_counted_by_template_not_addres
         "/login",
         data={"email": EMAIL, "password": PASSWORD, "csrftoken": _token(browser, "/login")},
     )
-    token = accounts.create_token(app.state.db, accounts.find_user(app.state.db, EMAIL))
+    token = accounts.create_token(app.state.db, accounts.find_user(app.state.db, EMAIL))  # type: ignore[arg-type]
     api = {"authorization": f"Bearer {token}"}
     script = TestClient(app)  # a script: a bearer token and no cookies
     made = script.post("/api/v1/sites", json={"slug": SITE, "title": "Zebra plan"}, headers=api)

@@ -11,6 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Migrations
 
 import migrations as migrations_package
 from wiki import db as wikidb
@@ -139,7 +140,7 @@ def test_a_step_that_fails_leaves_no_half_done_schema_and_is_not_recorded(tmp_pa
     db = wikidb.connect(tmp_path / "broken.db")
     wikidb.migrate(db)
     before = _schema(db)
-    broken = wikidb.Migrations("planwiki-test-broken")
+    broken = Migrations("planwiki-test-broken")
 
     @broken(name="0001_half_done")
     def half_done(database) -> None:

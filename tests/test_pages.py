@@ -5,6 +5,7 @@ CSRF, signing in and out."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,7 +73,7 @@ def save(
     return client.post(url + "/edit", data=data)
 
 
-def snapshot(db) -> dict[str, list[tuple]]:
+def snapshot(db) -> dict[str, list[tuple[Any, ...]]]:
     """Everything a bad request must leave exactly as it was."""
     queries = {
         "sites": "SELECT slug, title, owner_id FROM sites ORDER BY id",
@@ -86,7 +87,7 @@ def snapshot(db) -> dict[str, list[tuple]]:
     return {name: [tuple(r) for r in db.all(sql)] for name, sql in queries.items()}
 
 
-def revisions_of(db, site: str, section: str, slug: str) -> list[dict]:
+def revisions_of(db, site: str, section: str, slug: str) -> list[dict[str, Any]]:
     rows = db.all(
         "SELECT r.number, r.title, r.body, r.summary, r.base, u.email AS author FROM revisions r"
         " JOIN pages p ON p.id = r.page_id JOIN sections s ON s.id = p.section_id"
@@ -164,7 +165,7 @@ def test_the_web_address_is_made_from_the_name_when_left_empty(people, owner) ->
 def test_a_plan_can_be_made_through_the_api_with_a_token_and_then_opened_in_the_browser(
     people, owner, db
 ) -> None:
-    token = accounts.create_token(db, accounts.find_user(db, owner.email))
+    token = accounts.create_token(db, accounts.find_user(db, owner.email))  # type: ignore[arg-type]
     api = people.client()
     response = api.post("/api/v1/sites", json={"slug": "ola-api", "title": "Ola via API"},
                         headers={"authorization": f"Bearer {token}"})  # fmt: skip

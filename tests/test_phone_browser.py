@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import axe_violations, sign_in_page, start_server, stop_server
@@ -119,7 +120,7 @@ def address(url: str, places: dict[str, str]) -> str:
     return places[head] + ("/" + tail if tail else "") if head in places else url
 
 
-def measure(page) -> dict:
+def measure(page) -> dict[str, Any]:
     return page.evaluate(
         """() => { const h = document.querySelector('main h1');
         return {top: h ? h.getBoundingClientRect().top : null, heading: h ? h.innerText : '',

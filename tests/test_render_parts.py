@@ -86,7 +86,9 @@ def _parsed_again(monkeypatch, body: str, edited: str) -> list[str]:
     seen: list[str] = []
     real = rendering._render_part
     monkeypatch.setattr(
-        rendering, "_render_part", lambda part, **kw: seen.append(part) or real(part, **kw)
+        rendering,
+        "_render_part",
+        lambda part, **kw: seen.append(part) or real(part, **kw),  # type: ignore[func-returns-value]
     )
     assert rendering.render(edited, site="parts-test", blocks=BLOCKS) == expected
     return seen

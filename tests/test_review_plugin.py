@@ -9,7 +9,7 @@ from conftest import post_form, sign_in
 from starlette.testclient import TestClient
 
 from plugins._deadlines import Facts
-from plugins.review import Review, ReviewItem, new_review, read_review, refresh, review_body
+from plugins._review_model import Review, ReviewItem, new_review, read_review, refresh, review_body
 from wiki import demo, store
 from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.store import circle

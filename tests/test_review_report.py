@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import csrf_of
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from test_access_grid import EXPECTED, PEOPLE, SECTIONS, leak_words
 
@@ -28,6 +29,7 @@ from plugins._report_changes import Changes, NewPerson, OutcomeChange, PageChang
 from plugins._report_words import easy_read, professional
 from wiki import accounts, clock, demo, demo_content, store
 from wiki.app import create_app
+from wiki.db import Database
 from wiki.errors import Forbidden, NotFound
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import Actor
@@ -49,8 +51,8 @@ COPYABLE = [s for s in SECTIONS if all(_may_read(who, s) for who in READERS_OF_R
 
 @dataclass
 class Demo:
-    app: object
-    db: object
+    app: Starlette
+    db: Database
     clients: dict[str, TestClient]
     actors: dict[str, Actor]
 
@@ -144,7 +146,7 @@ def test_a_saved_report_is_an_ordinary_page_that_reaches_no_one_it_should_not(rh
     where = _save(rhys, "daniel")  # Daniel reads every section, Jess and Priya read Reviews
     assert where.startswith(f"/s/{SITE}/reviews/review-report-")
     slug = where.rsplit("/", 1)[1]
-    saved = store.get_page(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews", page=slug)[1]  # type: ignore[arg-type]
+    saved = store.get_page(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews", page=slug)[1]
     assert saved.revision == 1
     assert "## What changed (easy read)" in saved.body and "## Professional summary" in saved.body
     assert "Rhys's last review was on 8 October 2026." in saved.body
@@ -342,7 +344,7 @@ def test_words_from_a_left_out_section_typed_in_by_hand_are_pointed_out_before_s
         warned.text
     )
     assert 'name="checked"' in warned.text
-    before = len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])  # type: ignore[arg-type]
+    before = len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])
     saved = client.post(
         REPORT, data={**data, "checked": "yes"}
     )  # the author's own, informed choice

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx2
@@ -68,7 +69,7 @@ class Provider:
             self.process.stdout.close()
 
 
-def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
+def start_provider(clients: list[dict[str, Any]], *, port: int | None = None) -> Provider:
     _install_provider()
     port = port or free_port()
     process = subprocess.Popen(
@@ -95,7 +96,7 @@ def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
     raise RuntimeError("the OIDC provider did not start")
 
 
-def _client(client_id: str, keys: list[str], base: str = "http://testserver") -> dict:
+def _client(client_id: str, keys: list[str], base: str = "http://testserver") -> dict[str, Any]:
     return {"client_id": client_id, "client_secret": SECRET,
             "redirect_uris": [f"{base}/login/oidc/{k}/callback" for k in keys]}  # fmt: skip
 
@@ -340,12 +341,14 @@ def test_unknown_provider_key(sso_app) -> None:
 # ---- ID token checks with real tokens from the provider -------------------------------------
 
 
-def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str, dict, Clients]:
+def _real_token(
+    provider: Provider, client_id: str, key: str
+) -> tuple[str, str, dict[str, Any], Clients]:
     """A real ID token issued by the provider to ``client_id``, with the nonce we sent."""
     config = provider_config(provider, key, client_id=client_id)
     clients = Clients([config])
 
-    async def run() -> tuple[str, str, dict]:
+    async def run() -> tuple[str, str, dict[str, Any]]:
         begun = await clients.begin(
             config, redirect_uri=f"http://testserver/login/oidc/{key}/callback"
         )

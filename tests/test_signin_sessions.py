@@ -131,7 +131,7 @@ def test_use_of_a_session_or_token_is_filed_with_the_view_log_not_by_the_request
     hal = people.add("Hal")
     client = people.client(hal)
     session_id = accounts._digest(session_cookie(client))
-    token = accounts.create_token(db, accounts.get_user(db, hal.user_id), name="script")
+    token = accounts.create_token(db, accounts.get_user(db, hal.user_id), name="script")  # type: ignore[arg-type]
     writers: list[str] = []
     real_write = Database.write
 
@@ -396,7 +396,7 @@ def test_token_sees_what_the_person_sees(app, people, db) -> None:
         app,
         headers={
             "authorization": "Bearer "
-            + accounts.create_token(db, accounts.find_user(db, wen.email))
+            + accounts.create_token(db, accounts.find_user(db, wen.email))  # type: ignore[arg-type]
         },
     )
     assert (
@@ -405,7 +405,7 @@ def test_token_sees_what_the_person_sees(app, people, db) -> None:
     outsider = TestClient(
         app,
         headers={
-            "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))
+            "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))  # type: ignore[arg-type]
         },
     )
     assert outsider.get("/api/v1/sites/wen").status_code == 404

@@ -18,6 +18,7 @@ from wiki.models import Actor
 from wiki.settings import Settings
 from wiki.store import sites
 from wiki.store.context import load_site
+from wiki.store.pages import write_new_page
 
 TABLES = ["sites", "sections", "circle_groups", "pages", "revisions", "audit", "drafts"]
 
@@ -95,7 +96,7 @@ def test_a_failure_part_way_leaves_no_site_behind(db, people, monkeypatch) -> No
     sections, pages = template("person-centred-plan")
     before = counts(db)
     heard = _listen(db)
-    real, calls = sites.write_new_page, []
+    real, calls = write_new_page, []  # the function sites.py calls, patched there below
 
     def fails_on_the_third_page(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs["page"])

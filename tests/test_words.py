@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from conftest import post_form
+from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from plugins import blocks
@@ -52,7 +53,7 @@ JARGON = re.compile(
 )
 MAX_WORDS = 15
 # Form fields that carry easy labels: the one-page profile and the circle of support.
-EASY_FORMS = [blocks.OnePageProfile, blocks.Circle, blocks.Member]
+EASY_FORMS: list[type[BaseModel]] = [blocks.OnePageProfile, blocks.Circle, blocks.Member]
 
 
 def _first_argument(text: str, start: int) -> str:

@@ -45,9 +45,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     server = start_server(Path(tmp_path_factory.mktemp("words-demo")) / "demo.db", demo=True)
     db = Database(server.db_path)
     row = db.one("SELECT id, name FROM users WHERE email = ?", (OWNER["email"],))
+    assert row is not None
     rhys = Actor(user_id=row["id"], email=OWNER["email"], name=row["name"])
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
-    server.guest_token = links.create_guest_link(
+    server.guest_token = links.create_guest_link(  # type: ignore[attr-defined]
         db, rhys, site=SITE["slug"], section="about-me"
     ).token
     db.close()
