@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from plugins._outcome_decisions import outcome_section_keys
 from plugins._report_changes import REVIEWS as SECTION
-from wiki.plugin_api import SiteContext
+from wiki.plugin_api import SiteContext, say
 
 
 def person_of(site_ctx: SiteContext) -> str:
@@ -32,7 +32,7 @@ def cannot_run_words(site_ctx: SiteContext) -> str:
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     name = person_of(site_ctx)
     return (
-        f"You can read this review, but you cannot run it yet. To run it, you need to be able "
-        f"to change {listed}. {name}, or the people who help {name} manage the plan, can give "
-        f"you this: on the plan's home they choose “Who runs my review?”."
+        say("review_runner.cannot_run", parts=listed)
+        + " "
+        + say("review_runner.who_gives", name=name)
     )

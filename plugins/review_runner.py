@@ -117,7 +117,7 @@ def _loaded(request: Request) -> tuple[PluginContext, SiteContext, Page, Review]
             site_ctx.require("share", key)
     found = next_review(context, site_ctx)
     if found is None:
-        raise Invalid("There is no open review yet. Start a review first, then choose who runs it.")
+        raise Invalid(say("review_runner.no_review"))
     return context, site_ctx, found[0], found[1]
 
 
@@ -142,7 +142,7 @@ async def ask_form(request: Request) -> Response:
     context, site_ctx, review_page, review = _loaded(request)
     done = request.query_params.get("done", "")
     who = next((m for m in context.members(site_ctx.site.slug) if str(m.id) == done), None)
-    words = f"{who.name} can now run the review until {_day(period_end(review))}." if who else ""
+    words = say("review_runner.done", name=who.name, until=_day(period_end(review))) if who else ""
     return _form(request, context, site_ctx, review_page, review, done=words)
 
 
@@ -154,7 +154,7 @@ async def ask(request: Request) -> Response:
     chosen = next((m for m in context.members(slug) if m.email == email), None)
     if chosen is None:
         return _form(request, context, site_ctx, review_page, review, status=422,
-                     error="Choose the person who will run the review.")  # fmt: skip
+                     error=say("review_runner.choose_error"))  # fmt: skip
     until = period_end(review)
     for key in needed(site_ctx):
         if any(s.key == key for s in site_ctx.sections):

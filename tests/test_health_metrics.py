@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from wiki import accounts, health
+import wiki
+from wiki import accounts, versions
 from wiki.app import create_app
 from wiki.hookspecs import hookimpl
 from wiki.logs import JsonFormatter, TextFormatter
@@ -55,7 +56,9 @@ def test_healthz_answers_200_with_each_check(app) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "schema": "ok", "disk": "ok"},
+        "version": wiki.__version__,
+        "schema": versions.schema(),
+        "checks": {"database": "ok", "schema": "ok", "files": "ok", "disk": "ok"},
     }
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["content-type"] == "application/json"
@@ -99,7 +102,7 @@ def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:
     def broken(_db: Any) -> list[str]:
         raise sqlite3.DatabaseError("disk I/O error at /secret/path")
 
-    monkeypatch.setattr(health, "pending_migrations", broken)
+    monkeypatch.setattr(versions, "standing", broken)
     response = TestClient(app).get("/healthz")
     assert response.status_code == 503
     assert "/secret/path" not in response.text

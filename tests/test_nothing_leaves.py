@@ -120,7 +120,7 @@ def test_the_icon_and_the_manifest_are_the_plan_wikis_own(people):
 def test_pages_saved_before_lose_their_pictures_from_elsewhere_when_migrated(tmp_path):
     from importlib import import_module
 
-    step = import_module("migrations.0015_pictures_from_elsewhere")
+    step = import_module("migrations.0017_pictures_from_elsewhere")
     db = sqlite_utils.Database(tmp_path / "old.db")
     db.execute("CREATE TABLE revisions (id INTEGER PRIMARY KEY, html TEXT NOT NULL)")
     old = [

@@ -74,9 +74,7 @@ def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> Non
     assert "Next review: 20 January 2027." in text_of(home)
     assert f'href="{S}/-/review-runner">Who runs my review?</a>' in home  # step 1
     form = rhys.get(f"{S}/-/review-runner")
-    assert "They will be able to change Reviews and Outcomes until 14 April 2027" in text_of(
-        form.text
-    )
+    assert "They can change Reviews and Outcomes until 14 April 2027" in text_of(form.text)
     asked = rhys.post(f"{S}/-/review-runner", data={
         "csrftoken": csrf_of(form.text), "person": PEOPLE["SENCO"]["email"]})  # step 2  # fmt: skip
     assert asked.status_code == 303
@@ -153,3 +151,18 @@ def test_report_decisions_reach_only_readers_of_the_outcomes(plan, db) -> None:
     draft = daniel.get(f"{S}/-/review-report").text
     assert "Kestrel note" in draft.split('id="write-report"')[0]  # Daniel reads it himself
     assert "Kestrel note" not in draft.split('id="write-report"')[1]  # not in what is saved
+
+
+def test_rhys_with_easy_read_on_is_asked_in_easy_words(plan, db) -> None:
+    """The page a young person meets speaks easy read once they chose it (issue #23)."""
+    from wiki import accounts
+    from wiki.models import Actor, Preferences
+    from wiki.templates import available_themes
+
+    user = accounts.find_user(db, OWNER["email"])
+    assert user is not None
+    rhys = Actor(user_id=user.id, email=user.email, name=user.name)
+    accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
+    said = text_of(client_for(plan, OWNER).get(f"{S}/-/review-runner").text)
+    assert "Who runs my plan meeting?" in said and "Let them run it" in said
+    assert "review's last step" not in said

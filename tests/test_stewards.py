@@ -122,3 +122,15 @@ def test_removing_the_last_steward_through_the_sharing_page_says_why(people, db)
     assert response.status_code == 403
     assert "Nobody else can manage this plan" in response.text
     assert client.get("/s/ellis").status_code == 200
+
+
+def test_the_api_refuses_the_last_stewards_own_revoke_with_403_and_the_plan_stays(people, db):
+    """Issue #25: the API answered 204, and the plan then answered 404 to everyone."""
+    claire = made_for_ellis(people, db)
+    api = people.api(claire)
+    answer = api.delete(f"/api/v1/sites/ellis/grants/{grant_id(db, claire, person=claire.email)}")
+    assert answer.status_code == 403, answer.text
+    assert answer.json()["error"]["code"] == "forbidden"
+    assert api.get("/api/v1/sites/ellis").status_code == 200
+    gone = api.delete(f"/api/v1/sites/ellis/members/{claire.email}")
+    assert gone.status_code == 403 and api.get("/api/v1/sites/ellis").status_code == 200

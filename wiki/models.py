@@ -52,6 +52,24 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG_RE.match(value))
 
 
+# One address: something before the @, a domain after it, and no spaces, quotes or angle
+# brackets anywhere ("a b@example.org" was accepted at the command line: issue #24).
+EMAIL_RE = re.compile(r"^[^\s@<>()\[\],;:\"']+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+MAX_EMAIL = 320
+
+
+def is_email(value: object) -> bool:
+    """An email address as people type them (lower or upper case, surrounding spaces
+    already taken off)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_EMAIL
+        and ".." not in value.split("@")[-1]
+        and value.isprintable()  # one address, one line (#25)
+        and bool(EMAIL_RE.match(value))
+    )
+
+
 def slug_problem(
     value: object, *, section_key: bool = False, reserved: Collection[str] = ()
 ) -> str | None:

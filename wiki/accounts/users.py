@@ -10,7 +10,7 @@ from wiki import clock
 from wiki.accounts.passwords import check_password_strength, hash_password, verify_password
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid
-from wiki.models import MAX_NAME, name_problem, squeeze_to_one_line
+from wiki.models import MAX_NAME, is_email, name_problem, squeeze_to_one_line
 from wiki.view_log import view_log
 
 
@@ -23,13 +23,7 @@ class User:
 
 def normalise_email(email: str) -> str:
     email = email.strip()
-    if (
-        "@" not in email
-        or len(email) > 320
-        or email.startswith("@")
-        or email.endswith("@")
-        or any(c.isspace() or not c.isprintable() for c in email)  # one address, one line (#25)
-    ):
+    if not is_email(email):
         raise Invalid(
             "Enter an email address like name@example.org.",
             fields={"email": "Enter an email address."},
