@@ -9,6 +9,7 @@ Each person's standing is the rule book's own answer for them (``access_for`` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from wiki import access as policy
 from wiki import clock
@@ -32,7 +33,11 @@ class Holder:
 
 
 def _person(
-    db: Database, ctx: SiteContext, row: dict, kind: str, circle: dict[int, Access] | None = None
+    db: Database,
+    ctx: SiteContext,
+    row: dict[str, Any],
+    kind: str,
+    circle: dict[int, Access] | None = None,
 ) -> Holder | None:
     person = Actor(user_id=row["id"], email=row["email"], name=row["name"])
     # Decided with the whole circle's grants loaded at once when given (issue #21).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from wiki import clock
 from wiki.db import Database
@@ -312,7 +313,7 @@ def _write_revision(
 
 def get_draft(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
-) -> dict | None:
+) -> dict[str, Any] | None:
     ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
     ctx.require("edit", section)
     row = db.one(
