@@ -287,7 +287,7 @@ def test_the_owner_sees_every_section_through_site_for(db, plan):
     ),
     st.sampled_from(["member", "owner", "guest", "nobody"]),
 )
-def test_the_sections_listed_for_a_request_agree_with_view_and_level(rows, who) -> None:  # type: ignore[no-untyped-def]
+def test_the_sections_listed_for_a_request_agree_with_view_and_level(rows, who) -> None:
     """``readable_levels`` (every request's section list, issue #21) answers as ``view`` and
     ``level`` do, one section at a time, for any grants, expiries and kind of person."""
     actor = {

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -31,6 +32,12 @@ PROFILE = f"/s/{SITE}/about-me/one-page-profile"
 SAMI = "sami.haddad@example.org"  # a friend: the friends group reads About me and Circle
 JESS = "jess.marsden@example.org"  # his sister: edit on About me
 RHYS = "rhys.marsden@example.org"
+
+
+def _row(db: Database, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    row = db.one(sql, params)
+    assert row is not None
+    return row
 
 
 @dataclass
@@ -52,7 +59,7 @@ class Workers:
         assert user is not None
         return {"Authorization": f"Bearer {accounts.create_token(self.db, user)}"}
 
-    def shelf(self):  # type: ignore[no-untyped-def]
+    def shelf(self):
         return self.a.app.state.kept  # type: ignore[attr-defined]
 
 
@@ -60,9 +67,9 @@ class Workers:
 def workers(tmp_path: Path) -> Iterator[Workers]:
     settings = Settings(db=tmp_path / "wiki.db", synchronous="NORMAL")
     first = create_app(settings)
-    demo.load(first.state.db)  # type: ignore[attr-defined]
+    demo.load(first.state.db)
     second = create_app(settings)
-    yield Workers(TestClient(first), TestClient(second), first.state.db)  # type: ignore[attr-defined]
+    yield Workers(TestClient(first), TestClient(second), first.state.db)
 
 
 def _kept_twice(workers: Workers, browser: TestClient, url: str) -> str:
@@ -105,8 +112,8 @@ def test_a_grant_that_expires_closes_the_kept_page_at_that_moment(workers: Worke
     sami = workers.browser(SAMI)
     until = clock.iso(clock.now().replace(microsecond=0)).replace("+00:00", "Z")
     with workers.db.write():
-        site_id = workers.db.one("SELECT id FROM sites WHERE slug = ?", (SITE,))["id"]
-        user_id = workers.db.one("SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
+        site_id = _row(workers.db, "SELECT id FROM sites WHERE slug = ?", (SITE,))["id"]
+        user_id = _row(workers.db, "SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
         soon = clock.iso(clock.now().replace(microsecond=0) + _seconds(2))
         workers.db.execute(
             "INSERT INTO grants (site_id, user_id, section, capability, expires_at, created_at)"
@@ -124,8 +131,8 @@ def test_when_an_edit_grant_expires_the_kept_page_loses_its_edit_button(workers:
     changes when a grant runs out, so only his access, decided on this request, can tell."""
     sami = workers.browser(SAMI)
     with workers.db.write():
-        site_id = workers.db.one("SELECT id FROM sites WHERE slug = ?", (SITE,))["id"]
-        user_id = workers.db.one("SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
+        site_id = _row(workers.db, "SELECT id FROM sites WHERE slug = ?", (SITE,))["id"]
+        user_id = _row(workers.db, "SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
         soon = clock.iso(clock.now().replace(microsecond=0) + _seconds(2))
         workers.db.execute(
             "INSERT INTO grants (site_id, user_id, section, capability, expires_at, created_at)"
@@ -139,7 +146,7 @@ def test_when_an_edit_grant_expires_the_kept_page_loses_its_edit_button(workers:
     assert later.status_code == 200 and edit not in later.text
 
 
-def _seconds(n: int):  # type: ignore[no-untyped-def]
+def _seconds(n: int):
     from datetime import timedelta
 
     return timedelta(seconds=n)
@@ -196,10 +203,11 @@ def test_each_browser_gets_its_own_token_in_a_kept_page(workers: Workers) -> Non
 def test_a_kept_page_view_is_still_in_the_audit_log(workers: Workers) -> None:
     sami = workers.browser(SAMI)
     db = workers.db
-    user_id = db.one("SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
+    user_id = _row(db, "SELECT id FROM users WHERE email = ?", (SAMI,))["id"]
     _kept_twice(workers, sami, PROFILE)
     view_log(db).flush(db)
-    views = db.one(
+    views = _row(
+        db,
         "SELECT COUNT(*) AS n FROM audit WHERE user_id = ? AND action = 'view' AND page_id ="
         " (SELECT id FROM pages WHERE slug = 'one-page-profile')",
         (user_id,),
@@ -244,10 +252,10 @@ def test_every_table_of_a_plan_moves_its_change_counter_or_is_named_as_not(
     for table in step.COUNTED:
         for event in ("insert", "update", "delete"):
             assert f"{table}_changes_{event}" in triggers
-    before = db.one("SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
+    before = _row(db, "SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
     with db.write():
         db.execute("UPDATE sections SET title = 'All about me' WHERE key = 'about-me'")
-    after = db.one("SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
+    after = _row(db, "SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
     assert after > before
 
 

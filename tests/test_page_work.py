@@ -54,8 +54,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     made = create_app(
         Settings(db=tmp_path_factory.mktemp("work") / "wiki.db", synchronous="NORMAL")
     )
-    demo.load(made.state.db)  # type: ignore[attr-defined]
-    made.state.loop = loop  # type: ignore[attr-defined]
+    demo.load(made.state.db)
+    made.state.loop = loop
     yield made
     loop.close()
 

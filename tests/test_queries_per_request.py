@@ -181,12 +181,12 @@ def test_a_persons_own_reading_choices_cost_a_page_view_no_query(counted) -> Non
     assert len(chosen) == len(plain), "\n".join(chosen)
 
 
-def test_thirty_circle_members_cost_the_plan_home_what_three_do(counted) -> None:  # type: ignore[no-untyped-def]
+def test_thirty_circle_members_cost_the_plan_home_what_three_do(counted) -> None:
     """The young person's plan home asks who manages the plan now (growing up): that used to
     load each member's access in turn, 21 statements with the demo's 7 members and 51 with
     30 (issue #21). Now every member's grants come in one statement."""
     client, counter = counted
-    db = client.app.state.db  # type: ignore[attr-defined]
+    db = client.app.state.db
     owner = accounts.find_user(db, "rhys.marsden@example.org")
     assert owner is not None
     client.cookies.set(SESSION_COOKIE, accounts.start_session(db, owner, absolute_hours=24))
