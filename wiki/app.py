@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 from wiki import accounts, metrics
 from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
 from wiki.db import Database, migrate, migration_lock
-from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
+from wiki.errors import Clashed, NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.keepalive import KeepAliveLimit
 from wiki.middleware import ActorMiddleware, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager
@@ -77,6 +77,8 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
             from wiki.routes.api import page_out
 
             extra["current"] = page_out(request.path_params.get("site", ""), current).model_dump()
+        if isinstance(exc, Clashed):
+            extra["clashes"] = [c.as_json() for c in exc.clashes]
         response = _json_error(exc.code, exc.message, exc.status, **extra)
         if isinstance(exc, SlowDown):
             response.headers["retry-after"] = str(exc.retry_after)

@@ -393,6 +393,12 @@ class PageSave(StrictBody):
     base_revision: int | None
     summary: Summary = ""
     title: Title | None = None
+    merge: bool = Field(
+        default=False,
+        description="When base_revision is stale, merge three ways instead of answering 409:"
+        ' a clean merge saves (200, with "merged": true); a clash answers 409 with'
+        ' "clashes": [{"field" or "line", "base", "mine", "theirs"}] (issue #26).',
+    )
 
 
 class GrantCreate(StrictBody):

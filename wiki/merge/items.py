@@ -45,6 +45,23 @@ class Clash:
     mine: Any
     theirs: Any
 
+    def as_json(self) -> dict[str, Any]:
+        """The API's shape: ``{"field" or "line", "base", "mine", "theirs"}``; a field is
+        named ``block.field.item`` (list items counted from 0), a line from 1; an item
+        that one side took out (or never had) is null."""
+        where: dict[str, Any] = (
+            {"line": int(self.path[0]) + 1}
+            if self.kind == "line"
+            else {"field": ".".join([self.block or "block", *(str(p) for p in self.path)])}
+        )
+        return {**where, **{k: _plain(getattr(self, k)) for k in ("base", "mine", "theirs")}}
+
+
+def _plain(value: Any) -> Any:
+    if value is MISSING:
+        return None
+    return json.loads(json.dumps(value, default=str))
+
 
 def _resolve(clash: Clash, choices: dict[str, str], clashes: list[Clash]) -> tuple[str, Any]:
     """The choice for this clash, or record it and keep mine for now."""

@@ -146,9 +146,12 @@ def save_page(
     title: str | None = None,
     max_chars: int = 200_000,
     prepared: Prepared | None = None,
+    started_from: int | None = None,
 ) -> SaveResult:
     """Save a new revision, or raise Conflict (keeping the text as the actor's draft).
-    ``prepared``: this body already checked and rendered (``prepare_text``)."""
+    ``prepared``: this body already checked and rendered (``prepare_text``);
+    ``started_from``: the revision the author began from, when their words were merged
+    with later ones (wiki/store/merging.py): kept as the revision's base."""
     ctx = site_for(db, actor, site)
     sec = ctx.require("edit", section)
     checks.address(page)
@@ -185,7 +188,7 @@ def save_page(
                 html=html,
                 title=title,
                 summary=summary,
-                base_revision=base_revision,
+                base_revision=base_revision if started_from is None else started_from,
                 now=now,
             )
     if conflict is not None:

@@ -1,0 +1,86 @@
+"""Saving over someone else's save: merged three ways (issue #26).
+
+A save carries the revision it started from. When someone saved in between, the store
+merges the three texts (``wiki.merge``): the revision it started from, what this person
+wrote, and the page as it is now. A clean merge is saved as a new revision, and the
+person is told who else changed the page; a clash is raised as ``Clashed`` with each
+clashing item, and what they wrote is kept as their draft. Both versions are always in
+the history: the other person's revision, and this one on top of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wiki.db import Database
+from wiki.errors import Clashed, Conflict, NotFound
+from wiki.merge import merge_page
+from wiki.models import Actor
+from wiki.store.context import SiteContext, site_for
+from wiki.store.pages import SaveResult, get_revision, save_page
+
+ATTEMPTS = 3  # someone saving again while the merge is worked out: merge once more
+
+
+@dataclass
+class MergeResult:
+    saved: SaveResult
+    merged: bool  # someone else saved meanwhile, and both changes are kept
+
+
+def save_merging(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    section: str,
+    page: str,
+    body: str,
+    base_revision: int | None,
+    summary: str = "",
+    title: str | None = None,
+    max_chars: int = 200_000,
+    choices: dict[str, str] | None = None,
+) -> MergeResult:
+    """``save_page``, but a stale base is merged rather than refused; ``choices`` settles
+    clashes by their keys ("mine", "theirs" or "both")."""
+    ctx = site_for(db, actor, site)
+    started_from, merged = base_revision, False
+    for _ in range(ATTEMPTS):
+        try:
+            saved = save_page(db, actor, site=ctx, section=section, page=page, body=body,
+                              base_revision=base_revision, summary=summary, title=title,
+                              max_chars=max_chars, started_from=started_from)  # fmt: skip
+            return MergeResult(saved, merged)
+        except Conflict as conflict:
+            current = conflict.current
+            if current is None or base_revision is None or base_revision > current.revision:
+                raise
+            try:
+                start = get_revision(db, actor, site=ctx, section=section, page=page,
+                                     number=base_revision)[2]  # fmt: skip
+            except NotFound:
+                raise conflict from None
+            result = merge_page(start.body, body, current.body, blocks=db.extensions.blocks,
+                                choices=choices)  # fmt: skip
+            if result.clashes:
+                raise Clashed(
+                    "Someone else changed the same thing while you were writing. Choose what to keep.",
+                    current=current, clashes=result.clashes, base=base_revision,
+                ) from None  # fmt: skip
+            if title is not None and title == start.title:
+                title = current.title  # only they changed the title
+            body, base_revision, merged = result.body, current.revision, True
+    raise Conflict("The page kept changing while we tried to save. Press Save again.")
+
+
+def others_since(db: Database, actor: Actor, *, page_id: int, after: int, upto: int) -> list[str]:
+    """The names of the other people who saved this page after revision ``after`` and up
+    to ``upto``, in the order they saved (the caller has read the page)."""
+    rows = db.all(
+        "SELECT u.name, MIN(r.number) AS first FROM revisions r JOIN users u ON u.id = r.author_id"
+        " WHERE r.page_id = ? AND r.number > ? AND r.number <= ? AND r.author_id IS NOT ?"
+        " GROUP BY u.id ORDER BY first",
+        (page_id, after, upto, actor.user_id),
+    )
+    return [r["name"] for r in rows]
