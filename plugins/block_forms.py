@@ -21,9 +21,8 @@ from plugins import _forms
 from plugins._pagetext import FoundBlock, append_block, dump_yaml, find_blocks, replace_block
 from plugins.blocks import BLOCKS
 from wiki.plugin_api import (
-    MAX_TITLE,
     BlockType,
-    Conflict,
+    Clashed,
     Invalid,
     Link,
     NotFound,
@@ -32,13 +31,14 @@ from wiki.plugin_api import (
     SiteContext,
     collect,
     context_of,
-    diff_lines,
     form_of,
     hookimpl,
     page,
     parse_block,
     redirect,
     require_signed_in,
+    saved_url,
+    show_clashes,
     with_article,
 )
 
@@ -245,7 +245,7 @@ async def _save(
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values,
                      errors=errors, base=base, summary=summary, status=422)  # fmt: skip
     # The change is made to the text the form was made from, and saved from that revision:
-    # if someone saved in between, the store says Conflict, exactly as in the ordinary editor.
+    # if someone saved in between, the store merges the two, exactly as in the ordinary editor.
     start = current if base == current.revision else context.revision(site, section, slug, base)
     if number is None:
         body = append_block(start.body, block.name, dump_yaml(model))
@@ -259,34 +259,38 @@ async def _save(
             raise Invalid(str(problem)) from None
     words = summary or (f"Changed the {block.title.lower()} with its form" if number is not None
                         else f"Added {with_article(block.title.lower())} with a form")  # fmt: skip
-    try:
-        context.save(
+    try:  # someone else saved meanwhile: merged three ways, a real clash asks (issue #26)
+        saved, _ = context.save_merging(
             site, section, slug, body=body, base_revision=base, summary=words, title=current.title
         )
-    except Conflict as conflict:
-        latest = conflict.current
-        theirs = diff_lines(start.body, latest.body) if latest is not None else []
-        return page(
-            request,
-            "conflict.html",
-            {
-                "site": ctx.site,
-                "ctx": ctx,
-                "section": current.section,
-                "slug": slug,
-                "current": latest,
-                "values": {
-                    "title": current.title[:MAX_TITLE],
-                    "body": body,
-                    "base": base,
-                    "summary": words,
-                },
-                "theirs": theirs,
-                "mine": diff_lines(latest.body, body) if latest is not None else [],
-            },
-            status=409,
-        )
-    return redirect(_page_url(site, section, slug))
+    except Clashed as clashed:
+        return show_clashes(request, ctx=ctx, section=section, slug=slug, clashed=clashed,
+                            summary=words)  # fmt: skip
+    old = None if number is None else _old_model(block, start.body, request, number)
+    return redirect(saved_url(site, section, slug, saved.revision, anchor_of(old, model)))
+
+
+def _old_model(block: BlockType, body: str, request: Request, number: int) -> Any:
+    found, _ = _block_at(request, body, number)
+    try:
+        return parse_block(block, found.text)
+    except ValueError:
+        return None
+
+
+def anchor_of(old: Any, new: Any) -> str:
+    """The heading on the page of the first part of the block that changed, so the page
+    opens there after a save (issue #26): "What is important to me" → what-is-important-to-me.
+    Lists of lines have such headings (the ``part`` macro of the block templates)."""
+    for name, info in type(new).model_fields.items():
+        value = getattr(new, name)
+        if old is not None and getattr(old, name) == value:
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return re.sub(r"[^a-z0-9]+", "-", (info.title or name).lower()).strip("-")
+        if old is not None:
+            return ""  # a part with no heading of its own: the top of the page
+    return ""
 
 
 async def block_save(request: Request) -> Response:

@@ -29,6 +29,7 @@ from wiki.routes import (
     api_sharing,  # noqa: F401 - registers the sharing endpoints
     audit,
     auth,
+    clashes,
     export,
     files,  # photos, recordings and documents; also registers the attachments API
     growing_up,
@@ -196,6 +197,7 @@ def create_app(
         *about.routes,
         *reading.routes,
         *plan_home.routes,
+        *clashes.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

@@ -14,7 +14,7 @@ from wiki.clock import now
 from wiki.dates import DateValue, day_month_year
 from wiki.dates import read as read_date
 from wiki.diff import DiffLine, diff_lines
-from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
+from wiki.errors import Clashed, Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
 from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
@@ -44,6 +44,8 @@ from wiki.plugins import (
     context_of,
 )
 from wiki.render import parse_block
+from wiki.routes.clashes import saved_url
+from wiki.routes.clashes import show as show_clashes
 from wiki.routes.common import (
     csrf_token,
     form_of,
@@ -66,6 +68,7 @@ __all__ = [
     "Capability",
     "Change",
     "ChecklistItem",
+    "Clashed",
     "Conflict",
     "DateValue",
     "DiffLine",
@@ -104,7 +107,9 @@ __all__ = [
     "read_date",
     "redirect",
     "require_signed_in",
+    "saved_url",
     "say",
     "say_later",
+    "show_clashes",
     "with_article",
 ]

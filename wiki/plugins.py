@@ -25,7 +25,7 @@ from wiki import hookspecs, store
 from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import Actor, Capability, GrantRow, Page, Revision
-from wiki.store import SiteContext, audience, circle, files
+from wiki.store import SiteContext, audience, circle, files, merging
 from wiki.store.files import Attachment
 from wiki.store.links import guest_site_slug, list_guest_links
 from wiki.store.oversight import AuditEntry, preview_actor
@@ -255,6 +255,16 @@ class PluginContext:
     ) -> Page:  # fmt: skip
         return store.save_page(self.__db, self.actor, site=self.site(site), section=section, page=page, body=body,
                                base_revision=base_revision, summary=summary, title=title).page  # fmt: skip
+
+    def save_merging(
+        self, site: str, section: str, page: str, *, body: str, base_revision: int, summary: str = "",
+        title: str | None = None,
+    ) -> tuple[Page, bool]:  # fmt: skip
+        """``save``, but a stale base is merged three ways (issue #26): the page saved, and
+        whether someone else's change was merged in; ``Clashed`` when both changed one item."""
+        done = merging.save_merging(self.__db, self.actor, site=self.site(site), section=section, page=page,
+                                    body=body, base_revision=base_revision, summary=summary, title=title)  # fmt: skip
+        return done.saved.page, done.merged
 
     def add_section(self, site: str, *, key: str, title: str, template: str | None = None) -> None:
         """Add a section (stewards only); the store refuses a bad or reserved address and a

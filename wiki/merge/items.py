@@ -3,7 +3,8 @@
 A block is YAML: a mapping of fields, whose values are words, numbers, dates, lists of
 lines, or lists of records (circle members, steps, payments). Each field and each list
 item is one *item*. A change only one side made is kept; the same change on both sides
-is kept once; two people who each add something to a list both keep it (mine first).
+is kept once; two people who each add something to a list both keep it (theirs first: it
+was saved first).
 Only when both changed the same item differently — or one changed it and the other took
 it out — is it a clash, named by a key that stays the same while the three versions do,
 so a person's choice ("mine", "theirs", "both") can be applied to it later.
@@ -127,8 +128,8 @@ class _Merge:
         theirs_ops, theirs_new = align(base, theirs)
         out: list = []
         for gap in range(len(base) + 1):
-            added = mine_new.get(gap, [])
-            out += added + [t for t in theirs_new.get(gap, []) if t not in added]
+            added = theirs_new.get(gap, [])  # theirs were saved first, so come first
+            out += added + [m for m in mine_new.get(gap, []) if m not in added]
             if gap < len(base):
                 out += self.item(base[gap], mine_ops[gap], theirs_ops[gap], (*path, gap))
         return out

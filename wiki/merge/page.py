@@ -43,7 +43,7 @@ class Merged:
     clashes: list[Clash]
 
 
-def _cut(body: str, names: Collection[str]) -> _Cut:
+def cut_page(body: str, names: Collection[str]) -> _Cut:
     lines = body.split("\n")
     cut, at = _Cut(), 0
     for token in _MD.parse(body):
@@ -78,7 +78,7 @@ def merge_page(
 ) -> Merged:  # fmt: skip
     """The three versions merged; ``choices`` settles clashes by their keys. Unsettled
     clashes are listed, and the body then holds my side of each."""
-    cb, cm, ct = (_cut(text, blocks) for text in (base, mine, theirs))
+    cb, cm, ct = (cut_page(text, blocks) for text in (base, mine, theirs))
     if not (
         [b.name for b in cb.blocks] == [b.name for b in cm.blocks] == [b.name for b in ct.blocks]
     ):

@@ -1,6 +1,6 @@
 """Free text merged line by line with ``merge3`` (the three-way merge Bazaar and Breezy
 keep), made a little kinder: where both sides only added lines at the same place, both
-additions are kept (mine first); where both changed the same number of lines in one
+additions are kept (theirs first, as they were saved first); where both changed the same number of lines in one
 stretch, it is decided line by line, so only a line both changed differently clashes."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def merge_text(
             z1, z2, a1, a2, b1, b2 = region[1:]  # type: ignore[misc]
             zs, ms, ts = b[z1:z2], m[a1:a2], t[b1:b2]
             if not zs:  # both only added lines here: keep both
-                out += ms + [line for line in ts if line not in ms]
+                out += ts + [line for line in ms if line not in ts]
             elif len(zs) == len(ms) == len(ts):
                 for n, (z, x, y) in enumerate(zip(zs, ms, ts, strict=True)):
                     out += _one(z, x, y, f"{key}/{z1 + n}", z1 + n, chosen, clashes)

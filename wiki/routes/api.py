@@ -312,7 +312,7 @@ async def page_put(request: Request) -> Response:
     if body.merge:  # a stale base is merged three ways (issue #26)
         merged = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=body.body,
                                       base_revision=body.base_revision, summary=body.summary,
-                                      title=body.title, max_chars=max_chars)  # fmt: skip
+                                      title=body.title, max_chars=max_chars, prepared=prepared)  # fmt: skip
         out = {**page_out(site, merged.saved.page).model_dump(), "merged": merged.merged}
         return ok(out, 201 if merged.saved.created else 200)
     result = store.save_page(

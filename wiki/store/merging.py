@@ -17,7 +17,7 @@ from wiki.errors import Clashed, Conflict, NotFound
 from wiki.merge import merge_page
 from wiki.models import Actor
 from wiki.store.context import SiteContext, site_for
-from wiki.store.pages import SaveResult, get_revision, save_page
+from wiki.store.pages import Prepared, SaveResult, get_revision, save_page
 
 ATTEMPTS = 3  # someone saving again while the merge is worked out: merge once more
 
@@ -41,6 +41,7 @@ def save_merging(
     title: str | None = None,
     max_chars: int = 200_000,
     choices: dict[str, str] | None = None,
+    prepared: Prepared | None = None,
 ) -> MergeResult:
     """``save_page``, but a stale base is merged rather than refused; ``choices`` settles
     clashes by their keys ("mine", "theirs" or "both")."""
@@ -50,7 +51,8 @@ def save_merging(
         try:
             saved = save_page(db, actor, site=ctx, section=section, page=page, body=body,
                               base_revision=base_revision, summary=summary, title=title,
-                              max_chars=max_chars, started_from=started_from)  # fmt: skip
+                              max_chars=max_chars, started_from=started_from,
+                              prepared=prepared if not merged else None)  # fmt: skip
             return MergeResult(saved, merged)
         except Conflict as conflict:
             current = conflict.current
@@ -74,9 +76,15 @@ def save_merging(
     raise Conflict("The page kept changing while we tried to save. Press Save again.")
 
 
-def others_since(db: Database, actor: Actor, *, page_id: int, after: int, upto: int) -> list[str]:
+def others_since(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page_id: int,
+    after: int, upto: int,
+) -> list[str]:  # fmt: skip
     """The names of the other people who saved this page after revision ``after`` and up
-    to ``upto``, in the order they saved (the caller has read the page)."""
+    to ``upto``, in the order they saved, as its history names them."""
+    sec = site_for(db, actor, site).require("view", section)
+    if db.one("SELECT 1 FROM pages WHERE id = ? AND section_id = ?", (page_id, sec.id)) is None:
+        raise NotFound()
     rows = db.all(
         "SELECT u.name, MIN(r.number) AS first FROM revisions r JOIN users u ON u.id = r.author_id"
         " WHERE r.page_id = ? AND r.number > ? AND r.number <= ? AND r.author_id IS NOT ?"
@@ -84,3 +92,22 @@ def others_since(db: Database, actor: Actor, *, page_id: int, after: int, upto: 
         (page_id, after, upto, actor.user_id),
     )
     return [r["name"] for r in rows]
+
+
+def saved_by(
+    db: Database, actor: Actor, *, site: str | SiteContext, section: str, page_id: int, number: int
+) -> list[str] | None:
+    """None unless ``actor`` saved revision ``number`` of this page; else the names of the
+    others whose changes were merged into it (none for an ordinary save)."""
+    site_for(db, actor, site).require("view", section)
+    row = db.one(
+        "SELECT r.base, r.author_id FROM revisions r JOIN pages p ON p.id = r.page_id"
+        " WHERE r.page_id = ? AND r.number = ? AND p.section_id = ?",
+        (page_id, number, site_for(db, actor, site).section(section).id),
+    )
+    if row is None or row["author_id"] != actor.user_id:
+        return None
+    if row["base"] is None or row["base"] >= number - 1:
+        return []
+    return others_since(db, actor, site=site, section=section, page_id=page_id,
+                        after=row["base"], upto=number - 1)  # fmt: skip

@@ -268,6 +268,10 @@ def _write_revision(
 ) -> SaveResult:
     new_title = title or (current.title if current else page.replace("-", " ").capitalize())
     if current is not None and current.body == body and current.title == new_title:
+        # Nothing new to keep; what they had not saved is the page now (issue #26).
+        db.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, current.id)
+        )
         return SaveResult(current, created=False, changed=False)
     if current is None:
         inserted = db.execute(
