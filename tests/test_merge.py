@@ -122,7 +122,7 @@ def expected(doc: dict, mine: dict, theirs: dict) -> tuple[dict, set[str]]:
         (mops, madds), (tops, tadds) = mine[name], theirs[name]
         items: list[str] = []
         for gap in range(len(doc[name]) + 1):
-            items += madds.get(gap, []) + tadds.get(gap, [])
+            items += tadds.get(gap, []) + madds.get(gap, [])
             if gap < len(doc[name]):
                 items += one(f"b0/{name}/{gap}", doc[name][gap], mops[gap], tops[gap])
         out[name] = items
@@ -217,7 +217,7 @@ def test_free_text_merges_line_by_line_and_additions_at_one_place_are_both_kept(
                                  "Line one.\nLine two?\nLine three.")  # fmt: skip
     assert (merged, clashes) == ("Line one!\nLine two?\nLine three.", [])
     merged, clashes = merge_text(base, base + "\nMine.", base + "\nTheirs.")
-    assert (merged, clashes) == (base + "\nMine.\nTheirs.", [])
+    assert (merged, clashes) == (base + "\nTheirs.\nMine.", [])
     merged, clashes = merge_text(base, "Line one.\nLine 2 mine.\nLine three.",
                                  "Line one.\nLine 2 theirs.\nLine three.")  # fmt: skip
     assert [(c.kind, c.base, c.mine, c.theirs) for c in clashes] == [
