@@ -33,11 +33,13 @@ from wiki.plugin_api import (
     context_of,
     form_of,
     hookimpl,
+    kept_if_signed_out,
     page,
     parse_block,
     redirect,
     require_signed_in,
     saved_url,
+    say,
     show_clashes,
     with_article,
 )
@@ -124,6 +126,8 @@ def _show(
             "base": base,
             "summary": summary,
             "action": action,
+            "draft_url": f"{_page_url(site, section.key, found_page.slug)}/draft",
+            "kept": bool(request.query_params.get("kept")),
         },
         status=status,
     )
@@ -196,8 +200,28 @@ async def block_form(request: Request) -> Response:
     values, note = _values_of(block, found)
     if not found.editable:
         note = "This block is inside a quote, so it can only be changed with the ordinary editor."
+    base, summary = found_page.revision, ""
+    if (
+        kept := _kept(
+            context, site, section, slug, f"{_page_url(site, section, slug)}/block/{number}"
+        )
+    ) is not None:
+        values, base, summary, note = kept
     return _show(request, ctx=ctx, found_page=found_page, block=block, number=number, values=values, errors={},
-                 base=found_page.revision, summary="", note=note)  # fmt: skip
+                 base=base, summary=summary, note=note)  # fmt: skip
+
+
+def _kept(
+    context: PluginContext, site: str, section: str, slug: str, form: str
+) -> tuple[dict[str, str], int, str, str] | None:
+    """This person's unsaved words in this very form (issue #26): its values, the revision
+    they started from (a save merges with anything saved since), and a note."""
+    draft = context.draft(site, section, slug)
+    if draft is None or draft.form != form or not draft.fields:
+        return None
+    values = {k: v for k, v in draft.fields.items() if k != "summary"}
+    base = draft.base if draft.base is not None else context.page(site, section, slug).revision
+    return values, base, draft.fields.get("summary", ""), say("kept.unsaved")
 
 
 def _more_rows(form: dict[str, str], extra: dict[str, int]) -> dict[str, int]:
@@ -236,7 +260,11 @@ async def _save(
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values, errors={},
                      base=base, summary=summary, extra_rows=_more_rows(form, {}))  # fmt: skip
     model, errors = _forms.read_form(block.model, form)
-    if model is None:
+    if model is None:  # without JavaScript, a submit that cannot save keeps the words
+        here = f"{_page_url(site, section, slug)}/" + (f"block/{number}" if number is not None
+                                                       else f"blocks/new?type={block.name}")  # fmt: skip
+        typed = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "kind")}
+        context.keep_draft(site, section, slug, form=here, fields=typed, base=base)
         values = {
             k: v
             for k, v in form.items()
@@ -294,11 +322,13 @@ def anchor_of(old: Any, new: Any) -> str:
 
 
 async def block_save(request: Request) -> Response:
+    form = await form_of(request)
+    if (kept := await kept_if_signed_out(request, form)) is not None:
+        return kept  # the session timed out while they typed: their words wait (issue #26)
     require_signed_in(request)
     context = context_of(request)
     site, section, slug = _where(request)
     ctx, current = _editable(context, site, section, slug)
-    form = await form_of(request)
     # The kind of block comes with the form, so a page changed meanwhile still gets a fair conflict.
     block = _type_of(request, form.get("kind"))
     return await _save(request, form, number=int(request.path_params["n"]), block=block, context=context, ctx=ctx,
@@ -319,17 +349,23 @@ async def new_block_form(request: Request) -> Response:
     ctx, found_page = _editable(context, site, section, slug)
     block = _type_of(request, request.query_params.get("type"))
     defaults: dict[str, Any] = {}
+    base, summary, note = found_page.revision, "", ""
+    here = f"{_page_url(site, section, slug)}/blocks/new?type={block.name}"
+    if (kept := _kept(context, site, section, slug, here)) is not None:
+        defaults, base, summary, note = kept
     return _show(request, ctx=ctx, found_page=found_page, block=block, number=None, values=defaults, errors={},
-                 base=found_page.revision, summary="")  # fmt: skip
+                 base=base, summary=summary, note=note)  # fmt: skip
 
 
 async def new_block_save(request: Request) -> Response:
+    form = await form_of(request)
+    if (kept := await kept_if_signed_out(request, form)) is not None:
+        return kept
     require_signed_in(request)
     context = context_of(request)
     site, section, slug = _where(request)
     ctx, current = _editable(context, site, section, slug)
     block = _type_of(request, request.query_params.get("type"))
-    form = await form_of(request)
     return await _save(
         request, form, number=None, block=block, context=context, ctx=ctx, current=current
     )

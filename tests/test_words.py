@@ -34,7 +34,7 @@ ALREADY_EASY = {
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
     "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone",
     "clash.keep_both", "clash.mine", "clash.mine_gone", "clash.no", "clash.save", "clash.saved",
-    "clash.theirs", "clash.theirs_gone", "clash.yes", "looks.default_hint", "looks.size_large", "looks.size_larger", "looks.size_normal", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "clash.theirs", "clash.theirs_gone", "clash.yes", "kept.save", "kept.signed_out", "looks.default_hint", "looks.size_large", "looks.size_larger", "looks.size_normal", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
     "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",

@@ -30,6 +30,7 @@ from wiki.routes import (
     audit,
     auth,
     clashes,
+    drafts,
     export,
     files,  # photos, recordings and documents; also registers the attachments API
     growing_up,
@@ -136,6 +137,8 @@ def csrf_refusal(app: Starlette) -> Refuse:
             await plain_refusal(scope, receive, send, status, message)
             return
         scope["app"] = app  # outside Starlette: the page needs the app's state
+        if status == 403 and await drafts.words_back(scope, receive, send, status):
+            return  # a writing form of ours: its words are shown back (issue #26)
         request = Request(scope, receive)
         context = {"status": status, "message": message}
         await page(request, "error.html", context, status=status)(scope, receive, send)
@@ -198,6 +201,7 @@ def create_app(
         *reading.routes,
         *plan_home.routes,
         *clashes.routes,
+        *drafts.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

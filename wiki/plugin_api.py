@@ -54,6 +54,7 @@ from wiki.routes.common import (
     redirect,
     require_signed_in,
 )
+from wiki.routes.drafts import kept_if_signed_out
 from wiki.store import SiteContext
 from wiki.store.oversight import AuditEntry
 from wiki.words import say, say_later
@@ -100,6 +101,7 @@ __all__ = [
     "end_of_compulsory_school_age",
     "form_of",
     "hookimpl",
+    "kept_if_signed_out",
     "login_url",
     "now",
     "page",

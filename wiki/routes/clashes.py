@@ -163,8 +163,8 @@ async def choose_post(request: Request) -> Response:
     summary = form.get("summary", "").strip()[:300]
     seen = form.get("against", "")
     try:
-        first = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=draft["body"],
-                                     base_revision=draft["base"], summary=summary, title=draft["title"],
+        first = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=draft.body,
+                                     base_revision=draft.base, summary=summary, title=draft.title,
                                      max_chars=settings_of(request).max_page_chars)  # fmt: skip
         return redirect(saved_url(site, section, slug, first.saved.page.revision))
     except Clashed as clashed:
@@ -178,8 +178,8 @@ async def choose_post(request: Request) -> Response:
                         summary=summary, missing=True)  # fmt: skip
         choices = {c.key: p for c, p in zip(clashed.clashes, picked, strict=True)}
     try:
-        done = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=draft["body"],
-                                    base_revision=draft["base"], summary=summary, title=draft["title"],
+        done = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=draft.body,
+                                    base_revision=draft.base, summary=summary, title=draft.title,
                                     max_chars=settings_of(request).max_page_chars, choices=choices)  # fmt: skip
     except Clashed as again:
         return show(request, ctx=ctx, section=section, slug=slug, clashed=again, summary=summary)

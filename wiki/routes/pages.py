@@ -17,7 +17,7 @@ from wiki import diff as differ
 from wiki.errors import Clashed, Conflict, Invalid, NotFound, TooLarge
 from wiki.models import MAX_TITLE, SLUG_HELP, Page, SiteCreate, is_slug, slug_problem
 from wiki.plugins import context_of, shown
-from wiki.routes import clashes, plan_home, site_setup
+from wiki.routes import clashes, drafts, plan_home, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
@@ -231,6 +231,10 @@ async def page_view(request: Request) -> Response:
             "page": found,
             "can_edit": ctx.allows("edit", sec.key),
             "saved": _saved(request, ctx, found),
+            # Their own words not saved yet (issue #26): only ever the reader's own.
+            "draft": store.get_draft(db, actor, site=ctx, section=sec.key, page=found.slug)
+            if actor.signed_in and ctx.allows("edit", sec.key)
+            else None,
         },
     )
 
@@ -265,6 +269,8 @@ async def edit_form(request: Request) -> Response:
     except NotFound:
         found = None
     draft = store.get_draft(db, actor, site=ctx, section=section, page=slug) if found else None
+    if draft is not None and not draft.in_text_editor:
+        draft = None  # words from a block's form wait in that form
     values = {
         "title": (
             found.title
@@ -293,9 +299,11 @@ async def edit_form(request: Request) -> Response:
 
 
 async def edit_save(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
     site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     form = await form_of(request)
+    if (kept := await drafts.kept_if_signed_out(request, form)) is not None:
+        return kept  # the session timed out while they typed: their words wait (issue #26)
+    db, actor = db_of(request), require_signed_in(request)
     if form.get("action") == "discard-draft":
         store.discard_draft(db, actor, site=site, section=section, page=slug)
         return redirect(f"/s/{site}/{section}/{slug}/edit")

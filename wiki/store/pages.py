@@ -16,7 +16,7 @@ from wiki.db import Database
 from wiki.errors import Conflict, NotFound, TooLarge
 from wiki.models import Actor, Page, Revision, Section
 from wiki.render import render
-from wiki.store import checks
+from wiki.store import checks, drafts
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, site_for
 
@@ -312,23 +312,15 @@ def _write_revision(
 
 def get_draft(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
-) -> dict | None:
-    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    ctx.require("edit", section)
-    row = db.one(
-        "SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
-    )
-    return dict(row) if row else None
+) -> drafts.Draft | None:
+    """The actor's own unsaved words for this page (wiki/store/drafts.py)."""
+    return drafts.mine(db, actor, site=site, section=section, page=page)
 
 
 def discard_draft(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
 ) -> None:
-    _, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    with db.write():
-        db.execute(
-            "DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
-        )
+    drafts.throw_away(db, actor, site=site, section=section, page=page)
 
 
 def _revision(row: sqlite3.Row) -> Revision:
