@@ -80,18 +80,28 @@ def others_since(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page_id: int,
     after: int, upto: int,
 ) -> list[str]:  # fmt: skip
-    """The names of the other people who saved this page after revision ``after`` and up
-    to ``upto``, in the order they saved, as its history names them."""
-    sec = site_for(db, actor, site).require("view", section)
+    """The other people who saved this page after revision ``after`` and up to ``upto``,
+    in the order they saved, named as this reader knows them: to the young person, the
+    people in their circle are who they are to them ("Mum"); to anyone else, their names."""
+    ctx = site_for(db, actor, site)
+    sec = ctx.require("view", section)
     if db.one("SELECT 1 FROM pages WHERE id = ? AND section_id = ?", (page_id, sec.id)) is None:
         raise NotFound()
     rows = db.all(
-        "SELECT u.name, MIN(r.number) AS first FROM revisions r JOIN users u ON u.id = r.author_id"
+        "SELECT u.name, m.relationship, MIN(r.number) AS first FROM revisions r"
+        " JOIN users u ON u.id = r.author_id"
+        " LEFT JOIN members m ON m.user_id = u.id AND m.site_id = ?"
         " WHERE r.page_id = ? AND r.number > ? AND r.number <= ? AND r.author_id IS NOT ?"
         " GROUP BY u.id ORDER BY first",
-        (page_id, after, upto, actor.user_id),
+        (ctx.site.id, page_id, after, upto, actor.user_id),
     )
-    return [r["name"] for r in rows]
+    mine = ctx.role == "owner"  # words only: whose circle it is
+    return [
+        r["relationship"][:1].upper() + r["relationship"][1:]
+        if mine and r["relationship"]
+        else r["name"]
+        for r in rows
+    ]
 
 
 def saved_by(
