@@ -57,9 +57,9 @@ def no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=full)
 
 
 def lines(page, field: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -151,12 +151,12 @@ def test_two_people_add_different_lines_both_are_saved_without_a_clash_page(brow
         assert status.is_visible() and status.bounding_box()["y"] < PHONE["height"]
         assert rhys.url.endswith("#what-people-like-and-admire-about-me")
         no_sideways_scroll(rhys)
-        shoot(rhys, "saved")
+        shoot(rhys, "saved", full=False)  # the first screen, as it opens
         if js:
             desktop = rhys_context.new_page()
             desktop.set_viewport_size(DESKTOP)
             desktop.goto(rhys.url)
-            shoot(desktop, "saved")
+            shoot(desktop, "saved", full=False)
             desktop.close()
     finally:
         rhys_context.close()
