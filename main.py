@@ -13,8 +13,12 @@ def __getattr__(name: str) -> Any:
     # Built on first use, so the CLI never opens the database it was not asked to.
     if name == "app":
         from wiki.app import create_app
+        from wiki.db import hold_serving_lock
+        from wiki.settings import Settings
 
-        return create_app()
+        settings = Settings()
+        hold_serving_lock(settings.db)  # `planwiki restore` asks before replacing it
+        return create_app(settings)
     raise AttributeError(name)
 
 

@@ -159,6 +159,10 @@ class Rule:
     why: str  # one plain sentence; {name}, {date} and the words in _words() fill it in
     source: str
     plan_wide: bool = False  # a date of the plan, not of this review: shown in the window
+    # A date that tells how old the young person is (issue #25): never written into the
+    # checklist, which everyone who reads Reviews reads; the young person and their stewards
+    # see it on the growing-up page instead.
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,7 @@ RULES: list[Rule] = [
          "After the last Friday of June in the school year {name} turns 16, {name} makes the "
          "decisions about the plan instead of their parents.",
          "Education Act 1996, section 8, and Children and Families Act 2014, section 83",
-         plan_wide=True),
+         plan_wide=True, personal=True),
 ]  # fmt: skip
 
 
@@ -287,11 +291,12 @@ def _words(f: Facts, due: date) -> dict[str, str]:
     }
 
 
-def deadlines(facts: Facts) -> list[Deadline]:
-    """Every dated step that applies to this review, earliest first, each with its reason."""
+def deadlines(facts: Facts, *, personal: bool = False) -> list[Deadline]:
+    """Every dated step that applies to this review, earliest first, each with its reason
+    (``personal``: also the dates that tell the young person's age)."""
     found = []
     for rule in RULES:
-        if not rule.applies(facts):
+        if (rule.personal and not personal) or not rule.applies(facts):
             continue
         due = rule.due(facts)
         if due is None:
@@ -336,9 +341,11 @@ def budget_steps(facts: Facts) -> list[Deadline]:
     ]  # fmt: skip
 
 
-def for_review(facts: Facts) -> list[Deadline]:
-    """The checklist's dated steps for a review of this kind."""
-    steps = deadlines(facts)
+def for_review(facts: Facts, *, personal: bool = False) -> list[Deadline]:
+    """The checklist's dated steps for a review of this kind. The checklist is a page every
+    reader of Reviews reads, so dates that tell the young person's age are left out unless
+    ``personal`` is asked for (issue #25)."""
+    steps = deadlines(facts, personal=personal)
     if facts.kind == "budget":
         steps += budget_steps(facts)
     return sorted(steps, key=lambda d: d.due)

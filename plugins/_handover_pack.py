@@ -15,10 +15,13 @@ import yaml
 from markupsafe import escape
 from pydantic import BaseModel, Field
 
+from plugins import _first_minutes as first
 from wiki.plugin_api import NotFound, Page, PluginContext
 
 FENCE = re.compile(r"```handover-pack[ \t]*\n(.*?)\n```", re.DOTALL)
 HEADING = re.compile(r"<(/?)h([1-5])(?=[\s>])")
+TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+CELL = re.compile(r"<(t[hd])((?:\s[^>]*)?)>(.*?)</\1>", re.DOTALL)
 
 
 class Source(BaseModel):
@@ -102,20 +105,54 @@ def resolve(context: PluginContext, site: str, source: Source) -> tuple[Page, An
     return None
 
 
-def render_for(context: PluginContext, site: str, pack: Pack) -> str:
-    """The pack as this reader may read it: only the parts they may read at the source.
-    Parts they may not read leave no title and no count behind."""
+def stack_tables(html: str) -> str:
+    """Each table of a part, marked to become one small card per row on a phone: every
+    cell names its column (``data-label``), so nothing is cut off and no word is broken."""
+
+    def one(table: re.Match[str]) -> str:
+        inner = table.group(1)
+        head, _, rest = inner.partition("</thead>")
+        if not rest:
+            return table.group(0)
+        labels = [re.sub(r"<[^>]+>", "", m.group(3)).strip() for m in CELL.finditer(head)]
+
+        def row(tr: re.Match[str]) -> str:
+            cells = iter(labels)
+            return CELL.sub(
+                lambda c: (
+                    f'<{c.group(1)}{c.group(2)} data-label="{escape(next(cells, ""))}">'
+                    f"{c.group(3)}</{c.group(1)}>"
+                ),
+                tr.group(0),
+            )
+
+        body = re.sub(r"<tr>.*?</tr>", row, rest, flags=re.DOTALL)
+        return f'<table class="stack-narrow">{head}</thead>{body}</table>'
+
+    return TABLE.sub(one, html)
+
+
+def render_for(context: PluginContext, site: str, pack: Pack, root: str) -> str:
+    """The pack as this reader may read it: first five minutes, then the contents, then
+    each part — only the parts they may read at the source. Parts they may not read leave
+    no title and no count behind (issue #14); nor does the first five minutes (#23)."""
     parts = [found for found in (resolve(context, site, s) for s in pack.sources) if found]
     note = f"<p>{escape(pack.note)}</p>" if pack.note else ""
-    listed = "".join(f"<li>{escape(rev.title)}</li>" for _, rev in parts)
-    contents = f" In this handover:</p><ul>{listed}</ul>" if parts else "</p>"
     out = [
         f'<section class="handover-head" aria-label="About this handover">{note}'
-        f'<p class="meta">{_made(pack)}{contents}</section>'
+        f'<p class="meta">{_made(pack)}</p></section>',
+        first.render(first.gather(parts, root)),
     ]
-    for _, rev in parts:
+    if parts:
+        listed = "".join(
+            f'<li><a href="#part-{n}">{escape(rev.title)}</a></li>'
+            for n, (_, rev) in enumerate(parts, 1)
+        )
+        out.append(f'<nav class="handover-contents" aria-labelledby="in-this"><h2 id="in-this">'
+                   f"In this handover</h2><ol>{listed}</ol></nav>")  # fmt: skip
+    for n, (_, rev) in enumerate(parts, 1):
         out.append(
-            f'<section class="handover-part"><h2>{escape(rev.title)}</h2>'
-            f"{demote_html(rev.html)}</section>"
+            f'<section class="handover-part" id="part-{n}"><h2>{escape(rev.title)}</h2>'
+            f"{stack_tables(demote_html(rev.html))}</section>"
         )
     return "".join(out)

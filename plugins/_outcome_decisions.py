@@ -31,13 +31,14 @@ from plugins.blocks import (
     day,
     money,
 )
-from plugins.plan_views import FoundOutcome, _sort_key, outcomes_in
+from plugins.plan_views import FoundOutcome, outcome_order, outcomes_in
 from wiki.plugin_api import (
     Conflict,
     Invalid,
     Page,
     PluginContext,
     SiteContext,
+    now,
     parse_block,
     redirect,
 )
@@ -127,7 +128,7 @@ def cards(
     slug = site_ctx.site.slug
     keys = outcome_section_keys(site_ctx)
     found, _broken = outcomes_in([p for p in pages if p.section.key in keys])
-    found.sort(key=_sort_key)
+    found.sort(key=outcome_order)
     changed = sorted(
         (p for p in pages if since and p.updated_at[:10] > since.isoformat()
          and p.section.key != "reviews"),
@@ -200,7 +201,7 @@ def save_decision(
                        "your decision has not been saved.")  # fmt: skip
     try:
         entry = OutcomeReview(date=meeting, decision=decision, note=note, evidence=evidence,  # type: ignore[arg-type]
-                              review=review_slug)  # fmt: skip
+                              review=review_slug, decided_on=now().date())  # fmt: skip
     except ValidationError as problem:
         words = "; ".join(str(e["msg"]) for e in problem.errors())
         return show(request, errors={key: f"Please check the note and evidence: {words}."}, values=kept,
@@ -212,6 +213,102 @@ def save_decision(
     context.save(slug, section, page_slug, body=body, base_revision=current.revision, title=current.title,
                  summary=f"Review on {day(meeting)}: {label} {decision}")  # fmt: skip
     return redirect(f"/s/{slug}/review/{review_slug}#outcome-{key.replace('/', '-')}")
+
+
+def _posted_for(form: dict[str, str], i: str) -> dict[str, str]:
+    """The fields of the i-th outcome on the one form, named as the single form names them."""
+    suffix = f"-{i}"
+    return {k[: -len(suffix)] if k.endswith(suffix) else k.replace(f"evidence-{i}-", "evidence-", 1): v
+            for k, v in form.items() if k.endswith(suffix) or k.startswith(f"evidence-{i}-")}  # fmt: skip
+
+
+def save_decisions(
+    request: Request, context: PluginContext, site_ctx: SiteContext, form: dict[str, str], *,
+    review_slug: str, meeting: date, today: date, show: Callable[..., Response],
+) -> Response:  # fmt: skip
+    """Every outcome's decision from the one form, in one save (issue #23): one new revision
+    of each page that holds a decided outcome. An outcome with a note or evidence but no
+    decision is sent back with everything typed still in it, and nothing is saved."""
+    slug = site_ctx.site.slug
+    indices = sorted({k.split("-", 1)[1] for k in form if k.startswith("key-")}, key=int)
+    posted = {i: _posted_for(form, i) for i in indices}
+    kept: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    chosen: list[tuple[str, dict[str, str], list[str], str]] = []
+    for fields in posted.values():
+        key = fields.get("key", "")
+        evidence, other = _posted_evidence(fields)
+        note = fields.get("note", "").strip()
+        kept[key] = {
+            "note": note,
+            "evidence": evidence,
+            "other": other,
+            "decision": fields.get("decision", ""),
+        }
+        decision = fields.get("decision", "")
+        if decision in DECISIONS:
+            chosen.append((key, fields, evidence, note))
+        elif note or evidence:
+            errors[key] = NO_DECISION
+    if not chosen and not errors:
+        errors[next(iter(kept), "")] = (
+            "Choose a decision for at least one outcome. Nothing was saved."
+        )
+    if errors:
+        return show(request, errors=errors, values=kept, status=422)
+    by_page: dict[tuple[str, str], list[tuple[str, dict[str, str], list[str], str]]] = {}
+    for entry in chosen:
+        section, page_slug, _ = entry[0].split("/")
+        if section not in outcome_section_keys(site_ctx):
+            return show(request, errors={entry[0]: "That outcome is not in the plan any more."},
+                        values=kept, status=422)  # fmt: skip
+        site_ctx.require("edit", section)
+        by_page.setdefault((section, page_slug), []).append(entry)
+    for (section, page_slug), entries in by_page.items():
+        current = context.page(slug, section, page_slug)
+        body, said = current.body, []
+        for key, fields, evidence, note in sorted(
+            entries, key=lambda e: -int(e[0].rsplit("/", 1)[1])
+        ):
+            blocks = find_blocks(body, {"outcome"})
+            n = int(key.rsplit("/", 1)[1])
+            model: Outcome | None = None
+            if n < len(blocks) and blocks[n].editable:
+                try:
+                    model = parse_block(BLOCKS["outcome"], blocks[n].text)
+                except ValueError:
+                    model = None
+            if model is None or model.outcome != fields.get("statement", ""):
+                raise Conflict("An outcome was changed while you were deciding. Open the review again; "
+                               "your decisions have not been saved.")  # fmt: skip
+            old = next((r for r in model.reviews if r.review == review_slug), None)
+            decision = fields["decision"]
+            same = old is not None and (old.decision, old.note, old.evidence) == (
+                decision,
+                note,
+                evidence,
+            )
+            try:
+                made = old if same and old is not None else OutcomeReview(
+                    date=meeting, decision=decision, note=note, evidence=evidence,  # type: ignore[arg-type]
+                    review=review_slug, decided_on=today)  # fmt: skip
+            except ValidationError as problem:
+                words = "; ".join(str(e["msg"]) for e in problem.errors())
+                return show(request, errors={key: f"Please check the note and evidence: {words}."},
+                            values=kept, status=422)  # fmt: skip
+            if same:
+                continue
+            reviews = [r for r in model.reviews if r.review != review_slug] + [made]
+            body = replace_block(
+                body, blocks[n], dump_yaml(model.model_copy(update={"reviews": reviews}))
+            )
+            said.append(
+                f"outcome {model.ref} {decision}" if model.ref else f"an outcome {decision}"
+            )
+        if said:
+            context.save(slug, section, page_slug, body=body, base_revision=current.revision,
+                         title=current.title, summary=f"Review on {day(meeting)}: " + "; ".join(said))  # fmt: skip
+    return redirect(f"/s/{slug}/review/{review_slug}?saved=1#outcomes")
 
 
 def draft(

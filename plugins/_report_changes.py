@@ -87,6 +87,20 @@ class NewPerson(Item):
 
 
 @dataclass
+class Decided(Item):
+    """One outcome's decision for a review after the last one (issue #23): one line each."""
+
+    statement: str
+    ref: str
+    decision: str
+    note: str
+    evidence: list[str]
+    meeting: date
+    decided_on: date | None
+    review: str  # the review page's address
+
+
+@dataclass
 class Changes:
     review: EarlierReview | None
     until: date
@@ -94,9 +108,10 @@ class Changes:
     outcomes: list[OutcomeChange] = field(default_factory=list)
     spending: list[Spend] = field(default_factory=list)
     people: list[NewPerson] = field(default_factory=list)
+    decisions: list[Decided] = field(default_factory=list)
 
     def items(self) -> list[Item]:
-        return [*self.pages, *self.outcomes, *self.spending, *self.people]
+        return [*self.pages, *self.outcomes, *self.spending, *self.people, *self.decisions]
 
     def only(self, keys: Iterable[str]) -> Changes:
         """The same changes with only the items whose every source is one of ``keys``."""
@@ -111,6 +126,7 @@ class Changes:
             outcomes=keep(self.outcomes),
             spending=keep(self.spending),
             people=keep(self.people),
+            decisions=keep(self.decisions),
         )
 
     def phrases_outside(self, keys: Iterable[str]) -> list[tuple[str, str]]:
@@ -139,6 +155,8 @@ def _phrases(item: Item) -> list[str]:
         return [item.label.split(": ", 1)[1]] if ": " in item.label else []
     if isinstance(item, NewPerson):
         return [item.name]
+    if isinstance(item, Decided):
+        return [item.statement, item.note]
     return []
 
 
@@ -251,6 +269,18 @@ def _outcomes(section: str, then: str, now: str) -> list[OutcomeChange]:
     return found
 
 
+def _decided(section: str, body: str, after: date) -> list[Decided]:
+    """Each outcome's latest decision for a review held after ``after``."""
+    found = []
+    for o in _models(body, "outcome"):
+        later = [r for r in o.reviews if r.date > after]
+        if later:
+            r = max(later, key=lambda r: (r.date, r.decided_on or r.date))
+            found.append(Decided(frozenset({section}), o.outcome, o.ref, r.decision, r.note,
+                                 list(r.evidence), r.date, r.decided_on, r.review))  # fmt: skip
+    return found
+
+
 def _people(section: str, then: str, now: str) -> list[NewPerson]:
     known = {m.name.strip().lower() for c in _models(then, "circle") for m in c.members}
     circles: list[Circle] = _models(now, "circle")
@@ -320,6 +350,16 @@ def gather(context: PluginContext, site: str, today: date, prefer: str | None = 
             )  # fmt: skip
             changes.outcomes += _outcomes(section.key, then, now)
             changes.people += _people(section.key, then, now)
+    for section in context.site(site).sections:
+        if section.key == REVIEWS:
+            continue
+        for listed in context.pages(site, section.key):
+            body = context.page(site, section.key, listed.slug).body
+            if "```outcome" in body:
+                changes.decisions += _decided(section.key, body, review.held)
+    changes.decisions.sort(
+        key=lambda d: (not d.ref.isdigit(), int(d.ref) if d.ref.isdigit() else 0, d.ref)
+    )
     words = _outcome_words(context, site)
     for (key, label), (amount, count) in sorted(
         spent.items(), key=lambda kv: _spend_order(kv[0][1])

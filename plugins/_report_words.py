@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plugins._report_changes import Changes, OutcomeChange
-from plugins.blocks import day, money
+from plugins._report_changes import Changes, Decided, OutcomeChange
+from plugins.blocks import day, evidence_parts, money
 
 
 def _quote(text: str, size: int = 120) -> str:
@@ -33,6 +33,23 @@ def _goal(label: str) -> str:
 
 def _of(changes: Changes, kind: str) -> list[OutcomeChange]:
     return [o for o in changes.outcomes if o.kind == kind]
+
+
+def _decided_words(d: Decided, *, links: bool) -> str:
+    """One line for one outcome's decision: decision, note, evidence, and when (issue #23)."""
+    label = f"Outcome {d.ref}" if d.ref else "Outcome"
+    when = f"decided on {day(d.decided_on)}, " if d.decided_on else ""
+    line = f"{label}, {_quote(d.statement, 120)}: **{d.decision}** ({when}for the review on {day(d.meeting)})."
+    if d.note:
+        line += f" {' '.join(d.note.split())}"
+        line += "" if line.endswith((".", "!", "?")) else "."
+    if d.evidence:
+        shown = []
+        for e in d.evidence:
+            words, url = evidence_parts(e)
+            shown.append(f"[{words}]({url})" if links and url else words)
+        line += " Evidence: " + "; ".join(shown) + "."
+    return line
 
 
 def easy_read(changes: Changes, name: str) -> str:
@@ -58,6 +75,8 @@ def easy_read(changes: Changes, name: str) -> str:
         facts.append(
             f"We wrote down how {_quote(o.statement, 80)} is going ({_plural(o.notes, 'new note')})."
         )
+    for d in changes.decisions:
+        facts.append(_decided_words(d, links=False))
     spent = sum((s.amount for s in changes.spending), Decimal(0))
     if changes.spending:
         facts.append(f"{money(spent)} of the budget was spent.")
@@ -84,7 +103,7 @@ def professional(changes: Changes, name: str) -> str:
         rows = [f"{_plural(len(changes.pages), 'page')} changed:", ""]
         for p in changes.pages:
             what = "new page" if p.new else _plural(p.edits, "change")
-            notes = "; ".join(p.summaries[-3:])
+            notes = "; ".join(p.summaries)  # every change, none dropped (issue #23)
             rows.append(f"- {p.section_title}: {p.title} ({what}){': ' + notes if notes else ''}")
         parts.append("### Pages changed\n\n" + "\n".join(rows))
     outcome_rows = []
@@ -97,6 +116,9 @@ def professional(changes: Changes, name: str) -> str:
     ]
     if outcome_rows:
         parts.append("### Outcomes\n\n" + "\n".join(outcome_rows))
+    if changes.decisions:
+        rows = [f"- {_decided_words(d, links=True)}" for d in changes.decisions]
+        parts.append("### Decisions about each outcome\n\n" + "\n".join(rows))
     if changes.spending:
         total = sum((s.amount for s in changes.spending), Decimal(0))
         rows = [

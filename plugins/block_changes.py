@@ -38,10 +38,10 @@ def shown(spec: _forms.Spec, value: Any) -> str:
     if spec.widget == "date" and isinstance(value, date):
         return _day(value)
     if spec.widget == "money" and value is not None:
-        return "£" + _forms._as_text(spec, value)
+        return "£" + _forms.as_text(spec, value)
     if spec.widget == "select":
         return dict(spec.options).get(str(value), str(value))
-    return _forms._as_text(spec, value)
+    return _forms.as_text(spec, value)
 
 
 def _list_changes(where: str, old: list[str], new: list[str]) -> list[Change]:

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from plugins import _forms
+from plugins import _form_layout, _forms
 from plugins._pagetext import FoundBlock, append_block, dump_yaml, find_blocks, replace_block
 from plugins.blocks import BLOCKS
 from wiki.plugin_api import (
@@ -81,7 +81,7 @@ def _values_of(block: BlockType, found: FoundBlock) -> tuple[dict[str, str], str
             data = yaml.safe_load(found.text)
         except yaml.YAMLError:
             data = None
-        return _forms.lenient_values(block.model, data), (
+        return _form_layout.lenient_values(block.model, data), (
             f"The text of this {block.title.lower()} has a mistake ({problem}). The form shows what could be read;"
             " check it, then save to put it right."
         )
@@ -106,7 +106,7 @@ def _show(
     action = f"{_page_url(site, section.key, found_page.slug)}/" + (
         f"block/{number}" if number is not None else f"blocks/new?type={block.name}"
     )
-    items = _forms.layout(block.model, values, errors, extra_rows=extra_rows)
+    items = _form_layout.layout(block.model, values, errors, extra_rows=extra_rows)
     summary_links = [(k, v) for k, v in errors.items() if k != "_form"]
     return page(
         request,
@@ -120,7 +120,7 @@ def _show(
             "number": number,
             "items": items,
             "errors": errors,
-            "error_links": [(_forms.html_id(k), v) for k, v in summary_links],
+            "error_links": [(_form_layout.html_id(k), v) for k, v in summary_links],
             "form_error": errors.get("_form", ""),
             "note": note,
             "base": base,

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from plugins._first_minutes import is_safety_page
 from plugins._handover_pack import (
     Pack,
     Source,
@@ -88,7 +89,7 @@ def page_content(context: PluginContext, site: SiteContext, page: Page, root: st
     if "```handover-pack" not in page.body:
         return None
     pack = read_pack(page.body)
-    return None if pack is None else render_for(context, site.site.slug, pack)
+    return None if pack is None else render_for(context, site.site.slug, pack, root)
 
 
 @hookimpl
@@ -113,6 +114,11 @@ def page_actions(context: PluginContext, site: SiteContext, page: Page, root: st
             Link(say_later("plugin.who_read"), f"/s/{site.site.slug}/handover-pack/{page.slug}")
         )
     return links
+
+
+@hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["handover-pack"]  # /s/{site}/handover-pack: no section may take the address (issue #25)
 
 
 @hookimpl
@@ -184,12 +190,14 @@ def _form(
 
 async def build_form(request: Request) -> Response:
     context, site_ctx = _steward_site(request)
-    # About me and Health are ticked to start with: what a newcomer needs on day one.
+    # About me and Health are ticked to start with: what a newcomer needs on day one; and
+    # every safety page wherever it is (the safety plan, the circle with its numbers, the
+    # communication passport): the first five minutes is drawn from them (issue #23).
     picked = [
-        f"{sec.key}/{p.slug}"
-        for sec, pages in _choices(context, site_ctx)
-        if sec.key in ("about-me", "health")
-        for p in pages
+        f"{p.section.key}/{p.slug}"
+        for p in context.readable_pages(site_ctx.site.slug)
+        if p.section.key in ("about-me", "health") or is_safety_page(p.body, p.title)
+        if p.section.key != SECTION
     ]
     values = {"title": "How to support me: a handover", "note": ""}
     return _form(request, context, site_ctx, picked=picked, values=values)

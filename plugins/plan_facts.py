@@ -16,7 +16,7 @@ from pydantic import Field
 
 from plugins._deadlines import PHASES, Facts
 from plugins._pagetext import find_blocks
-from plugins.blocks import BlockModel, Line, OptionalDay, _render
+from plugins.blocks import BlockModel, Line, OptionalDay, render_template
 from wiki.plugin_api import BlockType, Page, hookimpl, parse_block
 
 Phase = Literal["", "early years", "primary school", "secondary school", "post-16 institution"]
@@ -60,7 +60,7 @@ first_direct_payment: 2026-04-30
 
 
 def render_facts(model: PlanFacts) -> str:
-    return _render("plan_facts.html", m=model)
+    return render_template("plan_facts.html", m=model)
 
 
 BLOCK = BlockType("plan-facts", "Facts for the review dates", PlanFacts, render_facts, EXAMPLE)

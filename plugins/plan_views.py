@@ -99,7 +99,7 @@ class _Undecided:
 _NONE = _Undecided()
 
 
-def _sort_key(o: FoundOutcome) -> tuple[Any, ...]:
+def outcome_order(o: FoundOutcome) -> tuple[Any, ...]:
     ref = o.model.ref
     return (0, int(ref), "") if ref.isdigit() else (1, 0, ref or o.model.outcome)
 
@@ -120,7 +120,7 @@ async def outcomes_board(request: Request) -> Response:
     section = ctx.section(section_key)  # 404 unless you may view it
     pages = [context.page(site, section_key, p.slug) for p in context.pages(site, section_key)]
     found, broken = outcomes_in(pages)
-    found.sort(key=_sort_key)
+    found.sort(key=outcome_order)
     by_area = {area: [o for o in found if o.model.area == area] for area in AREAS}
     by_status = {status: [o for o in found if o.model.status == status] for status in STATUSES}
     # The last review decision on each outcome (issue #17), and those not decided yet.
@@ -240,7 +240,7 @@ def build_parts(ctx: SiteContext, pages: list[Page]) -> tuple[list[Part], list[P
             continue
         parts[letter].pages.append((p, fit_html(p.html, f"p{n}")))
     found, _ = outcomes_in(pages)
-    for o in sorted(found, key=_sort_key):
+    for o in sorted(found, key=outcome_order):
         label = f"Outcome {o.model.ref}" if o.model.ref else o.model.outcome
         url = f"/s/{ctx.site.slug}/{o.page.section.key}/{o.page.slug}"
         for step in o.model.steps:
@@ -290,6 +290,11 @@ async def ehc_plan(request: Request) -> Response:
             "today": now().date(),
         },
     )
+
+
+@hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["ehc-plan"]  # /s/{site}/ehc-plan: no section may take the address (issue #25)
 
 
 @hookimpl

@@ -17,17 +17,31 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-from markupsafe import escape
-from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins import _deadlines as law
 from plugins import _outcome_decisions as review_outcomes
+from plugins._review_access import cannot_run_words, missing
+from plugins._review_model import (  # re-exported below: tests and other plugins import them here
+    FENCE,
+    KINDS,
+    LEGACY,
+    SECTION,
+    Review,
+    ReviewItem,
+    _day,
+    item_of,
+    new_review,
+    read_review,
+    refresh,
+    render_review,
+    review_body,
+    write_review,
+)
 from plugins.blocks import evidence_parts
 from plugins.plan_facts import facts_and_page, facts_for, facts_in
 from wiki.plugin_api import (
@@ -54,132 +68,8 @@ from wiki.plugin_api import (
     say_later,
 )
 
-SECTION = "reviews"
-FENCE = re.compile(r"```review[ \t]*\n(.*?)\n```", re.DOTALL)
-KINDS = {"annual": "Annual review", "early": "Early review", "budget": "Budget review"}
-
-
-class ReviewItem(BaseModel):
-    text: str = Field(min_length=1, max_length=300)
-    due: date | None = None
-    who: str = Field(default="", max_length=80)
-    done: bool = False
-    key: str = Field(default="", max_length=40)  # the rule in _deadlines it comes from
-    why: str = Field(default="", max_length=400)  # one plain sentence
-    source: str = Field(default="", max_length=200)
-    warning: str = Field(default="", max_length=300)  # another date of the law comes first
-
-
-class Review(BaseModel):
-    """The structured part of a review page."""
-
-    meeting: date
-    kind: Literal["annual", "early", "budget"] = "annual"
-    status: Literal["open", "closed"] = "open"
-    items: list[ReviewItem] = []
-    # When the council sent the proposed changes: the 15 days and eight weeks count from it.
-    changes_sent: date | None = None
-    # Whole-page decisions from before issue #17, kept so old reviews still read; new
-    # decisions are saved in each outcome's own block.
-    decisions: dict[str, Literal["achieved", "continue", "change"]] = {}
-
-
-def item_of(deadline: law.Deadline) -> ReviewItem:
-    return ReviewItem(text=deadline.what[:300], due=deadline.due, who=deadline.who[:80],
-                      key=deadline.key, why=deadline.why[:400], source=deadline.source[:200],
-                      warning=deadline.warning[:300])  # fmt: skip
-
-
-def new_review(facts: law.Facts) -> Review:
-    items = [item_of(d) for d in law.for_review(facts)]
-    return Review(meeting=facts.meeting, kind=facts.kind, items=items)  # type: ignore[arg-type]
-
-
-# Checklist lines written before issue #17 had no key: the rule each one was.
-LEGACY = {
-    "Invite everyone to the review, with at least two weeks' notice": "invite",
-    "Gather advice and information and send it to everyone": "advice",
-    "Hold the review meeting": "meeting",
-    "Send the review report to the council and everyone invited": "report",
-    "Council decides: keep the plan, change it, or end it": "decision",
-    "If the plan is changing: final amended plan issued": "final",
-    "Agree a date and invite the people who manage the budget": "budget-invite",
-    "Gather spending records and bank statements": "budget-statement",
-    "Hold the budget review": "meeting",
-    "Write down what was agreed and any change to the budget": "budget-record",
-}
-
-
-def refresh(review: Review, facts: law.Facts) -> Review:
-    """The checklist with the law's dates worked out again from today's facts: a ticked
-    item stays ticked; a dated step that no longer applies goes unless it was done; items
-    not from the table (another plugin's, or older reviews') stay as they are."""
-    for item in review.items:
-        if not item.key and item.text in LEGACY:
-            item.key = LEGACY[item.text]
-    done = {i.key: i.done for i in review.items if i.key}
-    fresh = [
-        item_of(d).model_copy(update={"done": done.get(d.key, False)})
-        for d in law.for_review(facts)
-    ]
-    keys = {i.key for i in fresh}
-    kept = [i for i in review.items if not i.key or (i.done and i.key not in keys)]
-    items = sorted([*fresh, *kept], key=lambda i: i.due or review.meeting)
-    return review.model_copy(update={"items": items})
-
-
-def review_body(review: Review, *, year: int | None, name: str) -> str:
-    """The text of a new review page: the block, then the questions, the young person first."""
-    block = yaml.safe_dump(review.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-    parts = [
-        f"```review\n{block.rstrip()}\n```",
-        f"## What {name} says (in their own words)",
-        "- What is working for me:\n- What is not working:\n- What I want to happen next:",
-        "## What is working\n\n- \n\n## What is not working\n\n- \n\n## What we have learned\n\n- ",
-        "## Stop, keep, start\n\n- Stop:\n- Keep:\n- Start:",
-    ]
-    if year is not None and year >= 9:
-        parts.append("## Preparing for adulthood")
-        parts += [f"### {title}\n\n{question}\n\n- " for _, title, question in law.PFA_AREAS]
-    return "\n\n".join(parts) + "\n"
-
-
-def read_review(body: str) -> Review | None:
-    found = FENCE.search(body)
-    if not found:
-        return None
-    try:
-        return Review.model_validate(yaml.safe_load(found.group(1)) or {})
-    except Exception:
-        return None
-
-
-def write_review(body: str, review: Review) -> str:
-    block = yaml.safe_dump(
-        review.model_dump(mode="json"), sort_keys=False, allow_unicode=True
-    ).rstrip()
-    return FENCE.sub(lambda _m: f"```review\n{block}\n```", body, count=1)
-
-
-def render_review(review: Review) -> str:
-    """The stored, static view of the block (the live checklist is on the review page)."""
-    rows = "".join(
-        f"<tr><td>{'Done' if i.done else 'To do'}</td><td>{escape(i.text)}"
-        + (f'<br><span class="meta">{escape(i.why)}</span>' if i.why else "")
-        + f"</td><td>{escape(_day(i.due) if i.due else '')}</td><td>{escape(i.who)}</td></tr>"
-        for i in review.items
-    )
-    return (
-        f'<section class="review-block" aria-label="Review checklist"><p><strong>Review meeting:</strong> '
-        f"{escape(_day(review.meeting))}{' (closed)' if review.status == 'closed' else ''}</p>"
-        '<div class="table-wrap" tabindex="0" role="region" aria-label="Checklist"><table><thead><tr>'
-        '<th scope="col">Status</th><th scope="col">What</th><th scope="col">By</th><th scope="col">Who</th>'
-        f"</tr></thead><tbody>{rows}</tbody></table></div></section>"
-    )
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+# Names of the review's block, kept importable from here (they moved to _review_model).
+REEXPORTED = (FENCE, LEGACY, ReviewItem, item_of, refresh, review_body, write_review)
 
 
 # ---- earlier reviews ------------------------------------------------------------------------
@@ -249,11 +139,21 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
 
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
-    if page.section.key == SECTION and root.startswith("/s/") and "```review" in page.body:
+    # Only a review (a ``review`` block), never a report (``review-report``): issue #23.
+    if (
+        page.section.key == SECTION
+        and root.startswith("/s/")
+        and read_review(page.body) is not None
+    ):
         return [
             Link(say_later("plugin.review_checklist"), f"/s/{site.site.slug}/review/{page.slug}")
         ]
     return []
+
+
+@hookimpl
+def reserved_section_keys() -> list[str]:
+    return ["review"]  # /s/{site}/review: no section may take the address (issue #25)
 
 
 @hookimpl
@@ -295,7 +195,7 @@ def plan_facts(
 async def start_form(request: Request) -> Response:
     context = context_of(request)
     site_ctx = context.site(request.path_params["site"])
-    site_ctx.require("run-review", SECTION)
+    _may_run(site_ctx)
     return page(
         request,
         "review_start.html",
@@ -307,6 +207,7 @@ async def start(request: Request) -> Response:
     context = context_of(request)
     slug = request.path_params["site"]
     site_ctx = context.site(slug)
+    _may_run(site_ctx)
     form = await form_of(request)
     when = read_date(form, "meeting", required=True)  # Day, Month, Year boxes (issue #16)
     values = {"meeting": when, "kind": form.get("kind", "annual")}
@@ -328,6 +229,14 @@ async def start(request: Request) -> Response:
     context.save(slug, SECTION, page_slug, body=review_body(review, year=facts.year, name=facts.name),
                  base_revision=None, summary="Started the review", title=title)  # fmt: skip
     return redirect(f"/s/{slug}/review/{page_slug}")
+
+
+def _may_run(site_ctx: SiteContext) -> None:
+    """NotFound without Reviews; otherwise, if they may not run a review, what is missing
+    and who can give it, in plain words (issue #23), never a bare refusal."""
+    site_ctx.section(SECTION)
+    if not site_ctx.allows("run-review"):
+        raise Forbidden(cannot_run_words(site_ctx))
 
 
 def _load(context: PluginContext, slug: str, page_slug: str) -> tuple[Page, Review]:
@@ -367,7 +276,7 @@ def show(
         "outcomes": outcomes, "changed": changed, "since": since, "earlier": earlier, "facts": facts,
         "pfa": facts.year is not None and facts.year >= 9, "pfa_areas": law.PFA_AREAS,
         "year": facts.year, "day": _day, "facts_page": (facts_and_page(pages) or (None, None))[1], "kind_title": KINDS[review.kind],
-        "decisions": review_outcomes.DECISION_WORDS, "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
+        "decisions": review_outcomes.DECISION_WORDS, "cannot_run": cannot_run_words(site_ctx) if review.status == "open" and missing(site_ctx) else "", "evidence_of": evidence_parts, "errors": errors or {}, "values": values or {},
     }, status=status)  # fmt: skip
 
 
@@ -386,11 +295,14 @@ async def change(request: Request) -> Response:
         raise Forbidden(
             "This review is closed and kept as a record; start a new review to make changes."
         )
-    site_ctx.require("run-review", SECTION)
+    _may_run(site_ctx)
     action = form.get("action", "")
     if action == "decide-outcome":
         return review_outcomes.save_decision(request, context, site_ctx, form, review_slug=found.slug,
                                       meeting=review.meeting, show=show)  # fmt: skip
+    if action == "decide-outcomes":  # every outcome on one form, one save (issue #23)
+        return review_outcomes.save_decisions(request, context, site_ctx, form, review_slug=found.slug,
+                                              meeting=review.meeting, today=now().date(), show=show)  # fmt: skip
     if action == "draft-outcome":
         return review_outcomes.draft(
             context, slug, form, meeting=review.meeting, back=f"/s/{slug}/review/{page_slug}"

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from plugins._report_changes import REPORT_FENCE, REVIEWS, Changes, gather, review_date
 from plugins._report_words import easy_read, professional
-from plugins.blocks import day
+from plugins.blocks import day, evidence_parts
 from wiki.plugin_api import (
     BlockType,
     Link,
@@ -41,6 +41,7 @@ from wiki.plugin_api import (
     hookimpl,
     page,
     redirect,
+    render_markdown,
     say_later,
 )
 
@@ -116,6 +117,10 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
 
 @hookimpl
 def page_actions(context: PluginContext, site: SiteContext, page: Page, root: str) -> list[Link]:
+    if page.section.key == REVIEWS and root.startswith("/s/") and REPORT_FENCE in page.body:
+        # A saved report prints, or downloads as a PDF, on its own (issue #23).
+        return [Link("Print this report, or save it as a PDF",
+                     f"/s/{site.site.slug}/-/print/{REVIEWS}?page={page.slug}")]  # fmt: skip
     # The one link from a review to the report: on any page of Reviews that is a review.
     if page.section.key == REVIEWS and root.startswith("/s/") and review_date(page) is not None:
         return [
@@ -176,8 +181,12 @@ def _page(
     request: Request, site_ctx: SiteContext, changes: Changes, name: str, values: dict[str, object],
     can_write: bool, errors: dict[str, str], status: int = 200,
 ) -> Response:  # fmt: skip
+    slug = site_ctx.site.slug
+    # What the saved page will look like, rendered (safe HTML: markdown is rendered inert).
+    shown = {k: render_markdown(str(values.get(k, "")), site=slug) for k in ("easy", "pro")}
     return page(request, "review_report.html", {
         "site": site_ctx.site, "ctx": site_ctx, "changes": changes, "name": name, "day": day,
+        "shown": shown, "evidence_of": evidence_parts,
         "values": values, "can_write": can_write, "errors": errors, "max_text": MAX_TEXT,
         "since": request.query_params.get("since", ""),
     }, status=status)  # fmt: skip

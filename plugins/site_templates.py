@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from wiki.plugin_api import SectionTemplate, SiteTemplate, StarterPage, hookimpl
+from wiki.plugin_api import (
+    STANDARD_SECTIONS,
+    SectionTemplate,
+    SiteTemplate,
+    StarterPage,
+    hookimpl,
+)
 
 
 def _budget_year(today: date | None = None) -> str:
@@ -203,23 +209,14 @@ SITE_TEMPLATES = [
         "one-page-profile",
         "My one-page profile",
         "Small: a one-page profile, my communication passport and my circle of support. Add more later.",
-        [("about-me", "About me", "one-page-profile"), ("circle", "Circle of support", "circle")],
+        STANDARD_SECTIONS[:2],  # about me, and the circle of support
     ),
     SiteTemplate(
         "person-centred-plan",
         "Full person-centred plan",
         "Everything: about me, my circle, dreams and outcomes, my personal budget, health, education,"
         " reviews and a handover page.",
-        [
-            ("about-me", "About me", "one-page-profile"),
-            ("circle", "Circle of support", "circle"),
-            ("outcomes", "Outcomes", "outcomes"),
-            ("budget", "Personal budget", "budget"),
-            ("health", "Health", "health"),
-            ("education", "Education", "education"),
-            ("reviews", "Reviews", "reviews"),
-            ("handover", "Handover", "handover"),
-        ],
+        list(STANDARD_SECTIONS),  # the core's one list, not a copy of it (issue #25)
     ),
     SiteTemplate(
         "ehc-plan",

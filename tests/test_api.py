@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, png
 
 from wiki import accounts, store
@@ -25,13 +24,6 @@ STANDARD = [
     "handover",
 ]
 PAGE = "/api/v1/sites/ola/pages/about-me/profile"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def token_for(db, person) -> str:  # type: ignore[no-untyped-def]

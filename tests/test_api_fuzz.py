@@ -16,7 +16,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -172,7 +171,6 @@ def _client(app, people) -> TestClient:  # type: ignore[no-untyped-def]
     if found is not None and found.app is app:
         return found
     _CLIENTS.clear()
-    accounts.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     owner = people.add("Ola")
     token = accounts.create_token(people.db, accounts.find_user(people.db, owner.email))
     client = TestClient(app, raise_server_exceptions=False)

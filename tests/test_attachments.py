@@ -412,3 +412,18 @@ def test_an_upload_form_without_its_security_check_changes_nothing(plan: Plan) -
     assert (
         len(plan.api(plan.ola).get("/api/v1/sites/ola/pages/about-me/me/attachments").json()) == 1
     )
+
+
+def test_a_files_key_only_opens_it_on_its_own_plan(plan: Plan) -> None:
+    """Issue #25: Stan owns a plan of his own with the same sections. Ola's file key asked for
+    under his plan's address finds nothing (the lookup is by plan and key, not key alone)."""
+    hidden = plan.upload(
+        plan.ola, PDF, "meds.pdf", "application/pdf", section="health", page="meds"
+    ).json()
+    store.create_site(plan.db, plan.stan, slug="stan", title="Stan's plan")
+    store.save_page(plan.db, plan.stan, site="stan", section="health", page="meds", base_revision=None,
+                    body="Stan's meds.", title="Meds")  # fmt: skip
+    stan = plan.client(plan.stan)
+    assert stan.get(f"/s/stan/-/files/{hidden['id']}/meds.pdf").status_code == 404
+    # and her own plan still serves it to her
+    assert plan.client(plan.ola).get(f"/s/ola/-/files/{hidden['id']}/meds.pdf").status_code == 200

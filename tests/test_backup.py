@@ -15,11 +15,10 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import start_server, stop_server
 
-from wiki import accounts, backup, store
+from wiki import accounts, backup, restore, store
 from wiki.cli import cli
 from wiki.db import Database, migrate
 from wiki.models import Actor
@@ -27,13 +26,6 @@ from wiki.store import search
 
 ROOT = Path(__file__).parent.parent
 CONTENT_TABLES = ("users", "sites", "sections", "pages", "revisions", "grants", "members", "audit")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def rows(path: Path, table: str) -> list[tuple]:
@@ -60,6 +52,15 @@ def consistent(path: Path) -> None:
         assert search.index_in_step(health), health
     finally:
         db.close()
+
+
+def database_in(backup_file: Path, folder: Path) -> Path:
+    """The database inside a backup (a tar: the database and its files, issue #24)."""
+    import tarfile
+
+    with tarfile.open(backup_file) as tar:
+        tar.extract("planwiki.db", folder / "unpacked", filter="data")
+    return folder / "unpacked" / "planwiki.db"
 
 
 class Writers:
@@ -118,7 +119,7 @@ def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(
     for copy in copies:
         consistent(copy)
         restored = tmp_path / f"restored-{copy.stem}.db"
-        backup.restore(copy, restored)
+        restore.restore(copy, restored, tmp_path / f"files-{copy.stem}")
         consistent(restored)
         taken = rows(restored, "revisions")
         assert all(live_revisions[r[0]] == r for r in taken), (
@@ -182,7 +183,8 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
             t.join(30)
     assert not failures, failures[:1]
     assert during > 0 and len(saved) > during, "the server kept saving during the backup"
-    consistent(copy)
+    taken = database_in(copy, tmp_path)
+    consistent(taken)
     restored = tmp_path / "restored.db"
     put_back = subprocess.run([*command, "restore", str(copy), "--db", str(restored)], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)  # fmt: skip
@@ -190,15 +192,21 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
     consistent(restored)
     live = {r[0]: r for r in rows(path, "revisions")}
     assert all(live[r[0]] == r for r in rows(restored, "revisions"))
-    # Restoring over the running server's own database: it serves the backup at once.
-    back = subprocess.run([*command, "restore", str(copy), "--db", str(path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    # Restoring over the running server's own database is refused (issue #24) ...
+    before = rows(path, "revisions")
+    refused = subprocess.run([*command, "restore", str(copy), "--db", str(path)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert refused.returncode == 1 and "A planwiki server is using" in refused.stderr
+    assert rows(path, "revisions") == before
+    # ... unless forced: then it serves the backup at once.
+    back = subprocess.run([*command, "restore", str(copy), "--force", "--db", str(path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     try:
         assert back.returncode == 0, back.stderr
         assert "before-restore" in back.stdout
         pages = httpx2.get(f"{server.url}/api/v1/sites/sam/sections/about-me/pages",
                           headers={"authorization": f"Bearer {token}"}, timeout=10).json()  # fmt: skip
-        expected = {r[3]: r[6] for r in rows(copy, "pages")}  # slug -> revision
+        expected = {r[3]: r[6] for r in rows(taken, "pages")}  # slug -> revision
         assert {p["slug"]: p["revision"] for p in pages} == expected
     finally:
         stop_server(server)
@@ -226,9 +234,9 @@ def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
     conn.commit()
     conn.close()
     for bad, why in ((junk, "not an SQLite database"), (other, "not a planwiki database"),
-                     (newer, "newer planwiki"), (tmp_path / "missing.db", "no file")):  # fmt: skip
+                     (newer, "newer planwiki"), (tmp_path / "missing.db", "no backup")):  # fmt: skip
         with pytest.raises(backup.BackupError) as refused:
-            backup.restore(bad, db.path)
+            restore.restore(bad, db.path, tmp_path / "files")
         assert why in str(refused.value) and "Nothing was changed" in str(refused.value)
         assert rows(db.path, "sites") == before
     result = CliRunner().invoke(cli, ["restore", str(junk), "--db", str(db.path)])
@@ -251,7 +259,8 @@ def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  
         body="After the backup.",
         base_revision=None,
     )
-    report, kept = backup.restore(copy, db.path)
+    done = restore.restore(copy, db.path, tmp_path / "files")
+    report, kept = done.report, done.kept_db
     assert report.ok and kept is not None and kept.exists()
     assert [r[4] for r in rows(db.path, "pages")] == []  # the page written after the backup
     assert [r[3] for r in rows(kept, "pages")] == ["later"]

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import csrf_of, post_form
 
-from plugins import _forms
+from plugins import _form_layout, _forms
 from plugins._pagetext import append_block, dump_yaml, find_blocks, replace_block
 from plugins.blocks import BLOCKS, Budget, Circle, Outcome, place_members, summarise
 from wiki import accounts, demo_content, store
@@ -122,7 +122,7 @@ def test_a_block_with_a_mistake_is_refused_in_plain_words_and_shown_as_needing_f
     out = render(f"```{name}\n{text}```\n", site="ola", blocks=BLOCKS)
     assert "needs fixing before it can be shown" in out
     # Opened in its form, what could be read is there; a mistake left in it is named in plain words.
-    values = _forms.lenient_values(block.model, yaml.safe_load(text))
+    values = _form_layout.lenient_values(block.model, yaml.safe_load(text))
     _, errors = _forms.read_form(block.model, values)
     assert all("Value error" not in m and "Input should" not in m for m in errors.values()), errors
     if where in errors:
@@ -269,8 +269,8 @@ def test_the_form_layout_keeps_every_typed_value_and_offers_one_more_row() -> No
     }
     _, errors = _forms.read_form(Circle, typed)
     assert errors == {"members.0.name": "Please fill this in."}
-    items = _forms.layout(Circle, typed, errors, extra_rows={"members": 1})
-    group = next(i for i in items if isinstance(i, _forms.Group))
+    items = _form_layout.layout(Circle, typed, errors, extra_rows={"members": 1})
+    group = next(i for i in items if isinstance(i, _form_layout.Group))
     assert [r.legend for r in group.rows] == ["Person 1", "Add a person", "Add a person"]
     first = {c.spec.name: c for c in group.rows[0].controls}
     assert (

@@ -12,7 +12,6 @@ import re
 import threading
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of
 from starlette.testclient import TestClient
 
@@ -20,18 +19,12 @@ from wiki import accounts, store
 from wiki import pdf as pdf_maker
 from wiki import render as rendering
 from wiki.demo_content import PAGES
+from wiki.render_bounds import TooComplex
 from wiki.routes import common, export
 from wiki.store import pages as store_pages
 
 HOSTILE = "[" * 60_000 + "]" * 60_000  # the issue's 120 KB save
 PAGE = "/api/v1/sites/ola/pages/about-me/profile"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture
@@ -79,7 +72,7 @@ def _revision(db) -> int:  # type: ignore[no-untyped-def]
     ids=["brackets", "images", "footnotes", "one-paragraph", "quotes", "lists"],
 )
 def test_pathological_nesting_is_refused_with_the_reason(text: str, words: str) -> None:
-    with pytest.raises(rendering.TooComplex) as refused:
+    with pytest.raises(TooComplex) as refused:
         rendering.render(text, site="ola")
     assert words in refused.value.message and "Nothing was saved" in refused.value.message
     assert refused.value.status == 422
@@ -298,7 +291,7 @@ def test_the_openapi_document_lists_the_201_of_a_page_put(client) -> None:  # ty
 
 def test_store_saves_still_render_when_called_directly(db, owner, client) -> None:  # type: ignore[no-untyped-def]
     """Callers without a prepared text (the CLI, restore, import) get the same checks."""
-    with pytest.raises(rendering.TooComplex):
+    with pytest.raises(TooComplex):
         store.save_page(db, owner, site="ola", section="about-me", page="profile",
                         body=HOSTILE, base_revision=1)  # fmt: skip
     assert _revision(db) == 1

@@ -109,7 +109,7 @@ def test_user_add_refuses_a_short_password_and_creates_nobody(tmp_path: Path) ->
     path = fresh_db(tmp_path / "short.db")
     result = in_process("user", "add", "sam@example.org", "--name", "Sam", "--password-stdin", "--db", str(path),
                         stdin="short\n")  # fmt: skip
-    assert result.exit_code == 1
+    assert result.exit_code == 2, "bad input exits 2 (issue #24)"
     assert "at least 10 characters" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0
@@ -139,12 +139,16 @@ def test_user_add_refuses_an_email_that_already_has_an_account(tmp_path: Path) -
     )
 
 
-def test_user_add_refuses_something_that_is_not_an_email(tmp_path: Path) -> None:
-    result = in_process(
-        "user", "add", "not-an-email", "--name", "Sam", "--db", str(fresh_db(tmp_path / "bad.db"))
-    )
-    assert result.exit_code == 1
-    assert "email address" in result.stderr
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "a b@example.org", "sam@", "@example.org", "<sam@example.org>",
+              "sam@exa mple.org", "sam@example..org"],
+)  # fmt: skip
+def test_user_add_refuses_something_that_is_not_an_email(tmp_path: Path, email: str) -> None:
+    path = fresh_db(tmp_path / "bad.db")
+    result = planwiki("user", "add", email, "--name", "Sam", "--db", str(path))
+    assert result.returncode == 2, "bad input exits 2 (issue #24)"
+    assert result.stderr.strip() == "Error: Enter an email address like name@example.org."
+    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0
 
 
 def test_token_create_for_someone_unknown_fails_clearly(tmp_path: Path) -> None:
@@ -253,9 +257,10 @@ def test_an_unknown_short_option_is_still_a_usage_error() -> None:
     assert result.exit_code == 2 and "No such option '-q'" in result.stderr
 
 
-def one_line_refusal(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
-    """Exit 1, a single line on stderr naming what is wrong, and no traceback."""
-    assert result.exit_code == 1, result.output
+def one_line_refusal(result, *needles: str, code: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """Exit 1 (2 for bad input), a single line on stderr naming what is wrong, and no
+    traceback."""
+    assert result.exit_code == code, result.output
     assert isinstance(result.exception, SystemExit), result.exception
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -454,7 +459,7 @@ def test_user_passwd_sets_a_new_password_and_signs_them_out_everywhere(sams_plan
 def test_user_passwd_refuses_a_weak_password_and_an_unknown_person(sams_plan: Path) -> None:
     weak = in_process("user", "passwd", "sam@example.org", "--password-stdin", "--db", str(sams_plan),
                       stdin="password123\n")  # fmt: skip
-    one_line_refusal(weak, "too easy to guess")
+    one_line_refusal(weak, "too easy to guess", code=2)
     db = Database(sams_plan)
     assert accounts.check_password(db, email="sam@example.org", password="a long passphrase")
     unknown = in_process("user", "passwd", "nobody@example.org", "--password-stdin",
@@ -548,4 +553,4 @@ def test_a_setting_that_is_not_valid_is_one_line_too(tmp_path: Path) -> None:
     result = CliRunner(env={"PLANWIKI_SYNCHRONOUS": "sometimes"}).invoke(
         cli, ["user", "list", "--db", str(path)]
     )
-    one_line_refusal(result, "PLANWIKI_SYNCHRONOUS")
+    one_line_refusal(result, "PLANWIKI_SYNCHRONOUS", code=2)

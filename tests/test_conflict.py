@@ -8,7 +8,6 @@ import re
 import threading
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, post_form
 
 from wiki import accounts, store
@@ -23,13 +22,6 @@ CLAIRES = "## What is important to me\n\n- Buses\n- Bread with Nan\n- My dog Bis
 MERGED = "## What is important to me\n\n- Buses, especially the 47\n- Bread with Nan\n- My dog Biscuit\n- Swimming on Saturdays"
 PAGE = "/s/ola/about-me/profile"
 API_PAGE = "/api/v1/sites/ola/pages/about-me/profile"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def textarea_of(html: str) -> str:

@@ -10,9 +10,13 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from wiki import accounts, store
 from wiki.errors import Invalid
-from wiki.models import RESERVED_SECTION_KEYS, Actor
+from wiki.models import CORE_RESERVED_SECTION_KEYS, Actor
 from wiki.plugins import PluginContext
 from wiki.store import circle
+
+# The built-in plugins' own page words, declared through their hook (issue #25).
+PLUGIN_WORDS = {"review", "handover-pack", "ehc-plan"}
+RESERVED = CORE_RESERVED_SECTION_KEYS | PLUGIN_WORDS
 
 SITE = "ivy"
 BAD_ADDRESSES = ["Has Capitals", "two--hyphens", "-edge", "x" * 61, "", "ünïcode", "a/b"]
@@ -45,10 +49,16 @@ def test_every_page_of_the_app_under_a_site_is_a_reserved_section_key(app):  # t
         if (m := re.match(r"^/s/\{site\}/([a-z-]+)(?:/|$)", path))
     }
     assert words, "no /s/{site}/WORD routes found"
-    assert words <= RESERVED_SECTION_KEYS, sorted(words - RESERVED_SECTION_KEYS)
+    declared = CORE_RESERVED_SECTION_KEYS | app.state.db.extensions.reserved
+    assert words <= declared, sorted(words - declared)
 
 
-@pytest.mark.parametrize("key", sorted(RESERVED_SECTION_KEYS - {"-"}) + BAD_ADDRESSES)
+def test_the_built_in_plugins_declare_their_own_page_words_not_the_core(app):  # type: ignore[no-untyped-def]
+    assert app.state.db.extensions.reserved == PLUGIN_WORDS
+    assert not PLUGIN_WORDS & CORE_RESERVED_SECTION_KEYS
+
+
+@pytest.mark.parametrize("key", sorted(RESERVED - {"-"}) + BAD_ADDRESSES)
 def test_a_reserved_or_bad_section_key_is_refused_by_the_store_the_api_and_a_plugin(
     app, db, owner: Actor, people, key: str
 ):  # type: ignore[no-untyped-def]

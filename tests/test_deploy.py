@@ -92,6 +92,7 @@ def site_config(folder: Path, *, app_port: int, https_port: int, http_port: int)
         "/etc/letsencrypt/live/plans.example.org/fullchain.pem": str(cert),
         "/etc/letsencrypt/live/plans.example.org/privkey.pem": str(key),
         "server_name plans.example.org;": "server_name 127.0.0.1;",
+        "/var/log/nginx/planwiki.access.log": str(folder / "planwiki.access.log"),
     }
     for documented, here in swaps.items():
         assert documented in text, f"the documented config no longer has {documented!r}"
@@ -290,6 +291,30 @@ def test_behind_nginx_over_https(deployment: Deployment) -> None:
     second.close()
 
 
+def test_nginx_logs_no_address_or_search_words_and_compresses_styles_not_pages(
+    deployment: Deployment,
+) -> None:
+    client = deployment.client("127.0.0.2")
+    ids = []
+    for address in ("/s/rhys-marsden/health?q=epilepsy+medication", "/login?next=/s/amira-khan"):
+        ids.append(client.get(address).headers["x-request-id"])
+    styles = client.get("/static/default/style.css", headers={"accept-encoding": "gzip"})
+    assert styles.status_code == 200 and styles.headers.get("content-encoding") == "gzip"
+    page = client.get("/login", headers={"accept-encoding": "gzip"})
+    assert page.status_code == 200 and "content-encoding" not in page.headers
+    client.close()
+    log = deployment.folder / "planwiki.access.log"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and ids[-1] not in log.read_text():
+        time.sleep(0.1)
+    text = log.read_text()
+    for request_id in ids:
+        line = next(line for line in text.splitlines() if f"id={request_id}" in line)
+        assert re.fullmatch(rf'\S+ "GET" \d{{3}} \d+ [0-9.]+s id={request_id}', line), line
+    for private in ("rhys", "marsden", "epilepsy", "amira", "/s/", "/login", "?", "static"):
+        assert private not in text, f"{private!r} is in nginx's log:\n{text}"
+
+
 def test_the_systemd_unit_is_valid(tmp_path: Path) -> None:
     text = (DEPLOY / "planwiki.service").read_text()
     assert "ExecStart=/opt/planwiki/venv/bin/planwiki serve" in text
@@ -310,3 +335,77 @@ def test_the_systemd_unit_is_valid(tmp_path: Path) -> None:
         if "planwiki.service" in line
     ]
     assert checked.returncode == 0 and not complaints, checked.stdout + checked.stderr
+
+
+# ---- the nightly cron line (issue #24) ---------------------------------------------------
+
+
+def cron_line() -> tuple[dict[str, str], str, str]:
+    """The documented cron file: its variables, the account it runs as, and the command."""
+    variables, found = {}, None
+    for line in (DEPLOY / "planwiki.cron").read_text().splitlines():
+        if re.match(r"^[A-Z_]+=", line):
+            name, value = line.split("=", 1)
+            variables[name] = value
+        elif re.match(r"^[0-9*]", line):
+            assert found is None, "one line"
+            found = line
+    assert found is not None
+    fields = found.split(None, 6)
+    return variables, fields[5], fields[6]
+
+
+def test_the_cron_line_backs_up_the_database_and_the_files_with_no_variable_set(
+    tmp_path: Path,
+) -> None:
+    from test_restore import make_plan, tree
+
+    variables, account, command = cron_line()
+    assert account == "planwiki" and variables["SHELL"] == "/bin/bash"
+    data, backups = tmp_path / "data", tmp_path / "backups"
+    make_plan(data)
+    backups.mkdir()
+    settings = tmp_path / "env"
+    settings.write_text("PLANWIKI_SYNCHRONOUS=NORMAL\n")
+    runner = tmp_path / "planwiki"
+    runner.write_text(f'#!/bin/sh\nexec {sys.executable} -m main "$@"\n')
+    runner.chmod(0o755)
+    swaps = {"/opt/planwiki/venv/bin/planwiki": str(runner), "/var/lib/planwiki": str(data),
+             "/var/backups/planwiki": str(backups), "/etc/planwiki/env": str(settings),
+             "\\%": "%"}  # fmt: skip
+    for documented, here in swaps.items():
+        assert documented in command, documented
+        command = command.replace(documented, here)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANWIKI_")}
+    env["PLANWIKI_DB"] = variables["PLANWIKI_DB"].replace("/var/lib/planwiki", str(data))
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    assert "PLANWIKI_FILES_DIR" not in env and "rsync" not in command
+    old = backups / "planwiki-2020-01-01.tar"
+    old.write_bytes(b"old")
+    os.utime(old, (time.time() - 20 * 86400,) * 2)
+
+    done = subprocess.run([variables["SHELL"], "-c", command], env=env, capture_output=True,
+                          text=True, timeout=180, cwd="/")  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    made = list(backups.glob("planwiki-*.tar"))
+    assert len(made) == 1 and made[0].name == f"planwiki-{datetime.date.today():%Y-%m-%d}.tar"
+    import tarfile
+
+    with tarfile.open(made[0]) as tar:
+        inside = {n.removeprefix("files/") for n in tar.getnames() if n.startswith("files/")}
+    assert inside == set(tree(data / "planwiki.db.files")) and len(inside) == 4
+
+
+def test_the_unit_the_cron_line_and_the_docs_use_the_same_paths() -> None:
+    unit = (DEPLOY / "planwiki.service").read_text()
+    variables, _, command = cron_line()
+    cron = (DEPLOY / "planwiki.cron").read_text()
+    guide = (DEPLOY / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for path in ("/var/lib/planwiki", "/opt/planwiki/venv/bin/planwiki", "/etc/planwiki/env"):
+        assert path in unit and path in command and path in guide, path
+    assert "Environment=PLANWIKI_DB=" + variables["PLANWIKI_DB"] in unit
+    assert "WorkingDirectory=/var/lib/planwiki" in unit and "cd /var/lib/planwiki;" in command
+    schedule = next(line for line in cron.splitlines() if line[:1].isdigit())
+    assert schedule in guide and schedule in readme, "the docs show the tested line itself"

@@ -10,24 +10,16 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, post_form
 
-from wiki import accounts, clock, store
+from wiki import clock, store
 from wiki.errors import WikiError
-from wiki.store import circle, drafts, erasure, search
+from wiki.store import account_erasure, circle, drafts, erasure, search
 from wiki.store.links import create_guest_link
 from wiki.store.transfer import export_site
 
 PAGE = "/s/rhys/about-me/profile"
 WORDS = "Saturday swimming with Zanzibar the dog"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture
@@ -148,7 +140,7 @@ def test_drafts_are_erased_with_the_plan_and_with_the_account(plan, people, db) 
     assert keep_as_typed(plan["rhys"]).status_code == 204
     assert keep_as_typed(people.client(tom), "Tom's own words").status_code == 204
     assert db.one("SELECT COUNT(*) AS n FROM drafts")["n"] == 2
-    erasure.delete_account(db, tom, confirm_email=tom.email)
+    account_erasure.delete_account(db, tom, confirm_email=tom.email)
     assert db.all("SELECT * FROM drafts WHERE user_id = ?", (tom.user_id,)) == []
     erasure.delete_site(db, plan["people"]["owner"], site="rhys", confirm="rhys")
     assert db.one("SELECT COUNT(*) AS n FROM drafts")["n"] == 0

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import csrf_of, png, post_form
 
@@ -18,17 +17,10 @@ from wiki import accounts, clock, store
 from wiki.app import create_app
 from wiki.cli import cli
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
-from wiki.store import circle, erasure, files, introduction, links, search
+from wiki.store import account_erasure, circle, erasure, files, introduction, links, search
 
 WORD = "xylophonequasar"  # a word that exists only in Sam's plan
 EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture
@@ -215,7 +207,7 @@ def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
 ) -> None:  # type: ignore[no-untyped-def]
     sam, bob = plan["sam"], plan["bob"]
     with pytest.raises(Conflict):  # Sam still owns a plan
-        erasure.delete_account(db, sam, confirm_email=sam.email)
+        account_erasure.delete_account(db, sam, confirm_email=sam.email)
     client = people.client(bob)
     token = accounts.create_token(db, accounts.find_user(db, bob.email))  # type: ignore[arg-type]
     form = client.get("/account/delete")
@@ -258,7 +250,9 @@ def test_an_owner_whose_plans_are_deleted_can_delete_their_account(db, plan, set
     deletion = erasure.delete_site(
         db, sam, site="sam", confirm="sam", files_dir=settings.files_path()
     )
-    erasure.delete_account(db, sam, confirm_email=sam.email, files_dir=settings.files_path())
+    account_erasure.delete_account(
+        db, sam, confirm_email=sam.email, files_dir=settings.files_path()
+    )
     row = db.one("SELECT * FROM deletions WHERE id = ?", (deletion.id,))
     assert row["archive"] is None and row["purged_at"]  # no 30 days: the owner is gone
     assert WORD.encode() not in raw_bytes(db.path)

@@ -12,7 +12,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import csrf_of, png
 
@@ -27,13 +26,6 @@ from wiki.store import circle, files, introduction, links, search, transfer
 SECRET = "zanzibarquokka"  # only in health
 BUDGET_WORD = "pomegranate"  # only in budget
 SHARED = "trampoline"  # about-me: shared with Bob
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from wiki import accounts, health
+import wiki
+from wiki import accounts, health, versions
 from wiki.app import create_app
 from wiki.hookspecs import hookimpl
 from wiki.logs import JsonFormatter, TextFormatter
@@ -28,13 +28,6 @@ LOCAL = ("127.0.0.1", 50123)
 SITE = "zebra-plan-7"  # distinctive, so a leak into the metrics would be found
 EMAIL = "priya.metrics@example.org"
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def local(app: Any, **options: Any) -> TestClient:
@@ -63,7 +56,9 @@ def test_healthz_answers_200_with_each_check(app) -> None:  # type: ignore[no-un
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "schema": "ok", "disk": "ok"},
+        "version": wiki.__version__,
+        "schema": versions.schema(),
+        "checks": {"database": "ok", "schema": "ok", "files": "ok", "disk": "ok"},
     }
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["content-type"] == "application/json"
@@ -107,7 +102,7 @@ def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:  # t
     def broken(_db: Any) -> list[str]:
         raise sqlite3.DatabaseError("disk I/O error at /secret/path")
 
-    monkeypatch.setattr(health, "pending_migrations", broken)
+    monkeypatch.setattr(health.versions, "standing", broken)
     response = TestClient(app).get("/healthz")
     assert response.status_code == 503
     assert "/secret/path" not in response.text

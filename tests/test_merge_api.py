@@ -7,8 +7,7 @@ import test_conflict as same_page
 from test_conflict import API_PAGE, CLAIRES, MERGED, OLAS, ORIGINAL, bearer, draft_of, revisions
 
 # The same plan, people and page as the conflict tests.
-fast_passwords, owner, ola, claire = (
-    same_page.fast_passwords, same_page.owner, same_page.ola, same_page.claire)  # fmt: skip
+owner, ola, claire = same_page.owner, same_page.ola, same_page.claire
 
 
 def test_api_merge_true_keeps_both_changes_and_says_merged(ola, claire, owner, db, people) -> None:

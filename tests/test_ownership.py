@@ -15,24 +15,16 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, post_form
 
 from wiki import accounts, clock, mail
 from wiki.models import Actor, Preferences
 from wiki.routes.common import READING_COOKIE
-from wiki.store import circle, erasure, growing_up, oversight, ownership, transfer
+from wiki.store import account_erasure, circle, erasure, growing_up, oversight, ownership, transfer
 
 PASSWORD = "a long pass phrase for ellis"
 BORN = "2011-03-14"  # decisions pass on Friday 25 June 2027
 DAY = date(2027, 6, 25)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def bearer(db, person: Actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -154,7 +146,7 @@ def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):  # t
 def test_accept_forms_refuse_a_post_without_the_form_cookie(made, people, db, path):  # type: ignore[no-untyped-def]
     mum, _ = made
     if path.startswith("/invite"):
-        invite = __import__("wiki.store.links", fromlist=["x"]).create_invitation(
+        invite = __import__("wiki.store.invitations", fromlist=["x"]).create_invitation(
             db, mum, site="ellis", email="nia@example.org"
         )
         token = invite.token
@@ -451,11 +443,11 @@ def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):
 def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, people, db):  # type: ignore[no-untyped-def]
     mum, _ = made
     with pytest.raises(Exception, match="only person looking after"):
-        erasure.delete_account(db, mum, confirm_email=mum.email)
+        account_erasure.delete_account(db, mum, confirm_email=mum.email)
     dad = people.add("Dad")
     circle.add_member(db, mum, site="ellis", email=dad.email)
     circle.add_grant(db, mum, site="ellis", section="*", capability="manage", person=dad.email)
-    erasure.delete_account(db, mum, confirm_email=mum.email)
+    account_erasure.delete_account(db, mum, confirm_email=mum.email)
     assert accounts.find_user(db, mum.email) is None
 
 

@@ -8,7 +8,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import csrf_of, post_form, sign_in
 
 from wiki import accounts
@@ -21,14 +20,6 @@ STANDARD = [key for key, _, _ in STANDARD_SECTIONS]
 
 
 # ---- helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    """Cheap argon2 settings for the many accounts made here (the real ones cost ~0.2 s a go)."""
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def text_of(html: str) -> str:

@@ -210,16 +210,21 @@ def test_someone_outside_the_plan_finds_nothing(plan: Plan) -> None:
         assert stranger.get(url).status_code == 404, url
 
 
-def test_a_parent_who_manages_a_young_persons_own_plan_is_told_what_was_shared(plan: Plan) -> None:
+def test_a_parent_who_manages_a_young_persons_own_plan_is_told_it_is_theirs(plan: Plan) -> None:
+    """Someone who manages every part is told what is true for them (issue #23): the plan is
+    the young person's, and they help look after it; not a list of what was "shared"."""
     mum = words(plan.client(plan.mum).get(HOME))
-    assert "Ava shared these parts of Ava's plan with you" in mum
-    assert "you can read, change and share it" in mum and "Three first steps" not in mum
+    assert "This is Ava's plan. It is theirs: Ava chooses who can see each part." in mum
+    assert "you can read, change and share every part, until Ava changes that" in mum
+    assert "shared these parts" not in mum and "Three first steps" not in mum
 
 
 def test_a_parent_keeping_a_plan_made_for_a_child_gets_the_first_steps(plan: Plan) -> None:
     store.create_site(plan.db, plan.mum, slug="mali", title="Mali's plan", for_name="Mali")  # type: ignore[arg-type]
     home = words(plan.client(plan.mum).get("/s/mali"))
-    assert "This is Mali's plan." in home and "You help look after it" in home
+    assert (
+        "This is Mali's plan." in home and "You look after it until Mali takes it as theirs" in home
+    )
     assert "Three first steps" in home and "Add a photo" in home
 
 

@@ -532,3 +532,80 @@ def test_every_reference_to_a_page_a_person_or_a_plan_is_found_by_an_index(tmp_p
                 scans.append(f"{table}({', '.join(columns)}) -> {parents[fk_id]}: {plan}")
     db.close()
     assert not scans, "\n".join(scans)
+
+
+# ---- the files folder beside the database replica (issue #24) ----------------------------
+
+
+def replica_cron_command(data: Path, replica: Path) -> str:
+    """The documented files copy (docs/deploy/planwiki-replica.cron), with this test's paths."""
+    line = next(
+        line
+        for line in (ROOT / "docs" / "deploy" / "planwiki-replica.cron").read_text().splitlines()
+        if line.startswith("* ")
+    )
+    account, command = line.split(None, 6)[5:]
+    assert account == "planwiki"
+    for documented, here in {"/var/lib/planwiki": str(data), "/mnt/replica": str(replica),
+                             "\\%": "%"}.items():  # fmt: skip
+        assert documented in command
+        command = command.replace(documented, here)
+    return command
+
+
+@needs_litestream
+@pytest.mark.skipif(
+    shutil.which("rsync") is None, reason="rsync is not installed (.ci/run installs it)"
+)
+def test_the_photos_survive_a_killed_machine_with_the_database_replica(tmp_path: Path) -> None:
+    import httpx2
+    from conftest import png
+    from test_restore import make_plan, tree
+
+    data, replica = tmp_path / "primary", tmp_path / "replica"
+    db_path = make_plan(data)
+    setup = Database(db_path)
+    user = accounts.find_user(setup, "sam@example.org")
+    assert user is not None
+    token = accounts.create_token(setup, user)
+    setup.close()
+    server = start_server(db_path)
+    replicator: Replicator | None = None
+    copy = replica_cron_command(data, replica)
+    try:
+        config = litestream_config(
+            tmp_path, db_path, f"      type: file\n      path: {replica / 'db'}\n"
+        )
+        replicator = start_litestream(config)
+        uploaded = httpx2.post(
+            f"{server.url}/api/v1/sites/sam/attachments", headers={"authorization": f"Bearer {token}"},
+            data={"section": "about-me", "page": "me", "caption": "My bus pass"},
+            files={"file": ("pass.png", png(60, 40), "image/png")}, timeout=30,
+        )  # fmt: skip
+        assert uploaded.status_code in (200, 201), uploaded.text
+        ran = subprocess.run(["/bin/bash", "-c", copy], capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        time.sleep(2 * REPLICATION_INTERVAL_S)  # the database replica catches up
+        kill(replicator.process)  # the machine dies
+        kill(server.process)
+    finally:
+        if replicator is not None:
+            kill(replicator.process)
+        stop_server(server)
+    photos = tree(data / "planwiki.db.files")
+    assert len(photos) == 6, "two photos and the upload, each with a thumbnail"
+
+    started = time.monotonic()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    restore(config, db_path, elsewhere / "planwiki.db")
+    back = subprocess.run(["rsync", "-a", f"{replica / 'planwiki-files'}/",
+                           f"{elsewhere / 'planwiki.db.files'}/"], capture_output=True, text=True)  # fmt: skip
+    assert back.returncode == 0, back.stderr
+    took = time.monotonic() - started
+    check = planwiki("check", "--db", str(elsewhere / "planwiki.db"))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "Files: 6 checked" in check.stdout and "all there" in check.stdout
+    assert tree(elsewhere / "planwiki.db.files") == photos
+    assert took < 30, f"restoring both took {took:.1f} s"
+    print(f"\nrestored the database and {len(photos)} files in {took:.2f} s")

@@ -93,7 +93,7 @@ def test_the_review_shows_the_law_s_dates_with_their_reasons(daniel, demo, width
     assert "This is review 2 in the plan" in text and "8 October 2026" in text
     assert "first review" not in text
     assert page.locator("legend", has_text="Decision for outcome").count() == 6
-    assert page.locator("input[name=decision]:checked").count() == 0  # nothing chosen for anyone
+    assert page.locator("input[name^=decision-]:checked").count() == 0  # nothing chosen for anyone
     assert axe_violations(page) == []
     if width == 390:
         no_sideways_scroll(page)
@@ -123,18 +123,18 @@ def test_one_outcome_is_decided_with_the_keyboard_alone(
     page.keyboard.press("Enter")  # opens it
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # ticks the first piece of evidence: the outcome's own page
-    tab_to(page, f"Save the decision for outcome {outcome}")
+    tab_to(page, "Save all the decisions")  # one save for every outcome (issue #23)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     card = page.locator(
         ".review-outcome", has=page.locator("legend", has_text=f"for outcome {outcome}")
     )
     words = re.sub(r"\s+", " ", card.inner_text())
-    assert f"Decided at this review: {choice}" in words
+    assert re.search(rf"Decided for this review on \d+ \w+ \d{{4}}: {choice}", words), words
     assert "Did the route with Tom on the bus behind, twice." in words
     assert "Evidence: Page:" in words
     # Only this outcome was decided.
-    assert page.locator(".review-outcome", has_text="Decided at this review").count() == (
+    assert page.locator(".review-outcome", has_text="Decided for this review").count() == (
         1 if width == 1280 else 2
     )
     assert axe_violations(page) == []
@@ -148,18 +148,18 @@ def test_saving_with_no_decision_is_refused_and_nothing_is_lost(daniel, demo, wi
     card = page.locator(
         ".review-outcome", has=page.locator("legend", has_text="Decision for outcome 4")
     )
-    card.locator("textarea[name=note]").fill(
+    card.locator("textarea[name^=note-]").fill(
         "Arranged Friday with Sami himself, three weeks running."
     )
     with page.expect_navigation():
-        card.get_by_role("button", name="Save the decision for outcome 4").click()
+        page.get_by_role("button", name="Save all the decisions").click()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert "Outcome 4: Choose a decision for this outcome" in summary.inner_text()
     card = page.locator(
         ".review-outcome", has=page.locator("legend", has_text="Decision for outcome 4")
     )
-    assert card.locator("textarea[name=note]").input_value() == (
+    assert card.locator("textarea[name^=note-]").input_value() == (
         "Arranged Friday with Sami himself, three weeks running."
     )
     assert page.title().startswith("Error: ")

@@ -72,7 +72,7 @@ ROWS: list[tuple[str, Facts, str, date | None, str]] = [
 def test_each_rule_gives_its_date_and_one_plain_sentence(
     facts: Facts, key: str, due: date, words: str
 ) -> None:
-    found = {d.key: d for d in law.for_review(facts)}
+    found = {d.key: d for d in law.for_review(facts, personal=True)}
     assert key in found, f"{key} should apply: {sorted(found)}"
     deadline = found[key]
     assert deadline.due == due
@@ -150,3 +150,36 @@ def test_a_move_before_the_eight_weeks_run_out_is_said_on_the_final_plan() -> No
     assert "final plan is needed by 31 March 2027" in rhys["final"].warning
     later = {d.key: d for d in law.for_review(Facts(date(2026, 10, 8), **RHYS, **TO_COLLEGE))}
     assert later["final"].warning == ""  # eight weeks from November end well before 31 March
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "same_day"),
+    [
+        (date(2027, 11, 29), 3, date(2028, 2, 29)),  # a leap February has its 29th
+        (date(2027, 12, 31), 2, date(2028, 2, 29)),  # ... and ends on it
+        (date(2026, 12, 31), 2, date(2027, 2, 28)),  # an ordinary one ends on the 28th
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),  # a year on from the 29th
+        (date(2028, 7, 31), -5, date(2028, 2, 29)),  # counting back into a leap February
+        (date(2028, 3, 31), -1, date(2028, 2, 29)),
+    ],
+)
+def test_adding_months_knows_leap_februaries(start: date, months: int, same_day: date) -> None:
+    """Issue #25: a mutation that forgot leap years went unseen."""
+    assert law.add_months(start, months) == same_day
+
+
+@pytest.mark.parametrize(
+    ("born", "day"),
+    [
+        (date(2012, 1, 10), date(2028, 6, 30)),  # 30 June 2028 is itself a Friday
+        (date(2011, 9, 1), date(2028, 6, 30)),  # born on 1 September: the later school year
+        (date(2012, 8, 31), date(2028, 6, 30)),
+        (date(2011, 3, 14), date(2027, 6, 25)),
+        (date(2012, 2, 29), date(2028, 6, 30)),  # a leap-day birthday
+    ],
+)
+def test_the_end_of_compulsory_school_age_when_30_june_is_a_friday(born: date, day: date) -> None:
+    from wiki.models import end_of_compulsory_school_age
+
+    assert day.weekday() == 4  # written out by hand: each is a Friday
+    assert end_of_compulsory_school_age(born) == day

@@ -230,8 +230,11 @@ def test_drafting_a_new_outcome_from_the_review_needs_edit_on_outcomes(site, peo
 
 
 def _decide(client, url: str, n: int, statement: str, **fields: str):  # type: ignore[no-untyped-def]
-    data = {"action": "decide-outcome", "section": "outcomes", "page": "bus", "n": str(n),
-            "statement": statement, **fields}  # fmt: skip
+    """One outcome's fields on the review's one form (issue #23: every outcome, one save)."""
+    named = {k.replace("evidence-", "evidence-0-") if k.startswith("evidence-") else f"{k}-0": v
+             for k, v in fields.items()}  # fmt: skip
+    data = {"action": "decide-outcomes", "key-0": f"outcomes/bus/{n}", "statement-0": statement,
+            **named}  # fmt: skip
     return post_form(client, url, data, page=url)
 
 
@@ -253,7 +256,11 @@ def test_each_outcome_gets_its_own_decision_saved_in_its_own_block(site, people,
         "location"
     ]
     page = client.get(url).text
-    assert page.count('name="decision"') == 8  # four choices for each of the two outcomes
+    assert page.count('name="decision-') == 8  # four choices for each of the two outcomes
+    decisions = page.split('id="outcomes"')[1].split('value="draft-outcome"')[0]
+    assert (
+        decisions.count("<form") == 2 and decisions.count('type="submit"') == 1
+    )  # one save (and the draft form opening)
     assert (
         " checked" not in page.split('id="outcomes"')[1].split("Draft a new outcome")[0]
     )  # no default

@@ -32,7 +32,7 @@ from wiki.errors import Forbidden, NotFound
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import Actor
 from wiki.settings import Settings
-from wiki.store import audience, circle, links
+from wiki.store import audience, circle, invitations, links
 
 SITE = demo_content.SITE["slug"]
 REPORT = f"/s/{SITE}/-/review-report"
@@ -289,7 +289,7 @@ def test_a_grant_that_ends_sooner_than_reviews_access_makes_a_section_unsafe(sma
 
 def test_an_invitation_or_a_guest_link_on_reviews_counts_as_a_reader(small):  # type: ignore[no-untyped-def]
     db, owner, _mum, _nan = small
-    links.create_invitation(db, owner, site="ava", email="new@example.org",
+    invitations.create_invitation(db, owner, site="ava", email="new@example.org",
                             grants=[{"section": "reviews", "capability": "view"}])  # fmt: skip
     assert _safe(db, owner) == ["reviews"]  # the newcomer would read Reviews and nothing else
     links.create_guest_link(db, owner, site="ava", section="reviews")

@@ -77,6 +77,8 @@ def test_from_the_october_review_to_a_saved_printed_report(signed_in, demo, widt
     easy = page.get_by_label("What changed, in easy read")
     assert "Rhys's last review was on 8 October 2026." in easy.input_value()
     assert "£" not in easy.input_value()  # no budget words in what everyone will read
+    assert "- Rhys's last review" not in text  # shown rendered, not as markdown (issue #23)
+    page.get_by_text("Change the easy-read words").click()  # the words, to change
     easy.fill(easy.input_value() + f"\n- Rhys did the open day journey on his own ({width}).")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the report in Reviews").click()

@@ -16,13 +16,14 @@ import pytest
 
 from wiki import access
 from wiki.access import OPERATOR, Action, Rule
+from wiki.hookspecs import hookimpl
 from wiki.models import ANONYMOUS, Actor, Capability, GrantRow
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Only these may look inside an ``Access``: the rule book, the nouns, and the loader that
 # hands the rule book the person's grants.
-DECIDERS = {"wiki/access.py", "wiki/models.py"}
+DECIDERS = {"wiki/access.py", "wiki/models.py"}  # (wiki/actions.py only names the actions)
 LOADER = "wiki/store/context.py"
 # What only the rule book may read or compare.
 STANDING = {"is_owner", "is_steward", "everywhere", "by_section", "role"}
@@ -33,11 +34,27 @@ def _python_files() -> list[Path]:
     return sorted(p for p in files if "build" not in p.parts)
 
 
+# Row keys that hold a standing: ``row["capability"] == "manage"`` decides as surely as
+# ``grant.capability >= Capability.MANAGE`` does (issue #25).
+STANDING_KEYS = {"capability", "owner_id", "role"}
+# SQL that decides: comparing a capability in a query (``capability = 'manage'``,
+# ``capability IN ('edit', 'manage')``) or picking stewards by ``section = '*'`` (issue #25).
+SQL_DECIDING = re.compile(
+    r"\bcapability\s*(?:=|==|!=|<>|>=|<=|>|<|\bIN\b)\s*[('\"]|\bsection\s*=\s*'\*'", re.IGNORECASE
+)
+
+
 def _mentions_capability(node: ast.AST) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and sub.id == "Capability":
             return True
         if isinstance(sub, ast.Attribute) and sub.attr in ("capability", "owner_id"):
+            return True
+        if (
+            isinstance(sub, ast.Subscript)
+            and isinstance(sub.slice, ast.Constant)
+            and sub.slice.value in STANDING_KEYS
+        ):
             return True
     return False
 
@@ -49,6 +66,12 @@ def problems_in_python(source: str, name: str) -> list[str]:
         line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Compare) and _mentions_capability(node):
             found.append(f"{name}:{line} compares capabilities or owners")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL_DECIDING.search(node.value)
+        ):
+            found.append(f"{name}:{line} decides in SQL")
         # ``ctx.role`` is a word for a page, asked of the context; reading an Access is not
         if (
             isinstance(node, ast.Attribute)
@@ -113,6 +136,13 @@ def test_no_template_compares_capabilities_or_reads_owner_flags():
         "a = Access(1, role='owner')",
         "a = policy.decide(actor, site_id=1, owner_id=2, grants=[])",
         "wide = ctx.access.everywhere",
+        # issue #25: subscripts and SQL literals decide too
+        "if row['capability'] == 'manage': pass",
+        'ok = grant["role"] in ("owner", "steward")',
+        "mine = row['owner_id'] == actor.user_id",
+        "db.all(\"SELECT * FROM grants WHERE section = '*' AND capability = 'manage'\")",
+        "db.all(\"SELECT 1 FROM grants WHERE capability IN ('edit', 'manage')\")",
+        "sql = \"DELETE FROM grants WHERE site_id = ? AND capability >= 'edit'\"",
     ],
 )
 def test_the_checker_catches_a_decision_made_outside_the_rule_book(snippet: str):
@@ -132,7 +162,12 @@ def test_the_checker_catches_a_template_deciding(snippet: str):
 
 
 def test_the_checker_lets_asking_by_name_through():
-    fine = "if ctx.allows('edit', key): pass\nctx.check('see-audit')\nlabel = ctx.role"
+    fine = (
+        "if ctx.allows('edit', key): pass\nctx.check('see-audit')\nlabel = ctx.role\n"
+        # writing a grant is data, not a decision; nor is reading a row's other fields
+        "db.execute(\"INSERT INTO grants (section, capability) VALUES ('*', 'manage')\")\n"
+        "same = row['section'] == key"
+    )
     assert problems_in_python(fine, "wiki/routes/x.py") == []
     assert problems_in_template("{% if ctx.may['see-audit'] %}{{ ctx.level(s.key) }}", "x") == []
 
@@ -147,7 +182,7 @@ def person(*grants: tuple[str, str]) -> Actor:
     return Actor(user_id=ME, email="me@example.org", name="Me")
 
 
-def standing_of(who: str, *, owner_id: int | None = OWNER_ID):  # type: ignore[no-untyped-def]
+def standing_of(who: str, *, owner_id: int | None = OWNER_ID, rules=None):  # type: ignore[no-untyped-def]
     rows = {
         "owner": [],
         "steward": [("*", "manage")],
@@ -167,7 +202,7 @@ def standing_of(who: str, *, owner_id: int | None = OWNER_ID):  # type: ignore[n
     else:
         actor = Actor(user_id=OWNER_ID if who == "owner" else ME)
     grants = [GrantRow(s, Capability.parse(c), None, user_id=ME) for s, c in rows.get(who, [])]
-    return access.decide(actor, site_id=SITE_ID, owner_id=owner_id, grants=grants)
+    return access.decide(actor, site_id=SITE_ID, owner_id=owner_id, grants=grants, rules=rules)
 
 
 PEOPLE = [
@@ -275,21 +310,50 @@ def test_an_unknown_action_is_an_error_never_a_yes():
         access.allowed(standing_of("owner"), "do-anything")
 
 
-def test_a_plugin_may_add_an_action_but_not_loosen_a_core_one(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(access, "_actions", dict(access._actions))  # this test's plugin only
-    access.register([Action("water-plants", Rule.SECTION, "water", Capability.EDIT, "garden")])
-    assert access.allowed(standing_of("owner"), "water-plants")
-    assert not access.allowed(standing_of("editor-here"), "water-plants")  # edits health only
+class WaterPlants:
+    """A plugin with an action of its own."""
+
+    @hookimpl
+    def actions(self) -> list[Action]:
+        return [Action("water-plants", Rule.SECTION, "water", Capability.EDIT, "garden")]
+
+
+class LoosenDelete:
+    """A plugin that tries to let any reader delete the plan."""
+
+    @hookimpl
+    def actions(self) -> list[Action]:
+        return [Action("delete-plan", Rule.READER, "delete")]
+
+
+def test_a_plugin_may_add_an_action_to_its_own_app_but_not_loosen_a_core_one(tmp_path):  # type: ignore[no-untyped-def]
+    from wiki.app import create_app
+    from wiki.settings import Settings
+
+    book = create_app(
+        Settings(db=tmp_path / "a.db"), plugins=[WaterPlants()]
+    ).state.db.extensions.rules
+    assert access.allowed(standing_of("owner", rules=book), "water-plants")
+    assert not access.allowed(standing_of("editor-here", rules=book), "water-plants")  # health only
+    # The action is this app's: another app, and the core's own book, do not know it.
+    other = create_app(Settings(db=tmp_path / "b.db")).state.db.extensions.rules
+    for rules in (other, None):
+        with pytest.raises(KeyError):
+            access.allowed(standing_of("owner", rules=rules), "water-plants")
     with pytest.raises(ValueError):
-        access.register([Action("delete-plan", Rule.READER, "delete")])
-    assert not access.allowed(standing_of("steward"), "delete-plan")
+        create_app(Settings(db=tmp_path / "c.db"), plugins=[LoosenDelete()])
 
 
-def test_the_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
-    assert {"run-review", "make-handover-pack"} <= set(access.names())
-    assert access.allowed(standing_of("editor-everywhere"), "run-review")
-    assert not access.allowed(standing_of("reader-everywhere"), "run-review")
-    assert not access.allowed(standing_of("editor-everywhere"), "make-handover-pack")
+def test_the_core_and_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
+    from wiki.plugins import make_manager
+
+    declared = [a.name for result in make_manager().hook.actions() for a in result]
+    assert {a.name for a in access._CORE} <= set(declared)  # the core's, through the hook
+    book = app.state.db.extensions.rules
+    assert {"run-review", "make-handover-pack"} <= set(book.names())
+    assert access.allowed(standing_of("editor-everywhere", rules=book), "run-review")
+    assert not access.allowed(standing_of("reader-everywhere", rules=book), "run-review")
+    assert not access.allowed(standing_of("editor-everywhere", rules=book), "make-handover-pack")
 
 
 def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_choices():
@@ -302,4 +366,5 @@ def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_ch
 
 def test_the_map_in_docs_names_every_action(app):  # type: ignore[no-untyped-def]
     page = ROOT.joinpath("docs", "rules.md").read_text()
-    assert [name for name in access.names() if f"`{name}`" not in page] == []
+    names = app.state.db.extensions.rules.names()
+    assert [name for name in names if f"`{name}`" not in page] == []

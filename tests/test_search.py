@@ -13,7 +13,6 @@ import sqlite3
 from urllib.parse import quote, quote_plus
 
 import pytest
-from argon2 import PasswordHasher
 
 from wiki import accounts, store
 from wiki.errors import NotFound
@@ -23,13 +22,6 @@ from wiki.store import circle, files, links, search
 SECRET = "zanzibarquokka"  # only ever written in the health section
 OPEN_WORD = "trampoline"  # in about-me, which Bob may view
 NOWHERE = "qqxvnowhere"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @pytest.fixture
@@ -327,7 +319,8 @@ def test_a_search_matching_many_pages_scores_a_bounded_set_and_still_lists_every
 
 def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -> None:  # type: ignore[no-untyped-def]
     sam = plan["sam"]
-    store.save_page(db, sam, site="sam", section="about-me", page="odd", title="Odd \x02 title",
+    # Titles are one line without control characters (issue #25); a body may hold them.
+    store.save_page(db, sam, site="sam", section="about-me", page="odd", title="Odd title",
                     body="control \x02 and \x03 characters", base_revision=None)  # fmt: skip
     _, found = search.search_site(db, sam, site="sam", query="characters")
     assert (

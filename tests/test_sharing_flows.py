@@ -22,9 +22,10 @@ from conftest import csrf_of, free_port, post_form, start_server, stop_server
 from starlette.testclient import TestClient
 
 from wiki import accounts, clock, mail, store
+from wiki.errors import Forbidden
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import STANDARD_SECTIONS, Actor
-from wiki.store import circle, oversight
+from wiki.store import circle, invitations, links, oversight
 from wiki.store.context import load_site
 
 PASSWORD = "a long pass phrase for nia"
@@ -303,7 +304,6 @@ def make_link(
 
 
 def link_id(plan: Plan, label: str = "Leisure centre") -> int:
-    from wiki.store import links
 
     return next(
         link.id
@@ -668,6 +668,28 @@ def test_accepting_an_invitation_links_an_account_that_already_exists(plan: Plan
     )  # type: ignore[attr-defined]
 
 
+def test_an_invitation_for_stan_cannot_be_accepted_by_ben_signed_in(plan: Plan, smtp: Inbox):
+    """Issue #25: Ben (in the circle already, reading About me) opens the link Stan was sent.
+    The page says it is for someone else; posting it changes nothing; Stan can still accept."""
+    assert invite(plan.client(plan.owner), plan.stranger.email, section="health").status_code == 303
+    token = invitation_token(smtp.messages[0].get_content())
+    ben = plan.client(plan.ben)
+    form = ben.get(f"/invite/{token}")
+    assert form.status_code == 403 and "but you are signed in as ben@example.org" in form.text
+    refused = ben.post(f"/invite/{token}", data={"csrftoken": csrf_of(ben.get("/login").text)})
+    assert refused.status_code == 403
+    assert ben.get(f"/s/{SITE}/health/medicines").status_code == 404  # no health for Ben
+    # The store itself refuses, whoever calls it.
+    with pytest.raises(Forbidden):
+        invitations.accept_invitation(plan.db, token, user_id=plan.ben.user_id)  # type: ignore[arg-type]
+    stan = plan.client(plan.stranger)
+    accepted = stan.post(
+        f"/invite/{token}", data={"csrftoken": csrf_of(stan.get(f"/invite/{token}").text)}
+    )
+    assert accepted.status_code == 303
+    assert stan.get(f"/s/{SITE}/health/medicines").status_code == 200
+
+
 # ---- who may manage sharing ---------------------------------------------------------------------
 
 
@@ -820,7 +842,11 @@ def test_view_as_shows_exactly_what_that_person_sees_and_records_no_views_as_the
     assert owner.get(f"{view_as}/about-me").status_code == 200
     page = owner.get(f"{view_as}/about-me/profile")
     assert page.status_code == 200 and "marmalade" in page.text
-    assert "/edit" not in page.text and "/history" not in page.text
+    assert "/edit" not in page.text  # Ben cannot change it, so no Edit button
+    # Ben gets a History button: so does the preview (issue #23), and it stays in the preview.
+    assert f'href="{view_as}/about-me/profile/history"' in page.text
+    assert f'href="/s/{SITE}/about-me/profile/history"' not in page.text
+    assert "This is only a preview" in owner.get(f"{view_as}/about-me/profile/history").text
     for hidden in ("health", "health/medicines", "budget/money", "education/school"):
         response = owner.get(f"{view_as}/{hidden}")
         assert response.status_code == 404, hidden

@@ -28,7 +28,7 @@ from test_sharing_flows import (  # noqa: F401 - the smtp fixture is used by nam
 )
 
 from wiki import clock, mail
-from wiki.store import activity, circle, links
+from wiki.store import activity, circle, invitations
 from wiki.store.context import site_for
 
 
@@ -164,7 +164,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
     waiting = visible_text(sharing).split("Invitations waiting", 1)[1].split("Guest links", 1)[0]
     assert "Sami" in waiting and "will be able to read About me" in waiting
     assert "@" not in waiting
-    invite_id = links.list_invitations(plan.db, plan.owner, site=SITE)[0].id  # type: ignore[arg-type]
+    invite_id = invitations.list_invitations(plan.db, plan.owner, site=SITE)[0].id  # type: ignore[arg-type]
 
     again = owner.post(f"/s/{SITE}/sharing", data={"action": "resend-invite", "invitation": invite_id,
                        "csrftoken": csrf_of(sharing)})  # fmt: skip
@@ -178,7 +178,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
                            "invitation": invite_id, "csrftoken": csrf_of(sharing)})  # fmt: skip
     assert "The invitation to Sami is cancelled" in follow(owner, cancelled)
     assert plan.client().get(f"/invite/{second}").status_code == 404
-    assert links.list_invitations(plan.db, plan.owner, site=SITE) == []  # type: ignore[arg-type]
+    assert invitations.list_invitations(plan.db, plan.owner, site=SITE) == []  # type: ignore[arg-type]
     assert {"cancel-invite", "resend-invite"} <= {e.action for e in plan.audit()}
 
 
@@ -341,6 +341,33 @@ def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings
     assert again.output.strip() == "0 weekly emails sent."
 
 
+def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(  # type: ignore[no-untyped-def]
+    plan: Plan, inbox: Inbox, settings
+):
+    """Issue #25: Mo turned the weekly email on as a steward, then became a reader only.
+    Her digest is not sent (the log is not hers to see now), and the owner's, after hers,
+    still is: the command exits 0."""
+    from click.testing import CliRunner
+
+    from wiki.cli import cli
+
+    turn_on_digest(plan.client(plan.mum))  # Mo's row comes first
+    turn_on_digest(plan.client(plan.owner))
+    mine = [g for g in circle.list_grants(plan.db, plan.owner, site=SITE)  # type: ignore[arg-type]
+            if g.person == plan.mum.email]  # fmt: skip
+    circle.add_grant(plan.db, plan.owner, site=SITE, section="about-me", capability="view",  # type: ignore[arg-type]
+                     person=plan.mum.email)  # fmt: skip
+    circle.revoke_grant(plan.db, plan.owner, site=SITE, grant_id=mine[0].id)  # type: ignore[arg-type]
+    clock.freeze(T0 + timedelta(hours=1))
+    assert plan.client(plan.ben).get(f"/s/{SITE}/about-me/profile").status_code == 200
+    clock.freeze(T0 + timedelta(days=8))
+    before = len(inbox.messages)
+    result = CliRunner().invoke(cli, ["send-digests", "--db", str(settings.db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "1 weekly email sent."
+    assert [m["To"] for m in inbox.messages[before:]] == [plan.owner.email]
+
+
 def test_the_first_share_sends_a_short_email_naming_only_what_was_shared(plan: Plan, inbox: Inbox):
     owner = plan.client(plan.owner)
     before = len(inbox.messages)
@@ -429,7 +456,7 @@ def test_an_invitation_with_an_end_date_gives_access_only_until_that_day(plan: P
          "sections": "health", "until": "2026-12-01"})  # fmt: skip
     token = invitation_token(mail.outbox(plan.db)[0]["body"])  # type: ignore[arg-type]
     nia = accounts.create_user(plan.db, email="nia@example.org", name="Nia")  # type: ignore[arg-type]
-    links.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
+    invitations.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
     given = [g for g in plan.grants() if g["person"] == "nia@example.org"]
     assert [(g["section"], g["expires_at"][:10]) for g in given] == [("health", "2026-12-01")]
 

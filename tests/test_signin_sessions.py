@@ -586,3 +586,34 @@ def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type
     log.flush(db)
     assert during == [noted]
     assert log.last_seen(session="s1") is None  # filed: the row holds it now
+
+
+@pytest.mark.real_password_cost
+def test_a_password_is_stored_at_argon2s_production_cost(people):  # type: ignore[no-untyped-def]
+    """Every other test hashes cheaply (conftest, issue #25); this one keeps the real cost."""
+    from argon2 import PasswordHasher as Production
+
+    from wiki.accounts import passwords
+
+    stored = passwords.hash_password("a long pass phrase for the real cost")
+    real = Production()
+    assert f"m={real.memory_cost},t={real.time_cost},p={real.parallelism}" in stored
+    assert passwords.verify_password(stored, "a long pass phrase for the real cost")
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_sign_in_limit(tmp_path: Path) -> None:
+    """Issue #25: the limit counts the address the connection came from. Someone who sends a
+    new X-Forwarded-For with each guess (and a new email) is still slowed down; only a server
+    told to trust its proxy (``serve --proxy-headers``) reads that header, in uvicorn."""
+    app = create_app(Settings(db=tmp_path / "w.db", login_attempts_per_15_minutes=3))
+    client = TestClient(app, follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    answers = [
+        client.post(
+            "/login",
+            data={"email": f"guess{n}@example.org", "password": "wrong", "csrftoken": token},
+            headers={"x-forwarded-for": f"10.0.0.{n}", "forwarded": f"for=10.0.0.{n}"},
+        ).status_code
+        for n in range(5)
+    ]
+    assert answers[:3] == [400, 400, 400] and answers[3:] == [429, 429]

@@ -13,7 +13,7 @@ import pytest
 from conftest import csrf_of, sign_in
 from starlette.testclient import TestClient
 
-from plugins._forms import layout
+from plugins._form_layout import layout
 from plugins.blocks import BLOCKS
 from wiki import demo
 from wiki.app import create_app

@@ -53,7 +53,9 @@ def main_text(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
@@ -106,7 +108,9 @@ def test_session_ended_mid_edit_the_words_come_back_after_signing_in(browser, de
         context.close()
 
 
-def test_cookies_cleared_the_words_are_shown_back_and_kept_after_signing_in(browser, demo, js) -> None:
+def test_cookies_cleared_the_words_are_shown_back_and_kept_after_signing_in(
+    browser, demo, js
+) -> None:
     context, page = person(browser, demo, OWNER, js=js)
     try:
         page.goto(demo.url + FORM)
@@ -132,7 +136,9 @@ def test_cookies_cleared_the_words_are_shown_back_and_kept_after_signing_in(brow
         context.close()
 
 
-def test_two_people_add_different_lines_both_are_saved_without_a_clash_page(browser, demo, js) -> None:
+def test_two_people_add_different_lines_both_are_saved_without_a_clash_page(
+    browser, demo, js
+) -> None:
     rhys_context, rhys = person(browser, demo, OWNER, js=js)
     mum_context, mum = person(browser, demo, MUM, js=js)
     try:
@@ -170,7 +176,10 @@ def test_the_same_line_changed_two_ways_is_one_choice_in_words(browser, demo, js
         rhys.goto(demo.url + FORM)
         mum.goto(demo.url + FORM)
         first = lines(rhys, "important_to_me")
-        his, hers = f"My dog Pickle, my family, and Sami ({js})", f"My dog Pickle and all of us ({js})"
+        his, hers = (
+            f"My dog Pickle, my family, and Sami ({js})",
+            f"My dog Pickle and all of us ({js})",
+        )
         set_lines(mum, "important_to_me", [hers, *first[1:]])
         set_lines(rhys, "important_to_me", [his, *first[1:]])
         save(mum)

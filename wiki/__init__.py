@@ -1,3 +1,5 @@
 """planwiki: a young person's own plan site, shared section by section."""
 
-__version__ = "0.1.0"
+# The one place the version is written (pyproject.toml reads it: ``dynamic = ["version"]``),
+# so the package metadata, ``planwiki --version``, /healthz and /metrics all agree (#24).
+__version__ = "0.2.0"

@@ -15,99 +15,30 @@ no access; an unknown action name is a programming error, never a yes.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiki import clock
+from wiki.actions import CORE_BOOK, Action, Rule, RuleBook, core_actions
 from wiki.dates import day_month_year
-from wiki.models import Access, Actor, Capability, GrantRow
+from wiki.models import Access, Actor, Capability, GrantRow, Role
+
+__all__ = ["CORE_BOOK", "OPERATOR", "Action", "Rule", "RuleBook", "allowed", "explain"]
 
 
-class Rule(enum.Enum):
-    """Who an action is for."""
-
-    SECTION = "section"  # needs a capability on one section
-    READER = "reader"  # a signed-in person who may read at least one section
-    STEWARD = "steward"  # the young person, or someone who manages every section
-    OWNER = "owner"  # the young person alone
-    # The young person; while a plan made for them has no owner yet, its stewards (#14).
-    KEEPER = "keeper"
+# The named actions and the app's rule book live in ``wiki.actions`` (issue #25: one concept
+# per module); this module decides them.
+_CORE = core_actions()
 
 
-@dataclass(frozen=True)
-class Action:
-    """A named thing a person can do. ``needs`` is the capability a SECTION action needs;
-    ``section`` fixes the section for actions that belong to one (a review lives in
-    ``reviews``)."""
-
-    name: str
-    rule: Rule
-    doing: str  # plain words for "you cannot ___": "change", "see who has looked"
-    needs: Capability = Capability.NONE
-    section: str | None = None
+def book_of(access: Access) -> RuleBook:
+    """The rule book this person's standing was decided with."""
+    return access.rules if isinstance(access.rules, RuleBook) else CORE_BOOK
 
 
-_CORE = [
-    Action("view", Rule.SECTION, "open", Capability.VIEW),
-    Action("edit", Rule.SECTION, "change", Capability.EDIT),
-    Action("upload", Rule.SECTION, "add photos or recordings to", Capability.EDIT),
-    # Sharing a section, or every section ("*"), needs manage there.
-    Action("share", Rule.SECTION, "change who can see", Capability.MANAGE),
-    Action("make-guest-link", Rule.SECTION, "make a guest link for", Capability.MANAGE),
-    Action("rename-section", Rule.SECTION, "rename", Capability.MANAGE),
-    Action("search", Rule.READER, "search"),
-    Action("export", Rule.READER, "take a copy of"),
-    Action("see-sharing", Rule.STEWARD, "see who can see this plan"),
-    Action("manage-circle", Rule.STEWARD, "change the circle of support"),
-    Action("invite", Rule.STEWARD, "invite people to"),
-    Action("see-audit", Rule.STEWARD, "see who has looked at"),
-    Action("view-as", Rule.STEWARD, "see this plan as someone else"),
-    Action("export-full", Rule.STEWARD, "take a full copy (with the circle and the log) of"),
-    Action("add-section", Rule.STEWARD, "add parts to"),
-    Action("arrange-sections", Rule.STEWARD, "change the order of the parts of"),
-    Action("change-look", Rule.STEWARD, "change the look of"),
-    # The young person's own line and photo on the plan's home (issue #16).
-    Action("change-introduction", Rule.STEWARD, "change the introduction and photo of"),
-    # Putting away (or bringing back) the welcome: one's own, on a plan one may read (#16).
-    Action("dismiss-welcome", Rule.READER, "put away the welcome to"),
-    # The young person's date of birth, and what would identify them from it (issue #14).
-    Action("see-personal-details", Rule.STEWARD, "see the personal details in"),
-    Action("see-growing-up", Rule.STEWARD, "see when the decisions pass to the young person in"),
-    # A plan with no owner yet can be deleted by its stewards (who made it, and run it
-    # until the young person takes it); once owned, only the young person (issue #14).
-    Action("delete-plan", Rule.KEEPER, "delete"),
-    # Offering a plan made for someone to the young person (send, send again, withdraw):
-    # the stewards, only while it has no owner; an owner hands it over instead.
-    Action("offer-plan", Rule.KEEPER, "offer to the young person"),
-    Action("decide-at-16", Rule.OWNER, "decide who keeps managing"),
-    Action("see-stewards", Rule.OWNER, "see who manages"),
-    Action("hand-over-plan", Rule.OWNER, "give away"),
-]
-
-_actions: dict[str, Action] = {a.name: a for a in _CORE}
-
-
-def register(actions: Iterable[Action]) -> None:
-    """Add actions a plugin declares (the ``actions`` hook). A name is declared once:
-    a plugin cannot loosen a core action by declaring it again."""
-    for action in actions:
-        known = _actions.get(action.name)
-        if known is not None and known != action:
-            raise ValueError(f"The action {action.name!r} is already declared differently.")
-        _actions[action.name] = action
-
-
-def action(name: str) -> Action:
-    try:
-        return _actions[name]
-    except KeyError:
-        raise KeyError(f"No action is named {name!r}; declare it first.") from None
-
-
-def names() -> list[str]:
-    return sorted(_actions)
+def action(name: str, book: RuleBook | None = None) -> Action:
+    return (book or CORE_BOOK).action(name)
 
 
 # ---- who is asking ------------------------------------------------------------------
@@ -125,23 +56,44 @@ def decide(
     owner_id: int | None,
     grants: Iterable[GrantRow],
     at: datetime | None = None,
+    rules: RuleBook | None = None,
 ) -> Access:
     """Fold the actor's live grants on one site into an ``Access``.
 
     ``grants`` must be only those that name the actor or one of the actor's groups on this
-    site; expired ones are dropped here, at the moment of asking.
+    site; expired ones are dropped here, at the moment of asking. ``rules``: the app's rule
+    book (the core's actions only when not given).
     """
+    decided = _decide(actor, site_id=site_id, owner_id=owner_id, grants=grants, at=at)
+    decided.rules = rules or CORE_BOOK
+    return decided
+
+
+def _decide(
+    actor: Actor,
+    *,
+    site_id: int,
+    owner_id: int | None,
+    grants: Iterable[GrantRow],
+    at: datetime | None,
+) -> Access:
     if actor.operator:
-        return Access(site_id, role="operator", everywhere=Capability.MANAGE)
+        return Access(site_id, role=Role.OPERATOR, everywhere=Capability.MANAGE)
     if actor.is_guest:
         # A guest link is a read-only window on exactly one section (issue #3).
         if actor.guest_site_id == site_id and actor.guest_section:
-            return Access(site_id, role="guest", by_section={actor.guest_section: Capability.VIEW})
-        return Access(site_id, role="guest")
+            return Access(
+                site_id, role=Role.GUEST, by_section={actor.guest_section: Capability.VIEW}
+            )
+        return Access(site_id, role=Role.GUEST)
+    if actor.preview_of is not None:  # a group or an invitation, previewed: its grants only
+        access = fold(site_id, grants, at=at)
+        access.owned = owner_id is not None
+        return access
     if actor.user_id is None:
-        return Access(site_id, role="nobody")
+        return Access(site_id, role=Role.NOBODY)
     if actor.user_id == owner_id:
-        return Access(site_id, role="owner", everywhere=Capability.MANAGE)
+        return Access(site_id, role=Role.OWNER, everywhere=Capability.MANAGE)
     access = fold(site_id, grants, at=at)
     access.owned = owner_id is not None
     return access
@@ -151,7 +103,7 @@ def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None
     """What a set of grants adds up to, for one circle member (or one group) — the sharing
     page draws its grid with this too, so the grid and the decision cannot disagree."""
     moment = clock.iso(at)
-    access = Access(site_id, role="member")
+    access = Access(site_id, role=Role.MEMBER)
     for grant in grants:
         if grant.expires_at is not None and grant.expires_at <= moment:
             continue
@@ -162,8 +114,13 @@ def fold(site_id: int, grants: Iterable[GrantRow], *, at: datetime | None = None
             current = access.by_section.get(grant.section, Capability.NONE)
             access.by_section[grant.section] = max(current, grant.capability)
     if access.everywhere >= Capability.MANAGE:
-        access.role = "steward"
+        access.role = Role.STEWARD
     return access
+
+
+def makes_steward(grant: GrantRow) -> bool:
+    """Does this grant alone make whoever holds it a steward (manage on every section)?"""
+    return grant.section == "*" and grant.capability >= Capability.MANAGE
 
 
 def owns(owner_id: int | None, user_id: int | None) -> bool:
@@ -177,12 +134,20 @@ def has_owner(owner_id: int | None) -> bool:
     return owner_id is not None
 
 
+def keeps_a_manager(owner_id: int | None, circle: Iterable[Access]) -> bool:
+    """A plan always keeps someone who can manage it (issue #25): the young person who owns
+    it, or, while a plan made for someone has no owner yet, at least one steward (through a
+    personal grant or a group's). ``circle`` is every circle member's access *after* the
+    change being asked about."""
+    return has_owner(owner_id) or any(a.role is Role.STEWARD for a in circle)
+
+
 # ---- the questions ------------------------------------------------------------------
 
 
 def level(access: Access, section: str) -> Capability:
     """The most this person may do to a section (``*``: to every section)."""
-    if access.role in ("owner", "operator"):
+    if access.role in (Role.OWNER, Role.OPERATOR):
         return Capability.MANAGE
     if section == "*":
         return access.everywhere
@@ -195,7 +160,7 @@ def level_name(access: Access, section: str) -> str:
 
 
 def is_steward(access: Access) -> bool:
-    return access.role in ("owner", "steward", "operator")
+    return access.role in (Role.OWNER, Role.STEWARD, Role.OPERATOR)
 
 
 def allowed(access: Access, name: str, section: str | None = None) -> bool:
@@ -246,14 +211,14 @@ def _first_up(text: str) -> str:
 
 def explain(access: Access, name: str, section: str | None = None) -> Decision:
     """Whether the action is allowed, and why: which role or grant gives or withholds it."""
-    act = action(name)
+    act = book_of(access).action(name)
     where = act.section or section
     if act.rule is Rule.SECTION:
         if where is None:
             raise ValueError(f"The action {name!r} needs a section.")
-        if access.role in ("owner", "operator"):
+        if access.role in (Role.OWNER, Role.OPERATOR):
             return Decision(name, where, True, _ROLE_REASON[access.role])
-        if access.role == "guest":
+        if access.role is Role.GUEST:
             ok = act.needs <= Capability.VIEW and access.by_section.get(where) is not None
             why = (
                 "a guest link lets them read this section"
@@ -273,14 +238,14 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             else "No rule shares it with them"
         )
         return Decision(name, where, False, why + ".")
+    if act.rule is Rule.UNOWNED and access.owned:
+        return Decision(name, where, False, "The plan is already the young person's own.")
     if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
-        ok = access.role == "owner"
-        why = _ROLE_REASON["owner"] if ok else "Only the young person can do this."
-        if act.name == "offer-plan" and ok:  # an owner hands the plan over instead
-            return Decision(name, where, False, "The plan is already the young person's own.")
+        ok = access.role is Role.OWNER
+        why = _ROLE_REASON[Role.OWNER] if ok else "Only the young person can do this."
         return Decision(name, where, ok, why)
-    if act.rule is Rule.KEEPER:  # a plan with no owner yet: its stewards keep it for them
-        ok = access.role in ("steward", "operator") and access.everywhere >= Capability.MANAGE
+    if act.rule in (Rule.KEEPER, Rule.UNOWNED):  # no owner yet: its stewards keep it for them
+        ok = access.role in (Role.STEWARD, Role.OPERATOR) and access.everywhere >= Capability.MANAGE
         why = (
             "The plan has no owner yet, and they manage every section."
             if ok
@@ -298,7 +263,7 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
             name, where, False, "Only the young person and the people who manage every section can."
         )
     # READER: signed in (not a guest link) and may read something here.
-    ok = access.role in ("owner", "steward", "member", "operator") and (
+    ok = access.role in (Role.OWNER, Role.STEWARD, Role.MEMBER, Role.OPERATOR) and (
         is_steward(access)
         or access.everywhere >= Capability.VIEW
         or any(access.by_section.values())
@@ -312,17 +277,19 @@ def explain(access: Access, name: str, section: str | None = None) -> Decision:
 
 
 _ROLE_REASON = {
-    "owner": "They are the young person whose plan this is.",
-    "operator": "The operator, at the command line.",
-    "steward": "They manage every section.",
+    Role.OWNER: "They are the young person whose plan this is.",
+    Role.OPERATOR: "The operator, at the command line.",
+    Role.STEWARD: "They manage every section.",
 }
 
 
 def refusal(access: Access, name: str, section_title: str | None = None) -> str:
     """The sentence a person reads when they may see the thing but not do this."""
-    act = action(name)
+    act = book_of(access).action(name)
     if act.rule is Rule.SECTION and section_title:
         return f"You can read “{section_title}” but you cannot {act.doing} it."
+    if act.rule is Rule.UNOWNED and access.owned:
+        return "The plan is already the young person's own."
     if act.rule is Rule.OWNER or (act.rule is Rule.KEEPER and access.owned):
         return "Only the young person can do that."
     return "Only the young person and the people they trust to manage the plan can do that."
@@ -331,7 +298,7 @@ def refusal(access: Access, name: str, section_title: str | None = None) -> str:
 def may(access: Access, section: str | None = None) -> dict[str, bool]:
     """Every action's answer at once, for a template (site actions, or one section's)."""
     out = {}
-    for act in _actions.values():
+    for act in book_of(access):
         if act.rule is Rule.SECTION and act.section is None:
             if section is not None:
                 out[act.name] = allowed(access, act.name, section)
@@ -357,18 +324,24 @@ def reads_as_long(access: Access, section: str, than: str) -> bool:
         return True
     if not allowed(access, "view", section):
         return False
-    if access.role in ("owner", "operator"):
+    if access.role in (Role.OWNER, Role.OPERATOR):
         return True
-    if access.role == "guest":
+    if access.role is Role.GUEST:
         return section == than  # a guest link reads one section only
     source, copy = _view_until(access, section), _view_until(access, than)
     return source is None or (copy is not None and source >= copy)
 
 
-def role(access: Access) -> str:
-    """``owner``, ``steward``, ``member``, ``guest``, ``operator`` or ``nobody``: for words
-    on a page ("Your own plan"), never for deciding."""
+def role(access: Access) -> Role:
+    """Who they are to this plan, for words on a page ("Your own plan"), never for deciding."""
     return access.role
+
+
+def is_young_person(access: Access) -> bool:
+    """Is this the young person whose plan it is? An identity question, for words on a page
+    ("your plan" or "Rhys's plan"), asked by name rather than through an action that happens
+    to be theirs alone (issue #25)."""
+    return access.role is Role.OWNER
 
 
 # ---- words for the sharing page -----------------------------------------------------

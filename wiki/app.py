@@ -21,7 +21,7 @@ from wiki.db import Database, migrate, migration_lock
 from wiki.errors import Clashed, NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.keepalive import KeepAliveLimit
 from wiki.middleware import ActorMiddleware, SecurityHeaders
-from wiki.plugins import RevisionSaved, collect, make_manager
+from wiki.plugins import RevisionSaved, collect, make_manager, rule_book
 from wiki.routes import (
     about,
     account,
@@ -37,6 +37,7 @@ from wiki.routes import (
     guest,
     invitations,
     look,
+    machines,
     operations,
     ownership,
     pages,
@@ -158,6 +159,8 @@ def create_app(
         settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
     )
     pm = make_manager(extra=plugins)
+    db.extensions.rules = rule_book(pm)
+    db.extensions.reserved = frozenset(collect(pm.hook.reserved_section_keys()))
     db.extensions.blocks = {block.name: block for block in collect(pm.hook.block_types())}
     db.extensions.on_saved.append(
         lambda **event: pm.hook.revision_saved(event=RevisionSaved(**event))
@@ -182,6 +185,7 @@ def create_app(
         Route("/static/{theme}/{path:path}", static, methods=["GET"]),
         Route("/api/v1/openapi.json", openapi_json, methods=["GET"]),
         *operations.routes,
+        *machines.routes,
         *api.routes(),
         *auth.routes,
         *account.routes,

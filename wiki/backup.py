@@ -1,27 +1,26 @@
-"""Backups that are safe to take while the app runs, restores that check first (issue #7).
+"""Database copies that are safe to take while the app runs, and the check (issue #7).
 
-* ``backup(source, dest)``: ``VACUUM INTO`` a temporary file beside ``dest`` — one read
-  transaction, so the copy is a consistent snapshot however many writers are busy (WAL
-  lets them carry on) — then ``PRAGMA integrity_check`` and the search index's own
+* ``backup(source, dest)``: ``VACUUM INTO`` a temporary file (0600) beside ``dest`` — one
+  read transaction, so the copy is a consistent snapshot however many writers are busy
+  (WAL lets them carry on) — then ``PRAGMA integrity_check`` and the search index's own
   check on the copy, and only then the rename into place. Never a copy of the live file.
+  On a failure (a full disk) nothing is left behind and the message names ``dest``
+  (issue #24). ``planwiki backup`` adds the files folder: ``wiki/backup_set.py``.
 * ``check(path)``: integrity, foreign keys, the search index, and counts.
-* ``restore(backup, target)``: checks the backup first (SQLite, intact, a planwiki
-  database no newer than this planwiki), keeps a copy of the current database beside it,
-  then writes the backup into the target with SQLite's online backup API (safe even if
-  the app has the file open: its connections see the restored data on their next
-  read), applies any newer migrations, and checks the result.
+
+Restoring is ``wiki/restore.py``.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiki import clock
-from wiki.db import MIGRATION_SET, connect, core_migrations, migrate
+from wiki import versions
+from wiki.db import connect
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 COUNTED = ("users", "sites", "sections", "pages", "revisions", "audit")
@@ -81,18 +80,9 @@ def check(path: Path | str, *, writable: bool = False) -> Report:
         if "_sqlite_migrations" not in tables or "sites" not in tables:
             report.problems.append("it is not a planwiki database")
         else:
-            known = {m.name for m in core_migrations()._migrations}
-            applied = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
-                )
-            }
-            newer = sorted(applied - known)
-            if newer:
-                report.problems.append(
-                    f"it was made by a newer planwiki (steps {', '.join(newer)}); update first"
-                )
+            found = versions.standing(conn)
+            if found.newer:
+                report.problems.append(f"it was made by {versions.made_by(found)}")
             for table in COUNTED:
                 if table in tables:
                     # ``table`` comes from our own fixed list (COUNTED), never from input.
@@ -128,7 +118,9 @@ def _fts_check(path: Path) -> str | None:
 
 
 def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> Report:
-    """A consistent, checked copy of ``source`` at ``dest``, taken while the app runs."""
+    """A consistent, checked copy of the database ``source`` at ``dest``, taken while the
+    app runs; readable by its owner only (0600). On any failure (a full disk) nothing is
+    left behind and the message names the file that could not be written (issue #24)."""
     source, dest = Path(source), Path(dest)
     if not source.is_file():
         raise BackupError(f"There is no database at {source}.")
@@ -140,78 +132,71 @@ def backup(source: Path | str, dest: Path | str, *, overwrite: bool = False) -> 
         # A mistyped folder must not be made silently (issue #15).
         raise BackupError(f"The folder {dest.parent} does not exist. Create it first.")
     temporary = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
-    temporary.unlink(missing_ok=True)
-    conn = connect(source, synchronous="FULL")
+    remove_database_files(temporary)
     try:
-        conn.execute("VACUUM INTO ?", (str(temporary),))
-    finally:
-        conn.conn.close()
-    try:
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        snapshot(source, temporary)
         _fsync(temporary)
         report = check(temporary, writable=True)
         if not report.ok:
             raise BackupError("The copy did not pass its check: " + "; ".join(report.problems))
         os.replace(temporary, dest)
         _fsync_dir(dest.parent)
+    except OSError as problem:
+        raise BackupError(cannot_write(dest, problem)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        remove_database_files(temporary)
     report.path = dest
     return report
 
 
-def restore(
-    backup_path: Path | str,
-    target: Path | str,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[Report, Path | None]:
-    """Put a checked backup in place of ``target``; return the report and where the
-    database as it was before has been kept (None if there was none). ``progress(done,
-    total)`` hears of each step of the copy, in database pages."""
-    backup_path, target = Path(backup_path), Path(target)
-    report = check(backup_path)
-    if not report.ok:
-        raise BackupError(
-            f"{backup_path} cannot be restored: "
-            + "; ".join(report.problems)
-            + ". Nothing was changed."
-        )
-    kept: Path | None = None
-    if target.exists():
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.name}.before-restore-{stamp}")
-        backup(target, kept, overwrite=True)
-    source = _readonly(backup_path)
-    destination = connect(target)
+def snapshot(source: Path, into: Path) -> None:
+    """``VACUUM INTO`` an empty file: one read transaction, so one consistent moment."""
+    conn = connect(source, synchronous="FULL")
     try:
-        source.backup(
-            destination.conn,
-            pages=256 if progress else -1,
-            progress=(lambda _status, left, total: progress(total - left, total))
-            if progress
-            else None,
-        )
+        conn.execute("VACUUM INTO ?", (str(into),))
+    except sqlite3.DatabaseError as problem:
+        if _about_the_destination(problem):
+            raise OSError(str(problem)) from None
+        raise BackupError(f"{source} is not a usable database ({problem}).") from None
     finally:
-        source.close()
+        conn.conn.close()
+
+
+def _about_the_destination(problem: sqlite3.Error) -> bool:
+    """A full disk, a write error or a file that cannot be made: the copy's fault, not the
+    database's (it was named as unusable when the disk was full: issue #24)."""
+    text = str(problem).lower()
+    return any(w in text for w in ("full", "i/o", "unable to open", "readonly", "read-only"))
+
+
+def cannot_write(path: Path, problem: BaseException) -> str:
+    """``Could not write /backups/x.tar: no space left (12 MB free in /backups). Nothing
+    was left behind.``"""
+    reason = getattr(problem, "strerror", None) or str(problem)
     try:
-        migrate(destination)
-        destination.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        destination.conn.close()
-    after = check(target, writable=True)
-    if not after.ok:
-        raise BackupError(
-            "The restored database did not pass its check: " + "; ".join(after.problems)
-            + (f". The database as it was is kept at {kept}." if kept else "")
-        )  # fmt: skip
-    return after, kept
+        free = shutil.disk_usage(path.parent).free // (1024 * 1024)
+        room = f" ({free:,} MB free in {path.parent})"
+    except OSError:
+        room = ""
+    return f"Could not write {path}: {reason}{room}. Nothing was left behind."
+
+
+def remove_database_files(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _fts_check_copy(path: Path) -> str | None:
     """Check a backup's search index without writing to the backup itself."""
     import tempfile
 
-    with tempfile.TemporaryDirectory() as folder:
+    # Beside the backup, not in $TMPDIR (often a small RAM disk: issue #24).
+    try:
+        scratch = tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.check-")
+    except OSError:
+        scratch = tempfile.TemporaryDirectory()
+    with scratch as folder:
         copy = Path(folder) / "check.db"
         conn = _readonly(path)
         try:

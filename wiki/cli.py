@@ -17,30 +17,37 @@ from pathlib import Path
 
 import click
 
+from wiki import versions
+from wiki.cli_admin import outbox, site
+from wiki.cli_backup import backup_command, check_command, purge_command, restore_command
 from wiki.cli_common import (
     CONTEXT,
+    BadInput,
     OneLineErrors,
     db_option,
-    existing_db,
     folder_must_exist,
     open_db,
     progress_bar,
+    refuse,
     settings_for,
 )
 from wiki.cli_people import token, user
-from wiki.db import Database, migrate
 from wiki.errors import WikiError
 
 
 @click.group(cls=OneLineErrors, context_settings=CONTEXT)
-@click.version_option(package_name="planwiki")
+@click.version_option(
+    version=versions.VERSION,
+    message=f"%(prog)s %(version)s (schema {versions.schema()})",
+    help="Show the version, and the schema it needs, and exit.",
+)
 def cli() -> None:
     """planwiki: a young person's own plan site, shared section by section."""
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @db_option
 @click.option(
     "--demo", is_flag=True, help="Start on a fresh demo database with a realistic plan site."
@@ -79,7 +86,15 @@ def serve(
     log_json: bool,
 ) -> None:
     """Run the web app: migrations and the purge once, then the workers (issue #15)."""
+    from wiki import settings_check
+    from wiki.logs import json_line
     from wiki.serve import ServeOptions, default_workers, run
+
+    # With --log-json every line is JSON, the start-up lines too (issue #24).
+    say = (lambda message: click.echo(json_line(message))) if log_json else click.echo
+    problem = settings_check.first_problem(settings_for(db_path))
+    if problem:
+        raise BadInput(problem)
 
     if demo:
         if db_path is None:
@@ -89,19 +104,19 @@ def serve(
         from wiki import demo as demo_data
 
         db = open_db(db_path, create=True)
-        click.echo(f"Creating the demo plan in {db_path} …")
+        say(f"Creating the demo plan in {db_path} …")
         people = demo_data.load(db)
         db.close()
         from wiki.demo_content import SITE
 
-        click.echo(
+        say(
             f"\nDemo ready: open http://{host}:{port}/s/{SITE['slug']} and sign in as any of these people:\n"
         )
         for email, password, name, role in people:
-            click.echo(f"  {name:<18} {role:<28} {email:<32} password: {password}")
+            say(f"  {name:<18} {role:<28} {email:<32} password: {password}")
         from wiki.demo_content import YOUNGER
 
-        click.echo(
+        say(
             f"\n{YOUNGER['title']} (/s/{YOUNGER['slug']}) was made by Claire for {YOUNGER['for_name']},"
             " who is seven and has no account yet: Claire looks after it until it is hers.\n"
         )
@@ -116,7 +131,7 @@ def serve(
         access_log=access_log,
         log_json=log_json,
     )
-    run(settings, options, say=click.echo)
+    run(settings, options, say=say)
 
 
 @cli.command("plugins")
@@ -131,32 +146,19 @@ def plugins_command() -> None:
 @cli.command("migrate")
 @db_option
 def migrate_command(db_path: Path | None) -> None:
-    """Apply any pending schema steps (creating the database if there is none)."""
+    """Apply any pending schema steps (creating the database if there is none). On an
+    existing database it first takes a checked backup beside it and says where."""
+    from wiki.upgrade import upgrade
+
     settings = settings_for(db_path)
     folder_must_exist(settings.db)
-    db = Database(settings.db)
     try:
-        applied = migrate(db.db)
+        done = upgrade(settings, say=click.echo)
     except sqlite3.DatabaseError as problem:
         raise click.ClickException(f"{settings.db} is not a usable database ({problem}).") from None
-    click.echo("\n".join(f"applied {name}" for name in applied) or "The database is up to date.")
-
-
-@cli.command()
-@click.option("--limit", default=10, show_default=True)
-@db_option
-def outbox(limit: int, db_path: Path | None) -> None:
-    """Show the newest emails (when no SMTP server is configured they wait here)."""
-    from wiki import mail
-
-    messages = mail.outbox(open_db(db_path), limit=limit)
-    if not messages:
-        click.echo("The outbox is empty.")
-    for m in messages:
-        state = "sent" if m["sent_at"] else "not sent (no SMTP server configured)"
-        click.echo(
-            f"--- {m['at']} to {m['to_address']} [{state}]\nSubject: {m['subject']}\n\n{m['body']}\n"
-        )
+    click.echo(
+        "\n".join(f"applied {name}" for name in done.applied) or "The database is up to date."
+    )
 
 
 # ---- take it with you, keep it safe (issue #7) ----------------------------------------------
@@ -184,7 +186,7 @@ def export_command(
                 db, site=site, history=not no_history, files_dir=settings_for(db_path).files_path()
             )
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     target = path / made.filename if path.is_dir() else path
     if target.exists() and not overwrite:
         made.discard()
@@ -215,109 +217,12 @@ def import_command(path: Path, slug: str | None, owner: str | None, db_path: Pat
                 db, path, slug=slug, owner=owner, files_dir=settings_for(db_path).files_path()
             )
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     click.echo(
         f"Imported “{result.title}” at /s/{result.slug}: {result.pages} pages, {result.revisions} revisions."
     )
     for skipped in result.skipped_files:
         click.echo(f"Not brought in: {skipped}", err=True)
-
-
-@cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--overwrite", is_flag=True, help="Replace the file if it exists.")
-@db_option
-def backup_command(path: Path, overwrite: bool, db_path: Path | None) -> None:
-    """Write a consistent, checked copy of the database to PATH (safe while the app runs).
-    The folder PATH goes in must exist already."""
-    from wiki import backup
-
-    source = existing_db(db_path)
-    try:
-        with progress_bar("Backing up"):
-            report = backup.backup(source, path, overwrite=overwrite)
-    except backup.BackupError as problem:
-        raise click.ClickException(str(problem)) from None
-    except sqlite3.DatabaseError as problem:
-        raise click.ClickException(f"{source} is not a usable database ({problem}).") from None
-    click.echo(f"Backed up to {report.summary()}")
-
-
-@cli.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@db_option
-def restore_command(path: Path, db_path: Path | None) -> None:
-    """Check the backup at PATH, keep a copy of the current database, then put the backup
-    in its place (the database may be missing: restoring onto a new machine; its folder
-    must exist)."""
-    from wiki import backup
-
-    target = settings_for(db_path).db
-    folder_must_exist(target)
-    try:
-        with progress_bar("Restoring") as update:
-            report, kept = backup.restore(path, target, progress=update)
-    except backup.BackupError as problem:
-        raise click.ClickException(str(problem)) from None
-    if kept:
-        click.echo(f"The database as it was is kept at {kept}.")
-    click.echo(f"Restored: {report.summary()}")
-
-
-@cli.command("check")
-@click.option("--repair", is_flag=True, help="Rebuild the search index from the pages.")
-@db_option
-def check_command(repair: bool, db_path: Path | None) -> None:
-    """Check the database: integrity, links between rows, the search index."""
-    from wiki import backup
-    from wiki.store import search
-
-    path = existing_db(db_path)
-    with progress_bar("Checking"):
-        report = backup.check(path, writable=True)
-    click.echo(report.summary())
-    if report.ok:
-        db = open_db(db_path)
-        health = search.index_health(db)
-        click.echo("Search index: " + ", ".join(f"{v} {k}" for k, v in health.items()))
-        stale = not search.index_in_step(health)
-        if repair:
-            with progress_bar("Rebuilding the search index"):
-                search.rebuild_index(db)
-            click.echo("The search index has been rebuilt.")
-        elif stale:
-            raise click.ClickException(
-                "The search index is out of step: run planwiki check --repair."
-            )
-    if not report.ok:
-        raise click.ClickException(
-            "The database has problems (see above). Restore the last good backup."
-        )
-
-
-@cli.command("purge")
-@db_option
-@click.option(
-    "--wait", "wait_s", default=10.0, show_default=True, type=click.FloatRange(0),
-    metavar="SECONDS",
-    help="How long to keep trying to truncate the write-ahead log while another program"
-    " (a replicator) reads the database; other writers wait at most 0.1 s at a time.",
-)  # fmt: skip
-def purge_command(db_path: Path | None, wait_s: float) -> None:
-    """Destroy deleted plans whose 30-day grace period is over (also done at start), and
-    say honestly where older copies may remain (docs/replication.md)."""
-    from wiki.store import erasure
-
-    db = open_db(db_path)
-    settings = settings_for(db_path)
-
-    def step(what: str) -> None:
-        click.echo(f"{what} …", err=True)
-
-    with progress_bar("Destroying deleted plans past their grace period"):
-        report = erasure.purge(db, files_dir=settings.files_path(), wait_s=wait_s, step=step)
-    for line in erasure.describe(report, settings.db):
-        click.echo(line)
 
 
 @cli.command("reminders")
@@ -346,6 +251,8 @@ def send_digests_command(db_path: Path | None) -> None:
 
 cli.add_command(user)
 cli.add_command(token)
+for command in (backup_command, restore_command, check_command, purge_command, site, outbox):
+    cli.add_command(command)
 
 
 def main() -> None:  # pragma: no cover - console entry

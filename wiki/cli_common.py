@@ -6,6 +6,7 @@ code instead of tracebacks, and rich progress bars on stderr for long work.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Any
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -24,9 +26,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from wiki import accounts
+from wiki import accounts, versions
 from wiki.db import Database, migrate
-from wiki.errors import WikiError
+from wiki.errors import Invalid, WikiError
 from wiki.settings import Settings
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -38,6 +40,20 @@ db_option = click.option(
     default=None,
     help="SQLite file (default ./planwiki.db, or $PLANWIKI_DB).",
 )
+
+
+class BadInput(click.ClickException):
+    """A refusal of what was asked (a database this release may not use, a setting, an
+    argument): one line, exit 2, like click's own usage errors (issue #24)."""
+
+    exit_code = 2
+
+
+def refuse(problem: WikiError) -> click.ClickException:
+    """A store's refusal as one line: bad input (``Invalid``) exits 2, the rest 1."""
+    if isinstance(problem, Invalid):
+        return BadInput(problem.message)
+    return click.ClickException(problem.message)
 
 
 def settings_for(db_path: Path | None) -> Settings:
@@ -53,29 +69,44 @@ def folder_must_exist(path: Path) -> None:
         raise click.ClickException(f"The folder {folder} does not exist.")
 
 
-def existing_db(db_path: Path | None) -> Path:
-    """The database file, which must be there already (only migrate and serve create one)."""
+def existing_db(db_path: Path | None, *, damaged_ok: bool = False) -> Path:
+    """The database file, which must be there already (only migrate and serve create one),
+    made by this release or an older one whose steps are all applied (issue #24). With
+    ``damaged_ok`` a file SQLite cannot read is left for the caller to report on."""
     path = settings_for(db_path).db
     if not path.is_file():
         raise click.ClickException(
             f"There is no database at {path} (check --db or $PLANWIKI_DB;"
             " `planwiki migrate` creates a new one)."
         )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            versions.check_usable(path, conn)
+        finally:
+            conn.close()
+    except versions.Refused as refused:
+        raise BadInput(str(refused)) from None
+    except sqlite3.DatabaseError as problem:
+        if not damaged_ok:
+            raise click.ClickException(f"{path} is not a usable database ({problem}).") from None
     return path
 
 
 def open_db(db_path: Path | None, *, create: bool = False) -> Database:
-    """The database, migrated; it must exist unless ``create`` (then only its folder must)."""
+    """The database; it must exist and be current unless ``create`` (then only its folder
+    must, and it is migrated: ``serve --demo``)."""
     settings = settings_for(db_path)
     if create:
         folder_must_exist(settings.db)
     else:
-        existing_db(db_path)
+        existing_db(db_path)  # there, readable, and neither newer nor behind (issue #24)
     try:
         db = Database(
             settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
         )
-        migrate(db.db)
+        if create:
+            migrate(db.db)
     except sqlite3.DatabaseError as problem:
         raise click.ClickException(
             f"{settings.db} is not a usable planwiki database ({problem});"
@@ -114,16 +145,32 @@ class OneLineErrors(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as problem:  # one line, not the usage and a blank line
+            name = ctx.invoked_subcommand or ""
+            where = f"{ctx.command_path} {name}".strip()
+            raise BadInput(f"{problem.format_message()} ({where} -h for help)") from None
+        except Invalid as problem:
+            raise BadInput(problem.message) from None
         except WikiError as problem:
             raise click.ClickException(problem.message) from None
+        except versions.Refused as refused:
+            raise BadInput(str(refused)) from None
         except ValidationError as problem:  # a PLANWIKI_ setting that is not valid
             where = "; ".join(
                 f"PLANWIKI_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
                 for e in problem.errors()
             )
-            raise click.ClickException(f"A setting is not valid: {where}.") from None
+            raise BadInput(f"A setting is not valid: {where}.") from None
+        except SettingsError as problem:  # a PLANWIKI_ setting that is not JSON, etc.
+            cause = problem.__cause__
+            why = str(cause).splitlines()[0] if cause else str(problem)
+            field = re.search(r'field "(\w+)"', str(problem))
+            name = f"PLANWIKI_{field.group(1).upper()}" if field else "a PLANWIKI_ setting"
+            raise BadInput(f"A setting is not valid: {name} is not JSON ({why}).") from None
         except sqlite3.Error as problem:
             raise click.ClickException(f"The database could not be used: {problem}.") from None
+        except BrokenPipeError:
+            raise  # the reader went away (`planwiki user list | head -1`): click ends quietly
         except OSError as problem:
             raise click.ClickException(str(problem)) from None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from wiki import accounts
-from wiki.cli_common import CONTEXT, db_option, find_person, open_db, settings_for
+from wiki.cli_common import CONTEXT, db_option, find_person, open_db, refuse, settings_for
 from wiki.errors import WikiError
 from wiki.models import Actor
 
@@ -53,7 +53,7 @@ def user_add(email: str, name: str, password_stdin: bool, db_path: Path | None) 
     try:
         created = accounts.create_user(open_db(db_path), email=email, name=name, password=password)
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     click.echo(f"Created {created.email} ({created.name}).")
     if password is None:
         click.echo(_sign_in_hint(created.email, db_path))
@@ -77,19 +77,38 @@ def user_list(db_path: Path | None) -> None:
 @user.command("passwd")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@click.option(
+    "--revoke-tokens",
+    is_flag=True,
+    help="Also revoke every personal access token of theirs (tokens keep working otherwise).",
+)
 @db_option
-def user_passwd(email: str, password_stdin: bool, db_path: Path | None) -> None:
+def user_passwd(
+    email: str, password_stdin: bool, revoke_tokens: bool, db_path: Path | None
+) -> None:
     """Set a new password for EMAIL (asked for twice, unless --password-stdin). They are
-    signed out everywhere, as after a password reset."""
+    signed out everywhere, as after a password reset. Their API tokens keep working unless
+    --revoke-tokens (say it when the account may have been taken over)."""
     db = open_db(db_path)
     person = find_person(db, email)
     try:
         accounts.set_password(db, person, _read_password(password_stdin))
     except WikiError as problem:
-        raise click.ClickException(problem.message) from None
+        raise refuse(problem) from None
     ended = accounts.end_all_sessions(db, person.id)
     accounts.clear_failures(db, ["email:" + person.email])
     click.echo(f"New password set for {person.email}; {ended} session(s) signed out.")
+    tokens = accounts.list_tokens(db, person.id)
+    if revoke_tokens:
+        for t in tokens:
+            accounts.revoke_token(db, person.id, t.id)
+        click.echo(f"{len(tokens)} API token(s) revoked.")
+    elif tokens:
+        click.echo(
+            f"Their {len(tokens)} API token(s) still work: to stop them too, run this again"
+            f" with --revoke-tokens, or planwiki token revoke {person.email} ID"
+            f" (planwiki token list {person.email})."
+        )
 
 
 @user.command("delete")
@@ -99,12 +118,12 @@ def user_passwd(email: str, password_stdin: bool, db_path: Path | None) -> None:
 def user_delete(email: str, yes: bool, db_path: Path | None) -> None:
     """Delete the account of EMAIL for good, as when they delete it themselves: their name
     leaves every circle and log. Refused while they own a plan."""
-    from wiki.store import erasure
+    from wiki.store import account_erasure
 
     db = open_db(db_path)
     person = find_person(db, email)
     actor = Actor(user_id=person.id, email=person.email, name=person.name)
-    owned = erasure.owned_sites(db, actor)
+    owned = account_erasure.owned_sites(db, actor)
     if owned:
         raise click.ClickException(
             f"{person.email} still owns "
@@ -117,7 +136,7 @@ def user_delete(email: str, yes: bool, db_path: Path | None) -> None:
             abort=True,
             err=True,
         )
-    erasure.delete_account(
+    account_erasure.delete_account(
         db, actor, confirm_email=person.email, files_dir=settings_for(db_path).files_path()
     )
     click.echo(f"Deleted the account of {person.email}.")

@@ -132,6 +132,45 @@ def migration_lock(path: Path | str, *, timeout: float = 600.0) -> Iterator[None
             os.close(fd)
 
 
+_serving: dict[str, int] = {}  # lock file -> descriptor, held for the life of this process
+
+
+def serving_lock_path(path: Path | str) -> str:
+    return os.path.abspath(str(path)) + ".serve-lock"
+
+
+def hold_serving_lock(path: Path | str) -> None:
+    """Say, for as long as this process lives, that a server is using this database
+    (issue #24): a shared ``flock`` on ``<db>.serve-lock`` that ``planwiki serve``, its
+    workers and ``main:app`` take. The kernel drops it when the process ends, even by
+    kill -9, so it is never left behind. ``restore`` asks ``in_use_by_a_server``."""
+    name = serving_lock_path(path)
+    with _held_guard:
+        if name in _serving:
+            return
+        fd = os.open(name, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        _serving[name] = fd
+
+
+def in_use_by_a_server(path: Path | str) -> bool:
+    """Does a running server hold this database's serving lock?"""
+    name = serving_lock_path(path)
+    if name in _serving:
+        return True
+    try:
+        fd = os.open(name, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (closing drops the lock we may have taken)
+    return False
+
+
 def migrate(db: sqlite_utils.Database, *, extra: list[Migrations] | None = None) -> list[str]:
     """Apply pending steps (core first, then plugins' own sets); return the names applied.
 
@@ -161,6 +200,10 @@ class Extensions:
 
     blocks: dict[str, Any] = field(default_factory=dict)
     on_saved: list[Callable[..., None]] = field(default_factory=list)
+    # The app's rule book (``wiki.access.RuleBook``): the store decides with it (issue #25).
+    rules: Any = None
+    # Section addresses the app's plugins use for their own pages (issue #25).
+    reserved: frozenset[str] = frozenset()
 
 
 class Database:

@@ -201,16 +201,6 @@ REVIEW_ITEMS: list[dict[str, Any]] = [
         "weeks run out.",
     },
     {
-        "text": "Rhys reaches the end of compulsory school age",
-        "due": date(2027, 6, 25),
-        "who": "Everyone",
-        "done": False,
-        "key": "end-of-school-age",
-        "why": "After the last Friday of June in the school year Rhys turns 16, Rhys makes the decisions "
-        "about the plan instead of their parents.",
-        "source": "Education Act 1996, section 8, and Children and Families Act 2014, section 83",
-    },
-    {
         "text": "Next review of the plan",
         "due": date(2028, 1, 19),
         "who": "Council",
@@ -429,7 +419,7 @@ Mum thinks I should have my phone downstairs at night. I think that is for littl
                         "relationship": "mum",
                         "ring": "closest",
                         "how_they_help": "I live with her and Pickle. She knows everything about me, even things I wish she didn't.",
-                        "contact": "In my phone: Mum",
+                        "contact": "Mobile: 07700 900123",
                     },
                     {
                         "name": "Jess",
@@ -442,6 +432,7 @@ Mum thinks I should have my phone downstairs at night. I think that is for littl
                         "relationship": "dad",
                         "ring": "closest",
                         "how_they_help": "He lives on Carlow Street. I stay with him every other weekend.",
+                        "contact": "Mobile: 07700 900245",
                     },
                     {
                         "name": "Nan (Maureen)",
@@ -1245,6 +1236,26 @@ This is Rhys's seizure plan from the epilepsy clinic, rewritten with Rhys so it 
 ## Water safety
 
 I can swim, but someone who knows about my epilepsy must watch me in the pool and at the climbing wall, and I always use a top rope.
+
+## My safety plan
+
+```safeguards
+person: Rhys
+risks:
+- risk: I have a big seizure (I fall and shake)
+  prevent: Enough sleep, and my tablets at 8am and 8pm.
+  if_it_happens: Time it and put something soft under my head. Do not hold me down. Do not put anything in my mouth. If it lasts 5 minutes, a trained adult gives buccal midazolam from the red pouch, then call 999.
+  who: Whoever is with me
+worried:
+- who: Mum (Claire)
+  when: Any time
+  how: 07700 900123
+- who: Helen Price, epilepsy nurse
+  when: Weekdays, 9 to 5
+  how: 07700 900456
+emergency: Call 999 if a seizure lasts 5 minutes, if I am hurt, or if I do not start to come round. Then call Mum.
+agreed_with: Rhys, Mum and Helen Price, epilepsy nurse
+```
 """,
     },
     {

@@ -40,3 +40,11 @@ def article(phrase: str) -> str:
 def with_article(phrase: str) -> str:
     """``phrase`` with "a" or "an" in front: ``with_article("outcome") == "an outcome"``."""
     return f"{article(phrase)} {phrase}"
+
+
+def and_list(items: list[str]) -> str:
+    """'About me', 'About me and Health', 'About me, Health and School' (issue #23)."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # real types for every hook (issue #13); wiki.plugins imports
         Change,
         ChecklistItem,
         ExportFormat,
+        HomeNote,
         Link,
         PluginContext,
         ReviewInfo,
@@ -96,6 +97,12 @@ def site_nav_entries(context: PluginContext, site: SiteContext) -> list[Link]:
 
 
 @hookspec
+def plan_home_notes(context: PluginContext, site: SiteContext) -> list[HomeNote]:
+    """Lines on the plan's home, on its first screen, for this person (issue #23): a list
+    of ``wiki.plugin_api.HomeNote`` (words, and links beside them)."""
+
+
+@hookspec
 def routes() -> list[BaseRoute]:
     """Add web routes: a list of starlette ``Route`` objects. Handlers get the request's
     ``PluginContext`` with ``wiki.plugin_api.context_of(request)``."""
@@ -123,6 +130,13 @@ def export_formats() -> list[ExportFormat]:
 def checklist_items(review: ReviewInfo) -> list[ChecklistItem]:
     """Add items to a review's checklist: a list of ``wiki.plugin_api.ChecklistItem`` for the
     given ``wiki.plugin_api.ReviewInfo`` (meeting date, kind, the young person's age)."""
+
+
+@hookspec
+def reserved_section_keys() -> list[str]:
+    """The words this plugin's own pages use under ``/s/{site}/WORD`` (``review``): no
+    section may take them as its address. The core declares its own in
+    ``wiki.models.CORE_RESERVED_SECTION_KEYS`` (issue #25)."""
 
 
 @hookspec

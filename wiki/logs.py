@@ -61,6 +61,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+def json_line(message: str, *, logger: str = "planwiki.serve") -> str:
+    """One line of the JSON log for something ``serve`` says itself (where it listens,
+    the schema steps it applied), so that ``--log-json`` writes nothing else (#24)."""
+    record = logging.LogRecord(logger, logging.INFO, __file__, 0, message, None, None)
+    return JsonFormatter().format(record)
+
+
 def log_config(*, as_json: bool = False) -> dict[str, Any]:
     """A ``logging.config.dictConfig`` for uvicorn's ``log_config``: planwiki's own loggers
     and uvicorn's messages about its processes at INFO, the rest of uvicorn at WARNING,

@@ -32,6 +32,16 @@ def send(db: Database, *, to: str, subject: str, body: str) -> None:
         ).lastrowid
     if not config["host"]:
         return
+    _deliver(config, to=to, subject=subject, body=body)
+    with db.write():
+        db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (clock.iso(), message_id))
+
+
+def smtp_configured() -> bool:
+    return bool(_smtp_settings()["host"])
+
+
+def _deliver(config: dict[str, str], *, to: str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = config["sender"] or "planwiki <no-reply@localhost>"
     message["To"] = to
@@ -43,8 +53,27 @@ def send(db: Database, *, to: str, subject: str, body: str) -> None:
         if config["user"]:
             smtp.login(config["user"], config["password"])
         smtp.send_message(message)
-    with db.write():
-        db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (clock.iso(), message_id))
+
+
+def resend(db: Database, *, message_id: int | None = None) -> tuple[int, list[str]]:
+    """Send again the emails not sent (one, or all of them): how many went, and why each
+    of the others did not (issue #24: a failed email needed SQL to resend)."""
+    config = _smtp_settings()
+    rows = db.all(
+        "SELECT * FROM outbox WHERE sent_at IS NULL AND (? IS NULL OR id = ?) ORDER BY id",
+        (message_id, message_id),
+    )
+    sent, failed = 0, []
+    for row in rows:
+        try:
+            _deliver(config, to=row["to_address"], subject=row["subject"], body=row["body"])
+        except (OSError, smtplib.SMTPException) as problem:
+            failed.append(f"{row['id']} to {row['to_address']}: {problem}")
+            continue
+        with db.write():
+            db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (clock.iso(), row["id"]))
+        sent += 1
+    return sent, failed
 
 
 def outbox(db: Database, *, limit: int = 20) -> list[dict]:

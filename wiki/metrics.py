@@ -31,7 +31,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from wiki import clock
+from wiki import clock, versions
 from wiki.db import Database
 
 __all__ = ["CONTENT_TYPE_LATEST", "exposition", "note_request", "note_save"]
@@ -76,6 +76,13 @@ class DatabaseFigures(Collector):
         self.db, self.idle_minutes = db, idle_minutes
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        info = GaugeMetricFamily(
+            "planwiki_build_info",
+            "The running planwiki: its version and the schema it needs (always 1).",
+            labels=["version", "schema"],
+        )
+        info.add_metric([versions.VERSION, str(versions.schema())], 1)
+        yield info
         now = clock.now()
         row = self.db.one(
             "SELECT count(*) AS n FROM sessions WHERE expires_at > ? AND last_seen_at > ?",

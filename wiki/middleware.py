@@ -18,7 +18,9 @@ from wiki.models import ANONYMOUS, Actor
 SESSION_COOKIE = "planwiki_session"
 
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    # Pictures only from the plan wiki itself: one from another site would tell that site who
+    # read the page, and when (issue #25).
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -28,6 +30,8 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"permissions-policy", b"camera=(self), geolocation=(), microphone=(self)"),  # video (#16),
+    # Plan addresses are people's names and guest links get passed around: never indexed.
+    (b"x-robots-tag", b"noindex, nofollow"),
 ]
 
 

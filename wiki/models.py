@@ -6,9 +6,10 @@ import base64
 import calendar
 import enum
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -37,9 +38,12 @@ MAX_INTRO = 200  # the young person's own one line on the plan home (issue #16)
 # Words that are pages of their own under /s/{site}/ (the core's and the built-in
 # plugins'), so they can never be section keys. One list: the web forms, the API, plugins
 # and import all refuse them, and a test checks every /s/{site}/WORD route is here.
-RESERVED_SECTION_KEYS = frozenset({
-    "-", "api", "audit", "ehc-plan", "export", "growing-up", "handover-pack", "owner", "review",
-    "search", "sections", "settings", "sharing", "view-as",
+# The core's own pages under /s/{site}/WORD: no section may take these addresses. Plugins
+# declare theirs through the ``reserved_section_keys`` hook (issue #25), and the store
+# refuses both (``db.extensions.reserved``).
+CORE_RESERVED_SECTION_KEYS = frozenset({
+    "-", "api", "audit", "export", "growing-up", "owner", "search", "sections", "settings",
+    "sharing", "view-as",
 })  # fmt: skip
 
 
@@ -48,20 +52,76 @@ def is_slug(value: object) -> bool:
     return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG_RE.match(value))
 
 
-def slug_problem(value: object, *, section_key: bool = False) -> str | None:
-    """Why this cannot be an address (None when it can)."""
+# One address: something before the @, a domain after it, and no spaces, quotes or angle
+# brackets anywhere ("a b@example.org" was accepted at the command line: issue #24).
+EMAIL_RE = re.compile(r"^[^\s@<>()\[\],;:\"']+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+MAX_EMAIL = 320
+
+
+def is_email(value: object) -> bool:
+    """An email address as people type them (lower or upper case, surrounding spaces
+    already taken off)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_EMAIL
+        and ".." not in value.split("@")[-1]
+        and value.isprintable()  # one address, one line (#25)
+        and bool(EMAIL_RE.match(value))
+    )
+
+
+def slug_problem(
+    value: object, *, section_key: bool = False, reserved: Collection[str] = ()
+) -> str | None:
+    """Why this cannot be an address (None when it can). ``reserved``: the words the app's
+    plugins use for their own pages, besides the core's."""
     if not is_slug(value):
         return SLUG_HELP
-    if section_key and value in RESERVED_SECTION_KEYS:
+    if section_key and (value in CORE_RESERVED_SECTION_KEYS or value in reserved):
         return f"“{value}” is a word the plan uses for its own pages. Choose another address."
     return None
+
+
+MAX_NAME = 120  # a person's name
+MAX_RELATIONSHIP = 80  # "mum", "SENCO at Hill School"
+# Control characters (CR and LF above all) in a one-line field would end an email header
+# early ("Eve\r\nBcc: ...", issue #25) or break a log line: no name, title or label has them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+ONE_LINE_HELP = "Write it on one line, without special characters."
+
+
+def one_line_problem(value: object) -> str | None:
+    """Why this cannot be a one-line field (a name, title, label); None when it can."""
+    if isinstance(value, str) and _CONTROL.search(value):
+        return ONE_LINE_HELP
+    return None
+
+
+def squeeze_to_one_line(value: str) -> str:
+    """Someone else's words made one line (a name a sign-in provider sends us): control
+    characters become spaces, runs of spaces one."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def title_problem(value: object) -> str | None:
     """Why this cannot be a title (None when it can)."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_TITLE:
         return f"Give it a name of up to {MAX_TITLE} characters."
-    return None
+    return one_line_problem(value)
+
+
+def name_problem(value: object) -> str | None:
+    """Why this cannot be a person's name (None when it can)."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
+        return f"Enter a name of up to {MAX_NAME} characters."
+    return one_line_problem(value)
+
+
+def _one_line(value: str) -> str:
+    problem = one_line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def _section_key(value: str) -> str:
@@ -73,8 +133,25 @@ def _section_key(value: str) -> str:
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, min_length=1, max_length=MAX_SLUG)]
 SectionKey = Annotated[Slug, AfterValidator(_section_key)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
-Summary = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
+    AfterValidator(_one_line),
+]
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_one_line)
+]
+# A person's name or a relationship: one line (issue #25).
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME),
+    AfterValidator(_one_line),
+]
+Relationship = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_RELATIONSHIP),
+    AfterValidator(_one_line),
+]
 
 
 class Capability(enum.IntEnum):
@@ -257,6 +334,11 @@ class Actor:
     guest_section: str | None = None
     # The operator at the command line (``wiki.access.OPERATOR``); never from a request.
     operator: bool = False
+    # "See it as" a circle group (``group:<key>``) or a pending invitation
+    # (``invite:<id>``): read-only, with exactly what the group's grants, or the
+    # invitation's, would give (issue #23). Only ``store.oversight.preview_actor`` makes
+    # one, for someone who may ``view-as``; never from a request.
+    preview_of: str | None = None
     # How this person likes to read, loaded with the session in the same query (issue #16).
     preferences: Preferences = DEFAULT_PREFERENCES
 
@@ -344,17 +426,31 @@ class Revision:
     created_at: str
 
 
+class Role(enum.StrEnum):
+    """Who a person is to one plan (issue #25): asked by name, never spelled as a bare string.
+    Decided by ``wiki.access.decide``; words on a page may say it, decisions ask the rule book."""
+
+    OWNER = "owner"  # the young person whose plan it is
+    STEWARD = "steward"  # manages every section (a parent, while the young person is young)
+    MEMBER = "member"  # in the circle, with what their grants give
+    GUEST = "guest"  # a guest link: one section, read only
+    OPERATOR = "operator"  # the operator at the command line (export, import)
+    NOBODY = "nobody"
+
+
 @dataclass
 class Access:
     """A person's standing on one site, made by ``wiki.access.decide`` and read only by
     ``wiki.access`` (issue #13): everything else asks it by action name."""
 
     site_id: int
-    role: str = "nobody"  # owner, steward, member, guest, operator, nobody
+    role: Role = field(default_factory=lambda: Role.NOBODY)
     by_section: dict[str, Capability] = field(default_factory=dict)
     everywhere: Capability = Capability.NONE
     grants: list[GrantRow] = field(default_factory=list)  # the live grants behind it
     owned: bool = True  # False while a plan made for someone has no owner yet (issue #14)
+    # The app's rule book it was decided with (``wiki.access.RuleBook``, issue #25).
+    rules: Any = field(default=None, repr=False, compare=False)
 
 
 # ---- edges: API bodies and forms -------------------------------------------------------
@@ -372,7 +468,7 @@ class SiteCreate(StrictBody):
     # A plan made for someone else (issue #14): the young person's email (they are offered
     # the plan) and/or their name (named as theirs even if they never have an account).
     for_email: str | None = Field(default=None, max_length=320)
-    for_name: str | None = Field(default=None, max_length=MAX_TITLE)
+    for_name: PersonName | None = None
 
     @field_validator("date_of_birth")
     @classmethod
@@ -490,7 +586,7 @@ class GrantOut(BaseModel):
 class LinkCreate(StrictBody):
     section: Slug
     expires_at: str | None = None
-    label: str = Field(default="", max_length=120)
+    label: Annotated[str, StringConstraints(max_length=120), AfterValidator(_one_line)] = ""
 
 
 class LinkOut(BaseModel):
@@ -504,7 +600,7 @@ class LinkOut(BaseModel):
 
 class InvitationCreate(StrictBody):
     email: str = Field(max_length=320)
-    relationship: str = Field(default="", max_length=80)
+    relationship: Relationship = ""
     groups: list[Slug] = []
     grants: list[dict[str, str]] = []
 
@@ -517,7 +613,7 @@ class InvitationOut(BaseModel):
 
 class MemberCreate(StrictBody):
     person: str = Field(max_length=320)
-    relationship: str = Field(default="", max_length=80)
+    relationship: Relationship = ""
     groups: list[Slug] = []
 
 

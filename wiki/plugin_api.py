@@ -19,6 +19,7 @@ from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
     MAX_TITLE,
+    STANDARD_SECTIONS,
     Actor,
     Capability,
     Page,
@@ -32,6 +33,7 @@ from wiki.plugins import (
     Change,
     ChecklistItem,
     ExportFormat,
+    HomeNote,
     Link,
     PluginContext,
     Reader,
@@ -44,6 +46,7 @@ from wiki.plugins import (
     context_of,
 )
 from wiki.render import parse_block
+from wiki.render import render as render_markdown
 from wiki.routes.clashes import saved_url
 from wiki.routes.clashes import show as show_clashes
 from wiki.routes.common import (
@@ -62,6 +65,7 @@ from wiki.words import say, say_later
 # Grouped and explained in docs/plugins.md ("The plugin API").
 __all__ = [
     "MAX_TITLE",
+    "STANDARD_SECTIONS",
     "Action",
     "Actor",
     "AuditEntry",
@@ -75,6 +79,7 @@ __all__ = [
     "DiffLine",
     "ExportFormat",
     "Forbidden",
+    "HomeNote",
     "Invalid",
     "Link",
     "NotFound",
@@ -108,6 +113,7 @@ __all__ = [
     "parse_block",
     "read_date",
     "redirect",
+    "render_markdown",
     "require_signed_in",
     "saved_url",
     "say",

@@ -43,6 +43,15 @@ class Link:
 
 
 @dataclass
+class HomeNote:
+    """A line on the plan's home, on its first screen (issue #23: "Next review: 20 January
+    2027"), with links beside it ("Who runs my review?")."""
+
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass
 class Change:
     """One change between two revisions of a page, in words (issue #16): ``where`` is the
     title the reader knows it by ("Important to me", "Outcome 2, By when"), ``kind`` is
@@ -189,6 +198,23 @@ class PluginContext:
         """One revision of the page with this id (NotFound exactly as ``page_by_id``)."""
         found = self.page_by_id(site, page_id)
         return found, self.revision(site, found.section.key, found.slug, number)
+
+    def members(self, site: str) -> list[circle.Member]:
+        """The circle of support (the young person and stewards only; Forbidden otherwise)."""
+        return circle.list_members(self.__db, self.actor, site=self.site(site))
+
+    def share(
+        self, site: str, *, section: str, capability: str, person: str, expires_at: str | None
+    ) -> None:
+        """Give one person a capability on one section, through the sharing store: exactly
+        as the sharing page would (manage on the section needed; issue #23). Asking twice
+        for the very same thing adds nothing."""
+        if circle.has_grant(self.__db, self.actor, site=self.site(site), section=section,
+                            capability=capability, person=person, expires_at=expires_at):  # fmt: skip
+            return
+        circle.add_grant(self.__db, self.actor, site=self.site(site), section=section,
+                         capability=capability, person=person, expires_at=expires_at)  # fmt: skip
+        self.__sites.pop(site, None)
 
     def readers(self, site: str, section: str) -> list[Reader]:
         """Everyone who may open ``section`` now, and every section each of them may view
@@ -360,21 +386,34 @@ def _builtin_modules() -> list[Any]:
     ]
 
 
+class _CoreActions:
+    """The core declares its named actions through the same hook as every plugin (#25)."""
+
+    @hookspecs.hookimpl
+    def actions(self) -> list[policy.Action]:
+        return policy.core_actions()
+
+
 def make_manager(
     *, extra: list[Any] | None = None, entry_points: bool = True
 ) -> pluggy.PluginManager:
     """Built-in plugins, then installed ones (entry points), then any given directly."""
     pm = pluggy.PluginManager("planwiki")
     pm.add_hookspecs(hookspecs)
+    pm.register(_CoreActions(), name="planwiki.core")
     for module in _builtin_modules():
         pm.register(module, name=f"planwiki.{module.__name__.split('.')[-1]}")
     if entry_points:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in extra or []:
         pm.register(plugin)
-    # Plugins' own named actions join the one rule book (issue #13).
-    policy.register(collect(pm.hook.actions()))
     return pm
+
+
+def rule_book(pm: pluggy.PluginManager) -> policy.RuleBook:
+    """The app's rule book: every action the core and its plugins declare (issues #13, #25).
+    A plugin declaring a core action differently stops the app from starting."""
+    return policy.RuleBook(collect(pm.hook.actions()))
 
 
 def describe(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

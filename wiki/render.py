@@ -2,7 +2,7 @@
 
 markdown-it-py's default preset passes raw HTML through, so we start from
 ``js-default`` with ``html`` off, allow only safe link schemes, allow images only
-from the site's own files or https, and run ``nh3`` over the result as a second,
+from the site's own files (a picture from elsewhere becomes a link to it), and run ``nh3`` over the result as a second,
 independent line of defence (issue #2).
 """
 
@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 import yaml
@@ -26,7 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pydantic import ValidationError
 
-from wiki.errors import Invalid
+from wiki.render_bounds import check_brackets, check_nesting
 
 SAFE_LINK = re.compile(
     r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE
@@ -102,10 +103,20 @@ _OWN_FILE = re.compile(
 
 
 def _is_allowed_image(src: str, site: str) -> bool:
-    if src.startswith("https://"):
-        return True
+    """Only the plan's own files: a picture from another site would tell that site who read
+    the page, and when — a tracking pixel anyone who may edit could plant (issue #25)."""
     own = _OWN_FILE.match(src)
     return own is not None and own.group("site") == site
+
+
+def picture_from_elsewhere(src: str, alt: str) -> str:
+    """A picture from another site, shown as a link to it: the reader chooses to go there.
+    (An editor who wants it on the page uploads a copy, noting where it came from.)"""
+    words = escape(alt.strip()) or "a picture"
+    host = urlsplit(src).hostname if _SCHEME.match(src) else None
+    if not host or not is_safe_link(src):
+        return f"<em>[picture: {words}]</em>"
+    return f'<a class="elsewhere" href="{escape(src)}">Picture on {escape(host)}: {words}</a>'
 
 
 _ID_MARK = "~pw~"  # "~" never survives slugify, so the mark cannot come from a title
@@ -147,9 +158,8 @@ def _build() -> MarkdownIt:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         if not _is_allowed_image(src, env.get("site", "")):
-            # Pictures from elsewhere could track readers: show the words instead.
             alt = renderer.renderInlineAsText(token.children or [], options, env)
-            return f"<em>[picture: {nh3.clean_text(alt) or 'not shown'}]</em>"
+            return picture_from_elsewhere(src, alt)
         return str(default_image(tokens, idx, options, env, *rest))
 
     renderer.rules["image"] = image
@@ -305,6 +315,20 @@ def render_whole(body: str, *, site: str, blocks: dict[str, Any] | None = None) 
     return _unique_ids(_render_part(body, site=site, blocks=blocks))
 
 
+def sanitise(html: str) -> str:
+    """The second, independent line of defence: whatever markdown-it made, only these tags,
+    attributes and link schemes reach a reader. Tested on raw HTML directly (issue #25), since
+    markdown-it's own ``html: False`` would hide a loosened list here."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+        filter_style_properties={"text-align"},
+    )
+
+
 def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) -> str:
     """One part's HTML, its heading ids still marked for ``_unique_ids``."""
     env: dict[str, Any] = {
@@ -317,14 +341,7 @@ def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) 
     tokens = _MD.parse(body, env)
     check_nesting(tokens, body)
     html = _MD.renderer.render(tokens, _MD.options, env)
-    html = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel="noopener noreferrer nofollow",
-        filter_style_properties={"text-align"},
-    )
+    html = sanitise(html)
     html = _TASK_BOX.sub(_task_box, html)
     # Wide tables scroll on a phone; a scrolling region must be reachable by keyboard.
     html = html.replace(
@@ -334,63 +351,3 @@ def _render_part(body: str, *, site: str, blocks: dict[str, Any] | None = None) 
     for number, block_html in enumerate(env["_blocks"]):
         html = html.replace(f"<p>PLANWIKIBLOCK{number}X{env['_nonce']}</p>", block_html, 1)
     return html
-
-
-# ---- bounds (issue #15) ----------------------------------------------------------------
-# One save must not cost seconds of CPU, nor make HTML that a browser or the PDF maker
-# chokes on. Two things in markdown-it cost more than the text's length:
-# - every "[" looks ahead for its "]" to the end of its paragraph, so N unclosed or nested
-#   "[" in one paragraph cost N x its length (120 KB of "[[[...]]]" took ~30 s);
-# - nesting (quotes, lists, emphasis, links) past markdown-it's own limit of 100 levels is
-#   silently dropped, and "*_*_*_..." nests emphasis tens of thousands deep.
-# Honest pages stay far below both limits (the demo plan: brackets 2 deep, nesting 8), so
-# they render exactly as before; a page beyond them is refused with the reason and the
-# place, and nothing is saved (the author keeps the text). Checked before rendering
-# (brackets, linear) and on markdown-it's tokens before HTML is made (nesting).
-MAX_BRACKETS = 32  # "[" open at once in one paragraph
-MAX_NESTING = 32  # levels of quotes, lists, emphasis and links inside one another
-_BRACKET_OR_BREAK = re.compile(r"[\[\]]|\n[ \t]*(?=\n)")
-
-
-class TooComplex(Invalid):
-    """A page's text nests deeper than any honest page does (issue #15)."""
-
-
-def _line_of(body: str, at: int) -> int:
-    return body.count("\n", 0, at) + 1
-
-
-def check_brackets(body: str) -> None:
-    """Refuse a paragraph with more than MAX_BRACKETS "[" open at once (linear time)."""
-    if body.count("[") <= MAX_BRACKETS:
-        return
-    depth = 0
-    for found in _BRACKET_OR_BREAK.finditer(body):
-        mark = found.group()
-        if mark == "[":
-            depth += 1
-            if depth > MAX_BRACKETS:
-                raise TooComplex(
-                    f"Line {_line_of(body, found.start()):,} opens more than {MAX_BRACKETS}"
-                    " square brackets “[” in one paragraph without closing them. Close them,"
-                    " or write \\[ for a bracket that is just a character. Nothing was saved."
-                )
-        elif mark == "]":
-            depth = max(0, depth - 1)
-        else:
-            depth = 0  # a blank line ends the paragraph
-
-
-def check_nesting(tokens: list[Any], body: str) -> None:
-    """Refuse text nested deeper than MAX_NESTING (quotes, lists, emphasis, links)."""
-    for token in tokens:
-        level = token.level
-        if token.children:
-            level += max(child.level for child in token.children)
-        if level > MAX_NESTING:
-            line = token.map[0] + 1 if token.map else 1
-            raise TooComplex(
-                f"From line {line:,} the text is nested more than {MAX_NESTING} levels deep"
-                " (quotes, lists, bold or italic inside one another). Simplify it there."
-                " Nothing was saved."
-            )

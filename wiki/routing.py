@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from starlette._utils import get_route_path
 from starlette.datastructures import URL
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Router
@@ -26,6 +25,16 @@ from starlette.types import Receive, Scope, Send
 DEPTH = 3  # path segments looked at; enough to tell /s/{site}/sharing from a plan page
 
 Shape = tuple[str | None, ...]
+
+
+def get_route_path(scope: Scope) -> str:
+    """The path the routes match: the request's path less the app's mount point, as
+    Starlette's own router works it out (its helper is private, issue #25)."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if not root or not path.startswith(root) or path == root:
+        return "" if root and path == root else path
+    return path[len(root) :] if path[len(root)] == "/" else path
 
 
 def route_shape(route: BaseRoute) -> Shape:

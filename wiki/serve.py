@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wiki.db import Database, migrate, migration_lock
+from wiki.db import Database, hold_serving_lock, migration_lock
 from wiki.logs import log_config
 from wiki.settings import Settings
 from wiki.store import erasure, growing_up
+from wiki.upgrade import upgrade
 
 METRICS_PREFIX = "planwiki-metrics-"
 WORKER_PARENT = "PLANWIKI_SERVE_PARENT"  # set for workers: the pid they must not outlive
@@ -63,15 +64,16 @@ class Prepared:
     purged: int
 
 
-def prepare(settings: Settings) -> Prepared:
-    """The start-up work, once: migrations, then the purge (under the migration lock, so
-    a second server started by hand at the same moment waits rather than races)."""
+def prepare(settings: Settings, *, say: Callable[[str], None] = lambda _m: None) -> Prepared:
+    """The start-up work, once: refuse a database made by a newer planwiki, migrate (a
+    checked backup first, issue #24), then the purge (under the migration lock, so a
+    second server started by hand at the same moment waits rather than races)."""
     db = Database(
         settings.db, synchronous=settings.synchronous, busy_timeout_ms=settings.busy_timeout_ms
     )
     try:
         with migration_lock(settings.db):
-            applied = migrate(db.db)
+            applied = upgrade(settings, say=say).applied
             purged = erasure.purge_due(db, files_dir=settings.files_path())
             growing_up.send_reminders(db, base_url=settings.base_url)  # each once (issue #14)
     finally:
@@ -84,7 +86,9 @@ def worker_app() -> Any:
     from wiki.app import create_app
 
     _end_with_parent()
-    app = create_app(Settings(), run_migrations=False)
+    settings = Settings()
+    hold_serving_lock(settings.db)  # `planwiki restore` asks before replacing it (#24)
+    app = create_app(settings, run_migrations=False)
     _settle()
     return app
 
@@ -189,7 +193,8 @@ def run(settings: Settings, options: ServeOptions, *, say: Callable[[str], None]
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    done = prepare(settings)
+    hold_serving_lock(settings.db)  # from before the migrations until this process ends
+    done = prepare(settings, say=say)
     for name in done.applied:
         say(f"applied {name}")
     if done.purged:

@@ -102,6 +102,7 @@ def environment(theme: str = "default") -> Environment:
     env.globals.update(symbols.JINJA_GLOBALS)
     env.globals["date_value"] = dates.DateValue.of  # the date boxes' parts (issue #16)
     env.filters["a_an"] = grammar.with_article
+    env.filters["and_list"] = grammar.and_list
     return env
 
 

@@ -14,7 +14,7 @@ from wiki.accounts.app_secrets import _digest
 from wiki.accounts.users import User
 from wiki.db import Database
 from wiki.models import Actor, Preferences
-from wiki.store.audit import view_log
+from wiki.view_log import view_log
 
 
 def start_session(

@@ -14,7 +14,7 @@ from wiki.accounts.users import User
 from wiki.db import Database
 from wiki.errors import Invalid
 from wiki.models import Actor, Preferences
-from wiki.store.audit import view_log
+from wiki.view_log import view_log
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 - a visible prefix, not a secret
 

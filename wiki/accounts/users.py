@@ -10,7 +10,8 @@ from wiki import clock
 from wiki.accounts.passwords import check_password_strength, hash_password, verify_password
 from wiki.db import Database
 from wiki.errors import Conflict, Invalid
-from wiki.store.audit import view_log
+from wiki.models import MAX_NAME, is_email, name_problem, squeeze_to_one_line
+from wiki.view_log import view_log
 
 
 @dataclass
@@ -22,12 +23,20 @@ class User:
 
 def normalise_email(email: str) -> str:
     email = email.strip()
-    if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
+    if not is_email(email):
         raise Invalid(
             "Enter an email address like name@example.org.",
             fields={"email": "Enter an email address."},
         )
     return email.lower()
+
+
+def _name(name: str) -> str:
+    """A person's name without surrounding spaces, if it is one (one line, issue #25)."""
+    problem = name_problem(name)
+    if problem:
+        raise Invalid(problem, fields={"name": problem})
+    return name.strip()
 
 
 def find_user(db: Database, email: str) -> User | None:
@@ -39,9 +48,7 @@ def find_user(db: Database, email: str) -> User | None:
 
 def create_user(db: Database, *, email: str, name: str, password: str | None = None) -> User:
     email = normalise_email(email)
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise Invalid("Enter a name of up to 120 characters.", fields={"name": "Enter a name."})
+    name = _name(name)
     if password is not None:
         check_password_strength(password, email=email, name=name)
     with db.write():
@@ -70,9 +77,7 @@ def has_password(db: Database, user_id: int) -> bool:
 
 
 def rename_user(db: Database, user_id: int, name: str) -> None:
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise Invalid("Enter a name of up to 120 characters.", fields={"name": "Enter a name."})
+    name = _name(name)
     with db.write():
         db.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
 
@@ -106,8 +111,9 @@ def sign_in_by_verified_email(db: Database, email: str, name: str = "") -> User:
     user = find_user(db, email)
     if user is None:
         fallback = email.split("@")[0].replace(".", " ").replace("_", " ").strip().title() or email
+        name = squeeze_to_one_line(name)  # a provider's claim is not ours to refuse (#25)
         try:
-            user = create_user(db, email=email, name=(name.strip() or fallback)[:120])
+            user = create_user(db, email=email, name=(name or fallback)[:MAX_NAME])
         except Conflict:  # created by a request running at the same moment
             user = find_user(db, email)
             assert user is not None

@@ -26,8 +26,8 @@ from wiki.models import (
 from wiki.routes import share_steps
 from wiki.routes.api import _actor, _body, _p, api, ok
 from wiki.routes.common import db_of, settings_of
-from wiki.routes.sharing import send_invitation
-from wiki.store import activity, circle, links, oversight
+from wiki.routes.share_steps import send_invitation
+from wiki.store import activity, circle, invitations, links, oversight
 
 
 def _iso(value: str | None, field: str) -> str | None:
@@ -128,7 +128,7 @@ async def invitations_create(request: Request) -> Response:
     actor = _actor(request)
     body = await _body(request, InvitationCreate)
     db = db_of(request)
-    invite = links.create_invitation(
+    invite = invitations.create_invitation(
         db,
         actor,
         site=_p(request, "site"),

@@ -20,7 +20,7 @@ from wiki import csrf
 from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn, SlowDown, TooLarge
 from wiki.models import OWN_COLOURS, Actor, Preferences
-from wiki.plugins import collect, context_of
+from wiki.plugins import PluginContext, collect, context_of
 from wiki.settings import Settings
 from wiki.store import appearance
 from wiki.store import files as attachments
@@ -165,14 +165,23 @@ def page(
     if site is not None:
         ctx.setdefault("root", f"/s/{site.slug}")
     site_ctx = ctx.get("ctx")
-    if site_ctx is not None and not ctx.get("preview"):
+    if site_ctx is not None:
         pm = request.app.state.plugins
-        plugin_ctx = context_of(request)
+        # "See it as" someone: the plugins' buttons as that person would get them (#23).
+        plugin_ctx = (
+            PluginContext(request.app.state.db, site_ctx.actor)
+            if ctx.get("preview")
+            else context_of(request)
+        )
         plugin_ctx.remember(site_ctx)
         if not ctx.get("readonly"):
-            if site_ctx.actor.signed_in:  # the welcome can always be found again (issue #16)
+            if site_ctx.actor.signed_in and not ctx.get("preview"):  # issue #16
                 ctx.setdefault("welcome_link", f"/s/{site_ctx.site.slug}/-/welcome")
             ctx["plugin_nav"] = collect(pm.hook.site_nav_entries(context=plugin_ctx, site=site_ctx))
+            if ctx.get("plan_home"):
+                ctx["home_notes"] = collect(
+                    pm.hook.plan_home_notes(context=plugin_ctx, site=site_ctx)
+                )
         if ctx.get("page") is not None and hasattr(ctx["page"], "html"):
             ctx["page_actions"] = collect(
                 pm.hook.page_actions(

@@ -22,7 +22,7 @@ from wiki.routes.common import (
     require_signed_in,
     settings_of,
 )
-from wiki.store import erasure
+from wiki.store import account_erasure, erasure
 from wiki.store.context import site_for
 
 
@@ -109,7 +109,7 @@ async def delete_account_form(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     return page(
         request, "delete_account.html",
-        {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
+        {"owned": account_erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
          "errors": {}},
     )  # fmt: skip
 
@@ -121,14 +121,14 @@ async def delete_account_post(request: Request) -> Response:
     form = await form_of(request)
     try:
         await off_loop(  # may delete plans and files: off the event loop (issue #15)
-            erasure.delete_account,
+            account_erasure.delete_account,
             db, actor, confirm_email=form.get("confirm", ""),
             files_dir=settings_of(request).files_path(),
         )  # fmt: skip
     except (Invalid, Conflict) as problem:
         return page(
             request, "delete_account.html",
-            {"owned": erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
+            {"owned": account_erasure.owned_sites(db, actor), "pending": erasure.deleted_sites(db, actor),
              "errors": {"confirm": problem.message}},
             status=422 if isinstance(problem, Invalid) else 409,
         )  # fmt: skip

@@ -53,7 +53,8 @@ def _flag(request: Request, name: str, default: bool = False) -> bool:
 
 @cache
 def pdf_available() -> bool:
-    """WeasyPrint is optional (``pip install weasyprint``); without it there is no PDF button."""
+    """WeasyPrint is a dependency (issue #23) but needs the Pango library; without it the
+    print page says so in one line and offers the browser's Print instead."""
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError):  # OSError: the Pango library is missing
@@ -124,8 +125,15 @@ def _print_context(request: Request, section: str | None) -> dict[str, object]:
     ctx, groups = transfer.printable(db, actor, site=_p(request, "site"), section=section)
     # A page that reads through to others (a handover pack) prints as this reader sees it (#14).
     root = f"/s/{ctx.site.slug}"
+    # One page alone (issue #23: a PDF of just the review report), within its section.
+    one = request.query_params.get("page") or None if section else None
+    if one is not None:
+        groups = [(sec, [p for p in pages if p.slug == one]) for sec, pages in groups]
+        if not any(pages for _, pages in groups):
+            raise NotFound("There is no such page here.")
     groups = [(sec, [shown(request, ctx, p, root) for p in pages]) for sec, pages in groups]
     only = groups[0][0] if section else None
+    query = f"?section={section}" + (f"&page={one}" if one else "") if section else ""
     return {
         "site": ctx.site,
         "ctx": ctx,
@@ -133,7 +141,8 @@ def _print_context(request: Request, section: str | None) -> dict[str, object]:
         "only": only,
         "printed_at": clock.iso(),
         "pdf": pdf_available(),
-        "pdf_url": f"/s/{ctx.site.slug}/-/print.pdf" + (f"?section={section}" if section else ""),
+        "pdf_url": f"/s/{ctx.site.slug}/-/print.pdf{query}",
+        "one_page": groups[0][1][0] if one is not None else None,
     }
 
 
@@ -203,7 +212,8 @@ async def print_pdf(request: Request) -> Response:
     finally:
         _making.discard(who)
     site = context["site"]
-    name = f"{site.slug}-{section}.pdf" if section else f"{site.slug}.pdf"  # type: ignore[attr-defined]
+    one = request.query_params.get("page") if section else None
+    name = f"{site.slug}-{one or section}.pdf" if section else f"{site.slug}.pdf"  # type: ignore[attr-defined]
     return _download(data, name, "application/pdf")
 
 

@@ -27,7 +27,7 @@ from wiki.errors import NotFound, WikiError
 from wiki.models import Actor
 from wiki.routes.auth import login_url_for, signed_in
 from wiki.routes.common import actor_of, db_of, form_of, page, redirect, settings_of
-from wiki.store import links, ownership
+from wiki.store import holders, invitations, ownership
 
 
 def _base(request: Request) -> str:
@@ -58,6 +58,45 @@ def send_offer(db: Database, request: Request, offer: ownership.Offer) -> None:
             " email: nothing changes.\n"
         )
     mail.send(db, to=offer.email, subject=subject, body=body)
+
+
+_STILL = {
+    "manage": "You can still read, change and share every part, until {who} changes that.",
+    "edit": "You can still read and change every part, until {who} changes that.",
+    "view": "You can still read every part, until {who} changes that.",
+}
+
+
+def tell_keepers(
+    db: Database,
+    request: Request,
+    offer: ownership.Offer,
+    told: list[Actor],
+    *,
+    accepted: bool,
+    by: str = "",
+) -> None:
+    """Tell the people who looked after the plan that it was accepted (``by`` whom), or
+    declined (issue #23)."""
+    young = by or (offer.person_name if offer.kind == "made-for" else "") or offer.email
+    for keeper in told:
+        if accepted:
+            level = holders.level_everywhere(db, offer.site_slug, keeper)
+            still = _STILL.get(level, "You cannot see it any more.").format(who=young)
+            subject = f"{young} has accepted “{offer.site_title}”"
+            body = (
+                f"Hello {keeper.name},\n\n{young} has accepted “{offer.site_title}”. It is"
+                f" theirs now: they choose who can read and change each part.\n\n{still}\n\n"
+                f"{_base(request)}/s/{offer.site_slug}\n"
+            )
+        else:
+            subject = f"{young} said no thanks to “{offer.site_title}”"
+            body = (
+                f"Hello {keeper.name},\n\n{young} said no thanks to “{offer.site_title}”."
+                " Nothing else has changed: you still look after it.\n\nYou can send the offer"
+                f" again, or to another address, here:\n{_base(request)}/s/{offer.site_slug}/owner\n"
+            )
+        mail.send(db, to=keeper.email, subject=subject, body=body)
 
 
 def _gate(request: Request, email: str, *, template: str, extra: dict[str, Any]) -> Response | None:
@@ -123,28 +162,28 @@ def _link_page(request: Request, opener: Any, name: str, template: str) -> Respo
 
 
 async def invite_get(request: Request) -> Response:
-    return _link_page(request, links.open_invitation, "invite", "invite.html")
+    return _link_page(request, invitations.open_invitation, "invite", "invite.html")
 
 
 async def invite_post(request: Request) -> Response:
     db, actor = db_of(request), actor_of(request)
     token = str(request.path_params["token"])
     try:
-        invite = links.open_invitation(db, token)
+        invite = invitations.open_invitation(db, token)
     except NotFound as gone:
         return page(request, "link_problem.html", {"message": gone.message}, status=404)
     if actor.signed_in or accounts.find_user(db, invite.email) is not None:
         shown = _gate(request, invite.email, template="invite.html", extra={"invite": invite})
         if shown is not None:
             return shown
-        links.accept_invitation(db, token, user_id=int(actor.user_id or 0))
+        invitations.accept_invitation(db, token, user_id=int(actor.user_id or 0))
         return redirect(f"/s/{invite.site_slug}?done=joined")
     made = await _new_account(
         request, invite.email, template="invite.html", extra={"invite": invite}
     )
     if isinstance(made, Response):
         return made
-    links.accept_invitation(db, token, user_id=made.id)
+    invitations.accept_invitation(db, token, user_id=made.id)
     return signed_in(request, made, method="invitation (new account)",
                      next_path=f"/s/{invite.site_slug}?done=joined")  # fmt: skip
 
@@ -163,18 +202,32 @@ async def offer_post(request: Request) -> Response:
         offer = ownership.open_offer(db, token)
     except NotFound as gone:
         return page(request, "link_problem.html", {"message": gone.message}, status=404)
+    if (await form_of(request)).get("answer") == "no":
+        return _declined(request, actor, offer, token)
+    told = holders.keepers(db, offer.site_slug)
     if actor.signed_in or accounts.find_user(db, offer.email) is not None:
         shown = _gate(request, offer.email, template="offer.html", extra={"offer": offer})
         if shown is not None:
             return shown
         ownership.accept_offer(db, actor, token)
+        tell_keepers(db, request, offer, told, accepted=True, by=actor.name)
         return redirect(f"/s/{offer.site_slug}?done=owner")
     made = await _new_account(request, offer.email, template="offer.html", extra={"offer": offer})
     if isinstance(made, Response):
         return made
     ownership.accept_offer(db, Actor(user_id=made.id, email=made.email, name=made.name), token)
+    tell_keepers(db, request, offer, told, accepted=True, by=made.name)
     return signed_in(request, made, method="plan offer (new account)",
                      next_path=f"/s/{offer.site_slug}?done=owner")  # fmt: skip
+
+
+def _declined(request: Request, actor: Actor, offer: ownership.Offer, token: str) -> Response:
+    """ "No thanks": the offer ends, and the people who looked after the plan are told."""
+    db = db_of(request)
+    told = holders.keepers(db, offer.site_slug)
+    ownership.decline_offer(db, actor, token)
+    tell_keepers(db, request, offer, told, accepted=False)
+    return page(request, "offer_declined.html", {"offer": offer, "told": told})
 
 
 routes = [

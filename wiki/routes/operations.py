@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from wiki import metrics
+from wiki import metrics, versions
 from wiki.errors import NotFound
 from wiki.health import health_problems
 from wiki.routes.common import db_of, settings_of
@@ -39,7 +39,12 @@ NO_STORE = {"cache-control": "no-store"}
 async def healthz(request: Request) -> Response:
     checks = await run_in_threadpool(health_problems, db_of(request), settings_of(request))
     healthy = all(value == "ok" for value in checks.values())
-    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    body: dict[str, object] = {
+        "status": "ok" if healthy else "unavailable",
+        "version": versions.VERSION,
+        "schema": versions.schema(),
+        "checks": checks,
+    }
     if not healthy:
         body["reason"] = "; ".join(v for v in checks.values() if v not in ("ok", "unknown"))
     return JSONResponse(body, status_code=200 if healthy else 503, headers=NO_STORE)

@@ -34,6 +34,7 @@ async def owner_page(request: Request, *, errors: dict | None = None, status: in
         raise NotFound()
     return page(request, "owner.html", {
         "site": ctx.site, "ctx": ctx, "offer": ownership.live_offer(db, actor, site=ctx),
+        "declined": ownership.last_declined(db, actor, site=ctx),
         "errors": errors or {}, "values": values or {},
         "done": DONE.get(request.query_params.get("done", ""), ""),
     }, status=status)  # fmt: skip

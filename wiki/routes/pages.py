@@ -17,7 +17,7 @@ from wiki import diff as differ
 from wiki.errors import Clashed, Conflict, Invalid, NotFound, TooLarge
 from wiki.models import MAX_TITLE, SLUG_HELP, Page, SiteCreate, is_slug, slug_problem
 from wiki.plugins import context_of, shown
-from wiki.routes import clashes, drafts, plan_home, site_setup
+from wiki.routes import clashes, drafts, plan_pages, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
@@ -31,7 +31,7 @@ from wiki.routes.common import (
     revision_number,
     settings_of,
 )
-from wiki.store import introduction, merging, oversight
+from wiki.store import holders, merging
 
 
 def slugify(title: str) -> str:
@@ -108,28 +108,12 @@ async def site_home(request: Request) -> Response:
     if not actor.signed_in and not actor.is_guest:
         return redirect(login_url(request.url.path))
     ctx = store.site_for(db, actor, _p(request, "site"))
-    return page(
-        request,
-        "site.html",
-        {
-            "site": ctx.site,
-            "ctx": ctx,
-            "sections": ctx.sections,
-            "counts": store.section_counts(db, ctx),
-            "recent": store.recent_changes(db, actor, site=ctx),
-            "looked": oversight.who_has_looked(db, actor, site=ctx)
-            if ctx.allows("see-audit")
-            else [],
-            "control": oversight.control_status(db, actor, site=ctx)
-            if ctx.allows("see-growing-up")
-            else None,
-            # About the person (issue #16): their photo (only if this reader may see it),
-            # their own line, and the welcome on a first visit.
-            "photo": introduction.photo_of(db, ctx),
-            "pictures": introduction.section_pictures(db, ctx),
-            "welcome": plan_home.welcome_of(request, ctx),
-        },
-    )
+    shown_home = plan_pages.home_of(request, ctx)
+    just_taken = request.query_params.get("done") == "owner" and ctx.allows("hand-over-plan")
+    # Just accepted, with the welcome put away: who else can reach it, here (issue #23).
+    if just_taken and shown_home["welcome"] is None:
+        shown_home["others"] = holders.who_else(db, ctx)
+    return page(request, "site.html", shown_home)
 
 
 async def add_section(request: Request) -> Response:
@@ -155,19 +139,7 @@ async def section_view(request: Request) -> Response:
     ctx, pages = store.list_pages(
         db, actor, site=_p(request, "site"), section=_p(request, "section")
     )
-    section = ctx.section(_p(request, "section"))
-    return page(
-        request,
-        "section.html",
-        {
-            "site": ctx.site,
-            "ctx": ctx,
-            "section": section,
-            "pages": pages,
-            "can_edit": ctx.allows("edit", section.key),
-            "can_manage": ctx.allows("share", section.key),
-        },
-    )
+    return page(request, "section.html", plan_pages.section_of(ctx, _p(request, "section"), pages))
 
 
 async def section_post(request: Request) -> Response:
@@ -225,11 +197,7 @@ async def page_view(request: Request) -> Response:
         request,
         "page.html",
         {
-            "site": ctx.site,
-            "ctx": ctx,
-            "section": sec,
-            "page": found,
-            "can_edit": ctx.allows("edit", sec.key),
+            **plan_pages.page_of(ctx, found),
             "saved": _saved(request, ctx, found),
             # Their own words not saved yet (issue #26): only ever the reader's own.
             "draft": store.get_draft(db, actor, site=ctx, section=sec.key, page=found.slug)

@@ -19,7 +19,7 @@ from wiki import store
 from wiki.errors import Invalid
 from wiki.models import MAX_INTRO
 from wiki.routes.common import db_of, form_of, page, redirect, require_signed_in
-from wiki.store import introduction
+from wiki.store import holders, introduction
 from wiki.store.context import SiteContext
 from wiki.words import say_later
 
@@ -48,15 +48,21 @@ def welcome_of(
     request: Request, ctx: SiteContext, *, always: bool = False
 ) -> dict[str, Any] | None:
     """What the welcome says to this person, or None (guests, previews, or put away)."""
-    if not ctx.actor.signed_in or not ctx.allows("dismiss-welcome"):
+    if ctx.actor.is_guest or not ctx.allows("dismiss-welcome"):
         return None
     db = db_of(request)
     if not always and introduction.welcome_put_away(db, ctx):
         return None
-    if ctx.allows("decide-at-16"):  # the young person: what the plan is, and first steps
-        return {"kind": "own", "steps": first_steps(ctx)}
+    if ctx.is_young_person:
+        # The young person: what the plan is, who else can reach it by name (never "nobody"
+        # while someone can, issue #23), and first steps.
+        return {"kind": "own", "steps": first_steps(ctx), "others": holders.who_else(db, ctx)}
     if ctx.allows("offer-plan"):  # a parent keeping a plan made for a child, not yet theirs
         return {"kind": "keeper", "steps": first_steps(ctx)}
+    if ctx.allows("manage-circle"):
+        # Someone who helps manage a plan that is its young person's own: they shared
+        # nothing with themselves (issue #23), they look after it with the young person.
+        return {"kind": "steward"}
     return {"kind": "member", "shared": introduction.shared_with(db, ctx)}
 
 

@@ -32,7 +32,7 @@ from wiki.routes.common import (
     require_signed_in,
     settings_of,
 )
-from wiki.store import activity, circle, links
+from wiki.store import activity, circle, invitations
 from wiki.templates import day
 from wiki.words import say
 
@@ -117,7 +117,7 @@ def end_of_day(value: str | dates.DateValue, field: str) -> str | None:
 
 
 def send_invitation(
-    db: Database, request: Request, invite: links.Invitation, *, inviter: Actor
+    db: Database, request: Request, invite: invitations.Invitation, *, inviter: Actor
 ) -> None:
     hello = f"Hello {invite.name}," if invite.name else "Hello,"
     mail.send(
@@ -229,7 +229,7 @@ def _share(db: Database, request: Request, actor: Actor, site: str, chosen: dict
         raise Invalid("Some choices are missing: " + " ".join(problems.values()), fields=problems)
     until = end_of_day(chosen["until"], "until")
     if who == "new":
-        invite = links.create_invitation(
+        invite = invitations.create_invitation(
             db,
             actor,
             site=ctx,
@@ -317,7 +317,9 @@ async def done_get(request: Request) -> Response:
             said = [_can_now(easy, who, lvl, ts, until) for (lvl, until), ts in by_level.items()]
             undo = {"action": "undo-share", "grants": [g.id for g in made]}
     elif q.get("i", "").isdigit():
-        found = [i for i in links.list_invitations(db, actor, site=ctx) if i.id == int(q["i"])]
+        found = [
+            i for i in invitations.list_invitations(db, actor, site=ctx) if i.id == int(q["i"])
+        ]
         if found:
             inv = found[0]
             parts = [titles.get(g["section"], "") for g in inv.grants]

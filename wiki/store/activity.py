@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from wiki import clock, mail
 from wiki.db import Database
-from wiki.errors import NotFound
+from wiki.errors import Forbidden, NotFound
 from wiki.models import Actor
 from wiki.store.audit import view_log
 from wiki.store.context import SiteContext, load_site, site_for
@@ -324,7 +324,9 @@ def send_due_digests(db: Database, *, base_url: str = "") -> int:
             text = digest_text(
                 db, reader, site=r["slug"], since=r["last_sent_at"], until=clock.iso(now)
             )
-        except NotFound:  # they no longer see this plan: nothing to say
+        except (NotFound, Forbidden):
+            # They no longer see this plan, or no longer its log (a steward made a reader):
+            # nothing to send them, and the others after them still get theirs (issue #25).
             continue
         if text is None or site is None:
             continue

@@ -17,6 +17,7 @@ from wiki.models import Actor
 from wiki.store import checks
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
+from wiki.store.stewards import keep_a_manager
 
 
 @dataclass
@@ -128,11 +129,12 @@ def _add_member(
         )
     if policy.owns(ctx.site.owner_id, user_id):
         raise Conflict("That is the young person who owns this plan.")
+    relationship = checks.one_line(relationship, "relationship")
     with db.write():
         try:
             member_id = db.execute(
                 "INSERT INTO members (site_id, user_id, relationship, created_at) VALUES (?, ?, ?, ?)",
-                (ctx.site.id, user_id, relationship[:80], clock.iso()),
+                (ctx.site.id, user_id, relationship, clock.iso()),
             ).lastrowid
         except sqlite3.IntegrityError:
             raise Conflict("That person is already in the circle.") from None
@@ -175,6 +177,7 @@ def set_member_groups(
                 "INSERT INTO member_groups (member_id, site_id, group_key) VALUES (?, ?, ?)",
                 (row["id"], ctx.site.id, group),
             )
+        keep_a_manager(db, ctx.site)  # leaving a group that manages everything (issue #25)
         record(
             db,
             site_id=ctx.site.id,
@@ -192,27 +195,14 @@ def remove_member(db: Database, actor: Actor, *, site: str | SiteContext, email:
     if policy.owns(ctx.site.owner_id, user_id):
         raise Forbidden("Nobody can remove the young person from their own plan.")
     with db.write():
-        if user_id == actor.user_id and _manager_count(db, ctx.site.id) <= 1:
-            raise Forbidden(
-                "You are the last person who can manage this plan, so you cannot remove yourself."
-            )
         gone = db.execute(
             "DELETE FROM members WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id)
         ).rowcount
         if not gone:
             raise NotFound("That person is not in the circle.")
         db.execute("DELETE FROM grants WHERE site_id = ? AND user_id = ?", (ctx.site.id, user_id))
+        keep_a_manager(db, ctx.site)  # issue #25: never the plan's last manager
         record(db, site_id=ctx.site.id, actor=actor, action="remove-member", detail=email)
-
-
-def _manager_count(db: Database, site_id: int) -> int:
-    """The owner plus stewards (people with manage on everything)."""
-    row = db.one(
-        "SELECT COUNT(DISTINCT user_id) AS n FROM grants WHERE site_id = ? AND user_id IS NOT NULL"
-        " AND section = '*' AND capability = 'manage' AND (expires_at IS NULL OR expires_at > ?)",
-        (site_id, clock.iso()),
-    )
-    return 1 + (row["n"] if row else 0)
 
 
 def _grant(row: sqlite3.Row) -> Grant:
@@ -299,6 +289,30 @@ def add_grant(
     return _grant(row)
 
 
+def has_grant(
+    db: Database,
+    actor: Actor,
+    *,
+    site: str | SiteContext,
+    section: str,
+    capability: str,
+    person: str,
+    expires_at: str | None = None,
+) -> bool:
+    """Is this very grant (person, section, capability, end) there already? For callers
+    that must not add the same thing twice (the review runner, issue #23)."""
+    ctx = site_for(db, actor, site)
+    ctx.check("see-sharing")
+    return (
+        db.one(
+            "SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id WHERE g.site_id = ?"
+            " AND u.email = ? AND g.section = ? AND g.capability = ? AND g.expires_at IS ?",
+            (ctx.site.id, person, section, capability, expires_at),
+        )
+        is not None
+    )
+
+
 def revoke_grant(db: Database, actor: Actor, *, site: str | SiteContext, grant_id: int) -> None:
     ctx = site_for(db, actor, site)
     row = db.one(_GRANTS_SQL + " AND g.id = ?", (ctx.site.id, grant_id))
@@ -312,14 +326,8 @@ def revoke_grant(db: Database, actor: Actor, *, site: str | SiteContext, grant_i
     if not ctx.allows("share", row["section"]):
         raise Forbidden("You cannot change who sees that section.")
     with db.write():
-        if (
-            row["section"] == "*"
-            and row["capability"] == "manage"
-            and row["user_id"] == actor.user_id
-            and _manager_count(db, ctx.site.id) <= 1
-        ):
-            raise Forbidden("You are the last person who can manage this plan.")
         db.execute("DELETE FROM grants WHERE id = ?", (grant_id,))
+        keep_a_manager(db, ctx.site)  # issue #25: a person's or a group's, the last one stays
         record(
             db,
             site_id=ctx.site.id,

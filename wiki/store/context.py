@@ -6,6 +6,8 @@ section, so a site you were given nothing on does not exist for you.
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from wiki import access as policy
@@ -102,6 +104,11 @@ class SiteContext:
         return policy.role(self.access)
 
     @property
+    def is_young_person(self) -> bool:
+        """Is the reader the young person whose plan this is (for "your" or their name)?"""
+        return policy.is_young_person(self.access)
+
+    @property
     def section_ids(self) -> list[int]:
         return [s.id for s in self.sections]
 
@@ -127,8 +134,43 @@ def load_site(db: Database, slug: str) -> Site | None:
     )
 
 
+_GROUP_GRANTS_SQL = """
+SELECT g.section, g.capability, g.expires_at, g.user_id, g.group_key FROM grants g
+WHERE g.site_id = ? AND g.group_key = ?
+"""
+
+
+def _previewed_grants(db: Database, preview_of: str, site: Site) -> list[GrantRow]:
+    """What a group's grants give, or what a pending invitation would give once accepted
+    (its own starting grants and its groups'), for "see it as" (issue #23)."""
+    kind, _, ident = preview_of.partition(":")
+    rows: list[dict] = []
+    if kind == "group":
+        rows = [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, ident))]
+    elif kind == "invite" and ident.isdigit():
+        invite = db.one(
+            "SELECT groups, grants FROM invitations WHERE id = ? AND site_id = ?"
+            " AND accepted_at IS NULL",
+            (int(ident), site.id),
+        )
+        if invite is not None:
+            for given in json.loads(invite["grants"]):
+                rows.append({"section": given["section"], "capability": given["capability"],
+                             "expires_at": given.get("expires_at"), "user_id": None,
+                             "group_key": None})  # fmt: skip
+            for group in json.loads(invite["groups"]):
+                rows += [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, group))]
+    return [
+        GrantRow(section=r["section"], capability=Capability.parse(r["capability"]),
+                 expires_at=r["expires_at"], user_id=r["user_id"], group_key=r["group_key"])
+        for r in rows
+    ]  # fmt: skip
+
+
 def access_for(db: Database, actor: Actor, site: Site) -> Access:
     grants: list[GrantRow] = []
+    if actor.preview_of is not None:
+        grants = _previewed_grants(db, actor.preview_of, site)
     if actor.user_id is not None and not policy.owns(site.owner_id, actor.user_id):
         grants = [
             GrantRow(
@@ -140,7 +182,52 @@ def access_for(db: Database, actor: Actor, site: Site) -> Access:
             )
             for r in db.all(_GRANTS_SQL, {"site": site.id, "user": actor.user_id})
         ]
-    return policy.decide(actor, site_id=site.id, owner_id=site.owner_id, grants=grants)
+    return policy.decide(
+        actor, site_id=site.id, owner_id=site.owner_id, grants=grants, rules=db.extensions.rules
+    )
+
+
+# Every grant that reaches a circle member on one site, personal or through a group: one
+# query for the whole circle, instead of one access load per member.
+_CIRCLE_GRANTS_SQL = """
+SELECT m.user_id AS member, g.section, g.capability, g.expires_at, g.user_id, g.group_key
+FROM members m JOIN grants g ON g.site_id = m.site_id AND g.user_id = m.user_id
+WHERE m.site_id = :site
+UNION ALL
+SELECT m.user_id AS member, g.section, g.capability, g.expires_at, g.user_id, g.group_key
+FROM members m JOIN member_groups mg ON mg.member_id = m.id
+JOIN grants g ON g.site_id = m.site_id AND g.group_key = mg.group_key
+WHERE m.site_id = :site
+"""
+
+
+def circle_accesses(db: Database, site: Site) -> dict[int, Access]:
+    """Every circle member's ``Access`` on the site (by user id), decided by the rule book."""
+    grants: dict[int, list[GrantRow]] = defaultdict(list)
+    members = [
+        int(r["user_id"])
+        for r in db.all("SELECT user_id FROM members WHERE site_id = ?", (site.id,))
+    ]
+    for r in db.all(_CIRCLE_GRANTS_SQL, {"site": site.id}):
+        grants[int(r["member"])].append(
+            GrantRow(
+                section=r["section"],
+                capability=Capability.parse(r["capability"]),
+                expires_at=r["expires_at"],
+                user_id=r["user_id"],
+                group_key=r["group_key"],
+            )
+        )
+    return {
+        user_id: policy.decide(
+            Actor(user_id=user_id),
+            site_id=site.id,
+            owner_id=site.owner_id,
+            grants=grants.get(user_id, []),
+            rules=db.extensions.rules,
+        )
+        for user_id in members
+    }
 
 
 def site_for(db: Database, actor: Actor, site: str | SiteContext) -> SiteContext:

@@ -24,6 +24,7 @@ from wiki.errors import Invalid, NotFound, TooLarge
 from wiki.models import Actor, Page
 from wiki.store.audit import record
 from wiki.store.context import SiteContext, site_for
+from wiki.store.files_check import sha256_of
 from wiki.store.pages import get_page
 
 MAX_CAPTION = 500
@@ -204,10 +205,11 @@ def attach(
                 db.execute("UPDATE attachments SET is_main = 0 WHERE page_id = ?", (found.id,))
             new_id = db.execute(
                 "INSERT INTO attachments (key, site_id, page_id, name, kind, media_type, size, width, height,"
-                " caption, transcript, is_main, path, thumb_path, uploaded_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " caption, transcript, is_main, path, thumb_path, uploaded_by, created_at, sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, ctx.site.id, found.id, name, sniffed.kind, media_type, size, width, height, caption,
-                 transcript, int(main), str(final.relative_to(files_dir)), thumb_path, actor.user_id, now),
+                 transcript, int(main), str(final.relative_to(files_dir)), thumb_path, actor.user_id, now,
+                 sha256_of(final)),
             ).lastrowid  # fmt: skip
             record(db, site_id=ctx.site.id, actor=actor, action="attach", section=section, page_id=found.id,
                    detail=f"{name} ({media.KIND_WORDS[sniffed.kind]})")  # fmt: skip

@@ -10,6 +10,7 @@ Putting the welcome away is ``dismiss-welcome``: anyone signed in who may read t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from wiki import access as policy
@@ -104,6 +105,8 @@ def set_introduction(
 
 def welcome_put_away(db: Database, ctx: SiteContext) -> bool:
     """Has this person put the welcome away on this plan (guests never see one)?"""
+    if ctx.actor.preview_of is not None:  # "see it as" someone new to the plan (#23)
+        return False
     if ctx.actor.user_id is None:
         return True
     row = db.one(
@@ -152,14 +155,46 @@ WHERE m.site_id = :site AND m.user_id = :user
 """
 
 
+_GROUP_SHARES_SQL = """
+SELECT g.section, g.expires_at, u.name AS by_name FROM grants g LEFT JOIN users u ON u.id = g.created_by
+WHERE g.site_id = ? AND g.group_key = ?
+"""
+
+
+def _previewed_shares(db: Database, ctx: SiteContext, preview_of: str) -> list[dict]:
+    """Who shared what with a group, or who will have shared what once an invitation is
+    accepted (the inviter gives its starting grants), for "see it as" (issue #23)."""
+    kind, _, ident = preview_of.partition(":")
+    if kind == "group":
+        return [dict(r) for r in db.all(_GROUP_SHARES_SQL, (ctx.site.id, ident))]
+    invite = db.one(
+        "SELECT i.groups, i.grants, u.name AS by_name FROM invitations i"
+        " LEFT JOIN users u ON u.id = i.created_by WHERE i.id = ? AND i.site_id = ?",
+        (int(ident) if ident.isdigit() else 0, ctx.site.id),
+    )
+    if invite is None:
+        return []
+    rows = [{"section": g["section"], "expires_at": g.get("expires_at"), "by_name": invite["by_name"]}
+            for g in json.loads(invite["grants"])]  # fmt: skip
+    for group in json.loads(invite["groups"]):
+        rows += [dict(r) for r in db.all(_GROUP_SHARES_SQL, (ctx.site.id, group))]
+    return rows
+
+
 def shared_with(db: Database, ctx: SiteContext) -> list[Shared]:
     """For an invited member's welcome: who shared which parts they can see, in names and
     section titles (what they may do there comes from the rule book's answer)."""
-    if ctx.actor.user_id is None:
+    if ctx.actor.preview_of is not None:
+        rows = _previewed_shares(db, ctx, ctx.actor.preview_of)
+    elif ctx.actor.user_id is None:
         return []
+    else:
+        rows = [
+            dict(r) for r in db.all(_SHARED_SQL, {"site": ctx.site.id, "user": ctx.actor.user_id})
+        ]
     now = clock.iso()
     by: dict[str, set[str]] = {}
-    for row in db.all(_SHARED_SQL, {"site": ctx.site.id, "user": ctx.actor.user_id}):
+    for row in rows:
         if row["expires_at"] is not None and row["expires_at"] <= now:
             continue
         keys = [s.key for s in ctx.sections] if row["section"] == "*" else [row["section"]]

@@ -10,10 +10,10 @@ from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound
-from wiki.models import Actor, end_of_compulsory_school_age
+from wiki.models import Actor, Capability, GrantRow, end_of_compulsory_school_age
 from wiki.store.audit import record, view_log
-from wiki.store.circle import _manager_count
-from wiki.store.context import SiteContext, access_for, site_for
+from wiki.store.context import SiteContext, circle_accesses, site_for
+from wiki.store.stewards import keep_a_manager
 
 
 @dataclass
@@ -70,6 +70,9 @@ def list_audit(
             or (
                 f"Guest link: {r['label'] or 'no label'}"
                 if r["guest_link_id"]
+                # said no thanks from the emailed link, without an account (issue #23)
+                else "the person it was offered to"
+                if r["action"] == "decline-offer"
                 else "a former member"
             ),
             email=r["email"],
@@ -102,7 +105,9 @@ def who_has_looked(
 
 
 def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: str) -> Actor:
-    """The person (email) or guest link (``link:<id>``) to preview the site as, read-only."""
+    """Who to preview the site as, read-only: a circle member (email), a guest link
+    (``link:<id>``), a circle group (``group:<key>``: what its grants give) or a pending
+    invitation (``invite:<id>``: what it would give once accepted, issue #23)."""
     ctx = site_for(db, actor, site)
     ctx.check("view-as")
     if who.startswith("link:") and who[5:].isdigit():
@@ -117,6 +122,23 @@ def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: s
             guest_section=row["section"],
             name="Guest",
         )
+    kind, _, ident = who.partition(":")
+    if kind == "group":
+        group = db.one("SELECT title FROM circle_groups WHERE site_id = ? AND key = ?",
+                       (ctx.site.id, ident))  # fmt: skip
+        if group is None:
+            raise NotFound("There is no such group.")
+        return Actor(name=f"the {group['title']} group", preview_of=f"group:{ident}")
+    if kind == "invite" and ident.isdigit():
+        invite = db.one(
+            "SELECT id, email, name FROM invitations WHERE id = ? AND site_id = ?"
+            " AND accepted_at IS NULL AND expires_at > ?",
+            (int(ident), ctx.site.id, clock.iso()),
+        )
+        if invite is None:
+            raise NotFound("There is no such invitation waiting.")
+        return Actor(email=invite["email"], name=invite["name"] or invite["email"],
+                     preview_of=f"invite:{invite['id']}")  # fmt: skip
     row = db.one(
         "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
         " WHERE m.site_id = ? AND u.email = ?",
@@ -162,13 +184,13 @@ def control_status(db: Database, actor: Actor, *, site: str | SiteContext) -> Co
     stewards = []
     if ctx.allows("see-stewards"):
         # Everyone who is a steward right now, through a personal grant or a group's.
+        circle = circle_accesses(db, ctx.site)
         for r in db.all(
             "SELECT u.id, u.email, u.name, m.relationship FROM members m JOIN users u ON u.id = m.user_id"
             " WHERE m.site_id = ? ORDER BY u.name",
             (ctx.site.id,),
         ):
-            member = Actor(user_id=r["id"], email=r["email"], name=r["name"])
-            if policy.allowed(access_for(db, member, ctx.site), "manage-circle"):
+            if policy.allowed(circle[r["id"]], "manage-circle"):
                 stewards.append(
                     {"email": r["email"], "name": r["name"], "relationship": r["relationship"]}
                 )
@@ -195,17 +217,7 @@ def decide_control(
         for email, choice in decisions.items():
             user_id = db.one("SELECT id FROM users WHERE email = ?", (email,))["id"]  # type: ignore[index]
             if choice in ("editor", "remove"):
-                db.execute(
-                    "DELETE FROM grants WHERE site_id = ? AND user_id = ? AND section = '*' AND capability = 'manage'",
-                    (ctx.site.id, user_id),
-                )
-                # Out of any group that manages everything, so no group keeps them a steward.
-                db.execute(
-                    "DELETE FROM member_groups WHERE member_id = (SELECT id FROM members WHERE site_id = ?"
-                    " AND user_id = ?) AND group_key IN (SELECT group_key FROM grants WHERE site_id = ?"
-                    " AND group_key IS NOT NULL AND section = '*' AND capability = 'manage')",
-                    (ctx.site.id, user_id, ctx.site.id),
-                )
+                _stop_managing_everything(db, ctx.site.id, user_id)
             if choice == "editor":
                 db.execute(
                     "INSERT INTO grants (site_id, user_id, section, capability, created_by, created_at)"
@@ -226,11 +238,39 @@ def decide_control(
                 action="take-control",
                 detail=f"{email}: {'kept as steward' if choice == 'keep' else 'now an editor' if choice == 'editor' else 'removed'}",
             )
+        keep_a_manager(db, ctx.site)
         db.execute(
             "INSERT OR REPLACE INTO control_reviews (site_id, decided_at, decided_by) VALUES (?, ?, ?)",
             (ctx.site.id, clock.iso(), actor.user_id),
         )
-    assert _manager_count(db, ctx.site.id) >= 1
+
+
+def _stop_managing_everything(db: Database, site_id: int, user_id: int) -> None:
+    """Take away what makes this person a steward: their own grants that the rule book says
+    make one, and their place in any group whose grants do (so no group keeps them one)."""
+    for grant in db.all(
+        "SELECT id, section, capability, expires_at, user_id, group_key FROM grants"
+        " WHERE site_id = ? AND (user_id = ? OR group_key IN (SELECT mg.group_key FROM"
+        " member_groups mg JOIN members m ON m.id = mg.member_id WHERE m.site_id = ? AND m.user_id = ?))",
+        (site_id, user_id, site_id, user_id),
+    ):
+        row = GrantRow(
+            section=grant["section"],
+            capability=Capability.parse(grant["capability"]),
+            expires_at=grant["expires_at"],
+            user_id=grant["user_id"],
+            group_key=grant["group_key"],
+        )
+        if not policy.makes_steward(row):
+            continue
+        if row.group_key is None:
+            db.execute("DELETE FROM grants WHERE id = ?", (grant["id"],))
+        else:
+            db.execute(
+                "DELETE FROM member_groups WHERE group_key = ? AND member_id ="
+                " (SELECT id FROM members WHERE site_id = ? AND user_id = ?)",
+                (row.group_key, site_id, user_id),
+            )
 
 
 def note_in_audit(

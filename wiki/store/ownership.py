@@ -29,7 +29,7 @@ from wiki.db import Database
 from wiki.errors import Conflict, Forbidden, Invalid, NotFound
 from wiki.models import Actor
 from wiki.store.audit import record
-from wiki.store.context import SiteContext, site_for
+from wiki.store.context import SiteContext, access_for, load_site, site_for
 
 OFFER_DAYS = 14
 KEEP = ("manage", "edit", "none")
@@ -83,7 +83,7 @@ def _new_offer(
     now = clock.iso()
     db.execute(
         "UPDATE plan_offers SET withdrawn_at = ? WHERE site_id = ? AND accepted_at IS NULL"
-        " AND withdrawn_at IS NULL",
+        " AND withdrawn_at IS NULL AND declined_at IS NULL",
         (now, ctx.site.id),
     )
     token = secrets.token_urlsafe(32)
@@ -111,6 +111,12 @@ def offer_plan(
     ctx = site_for(db, actor, site)
     ctx.check("offer-plan")
     email = _check_email(email)
+    if _looks_after(db, ctx, email):
+        raise Invalid(
+            f"That is the address of someone who looks after the plan. Give {ctx.site.person}'s"
+            " own address: only the person the plan is for can take it.",
+            fields={"email": f"{ctx.site.person}'s own address."},
+        )
     with db.write():
         db.execute(
             "UPDATE sites SET pending_owner = ?, person_name = COALESCE(NULLIF(?, ''), person_name)"
@@ -121,6 +127,18 @@ def offer_plan(
         record(db, site_id=ctx.site.id, actor=actor, action="offer-plan",
                detail=f"offered the plan to {offer.person_name or 'the young person'} ({email})")  # fmt: skip
     return offer
+
+
+def _looks_after(db: Database, ctx: SiteContext, email: str) -> bool:
+    """Is this the address of someone who keeps the plan for the young person now (a
+    steward)? Such a person can never be sent, or take, the offer of the plan (issue #25)."""
+    if email == ctx.actor.email.lower():
+        return True
+    row = db.one("SELECT id, email, name FROM users WHERE email = ?", (email,))
+    if row is None:
+        return False
+    person = Actor(user_id=row["id"], email=row["email"], name=row["name"])
+    return policy.allowed(access_for(db, person, ctx.site), "offer-plan")
 
 
 def hand_over(
@@ -150,7 +168,7 @@ def withdraw_offer(db: Database, actor: Actor, *, site: str | SiteContext) -> No
     with db.write():
         db.execute(
             "UPDATE plan_offers SET withdrawn_at = ? WHERE site_id = ? AND accepted_at IS NULL"
-            " AND withdrawn_at IS NULL",
+            " AND withdrawn_at IS NULL AND declined_at IS NULL",
             (clock.iso(), ctx.site.id),
         )
         record(db, site_id=ctx.site.id, actor=actor, action="withdraw-offer",
@@ -164,10 +182,20 @@ def live_offer(db: Database, actor: Actor, *, site: str | SiteContext) -> Offer 
         return None
     row = db.one(
         _OFFER_SQL + " WHERE o.site_id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL"
-        " AND o.expires_at > ? ORDER BY o.id DESC LIMIT 1",
+        " AND o.declined_at IS NULL AND o.expires_at > ? ORDER BY o.id DESC LIMIT 1",
         (ctx.site.id, clock.iso()),
     )
     return _offer(row) if row else None
+
+
+def last_declined(db: Database, actor: Actor, *, site: str | SiteContext) -> Offer | None:
+    """The newest offer of the plan, if it was turned down ("No thanks"), for those who
+    may send it again: so the ownership page can say so (issue #23)."""
+    ctx = site_for(db, actor, site)
+    if not (ctx.allows("hand-over-plan") or ctx.allows("offer-plan")):
+        return None
+    row = db.one(_OFFER_SQL + " WHERE o.site_id = ? ORDER BY o.id DESC LIMIT 1", (ctx.site.id,))
+    return _offer(row) if row is not None and row["declined_at"] else None
 
 
 def open_offer(db: Database, token: str) -> Offer:
@@ -177,6 +205,11 @@ def open_offer(db: Database, token: str) -> Offer:
         raise NotFound("This link is not valid. Check you copied all of it, or ask for a new one.")
     if row["accepted_at"]:
         raise NotFound("This plan has already been accepted. If it was you, sign in to see it.")
+    if row["declined_at"]:
+        raise NotFound(
+            "You said no thanks to this plan. If you change your mind, ask"
+            f" {row['from_name'] or 'the person who sent it'} to send it again."
+        )
     if row["withdrawn_at"]:
         raise NotFound("This offer was taken back, or a newer one was sent. Use the newest email.")
     if row["expires_at"] <= clock.iso():
@@ -197,13 +230,18 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
     with db.write():
         row = db.one(
             "SELECT o.*, s.owner_id, s.id AS sid FROM plan_offers o JOIN sites s ON s.id = o.site_id"
-            " WHERE o.id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL",
+            " WHERE o.id = ? AND o.accepted_at IS NULL AND o.withdrawn_at IS NULL"
+            " AND o.declined_at IS NULL",
             (offer.id,),
         )
         if row is None:
             raise NotFound("This offer has already been used.")
         if offer.kind == "made-for" and policy.has_owner(row["owner_id"]):
             raise Conflict("This plan already has an owner.")
+        if offer.kind == "made-for" and _keeper_of(db, actor, offer, row["created_by"]):
+            raise Forbidden(
+                "You look after this plan. Only the person it was made for can take it as theirs."
+            )
         site_id, giver = row["sid"], row["owner_id"]
         db.execute(
             "UPDATE plan_offers SET accepted_at = ?, accepted_by = ? WHERE id = ?",
@@ -225,6 +263,47 @@ def accept_offer(db: Database, actor: Actor, token: str) -> Offer:
                        else f"accepted the plan from {offer.from_name or 'its owner'}")
                + "; it is now theirs")  # fmt: skip
     return offer
+
+
+def decline_offer(db: Database, actor: Actor, token: str) -> Offer:
+    """ "No thanks": the person the offer was sent to turns it down. The link in their inbox
+    is enough (declining gives nobody anything); nothing about the plan changes but the
+    offer, which ends, and the address it was waiting for."""
+    offer = open_offer(db, token)
+    if actor.signed_in and actor.email.lower() != offer.email.lower():
+        raise Forbidden(f"This offer was sent to {offer.email}. Only they can answer it.")
+    with db.write():
+        ended = db.execute(
+            "UPDATE plan_offers SET declined_at = ? WHERE id = ? AND accepted_at IS NULL"
+            " AND withdrawn_at IS NULL AND declined_at IS NULL",
+            (clock.iso(), offer.id),
+        ).rowcount
+        if not ended:
+            raise NotFound("This offer has already been answered.")
+        row = db.one("SELECT id, site_id FROM plan_offers WHERE id = ?", (offer.id,))
+        assert row is not None
+        if offer.kind == "made-for":
+            db.execute(
+                "UPDATE sites SET pending_owner = NULL WHERE id = ? AND pending_owner = ?",
+                (row["site_id"], offer.email.lower()),
+            )
+        who = db.one("SELECT id, email, name FROM users WHERE email = ?", (offer.email,))
+        answered = (
+            Actor(user_id=who["id"], email=who["email"], name=who["name"]) if who else Actor()
+        )
+        record(db, site_id=row["site_id"], actor=answered, action="decline-offer",
+               detail=f"{offer.email} said no thanks to the plan")  # fmt: skip
+    return offer
+
+
+def _keeper_of(db: Database, actor: Actor, offer: Offer, maker: int | None) -> bool:
+    """Does the person accepting keep the plan now (its maker, or a steward)? Only the
+    young person a plan was made for may become its owner: an offer sent to a keeper's
+    own address is not theirs to take (issue #25)."""
+    if maker is not None and maker == actor.user_id:
+        return True
+    site = load_site(db, offer.site_slug)
+    return site is not None and policy.allowed(access_for(db, actor, site), "offer-plan")
 
 
 def _keep_giver(db: Database, site_id: int, giver: int, keep: str, now: str) -> None:

@@ -211,7 +211,7 @@ def checked_text(
 ) -> tuple[str, str]:
     """A page's text checked for length (with Windows line ends made plain) and its HTML.
     Called before the write lock is taken: rendering is the slow part. Text nested deeper
-    than any honest page raises ``Invalid`` (wiki.render.TooComplex, issue #15)."""
+    than any honest page raises ``Invalid`` (wiki.render_bounds.TooComplex, issue #15)."""
     if len(body) > max_chars:
         raise TooLarge(
             f"A page can hold up to {max_chars:,} characters; this one has {len(body):,}."

@@ -27,9 +27,21 @@ from wiki.db import Database
 from wiki.errors import NotFound, NotSignedIn
 from wiki.models import Actor, Section
 from wiki.store.context import SiteContext, site_for
+from wiki.store.search_index import index_health, index_in_step, rebuild_index
 from wiki.store.sites import list_sites
 
 OPEN, CLOSE = "\x02", "\x03"  # snippet markers; the index never holds them (see 0005)
+# The operator's tools for the index live in their own module (issue #25); named here too.
+__all__ = [
+    "Hit",
+    "Results",
+    "index_health",
+    "index_in_step",
+    "rebuild_index",
+    "search_all",
+    "search_site",
+]
+
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 PAGE_SIZE = 20
@@ -303,11 +315,15 @@ def _run(
     return results
 
 
-def _searcher(actor: Actor) -> None:
-    if actor.is_guest:
-        raise NotFound()  # a guest link is a window on one section, not a search box
-    if actor.user_id is None:
+def _signed_in(actor: Actor) -> None:
+    if actor.user_id is None and not actor.is_guest:
         raise NotSignedIn("Sign in to search.")
+
+
+def _may_search(ctx: SiteContext) -> bool:
+    """The rule book's ``search`` (issue #25): a signed-in reader of this plan. A guest link
+    is a window on one section, not a search box: for it the search is not there at all."""
+    return ctx.allows("search")
 
 
 def search_site(
@@ -321,8 +337,10 @@ def search_site(
     offset: int = 0,
 ) -> tuple[SiteContext, Results]:
     """Search one site, in the sections this person may view now."""
-    _searcher(actor)
+    _signed_in(actor)
     ctx = site_for(db, actor, site)
+    if not _may_search(ctx):
+        raise NotFound()
     return ctx, _run(db, [ctx], query=query, history=history, limit=limit, offset=offset)
 
 
@@ -336,62 +354,8 @@ def search_all(
     offset: int = 0,
 ) -> Results:
     """Search every site this person can see, in the sections they may view now."""
-    _searcher(actor)
-    contexts = list_sites(db, actor)
+    _signed_in(actor)
+    if actor.is_guest:
+        raise NotFound()
+    contexts = [ctx for ctx in list_sites(db, actor) if _may_search(ctx)]
     return _run(db, contexts, query=query, history=history, limit=limit, offset=offset)
-
-
-def index_health(db: Database) -> dict[str, int]:
-    """Operator check: rows the index should have and has (``planwiki check``)."""
-    expected_current = db.one("SELECT COUNT(*) AS n FROM pages WHERE revision > 0")
-    expected_old = db.one(
-        "SELECT COUNT(*) AS n FROM revisions r JOIN pages p ON p.id = r.page_id"
-        " WHERE r.number < p.revision"
-    )
-    have = {
-        r["kind"]: r["n"]
-        for r in db.all("SELECT kind, COUNT(*) AS n FROM search_index GROUP BY kind")
-    }
-    health = {
-        "pages": int(expected_current["n"]) if expected_current else 0,
-        "indexed pages": int(have.get("page", 0)),
-        "old revisions": int(expected_old["n"]) if expected_old else 0,
-        "indexed old revisions": int(have.get("revision", 0)),
-    }
-    if _indexes_attachments(db):
-        files = db.one("SELECT COUNT(*) AS n FROM attachments")
-        health["attachments"] = int(files["n"]) if files else 0
-        health["indexed attachments"] = int(have.get("attachment", 0))
-    return health
-
-
-def _indexes_attachments(db: Database) -> bool:
-    return (
-        db.one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'search_attachment_added'"
-        )
-        is not None
-    )
-
-
-def index_in_step(health: dict[str, int]) -> bool:
-    return (
-        health["pages"] == health["indexed pages"]
-        and health["old revisions"] == health["indexed old revisions"]
-        and health.get("attachments", 0) == health.get("indexed attachments", 0)
-    )
-
-
-def rebuild_index(db: Database) -> None:
-    """Operator repair: empty the index and build it again from the revisions and the
-    attachments, with the migrations' own statements (``planwiki check --repair``)."""
-    import importlib
-
-    pages = importlib.import_module("migrations.0005_search")
-    with db.write():
-        db.execute("DELETE FROM search_index")
-        for statement in pages.BACKFILL:
-            db.execute(statement)
-        if _indexes_attachments(db):
-            db.execute(importlib.import_module("migrations.0007_search_attachments").INDEX)
-        db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")

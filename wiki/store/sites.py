@@ -81,7 +81,7 @@ def create_site(
     checks.address(slug)
     title = checks.title(title)
     for key, section_title, _ in sections or ():
-        checks.address(key, "key", section_key=True)
+        checks.address(key, "key", section_key=True, reserved=db.extensions.reserved)
         checks.title(section_title)
     for starter in pages:
         checks.address(starter.slug)
@@ -97,8 +97,8 @@ def create_site(
             "Enter the young person's email address like name@example.org.",
             fields={"for_email": "Enter an email address."},
         )
-    if for_name is not None and len(for_name) > 120:
-        raise Invalid("Give their name in up to 120 characters.", fields={"for_name": "Too long."})
+    if for_name is not None:
+        for_name = checks.name(for_name, "for_name")
     texts = [checked_text(db, site=slug, body=p.body) for p in pages]  # before the lock
     written: list[SaveResult] = []
     now = clock.iso()
@@ -184,7 +184,7 @@ def add_section(
 ) -> SiteContext:
     ctx = site_for(db, actor, site)
     ctx.check("add-section")
-    checks.address(key, "key", section_key=True)
+    checks.address(key, "key", section_key=True, reserved=db.extensions.reserved)
     title = checks.title(title)
     with db.write() as w:
         if db.one("SELECT 1 FROM sections WHERE site_id = ? AND key = ?", (ctx.site.id, key)):

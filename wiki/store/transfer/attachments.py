@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wiki.db import Database
+from wiki.store.files_check import sha256_of
 from wiki.store.transfer.archive import FileSource, _marks
 from wiki.store.transfer.parsed import Parsed
 
@@ -206,12 +207,12 @@ def _place_files(
             continue
         db.execute(
             "INSERT INTO attachments (key, site_id, page_id, name, kind, media_type, size, width, height,"
-            " caption, transcript, is_main, path, thumb_path, uploaded_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " caption, transcript, is_main, path, thumb_path, uploaded_by, created_at, sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key, site_id, page_id, f.name, f.kind, f.media_type, f.size, f.width, f.height,
              a["caption"], a["transcript"], int(a["main"]), str(final.relative_to(files_dir)),
              str(thumb.relative_to(files_dir)) if thumb else None, person(a["uploaded_by"]),
-             a["created_at"]),
+             a["created_at"], sha256_of(final)),
         )  # fmt: skip
         if isinstance(a["key"], str):
             keys[a["key"]] = key

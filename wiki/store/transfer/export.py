@@ -47,11 +47,11 @@ def export_site(
     """The site as a zip: everything for the owner and stewards, only the sections they
     may view for anyone else. Guest links cannot export. With ``files_dir`` the
     attachments of the exported pages go in too."""
-    if actor.is_guest:
-        raise NotFound()
-    if actor.user_id is None:
+    if actor.user_id is None and not actor.is_guest:
         raise NotSignedIn("Sign in to download a copy.")
     ctx = site_for(db, actor, site)
+    if not ctx.allows("export"):
+        raise NotFound()  # the rule book's ``export`` (issue #25): never through a guest link
     full = ctx.allows("export-full")
     if full:
         view_log(db).flush(db)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from wiki.errors import TooLarge
-from wiki.models import MAX_INTRO, RESERVED_SECTION_KEYS
+from wiki.models import CORE_RESERVED_SECTION_KEYS, MAX_INTRO
 from wiki.store.transfer.archive import (
     FORMAT,
     FORMAT_VERSION,
@@ -125,7 +125,7 @@ def _parse_export(archive: zipfile.ZipFile) -> Parsed:
         if not isinstance(s, dict):
             raise _bad("structure.json: a section is not readable.")
         key = _slug(s.get("key"), "A section's address")
-        if key in RESERVED_SECTION_KEYS or key in seen_keys:
+        if key in CORE_RESERVED_SECTION_KEYS or key in seen_keys:
             raise _bad(f"The section address “{key}” cannot be used (it is reserved or repeated).")
         seen_keys.add(key)
         template = s.get("template")

@@ -29,6 +29,7 @@ from wiki.db import Database
 from wiki.errors import Conflict, NotFound, NotSignedIn
 from wiki.models import STANDARD_GROUPS, Actor
 from wiki.render import render
+from wiki.store import checks
 from wiki.store.audit import record
 from wiki.store.context import load_site
 from wiki.store.transfer.attachments import _File, _place_files, _prepare_files
@@ -188,6 +189,8 @@ def _write_rows(
     ).lastrowid  # fmt: skip
     section_ids: dict[str, int] = {}
     for sec in parsed.sections:
+        # A plugin's own page word (issue #25): the archive was read without the app.
+        checks.address(sec["key"], "key", section_key=True, reserved=db.extensions.reserved)
         section_ids[sec["key"]] = int(
             db.execute(
                 "INSERT INTO sections (site_id, key, title, position, template) VALUES (?, ?, ?, ?, ?)",
