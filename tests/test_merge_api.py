@@ -90,3 +90,15 @@ def test_api_merge_in_the_openapi_description(people) -> None:
     assert merge["type"] == "boolean" and merge["default"] is False
     assert "clashes" in merge["description"]
     assert "merge" in spec["paths"]["/api/v1/sites/{site}/pages/{section}/{page}"]["put"]["summary"]
+
+
+def test_api_merge_of_text_sent_with_windows_line_ends_keeps_both(
+    ola, claire, owner, db, people
+) -> None:
+    """Browsers send a text box's lines ending "\\r\\n": only the lines changed may clash."""
+    claire_person, _ = claire
+    api = people.client()
+    api.put(API_PAGE, json={"body": OLAS, "base_revision": 1}, headers=bearer(db, owner))
+    response = api.put(API_PAGE, json={"body": CLAIRES.replace("\n", "\r\n"), "base_revision": 1,
+                                       "merge": True}, headers=bearer(db, claire_person))  # fmt: skip
+    assert response.status_code == 200 and response.json()["body"] == MERGED

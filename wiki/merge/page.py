@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from wiki.merge.items import Clash, merge_value
-from wiki.merge.text import merge_text
+from wiki.merge.text import merge_lines, merge_text
 
 _MD = MarkdownIt("commonmark", {"html": False})
 
@@ -33,7 +33,7 @@ class _Block:
 
 @dataclass
 class _Cut:
-    texts: list[str] = field(default_factory=list)  # len(blocks) + 1 stretches of text
+    texts: list[list[str]] = field(default_factory=list)  # len(blocks) + 1 stretches of lines
     blocks: list[_Block] = field(default_factory=list)
 
 
@@ -57,11 +57,11 @@ def cut_page(body: str, names: Collection[str]) -> _Cut:
             data = yaml.safe_load(token.content) if token.content.strip() else {}
         except yaml.YAMLError:
             data = None
-        cut.texts.append("\n".join(lines[at:start]))
+        cut.texts.append(lines[at:start])
         cut.blocks.append(_Block(name, lines[start:end], data if isinstance(data, dict) else None,
                                  token.content))  # fmt: skip
         at = end
-    cut.texts.append("\n".join(lines[at:]))
+    cut.texts.append(lines[at:])
     return cut
 
 
@@ -86,12 +86,11 @@ def merge_page(
     out: list[str] = []
     clashes: list[Clash] = []
     for n, texts in enumerate(zip(cb.texts, cm.texts, ct.texts, strict=True)):
-        text, found = merge_text(*texts, key=f"t{n}", choices=choices)
+        text, found = merge_lines(*texts, key=f"t{n}", choices=choices)
         clashes += found
-        out.append(text)
+        out += text
         if n < len(cb.blocks):
-            out.append("\n".join(_merge_block(cb.blocks[n], cm.blocks[n], ct.blocks[n], n,
-                                              choices, clashes)))  # fmt: skip
+            out += _merge_block(cb.blocks[n], cm.blocks[n], ct.blocks[n], n, choices, clashes)
     return Merged("\n".join(out), clashes)
 
 

@@ -14,9 +14,22 @@ def merge_text(
     base: str, mine: str, theirs: str, *, key: str = "t", choices: dict[str, str] | None = None
 ) -> tuple[str, list[Clash]]:
     """The text merged, and the clashes left unchosen (each keeps mine until chosen)."""
+    merged, clashes = merge_lines(base.split("\n"), mine.split("\n"), theirs.split("\n"),
+                                  key=key, choices=choices)  # fmt: skip
+    return "\n".join(merged), clashes
+
+
+def merge_lines(
+    b: list[str],
+    m: list[str],
+    t: list[str],
+    *,
+    key: str = "t",
+    choices: dict[str, str] | None = None,
+) -> tuple[list[str], list[Clash]]:
+    """``merge_text`` on lists of lines."""
     chosen = choices or {}
     clashes: list[Clash] = []
-    b, m, t = base.split("\n"), mine.split("\n"), theirs.split("\n")
     out: list[str] = []
     for region in Merge3(b, m, t).merge_regions():
         kind = region[0]
@@ -29,7 +42,7 @@ def merge_text(
         else:
             z1, z2, a1, a2, b1, b2 = region[1:]  # type: ignore[misc]
             zs, ms, ts = b[z1:z2], m[a1:a2], t[b1:b2]
-            if not zs:  # both only added lines here: keep both
+            if not any(z.strip() for z in zs):  # both only added lines here: keep both
                 out += ts + [line for line in ms if line not in ts]
             elif len(zs) == len(ms) == len(ts):
                 for n, (z, x, y) in enumerate(zip(zs, ms, ts, strict=True)):
@@ -37,7 +50,7 @@ def merge_text(
             else:
                 out += _one("\n".join(zs), "\n".join(ms), "\n".join(ts), f"{key}/{z1}", z1,
                             chosen, clashes)  # fmt: skip
-    return "\n".join(out), clashes
+    return out, clashes
 
 
 def _one(

@@ -98,7 +98,7 @@ def _text_words(value: Any, blocks: dict[str, Any]) -> list[str]:
     cut = cut_page(value, blocks)
     out: list[str] = []
     for n, text in enumerate(cut.texts):
-        out += [line for line in text.split("\n") if line.strip() and not _FENCE.match(line)]
+        out += [line for line in text if line.strip() and not _FENCE.match(line)]
         if n < len(cut.blocks):
             found, block = cut.blocks[n], blocks.get(cut.blocks[n].name)
             model = getattr(block, "model", None)

@@ -63,7 +63,8 @@ def save_merging(
                                      number=base_revision)[2]  # fmt: skip
             except NotFound:
                 raise conflict from None
-            result = merge_page(start.body, body, current.body, blocks=db.extensions.blocks,
+            mine = body.replace("\r\n", "\n")  # as browsers send it; kept with plain line ends
+            result = merge_page(start.body, mine, current.body, blocks=db.extensions.blocks,
                                 choices=choices)  # fmt: skip
             if result.clashes:
                 raise Clashed(
