@@ -134,9 +134,10 @@ def _label(block: BlockType, model: BaseModel | None) -> str:
 
 def _parsed(block: BlockType, found: FoundBlock) -> BaseModel | None:
     try:
-        return parse_block(block, found.text)
+        model: BaseModel = parse_block(block, found.text)
     except ValueError:
         return None
+    return model
 
 
 def _outside(body: str, blocks: list[FoundBlock]) -> list[str]:

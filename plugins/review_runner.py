@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from plugins._review_access import needed, person_of
-from plugins.review import SECTION, Review, read_review
+from plugins._review_model import SECTION, Review, read_review
 from wiki.plugin_api import (
     HomeNote,
     Invalid,

@@ -68,12 +68,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings):  # type: ignore[no-untyped-def]
+def app(settings: Settings):
     return create_app(settings)
 
 
 @pytest.fixture
-def db(app) -> Database:  # type: ignore[no-untyped-def]
+def db(app) -> Database:
     database: Database = app.state.db
     return database
 
@@ -81,7 +81,7 @@ def db(app) -> Database:  # type: ignore[no-untyped-def]
 class People:
     """Make accounts and signed-in clients in a few words."""
 
-    def __init__(self, app, db: Database) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, db: Database) -> None:
         self.app, self.db = app, db
 
     def add(self, name: str, *, password: str = "correct-horse-battery") -> Actor:
@@ -175,12 +175,12 @@ def post_form(
 
 
 @pytest.fixture
-def people(app, db) -> People:  # type: ignore[no-untyped-def]
+def people(app, db) -> People:
     return People(app, db)
 
 
 @pytest.fixture
-def make_plan(people: People):  # type: ignore[no-untyped-def]
+def make_plan(people: People):
     """``make_plan("ava")``: Ava (made if need be) owns a new plan at /s/ava."""
     from wiki import store
 
@@ -202,7 +202,7 @@ def run_async(work: Coroutine[Any, Any, T]) -> T:
         return own_loop.submit(asyncio.run, work).result()
 
 
-def sign_in_page(page, base: str, email: str, password: str, *, next_path: str = "") -> None:  # type: ignore[no-untyped-def]
+def sign_in_page(page, base: str, email: str, password: str, *, next_path: str = "") -> None:
     """Sign a browser page in through the login form, as a person would."""
     page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
     page.fill("#email", email)
@@ -313,7 +313,7 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[dict[str, Any]]:
     """Run axe-core with the WCAG 2.2 tags (the default run skips target size)."""
     # Evaluated through DevTools, so the page's strict CSP stays on while axe runs.
     page.evaluate(AXE)

@@ -17,18 +17,21 @@ import html
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import httpx2
 import pytest
 from conftest import csrf_of, sign_in
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from wiki import access, accounts, demo, demo_content, store
 from wiki.app import create_app
+from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import STANDARD_SECTIONS, Actor, Capability
 from wiki.settings import Settings
@@ -145,10 +148,10 @@ class Person:
             )
         return response
 
-    def get(self, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
+    def get(self, url: str, echo: str = "", **kw) -> httpx2.Response:
         return self.check(self.client.get(url, **kw), url, echo)
 
-    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx2.Response:  # type: ignore[no-untyped-def]
+    def api(self, method: str, url: str, echo: str = "", **kw) -> httpx2.Response:
         headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
         if method != "GET" and not self.token:
             headers["x-csrftoken"] = self.csrf()
@@ -167,8 +170,8 @@ class Person:
 
 @dataclass
 class Grid:
-    app: object
-    db: object
+    app: Starlette
+    db: Database
     actors: dict[str, Actor]
     people: dict[str, Person]
     anonymous: TestClient
@@ -176,13 +179,13 @@ class Grid:
     def cap(self, who: str, section: str) -> Capability:
         """What ``wiki.access`` decides, asked through the store's one entry point."""
         try:
-            ctx = store.site_for(self.db, self.actors[who], SITE)  # type: ignore[arg-type]
+            ctx = store.site_for(self.db, self.actors[who], SITE)
         except NotFound:
             return Capability.NONE
         return access.level(ctx.access, section)
 
-    def current(self, section: str, slug: str):  # type: ignore[no-untyped-def]
-        _, found = store.get_page(self.db, self.actors["rhys"], site=SITE, section=section, page=slug,  # type: ignore[arg-type]
+    def current(self, section: str, slug: str):
+        _, found = store.get_page(self.db, self.actors["rhys"], site=SITE, section=section, page=slug,
                                   record_view=False)  # fmt: skip
         return found
 
@@ -365,10 +368,10 @@ def test_home_navigation_and_recent_changes_show_only_what_each_person_may_see(
 def test_the_api_answers_the_same_with_a_personal_access_token(grid: Grid):
     """Bearer tokens go through the same policy as the session cookie."""
     for who in ("sami", "helen", "daniel"):
-        user = accounts.find_user(grid.db, PEOPLE[who][0])  # type: ignore[arg-type]
+        user = accounts.find_user(grid.db, PEOPLE[who][0])
         assert user is not None
         tokened = Person(who, TestClient(grid.app), grid.people[who].allowed,
-                         token=accounts.create_token(grid.db, user))  # type: ignore[arg-type]  # fmt: skip
+                         token=accounts.create_token(grid.db, user))  # fmt: skip
         for section in SECTIONS:
             read = status_for(grid.cap(who, section), Capability.VIEW)
             assert tokened.api("GET", f"/sites/{SITE}/sections/{section}/pages").status_code == read
@@ -402,7 +405,7 @@ def test_side_doors_search_print_and_export_never_hand_over_a_hidden_section(gri
     Searching for a hidden section's words must answer exactly as for words found nowhere."""
     me = grid.people[who]
     visible = [s for s in SECTIONS if grid.cap(who, s) >= Capability.VIEW]
-    searches = [
+    searches: list[tuple[Callable[[str, str], Any], str]] = [
         (me.get, f"/s/{SITE}/search?q={{q}}"), (me.get, f"/s/{SITE}/search?q={{q}}&history=1"),
         (me.get, "/search?q={q}"), (me.get, "/search?q={q}&history=1"),
         (lambda u, echo: me.api("GET", u, echo), f"/sites/{SITE}/search?q={{q}}"),
@@ -488,7 +491,7 @@ def test_a_hidden_section_answers_exactly_like_one_that_does_not_exist(grid: Gri
     assert hidden.json() == missing.json()
     hidden_html = sami.get(f"/s/{SITE}/health")
     missing_html = sami.get(f"/s/{SITE}/no-such-section")
-    main = lambda r: re.search(r"<main\b.*?</main>", r.text, flags=re.S).group(0)  # noqa: E731
+    main = lambda r: re.search(r"<main\b.*?</main>", r.text, flags=re.S).group(0)  # type: ignore[union-attr]  # noqa: E731
     assert hidden_html.status_code == missing_html.status_code == 404
     assert main(hidden_html) == main(missing_html)
     hidden_edit = sami.api(

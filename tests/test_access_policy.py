@@ -30,11 +30,11 @@ def g(
                     user_id=None if group else ALICE.user_id, group_key=group)  # fmt: skip
 
 
-def decide(actor: Actor, *grants: GrantRow, at: datetime | None = None, site_id: int = SITE_ID):  # type: ignore[no-untyped-def]
+def decide(actor: Actor, *grants: GrantRow, at: datetime | None = None, site_id: int = SITE_ID):
     return access.decide(actor, site_id=site_id, owner_id=OWNER_ID, grants=list(grants), at=at)
 
 
-def caps(acc) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def caps(acc) -> dict[str, str]:
     return {s: access.level_name(acc, s) for s in SECTIONS}
 
 
@@ -202,7 +202,7 @@ def test_anonymous_sees_nothing_whatever_rows_are_passed():
 
 
 @pytest.fixture
-def plan(db):  # type: ignore[no-untyped-def]
+def plan(db):
     owner, alice, bob = (_account(db, name) for name in ("Olive", "Alice", "Bob"))
     store.create_site(db, owner, slug="olive", title="Olive's plan")
     circle.add_member(
@@ -214,13 +214,13 @@ def plan(db):  # type: ignore[no-untyped-def]
     return owner, alice, bob
 
 
-def _account(db, name: str) -> Actor:  # type: ignore[no-untyped-def]
+def _account(db, name: str) -> Actor:
     """An account without a password (quick to make; nobody signs in here)."""
     made = accounts.create_user(db, email=f"{name.lower()}@example.org", name=name)
     return Actor(user_id=made.id, email=made.email, name=made.name)
 
 
-def on_site(db, actor: Actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def on_site(db, actor: Actor) -> dict[str, str]:
     try:
         ctx = store.site_for(db, actor, "olive")
     except NotFound:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
+def fast_passwords(monkeypatch):
     monkeypatch.setattr(
         accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
@@ -117,7 +117,7 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[str] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         self.received.append(envelope.rcpt_tos[0])
         return "250 OK"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from conftest import csrf_of, png
@@ -26,32 +27,32 @@ STANDARD = [
 PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 
 
-def token_for(db, person) -> str:  # type: ignore[no-untyped-def]
-    return accounts.create_token(db, accounts.find_user(db, person.email))
+def token_for(db, person) -> str:
+    return accounts.create_token(db, accounts.find_user(db, person.email))  # type: ignore[arg-type]
 
 
 class Api:
     """A script's view of the API: one bearer token, JSON in and out."""
 
-    def __init__(self, client, token: str | None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client, token: str | None) -> None:
         self.client = client
         self.headers = {"authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, **kw):  # type: ignore[no-untyped-def]
+    def get(self, path: str, **kw):
         return self.client.get(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
-    def post(self, path: str, json=None, **kw):  # type: ignore[no-untyped-def]
+    def post(self, path: str, json=None, **kw):
         return self.client.post(
             path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
         )
 
-    def put(self, path: str, json=None, **kw):  # type: ignore[no-untyped-def]
+    def put(self, path: str, json=None, **kw):
         return self.client.put(
             path, json=json, headers={**self.headers, **kw.pop("headers", {})}, **kw
         )
 
 
-def is_error(response, status: int, code: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+def is_error(response, status: int, code: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, (response.status_code, response.text)
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
@@ -64,12 +65,12 @@ def is_error(response, status: int, code: str | None = None) -> dict:  # type: i
 
 
 @pytest.fixture
-def owner(people):  # type: ignore[no-untyped-def]
+def owner(people):
     return people.add("Ola")
 
 
 @pytest.fixture
-def api(people, owner, db) -> Api:  # type: ignore[no-untyped-def]
+def api(people, owner, db) -> Api:
     """Ola's script, with her plan 'ola' and a profile page (revision 1)."""
     client = Api(people.client(), token_for(db, owner))
     assert client.post("/api/v1/sites", {"slug": "ola", "title": "Ola's plan"}).status_code == 201
@@ -80,7 +81,7 @@ def api(people, owner, db) -> Api:  # type: ignore[no-untyped-def]
     return client
 
 
-def member_api(people, db, owner, name: str, grants: list[tuple[str, str]]) -> Api:  # type: ignore[no-untyped-def]
+def member_api(people, db, owner, name: str, grants: list[tuple[str, str]]) -> Api:
     person = people.add(name)
     circle.add_member(db, owner, site="ola", email=person.email, relationship="circle")
     for section, capability in grants:
@@ -90,7 +91,7 @@ def member_api(people, db, owner, name: str, grants: list[tuple[str, str]]) -> A
     return Api(people.client(), token_for(db, person))
 
 
-def count(db, table: str) -> int:  # type: ignore[no-untyped-def]
+def count(db, table: str) -> int:
     return int(db.one(f"SELECT COUNT(*) AS n FROM {table}")["n"])
 
 
@@ -636,7 +637,7 @@ def test_openapi_is_generated_from_the_pydantic_models(people) -> None:
     assert refs <= set(schemas)
 
 
-def response_text(doc: dict) -> str:
+def response_text(doc: dict[str, Any]) -> str:
     import json
 
     return json.dumps(doc)
@@ -657,7 +658,7 @@ def test_every_documented_endpoint_exists_and_asks_who_you_are(people) -> None:
 
 def test_a_site_gives_olas_own_line_to_all_and_her_photo_only_to_who_may_see_its_page(
     api, people, owner, db, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Issue #16: the plan home's introduction and photo, in the API as on the page."""
     store.save_page(db, owner, site="ola", section="health", page="clinic", body="Clinic.",
                     base_revision=None)  # fmt: skip

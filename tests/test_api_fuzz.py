@@ -144,7 +144,7 @@ def test_the_fuzzer_covers_every_route() -> None:
                            HealthCheck.data_too_large],
 )  # fmt: skip
 @given(request=_requests())
-def test_no_input_makes_the_api_fail(app, people, request) -> None:  # type: ignore[no-untyped-def]
+def test_no_input_makes_the_api_fail(app, people, request) -> None:
     method, path, content_type, body, query = request
     client = _client(app, people)
     headers = {**client.headers_for_fuzz}  # type: ignore[attr-defined]
@@ -165,14 +165,14 @@ def test_no_input_makes_the_api_fail(app, people, request) -> None:  # type: ign
 _CLIENTS: dict[int, TestClient] = {}
 
 
-def _client(app, people) -> TestClient:  # type: ignore[no-untyped-def]
+def _client(app, people) -> TestClient:
     """One signed-in client per app (the fixture is function scoped; examples share it)."""
     found = _CLIENTS.get(id(app))
     if found is not None and found.app is app:
         return found
     _CLIENTS.clear()
     owner = people.add("Ola")
-    token = accounts.create_token(people.db, accounts.find_user(people.db, owner.email))
+    token = accounts.create_token(people.db, accounts.find_user(people.db, owner.email))  # type: ignore[arg-type]
     client = TestClient(app, raise_server_exceptions=False)
     client.headers_for_fuzz = {"authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
     auth = client.headers_for_fuzz  # type: ignore[attr-defined]

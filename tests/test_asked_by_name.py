@@ -17,7 +17,7 @@ from wiki.store import links, search, transfer
 
 
 @pytest.fixture
-def plan(db, people, make_plan):  # type: ignore[no-untyped-def]
+def plan(db, people, make_plan):
     """Sam's plan; Bob may read About me."""
     bob = people.add("Bob")
     sam = (
@@ -32,7 +32,7 @@ def plan(db, people, make_plan):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def only_stewards(db, monkeypatch):  # type: ignore[no-untyped-def]
+def only_stewards(db, monkeypatch):
     """This app's rule book with ``search`` or ``export`` for stewards only."""
 
     def tighten(name: str) -> None:
@@ -44,7 +44,7 @@ def only_stewards(db, monkeypatch):  # type: ignore[no-untyped-def]
     return tighten
 
 
-def test_a_reader_may_search_and_a_guest_link_finds_no_search(plan, db):  # type: ignore[no-untyped-def]
+def test_a_reader_may_search_and_a_guest_link_finds_no_search(plan, db):
     _sam, bob, guest = plan
     _, found = search.search_site(db, bob, site="sam", query="trampoline")
     assert [h.title for h in found.hits] == ["Me"]
@@ -54,7 +54,7 @@ def test_a_reader_may_search_and_a_guest_link_finds_no_search(plan, db):  # type
         search.search_all(db, guest, query="trampoline")
 
 
-def test_search_asks_the_rule_book(plan, db, only_stewards):  # type: ignore[no-untyped-def]
+def test_search_asks_the_rule_book(plan, db, only_stewards):
     sam, bob, _guest = plan
     only_stewards("search")
     with pytest.raises(NotFound):
@@ -64,7 +64,7 @@ def test_search_asks_the_rule_book(plan, db, only_stewards):  # type: ignore[no-
     assert found.hits
 
 
-def test_a_reader_may_export_what_they_read_and_a_guest_link_may_not(plan, db):  # type: ignore[no-untyped-def]
+def test_a_reader_may_export_what_they_read_and_a_guest_link_may_not(plan, db):
     _sam, bob, guest = plan
     made = transfer.export_site(db, bob, site="sam")
     assert made.data and not made.full
@@ -73,7 +73,7 @@ def test_a_reader_may_export_what_they_read_and_a_guest_link_may_not(plan, db): 
         transfer.export_site(db, guest, site="sam")
 
 
-def test_export_asks_the_rule_book(plan, db, only_stewards):  # type: ignore[no-untyped-def]
+def test_export_asks_the_rule_book(plan, db, only_stewards):
     sam, bob, _guest = plan
     only_stewards("export")
     with pytest.raises(NotFound):

@@ -125,7 +125,7 @@ class Plan:
                           headers={"authorization": f"Bearer {accounts.create_token(self.db, user)}"})  # fmt: skip
 
     def upload(self, who: Actor, data: bytes, name: str, kind: str = "application/octet-stream", *,
-               section: str = "about-me", page: str = "me", **fields: str):  # type: ignore[no-untyped-def]  # fmt: skip
+               section: str = "about-me", page: str = "me", **fields: str):  # fmt: skip
         return self.api(who).post("/api/v1/sites/ola/attachments", data={"section": section, "page": page, **fields},
                                   files={"file": (name, data, kind)})  # fmt: skip
 
@@ -139,7 +139,7 @@ def plan(tmp_path: Path) -> Plan:
     return Plan(tmp_path)
 
 
-def error(response) -> str:  # type: ignore[no-untyped-def]
+def error(response) -> str:
     return str(response.json()["error"]["message"])
 
 

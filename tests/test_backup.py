@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -28,7 +29,7 @@ ROOT = Path(__file__).parent.parent
 CONTENT_TABLES = ("users", "sites", "sections", "pages", "revisions", "grants", "members", "audit")
 
 
-def rows(path: Path, table: str) -> list[tuple]:
+def rows(path: Path, table: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(path)
     try:
         return conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
@@ -100,7 +101,7 @@ class Writers:
 
 def test_a_backup_taken_under_concurrent_writes_is_consistent_and_restores(
     db, people, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copies = []
@@ -217,7 +218,7 @@ def test_backup_and_restore_with_the_planwiki_command_while_the_server_is_busy(t
 
 def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
     db, people, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     before = rows(db.path, "sites")
@@ -245,7 +246,7 @@ def test_a_restore_checks_the_file_first_and_changes_nothing_if_it_is_wrong(
         backup.backup(db.path, newer)  # never overwrites without being asked
 
 
-def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     copy = tmp_path / "copy.db"
@@ -268,7 +269,7 @@ def test_a_restore_keeps_the_database_as_it_was(db, people, tmp_path) -> None:  
     assert found.total == 0
 
 
-def test_planwiki_check_finds_an_index_out_of_step_and_repairs_it(db, people, settings) -> None:  # type: ignore[no-untyped-def]
+def test_planwiki_check_finds_an_index_out_of_step_and_repairs_it(db, people, settings) -> None:
     sam = people.add("Sam")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
     store.save_page(

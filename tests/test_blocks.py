@@ -43,6 +43,7 @@ def test_text_to_form_to_text_gives_back_the_same_block(name: str) -> None:
     again, errors = _forms.read_form(block.model, values)
     assert errors == {}
     assert again == model
+    assert again is not None
     text = dump_yaml(again)
     assert parse_block(block, text) == model
 
@@ -53,7 +54,7 @@ def test_whatever_a_person_writes_is_shown_as_text_never_run(name: str) -> None:
     data = yaml.safe_load(block.example)
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
-    def poison(value):  # type: ignore[no-untyped-def]
+    def poison(value):
         if isinstance(value, dict):
             return {k: poison(v) if k not in ("area", "status", "ring", "stream", "managed", "kind", "date", "by_when",
                                                 "amount", "cost", "done", "running_cost") else v
@@ -340,14 +341,14 @@ def test_a_fence_inside_the_yaml_cannot_end_the_block_early() -> None:
 class Quick:
     """Accounts without passwords, signed in by a session made directly (signing in is tested elsewhere)."""
 
-    def __init__(self, app, db) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app, db) -> None:
         self.app, self.db = app, db
 
     def add(self, name: str) -> Actor:
         user = accounts.create_user(self.db, email=f"{name.lower()}@example.org", name=name)
         return Actor(user_id=user.id, email=user.email, name=user.name)
 
-    def client(self, who: Actor):  # type: ignore[no-untyped-def]
+    def client(self, who: Actor):
         from starlette.testclient import TestClient
 
         client = TestClient(self.app, follow_redirects=False)
@@ -358,12 +359,12 @@ class Quick:
 
 
 @pytest.fixture
-def people(app, db) -> Quick:  # type: ignore[no-untyped-def]
+def people(app, db) -> Quick:
     return Quick(app, db)
 
 
 @pytest.fixture
-def plan(app, db, people):  # type: ignore[no-untyped-def]
+def plan(app, db, people):
     ola, mum, fay, stan = (
         people.add("Ola"),
         people.add("Mum"),
@@ -521,7 +522,7 @@ def test_a_form_from_an_old_revision_gets_a_conflict_and_the_words_are_kept(
     assert "Ola took this out." in sent.text
     assert "```" not in sent.text and "how_we_will_know" not in sent.text
     draft = store.get_draft(db, plan["mum"], site="ola", section="outcomes", page="mine")
-    assert draft is not None and "typed while Ola was saving" in draft["body"]
+    assert draft is not None and "typed while Ola was saving" in draft.body
     assert (
         store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].body
         == "Ola changed it first.\n"

@@ -28,18 +28,18 @@ PAGE = "/api/v1/sites/ola/pages/about-me/profile"
 
 
 @pytest.fixture
-def owner(people):  # type: ignore[no-untyped-def]
+def owner(people):
     return people.add("Ola")
 
 
 @pytest.fixture
-def headers(db, owner) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    token = accounts.create_token(db, accounts.find_user(db, owner.email))
+def headers(db, owner) -> dict[str, str]:
+    token = accounts.create_token(db, accounts.find_user(db, owner.email))  # type: ignore[arg-type]
     return {"authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
-def client(people, headers) -> TestClient:  # type: ignore[no-untyped-def]
+def client(people, headers) -> TestClient:
     """Ola's API client, with her plan 'ola' and a profile page at revision 1."""
     c = people.client()
     assert (
@@ -51,7 +51,7 @@ def client(people, headers) -> TestClient:  # type: ignore[no-untyped-def]
     return c
 
 
-def _revision(db) -> int:  # type: ignore[no-untyped-def]
+def _revision(db) -> int:
     row = db.one("SELECT revision FROM pages WHERE slug = 'profile'")
     return int(row["revision"])
 
@@ -92,7 +92,7 @@ def test_honest_nesting_renders_as_before() -> None:
 # ---- a save of hostile text ----------------------------------------------------------------
 
 
-def test_the_issue_hostile_save_is_refused_and_nothing_is_saved(client, headers, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_issue_hostile_save_is_refused_and_nothing_is_saved(client, headers, db) -> None:
     response = client.put(PAGE, json={"body": HOSTILE, "base_revision": 1}, headers=headers)
     assert response.status_code == 422, response.text[:300]
     assert response.json()["error"]["code"] == "invalid"
@@ -102,7 +102,7 @@ def test_the_issue_hostile_save_is_refused_and_nothing_is_saved(client, headers,
 
 def test_the_edit_form_gives_the_hostile_text_back_with_the_reason(
     people, owner, client, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from conftest import csrf_of
 
     browser = people.client(owner)
@@ -118,13 +118,13 @@ def test_the_edit_form_gives_the_hostile_text_back_with_the_reason(
     assert _revision(db) == 1
 
 
-def test_a_long_render_runs_off_the_event_loop(app, people, headers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_render_runs_off_the_event_loop(app, people, headers, monkeypatch) -> None:
     """While one save's rendering is in progress, another request is answered."""
     started, answered = threading.Event(), threading.Event()
     saw_answer: list[bool] = []
-    real_render = store_pages.render
+    real_render = rendering.render
 
-    def slow_render(body: str, **kw):  # type: ignore[no-untyped-def]
+    def slow_render(body: str, **kw):
         if body.startswith("slow"):
             started.set()
             # On the event loop this blocks the loop: /me could not be answered, and
@@ -159,13 +159,13 @@ def test_a_long_render_runs_off_the_event_loop(app, people, headers, monkeypatch
 # ---- searches on their own threads -----------------------------------------------------------
 
 
-def test_searches_run_on_their_own_threads(client, headers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_searches_run_on_their_own_threads(client, headers, monkeypatch) -> None:
     from wiki.store import search
 
     seen: list[str] = []
     real = search.search_site
 
-    def spy(*args, **kw):  # type: ignore[no-untyped-def]
+    def spy(*args, **kw):
         seen.append(threading.current_thread().name)
         return real(*args, **kw)
 
@@ -174,7 +174,7 @@ def test_searches_run_on_their_own_threads(client, headers, monkeypatch) -> None
     assert seen and seen[0].startswith("planwiki-search")
 
 
-def test_searches_beyond_the_backlog_are_told_to_come_back(client, headers, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_searches_beyond_the_backlog_are_told_to_come_back(client, headers, monkeypatch) -> None:
     monkeypatch.setattr(common, "SEARCH_BACKLOG", 0)
     response = client.get("/api/v1/sites/ola/search?q=buses", headers=headers)
     assert response.status_code == 503
@@ -188,13 +188,13 @@ def test_searches_beyond_the_backlog_are_told_to_come_back(client, headers, monk
 
 
 @pytest.fixture
-def pdf_on(monkeypatch):  # type: ignore[no-untyped-def]
+def pdf_on(monkeypatch):
     monkeypatch.setattr(export, "pdf_available", lambda: True)
 
 
 def test_one_pdf_at_a_time_per_person_and_in_all(
     app, people, owner, client, monkeypatch, pdf_on
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from wiki.store import circle
 
     other = people.add("Bea")
@@ -204,7 +204,7 @@ def test_one_pdf_at_a_time_per_person_and_in_all(
     )
     making, release = threading.Event(), threading.Event()
 
-    async def held_pdf(html_text: str, css: str, **kw) -> bytes:  # type: ignore[no-untyped-def]
+    async def held_pdf(html_text: str, css: str, **kw) -> bytes:
         making.set()
         while not release.is_set():
             await asyncio.sleep(0.01)
@@ -234,8 +234,8 @@ def test_one_pdf_at_a_time_per_person_and_in_all(
 
 def test_a_plan_too_large_for_a_pdf_is_refused_at_once(
     people, owner, client, monkeypatch, pdf_on
-) -> None:  # type: ignore[no-untyped-def]
-    async def never(*args, **kw) -> bytes:  # type: ignore[no-untyped-def]
+) -> None:
+    async def never(*args, **kw) -> bytes:
         raise AssertionError("no PDF should be started")
 
     monkeypatch.setattr(export, "make_pdf", never)
@@ -244,7 +244,7 @@ def test_a_plan_too_large_for_a_pdf_is_refused_at_once(
     assert response.status_code == 413 and "Use Print instead" in html.unescape(response.text)
 
 
-def test_a_pdf_that_takes_too_long_is_stopped(people, owner, client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_that_takes_too_long_is_stopped(people, owner, client, monkeypatch) -> None:
     pytest.importorskip("weasyprint")
     if not export.pdf_available():
         pytest.skip("WeasyPrint cannot run here")
@@ -260,7 +260,7 @@ def test_a_pdf_that_takes_too_long_is_stopped(people, owner, client, monkeypatch
 # ---- the two inputs that gave 500s, and the OpenAPI document ---------------------------------
 
 
-def test_a_lone_surrogate_in_a_save_is_a_400(client, headers, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_lone_surrogate_in_a_save_is_a_400(client, headers, db) -> None:
     raw = b'{"body": "before \\ud800 after", "base_revision": 1}'
     response = client.put(
         PAGE, content=raw, headers={**headers, "content-type": "application/json"}
@@ -271,7 +271,7 @@ def test_a_lone_surrogate_in_a_save_is_a_400(client, headers, db) -> None:  # ty
     assert _revision(db) == 1
 
 
-def test_a_revision_number_beyond_64_bits_is_not_found(client, headers, people, owner) -> None:  # type: ignore[no-untyped-def]
+def test_a_revision_number_beyond_64_bits_is_not_found(client, headers, people, owner) -> None:
     huge = str(2**64 + 5)
     response = client.get(f"{PAGE}/revisions/{huge}", headers=headers)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
@@ -282,14 +282,14 @@ def test_a_revision_number_beyond_64_bits_is_not_found(client, headers, people, 
     assert browser.get("/s/ola/about-me/profile/diff?to=²").status_code == 422
 
 
-def test_the_openapi_document_lists_the_201_of_a_page_put(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_openapi_document_lists_the_201_of_a_page_put(client) -> None:
     document = client.get("/api/v1/openapi.json").json()
     put = document["paths"]["/api/v1/sites/{site}/pages/{section}/{page}"]["put"]
     assert {"200", "201"} <= set(put["responses"])
     assert put["responses"]["201"]["content"] == put["responses"]["200"]["content"]
 
 
-def test_store_saves_still_render_when_called_directly(db, owner, client) -> None:  # type: ignore[no-untyped-def]
+def test_store_saves_still_render_when_called_directly(db, owner, client) -> None:
     """Callers without a prepared text (the CLI, restore, import) get the same checks."""
     with pytest.raises(TooComplex):
         store.save_page(db, owner, site="ola", section="about-me", page="profile",
@@ -297,7 +297,7 @@ def test_store_saves_still_render_when_called_directly(db, owner, client) -> Non
     assert _revision(db) == 1
 
 
-def test_odd_numbers_in_search_queries_are_not_errors(client, headers, people, owner) -> None:  # type: ignore[no-untyped-def]
+def test_odd_numbers_in_search_queries_are_not_errors(client, headers, people, owner) -> None:
     """Found by the fuzz test: "²" passes str.isdigit, and 2**64 does not fit SQLite."""
     for odd in ("²", str(2**64)):
         got = client.get(f"/api/v1/sites/ola/search?q=buses&limit={odd}", headers=headers)
@@ -309,7 +309,7 @@ def test_odd_numbers_in_search_queries_are_not_errors(client, headers, people, o
 
 def test_every_number_in_any_route_path_beyond_64_bits_is_not_found(
     app, people, owner, client, headers
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Walks the router: every route with ``{x:int}`` — core, API and plugins' (the deleted-plan
     restore, the block form) — answers a number SQLite cannot hold with 404, never a 500."""
     huge = str(2**63)

@@ -37,7 +37,7 @@ def planwiki(*args: str, stdin: str | None = None, env: dict[str, str] | None = 
     )  # fmt: skip
 
 
-def in_process(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def in_process(*args: str, stdin: str | None = None):
     """The same command, run in this process (quicker for the refusals)."""
     return CliRunner().invoke(cli, list(args), input=stdin)
 
@@ -93,6 +93,7 @@ def test_user_add_reads_the_password_from_stdin_and_stores_only_a_hash(tmp_path:
 
     db = Database(path)
     row = db.one("SELECT email, name, password_hash FROM users")
+    assert row is not None
     assert (row["email"], row["name"]) == ("sam@example.org", "Sam Jones")
     assert row["password_hash"].startswith("$argon2id$")
     assert "a long passphrase" not in row["password_hash"]
@@ -112,7 +113,7 @@ def test_user_add_refuses_a_short_password_and_creates_nobody(tmp_path: Path) ->
     assert result.exit_code == 2, "bad input exits 2 (issue #24)"
     assert "at least 10 characters" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0
+    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0  # type: ignore[index]
 
 
 def test_user_add_refuses_an_email_that_already_has_an_account(tmp_path: Path) -> None:
@@ -148,7 +149,7 @@ def test_user_add_refuses_something_that_is_not_an_email(tmp_path: Path, email: 
     result = planwiki("user", "add", email, "--name", "Sam", "--db", str(path))
     assert result.returncode == 2, "bad input exits 2 (issue #24)"
     assert result.stderr.strip() == "Error: Enter an email address like name@example.org."
-    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0
+    assert Database(path).one("SELECT COUNT(*) AS n FROM users")["n"] == 0  # type: ignore[index]
 
 
 def test_token_create_for_someone_unknown_fails_clearly(tmp_path: Path) -> None:
@@ -161,7 +162,7 @@ def test_token_create_for_someone_unknown_fails_clearly(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def live(tmp_path_factory: pytest.TempPathFactory):
     """A real server on its own database, with one person added by the command line."""
     path = fresh_db(tmp_path_factory.mktemp("cli") / "live.db")
     added = planwiki("user", "add", "sam@example.org", "--name", "Sam", "--password-stdin", "--db", str(path),
@@ -257,7 +258,7 @@ def test_an_unknown_short_option_is_still_a_usage_error() -> None:
     assert result.exit_code == 2 and "No such option '-q'" in result.stderr
 
 
-def one_line_refusal(result, *needles: str, code: int = 1) -> None:  # type: ignore[no-untyped-def]
+def one_line_refusal(result, *needles: str, code: int = 1) -> None:
     """Exit 1 (2 for bad input), a single line on stderr naming what is wrong, and no
     traceback."""
     assert result.exit_code == code, result.output
@@ -307,7 +308,7 @@ def test_commands_refuse_a_database_that_does_not_exist_and_create_nothing(
     assert in_process("user", "list", "--db", str(missing)).exit_code == 0
 
 
-def in_process_env(env: dict[str, str], *args: str):  # type: ignore[no-untyped-def]
+def in_process_env(env: dict[str, str], *args: str):
     return CliRunner(env=env).invoke(cli, list(args))
 
 

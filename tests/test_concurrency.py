@@ -12,7 +12,7 @@ from conftest import run_async
 from wiki import accounts, store
 
 
-def _client(app, token: str) -> httpx2.AsyncClient:  # type: ignore[no-untyped-def]
+def _client(app, token: str) -> httpx2.AsyncClient:
     return httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=app),
         base_url="http://planwiki.test",
@@ -20,7 +20,7 @@ def _client(app, token: str) -> httpx2.AsyncClient:  # type: ignore[no-untyped-d
     )
 
 
-async def _save_many(app, token: str, pages: int, rounds: int) -> list[int]:  # type: ignore[no-untyped-def]
+async def _save_many(app, token: str, pages: int, rounds: int) -> list[int]:
     async with _client(app, token) as web:
         revisions = dict.fromkeys(range(pages))
 
@@ -39,10 +39,10 @@ async def _save_many(app, token: str, pages: int, rounds: int) -> list[int]:  # 
         return [s for statuses in results for s in statuses]
 
 
-def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
     statuses = run_async(_save_many(app, token, pages=16, rounds=5))
     assert statuses.count(201) == 16 and statuses.count(200) == 16 * 4, statuses
     for n in range(16):
@@ -50,11 +50,11 @@ def test_sixteen_editors_saving_at_once_lose_nothing(app, db, people) -> None:  
         assert found.revision == 5 and found.body == f"Round 4 of page {n}."
 
 
-def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, people) -> None:
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
     store.save_page(db, kai, site="kai", section="about-me", page="shared", body="Start.", base_revision=None)  # fmt: skip
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
 
     async def both() -> list[int]:
         async with _client(app, token) as web:
@@ -74,10 +74,10 @@ def test_two_editors_on_one_page_at_once_get_one_save_and_one_conflict(app, db, 
     assert found.revision == 2
 
 
-def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> None:
     kai = people.add("Kai")
     store.create_site(db, kai, slug="kai", title="Kai's plan")
-    token = accounts.create_token(db, accounts.find_user(db, kai.email))
+    token = accounts.create_token(db, accounts.find_user(db, kai.email))  # type: ignore[arg-type]
 
     async def mixed() -> list[int]:
         async with _client(app, token) as web:
@@ -98,7 +98,7 @@ def test_searches_overlapping_saves_see_only_whole_saves(app, db, people) -> Non
     assert set(run_async(mixed())) == {200, 201}
 
 
-def test_page_views_are_filed_by_the_view_log_thread_not_by_the_request(db, people) -> None:  # type: ignore[no-untyped-def]
+def test_page_views_are_filed_by_the_view_log_thread_not_by_the_request(db, people) -> None:
     """Issue #8: filing a second's views must not hold up the page view that fills the buffer."""
     import threading
     import time
@@ -111,7 +111,7 @@ def test_page_views_are_filed_by_the_view_log_thread_not_by_the_request(db, peop
     writers: list[str] = []
     real_flush = views.flush
 
-    def flush(database):  # type: ignore[no-untyped-def]
+    def flush(database):
         writers.append(threading.current_thread().name)
         real_flush(database)
 

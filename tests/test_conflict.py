@@ -6,6 +6,7 @@ from __future__ import annotations
 import html as entities
 import re
 import threading
+from typing import Any
 
 import pytest
 from conftest import csrf_of, post_form
@@ -48,7 +49,7 @@ def submit(
     title: str = "My profile",
     summary: str = "",
     url: str = PAGE,
-):  # type: ignore[no-untyped-def]
+):
     """Send an edit form exactly as the browser got it: its token and its base revision."""
     return client.post(url + "/edit", data={
         "csrftoken": csrf_of(form_html), "base": hidden_of(form_html, "base"),
@@ -56,25 +57,25 @@ def submit(
     })  # fmt: skip
 
 
-def revisions(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+def revisions(db) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in db.all(
         "SELECT r.number, r.body, r.base, u.name FROM revisions r JOIN pages p ON p.id = r.page_id"
         " LEFT JOIN users u ON u.id = r.author_id WHERE p.slug = 'profile' ORDER BY r.number")]  # fmt: skip
 
 
-def draft_of(db, person) -> dict | None:  # type: ignore[no-untyped-def]
+def draft_of(db, person) -> dict[str, Any] | None:
     row = db.one("SELECT d.* FROM drafts d JOIN pages p ON p.id = d.page_id WHERE d.user_id = ? AND p.slug = 'profile'",
                  (person.user_id,))  # fmt: skip
     return dict(row) if row else None
 
 
 @pytest.fixture
-def owner(people):  # type: ignore[no-untyped-def]
+def owner(people):
     return people.add("Ola")
 
 
 @pytest.fixture
-def ola(people, owner, db):  # type: ignore[no-untyped-def]
+def ola(people, owner, db):
     client = people.client(owner)
     assert post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola"}).status_code == 303
     store.save_page(db, owner, site="ola", section="about-me", page="profile", body=ORIGINAL,
@@ -83,7 +84,7 @@ def ola(people, owner, db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(params=["steward", "editor"])
-def claire(request, people, owner, ola):  # type: ignore[no-untyped-def]
+def claire(request, people, owner, ola):
     """Ola's mum: a steward (manage everywhere), or just an editor of About me."""
     person = people.add("Claire")
     circle.add_member(people.db, owner, site="ola", email=person.email, relationship="mum")
@@ -129,7 +130,7 @@ def test_second_editor_changing_other_lines_is_merged_with_both_kept(ola, claire
 CLASHING = ORIGINAL.replace("- Buses\n", "- Buses and trains\n")
 
 
-def clash_with_ola(ola, claire_client):  # type: ignore[no-untyped-def]
+def clash_with_ola(ola, claire_client):
     """Ola and Claire both change the line about buses, differently."""
     claires_form = claire_client.get(PAGE + "/edit").text
     submit(ola, ola.get(PAGE + "/edit").text, OLAS)
@@ -148,7 +149,7 @@ def test_the_same_line_changed_differently_asks_about_that_line_only(ola, claire
     assert response.text.count('type="radio"') == 3
     assert 'role="alert"' in response.text
     assert revisions(db)[-1][:2] == (2, OLAS), "nothing of hers applied yet"
-    assert draft_of(db, claire_person)["body"] == CLASHING
+    assert draft_of(db, claire_person)["body"] == CLASHING  # type: ignore[index]
 
 
 def test_the_kept_text_is_offered_when_they_open_the_edit_form_again(ola, claire, db) -> None:
@@ -318,9 +319,9 @@ def test_saves_racing_from_the_same_base_never_both_apply(ola, owner, db) -> Non
 # ---- through the API ----------------------------------------------------------------------
 
 
-def bearer(db, person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def bearer(db, person) -> dict[str, str]:
     return {
-        "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, person.email))
+        "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, person.email))  # type: ignore[arg-type]
     }
 
 
@@ -361,6 +362,7 @@ def test_api_put_with_a_stale_base_gets_409_with_the_current_page_and_keeps_the_
     assert (current["site"], current["section"], current["slug"]) == ("ola", "about-me", "profile")
     assert revisions(db)[-1][:2] == (2, OLAS)
     kept = draft_of(db, claire_person)
+    assert kept is not None
     assert kept["body"] == CLAIRES and kept["base"] == 1
     # and the browser offers it back
     _, claire_client = claire
@@ -380,7 +382,7 @@ def test_api_null_base_on_an_existing_page_is_a_conflict_never_an_overwrite(
     assert response.json()["error"]["code"] == "conflict"
     assert response.json()["current"]["body"] == ORIGINAL
     assert revisions(db) == [(1, ORIGINAL, None, "Ola")]
-    assert draft_of(db, owner)["body"] == "Everything replaced"
+    assert draft_of(db, owner)["body"] == "Everything replaced"  # type: ignore[index]
 
 
 def test_api_base_from_the_future_is_a_conflict(ola, owner, db, people) -> None:

@@ -26,6 +26,7 @@ from wiki.app import create_app
 from wiki.csrf import CSRFMiddleware, token_of
 from wiki.db import Database
 from wiki.middleware import SESSION_COOKIE
+from wiki.models import Actor
 from wiki.settings import Settings
 from wiki.store import links
 
@@ -135,7 +136,7 @@ def test_multipart_with_the_token_passes_and_the_route_reads_fields_and_file(
 ) -> None:
     token = browser(tiny)
     data = picture(size)
-    parts = [
+    parts: list[tuple[str, Any]] = [
         ("caption", (None, "At the pool")),
         ("file", ("pool.jpg", data, "image/jpeg")),
         ("transcript", (None, "Splash")),
@@ -164,7 +165,7 @@ def test_without_the_right_token_a_write_is_refused(
     elif token == "another-browsers":
         fields["csrftoken"] = browser(TestClient(tiny_app()))
     for method in UNSAFE:
-        kwargs: dict[str, Any] = {
+        options: dict[str, dict[str, Any]] = {
             "urlencoded": {"data": fields},
             "multipart": {
                 "files": {
@@ -174,7 +175,8 @@ def test_without_the_right_token_a_write_is_refused(
             },
             "json": {"json": fields},
             "none": {},
-        }[encoding]
+        }
+        kwargs = options[encoding]
         response = tiny.request(method, "/form", **kwargs)
         assert response.status_code == 403, (method, response.text)
         assert "This form had expired" in response.text
@@ -215,7 +217,7 @@ def test_a_form_posted_without_any_cookie_is_refused() -> None:
         {"content": b"a=b"},
         {"content": b"x", "headers": {"content-type": "text/plain"}},
     ):
-        refused = TestClient(tiny_app()).post("/form", **kwargs)  # type: ignore[arg-type]
+        refused = TestClient(tiny_app()).post("/form", **kwargs)
         assert refused.status_code == 403 and "cookies are" in refused.text, kwargs
         assert "csrftoken=" in refused.headers["set-cookie"], "so that trying again works"
 
@@ -358,7 +360,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict
     app = create_app(settings)
     db = app.state.db
     demo.load(db, files_dir=settings.files_path())
-    owner = demo.Actor(
+    owner = Actor(
         user_id=db.one("SELECT id FROM users WHERE email = ?", (OWNER["email"],))["id"],
         email=OWNER["email"],
         name=OWNER["name"],
@@ -397,7 +399,7 @@ def is_csrf_refusal(response: Any, path: str) -> bool:
     return "This form had expired or was sent from another page" in response.text
 
 
-def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded) -> None:
     app, values = seeded
     db = app.state.db
     routes = sorted(set(unsafe_routes(app.starlette.router.routes)))
@@ -444,7 +446,7 @@ def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded
                 ("multipart", {"data": sent, "files": upload}),
                 ("json", {"json": sent}),
             ):
-                response = owner.request(method, path, **kwargs)
+                response = owner.request(method, path, **kwargs)  # type: ignore[arg-type]
                 if not is_csrf_refusal(response, path):
                     wrong.append(
                         f"{method} {template} ({encoding}, {'a foreign' if token else 'no'}"
@@ -455,9 +457,9 @@ def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded
     assert owner.get("/api/v1/me").status_code == 200, "still signed in: the check did not sign out"
 
     # The fingerprint does see a change: the same session with its own token adds a section.
-    token = csrf_of(owner.get(f"/s/{SITE}").text)
+    own_token = csrf_of(owner.get(f"/s/{SITE}").text)
     added = owner.post(
-        f"/s/{SITE}/sections", files={"title": (None, "Real one"), "csrftoken": (None, token)}
+        f"/s/{SITE}/sections", files={"title": (None, "Real one"), "csrftoken": (None, own_token)}
     )
     assert added.status_code == 303, added.text
     assert fingerprint(db) != before
@@ -466,7 +468,7 @@ def test_every_write_without_a_valid_token_is_refused_and_changes_nothing(seeded
 # ---- the real app: sign-in forms and the cookie --------------------------------------------
 
 
-def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) -> None:
     owner = people.add("Ola")
     fresh = TestClient(app, follow_redirects=False)
     # `curl -F x=y /login`: no cookie, so refused as a forged sign-in (issue #15: it was a 500).
@@ -497,7 +499,7 @@ def test_a_multipart_post_to_login_never_fails_with_a_server_error(app, people) 
 @pytest.mark.parametrize(
     "url", ["/login", "/login/email", "/login/forgot", "/login/reset/x", "/invite/x"]
 )
-def test_sign_in_forms_posted_without_a_cookie_are_refused(app, people, db, url) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_forms_posted_without_a_cookie_are_refused(app, people, db, url) -> None:
     owner = people.add("Ola")
     before = fingerprint(db)
     response = TestClient(app, follow_redirects=False).post(

@@ -23,7 +23,7 @@ BAD_ADDRESSES = ["Has Capitals", "two--hyphens", "-edge", "x" * 61, "", "ünïco
 
 
 @pytest.fixture
-def owner(db) -> Actor:  # type: ignore[no-untyped-def]
+def owner(db) -> Actor:
     made = accounts.create_user(db, email="ivy@example.org", name="Ivy")
     actor = Actor(user_id=made.id, email=made.email, name=made.name)
     store.create_site(db, actor, slug=SITE, title="Ivy's plan")
@@ -40,7 +40,7 @@ def _paths(routes: list[BaseRoute], prefix: str = "") -> list[str]:
     return found
 
 
-def test_every_page_of_the_app_under_a_site_is_a_reserved_section_key(app):  # type: ignore[no-untyped-def]
+def test_every_page_of_the_app_under_a_site_is_a_reserved_section_key(app):
     """A section whose key a route shadows could never be opened: the router (core and
     built-in plugins) and the one reserved list must agree."""
     words = {
@@ -53,7 +53,7 @@ def test_every_page_of_the_app_under_a_site_is_a_reserved_section_key(app):  # t
     assert words <= declared, sorted(words - declared)
 
 
-def test_the_built_in_plugins_declare_their_own_page_words_not_the_core(app):  # type: ignore[no-untyped-def]
+def test_the_built_in_plugins_declare_their_own_page_words_not_the_core(app):
     assert app.state.db.extensions.reserved == PLUGIN_WORDS
     assert not PLUGIN_WORDS & CORE_RESERVED_SECTION_KEYS
 
@@ -61,7 +61,7 @@ def test_the_built_in_plugins_declare_their_own_page_words_not_the_core(app):  #
 @pytest.mark.parametrize("key", sorted(RESERVED - {"-"}) + BAD_ADDRESSES)
 def test_a_reserved_or_bad_section_key_is_refused_by_the_store_the_api_and_a_plugin(
     app, db, owner: Actor, people, key: str
-):  # type: ignore[no-untyped-def]
+):
     with pytest.raises(Invalid):
         store.add_section(db, owner, site=SITE, key=key, title="Anything")
     with pytest.raises(Invalid):
@@ -75,7 +75,7 @@ def test_a_reserved_or_bad_section_key_is_refused_by_the_store_the_api_and_a_plu
     assert [s.key for s in store.site_for(db, owner, SITE).sections if s.key == key] == []
 
 
-def test_a_good_section_key_is_taken_by_each_caller(db, owner: Actor):  # type: ignore[no-untyped-def]
+def test_a_good_section_key_is_taken_by_each_caller(db, owner: Actor):
     store.add_section(db, owner, site=SITE, key="swimming", title="Swimming")
     PluginContext(db, owner).add_section(SITE, key="music", title="  Music  ")
     titles = {s.key: s.title for s in store.site_for(db, owner, SITE).sections}
@@ -83,7 +83,7 @@ def test_a_good_section_key_is_taken_by_each_caller(db, owner: Actor):  # type: 
 
 
 @pytest.mark.parametrize("title", ["", "   ", "x" * 121])
-def test_a_bad_title_is_refused_for_sections_pages_groups_and_sites(db, owner: Actor, title: str):  # type: ignore[no-untyped-def]
+def test_a_bad_title_is_refused_for_sections_pages_groups_and_sites(db, owner: Actor, title: str):
     with pytest.raises(Invalid):
         store.add_section(db, owner, site=SITE, key="clubs", title=title)
     with pytest.raises(Invalid):
@@ -101,7 +101,7 @@ def test_a_bad_title_is_refused_for_sections_pages_groups_and_sites(db, owner: A
 @pytest.mark.parametrize("slug", BAD_ADDRESSES)
 def test_a_bad_page_or_site_address_is_refused_by_the_store_for_a_plugin_too(
     db, owner: Actor, slug: str
-):  # type: ignore[no-untyped-def]
+):
     with pytest.raises(Invalid):
         PluginContext(db, owner).save(SITE, "about-me", slug, body="Hi", base_revision=None)
     with pytest.raises(Invalid):

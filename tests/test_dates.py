@@ -105,7 +105,7 @@ def test_a_date_is_said_day_month_year() -> None:
 # ---- through the forms --------------------------------------------------------------------
 
 
-def test_a_plan_made_with_a_date_of_birth_in_three_boxes_keeps_it_as_iso(people) -> None:  # type: ignore[no-untyped-def]
+def test_a_plan_made_with_a_date_of_birth_in_three_boxes_keeps_it_as_iso(people) -> None:
     from conftest import post_form
 
     client = people.client(people.add("Ola"))
@@ -116,7 +116,7 @@ def test_a_plan_made_with_a_date_of_birth_in_three_boxes_keeps_it_as_iso(people)
     assert client.get("/api/v1/sites/ola").json()["date_of_birth"] == "2011-03-14"
 
 
-def test_a_wrong_date_of_birth_comes_back_with_what_was_typed_and_makes_nothing(people) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_date_of_birth_comes_back_with_what_was_typed_and_makes_nothing(people) -> None:
     from conftest import post_form
 
     client = people.client(people.add("Ola"))

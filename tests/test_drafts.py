@@ -23,7 +23,7 @@ WORDS = "Saturday swimming with Zanzibar the dog"
 
 
 @pytest.fixture
-def plan(people, db):  # type: ignore[no-untyped-def]
+def plan(people, db):
     """Rhys's plan, and everyone around it."""
     rhys = people.add("Rhys")
     rhys_client = people.client(rhys)
@@ -55,7 +55,7 @@ def textarea_of(html: str) -> str:
     return entities.unescape(found.group(1)).lstrip("\n")
 
 
-def keep_as_typed(client, words: str = WORDS):  # type: ignore[no-untyped-def]
+def keep_as_typed(client, words: str = WORDS):
     """What drafts.js does: the open form's fields, sent a moment after typing stops."""
     form = client.get(PAGE + "/edit").text
     return client.post(PAGE + "/draft", data={"csrftoken": csrf_of(form), "title": "My profile",
@@ -189,7 +189,7 @@ def test_after_signing_out_on_purpose_the_old_cookie_keeps_nothing(plan, db) -> 
 # ---- cookies gone --------------------------------------------------------------------------
 
 
-def _post_without_cookies(people, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+def _post_without_cookies(people, headers: dict[str, str]):
     bare = people.client()
     return bare, bare.post(PAGE + "/edit", data={"title": "My profile", "body": WORDS, "base": "1"},
                            headers=headers)  # fmt: skip
@@ -203,7 +203,9 @@ def test_with_cookies_gone_the_words_come_back_with_a_way_to_sign_in_and_keep_th
     assert textarea_of(refused.text) == WORDS
     assert 'action="/login"' in refused.text
     assert db.one("SELECT COUNT(*) AS n FROM drafts")["n"] == 0, "a 403 saves nothing"
-    carried = entities.unescape(re.search(r'name="carried" value="([^"]*)"', refused.text).group(1))
+    found = re.search(r'name="carried" value="([^"]*)"', refused.text)
+    assert found, "the words go along with the sign-in"
+    carried = entities.unescape(found.group(1))
     signed = bare.post("/login", data={"csrftoken": csrf_of(refused.text), "email": "rhys@example.org",
                                        "password": "correct-horse-battery", "next": PAGE + "/edit?kept=1",
                                        "carried": carried, "body": WORDS})  # fmt: skip

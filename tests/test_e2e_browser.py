@@ -22,7 +22,7 @@ WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "he
 
 
 @pytest.fixture(scope="session")
-def demo(demo_server):  # type: ignore[no-untyped-def]
+def demo(demo_server):
     yield demo_server
     # Stop it here too, so its output pipe can be closed (an open pipe is a ResourceWarning).
     stop_server(demo_server)
@@ -31,12 +31,12 @@ def demo(demo_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def person(browser, demo):  # type: ignore[no-untyped-def]
+def person(browser, demo):
     """Signed-in browser pages, one per (person, width), made once for this module."""
     made: dict[tuple[str, str], object] = {}
     contexts = []
 
-    def get(who: str, width: str = "desktop"):  # type: ignore[no-untyped-def]
+    def get(who: str, width: str = "desktop"):
         if (who, width) not in made:
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
@@ -51,23 +51,23 @@ def person(browser, demo):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def shoot(page, name: str, width: str) -> Path:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, width: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}-{WIDTHS[width]['width']}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
 
-def assert_accessible(page, what: str) -> None:  # type: ignore[no-untyped-def]
+def assert_accessible(page, what: str) -> None:
     violations = axe_violations(page)
     assert violations == [], f"{what}: {violations}"
 
 
-def body_text(page) -> str:  # type: ignore[no-untyped-def]
+def body_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def make_conflict(mine, theirs, base: str, *, my_line: str, their_line: str) -> str:  # type: ignore[no-untyped-def]
+def make_conflict(mine, theirs, base: str, *, my_line: str, their_line: str) -> str:
     """Both open the edit form; they save first; I save second. Returns what I typed."""
     mine.goto(base + PROFILE + "/edit")
     theirs.goto(base + PROFILE + "/edit")
@@ -83,7 +83,7 @@ def make_conflict(mine, theirs, base: str, *, my_line: str, their_line: str) -> 
     return typed
 
 
-def make_clash(mine, theirs, base: str, *, width: str) -> None:  # type: ignore[no-untyped-def]
+def make_clash(mine, theirs, base: str, *, width: str) -> None:
     """Both change the page's first line, differently; they save first (issue #26)."""
     mine.goto(base + PROFILE + "/edit")
     theirs.goto(base + PROFILE + "/edit")
@@ -94,7 +94,7 @@ def make_clash(mine, theirs, base: str, *, width: str) -> None:  # type: ignore[
             who.get_by_role("button", name="Save", exact=True).click()
 
 
-def choose_and_save(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def choose_and_save(page, base: str) -> None:
     page.locator("input[value=both]").first.check()
     with page.expect_navigation():
         page.locator("main form.clash-form button[type=submit]").click()

@@ -24,7 +24,7 @@ EMAIL_WORD = "quokkazebra"  # only in Bob's email address and name
 
 
 @pytest.fixture
-def plan(db, people, settings):  # type: ignore[no-untyped-def]
+def plan(db, people, settings):
     sam, mum = people.add("Sam"), people.add("Mum")
     bob = people.add(f"Bob {EMAIL_WORD.capitalize()}")
     bob_user = accounts.find_user(db, bob.email)
@@ -60,12 +60,12 @@ def raw_bytes(path: Path) -> bytes:
     return data
 
 
-def _count(db, sql: str, *args) -> int:  # type: ignore[no-untyped-def]
+def _count(db, sql: str, *args) -> int:
     row = db.one(sql, args)
     return int(row[0]) if row else 0
 
 
-def test_only_the_owner_can_delete_and_only_by_typing_the_address(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_owner_can_delete_and_only_by_typing_the_address(db, plan) -> None:
     with pytest.raises(Forbidden):
         erasure.delete_site(db, plan["mum"], site="sam", confirm="sam")  # a steward
     with pytest.raises(Forbidden):
@@ -77,7 +77,7 @@ def test_only_the_owner_can_delete_and_only_by_typing_the_address(db, plan) -> N
 
 def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
     db, plan, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam, bob = plan["sam"], plan["bob"]
     site_id = store.site_for(db, sam, "sam").site.id
     introduction.set_introduction(db, sam, site="sam", intro="I'm Sam.", photo=plan["picture"].key)
@@ -128,7 +128,7 @@ def test_a_deleted_plan_is_gone_for_everyone_at_once_and_comes_back_as_it_was(
     assert not erasure.holding(settings.files_path(), deletion.id).exists()
 
 
-def test_bringing_back_under_a_new_address_when_the_old_one_is_taken(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_bringing_back_under_a_new_address_when_the_old_one_is_taken(db, plan, people) -> None:
     sam = plan["sam"]
     deletion = erasure.delete_site(db, sam, site="sam", confirm="sam")
     store.create_site(db, people.add("Other"), slug="sam", title="Someone else")
@@ -139,7 +139,7 @@ def test_bringing_back_under_a_new_address_when_the_old_one_is_taken(db, plan, p
     )
 
 
-def test_after_thirty_days_the_words_are_gone_from_the_database_file(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_after_thirty_days_the_words_are_gone_from_the_database_file(db, plan, settings) -> None:
     sam = plan["sam"]
     site_id = store.site_for(db, sam, "sam").site.id
     deletion = erasure.delete_site(
@@ -167,7 +167,7 @@ def test_after_thirty_days_the_words_are_gone_from_the_database_file(db, plan, s
 
 def test_plans_past_their_grace_period_go_at_start_and_with_planwiki_purge(
     db, plan, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     erasure.delete_site(db, plan["sam"], site="sam", confirm="sam", files_dir=settings.files_path())
     store.create_site(db, plan["mum"], slug="mum", title="Mum's plan")
     second = erasure.delete_site(db, plan["mum"], site="mum", confirm="mum")
@@ -180,7 +180,7 @@ def test_plans_past_their_grace_period_go_at_start_and_with_planwiki_purge(
     assert db.one("SELECT purged_at FROM deletions WHERE id = ?", (second.id,))[0]
 
 
-def test_deleting_through_the_web_with_confirmation_then_bringing_back(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_through_the_web_with_confirmation_then_bringing_back(db, plan, people) -> None:
     mum = people.client(plan["mum"])
     assert mum.get("/s/sam/-/delete").status_code == 403
     owner = people.client(plan["sam"])
@@ -204,7 +204,7 @@ def test_deleting_through_the_web_with_confirmation_then_bringing_back(db, plan,
 
 def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
     db, plan, people, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam, bob = plan["sam"], plan["bob"]
     with pytest.raises(Conflict):  # Sam still owns a plan
         account_erasure.delete_account(db, sam, confirm_email=sam.email)
@@ -245,7 +245,7 @@ def test_a_person_deletes_their_account_and_their_edits_stay_by_a_former_member(
     assert EMAIL_WORD.encode() not in raw_bytes(db.path).lower()
 
 
-def test_an_owner_whose_plans_are_deleted_can_delete_their_account(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_whose_plans_are_deleted_can_delete_their_account(db, plan, settings) -> None:
     sam = plan["sam"]
     deletion = erasure.delete_site(
         db, sam, site="sam", confirm="sam", files_dir=settings.files_path()

@@ -29,13 +29,13 @@ SHARED = "trampoline"  # about-me: shared with Bob
 
 
 @pytest.fixture(autouse=True)
-def exports_in_tmp_path(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+def exports_in_tmp_path(monkeypatch, tmp_path):
     """Exports are temporary files; the ones these tests keep go with the test's folder."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture
-def plan(db, people, settings):  # type: ignore[no-untyped-def]
+def plan(db, people, settings):
     """Sam owns it; Mum is a steward; Bob (a friend) may view about-me; Ann edits budget."""
     sam, mum, bob, ann = (people.add(n) for n in ("Sam", "Mum", "Bob", "Ann"))
     store.create_site(db, sam, slug="sam", title="Sam's plan")
@@ -78,7 +78,7 @@ def _text(contents: dict[str, bytes]) -> str:
     ).lower()
 
 
-def test_the_owner_and_a_steward_take_everything(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_and_a_steward_take_everything(db, plan, settings) -> None:
     for who in ("sam", "mum"):
         made = transfer.export_site(db, plan[who], site="sam", files_dir=settings.files_path())
         contents = unzip(made.data)
@@ -105,7 +105,7 @@ def test_the_owner_and_a_steward_take_everything(db, plan, settings) -> None:  #
         )
 
 
-def test_a_circle_member_takes_only_what_they_may_view(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_circle_member_takes_only_what_they_may_view(db, plan, settings) -> None:
     made = transfer.export_site(db, plan["bob"], site="sam", files_dir=settings.files_path())
     contents = unzip(made.data)
     assert not made.full
@@ -128,7 +128,7 @@ def test_a_circle_member_takes_only_what_they_may_view(db, plan, settings) -> No
     )
 
 
-def test_guests_and_strangers_cannot_export(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_guests_and_strangers_cannot_export(db, plan, people) -> None:
     link = links.create_guest_link(db, plan["sam"], site="sam", section="about-me")
     with pytest.raises(NotFound):
         transfer.export_site(
@@ -139,7 +139,7 @@ def test_guests_and_strangers_cannot_export(db, plan, people) -> None:  # type: 
     assert people.client().get(f"/g/{link.token}/export.zip").status_code == 404
 
 
-def test_without_history_only_the_current_pages_travel(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_without_history_only_the_current_pages_travel(db, plan) -> None:
     contents = unzip(transfer.export_site(db, plan["sam"], site="sam", history=False).data)
     assert not [n for n in contents if n.startswith("history/")]
     assert json.loads(contents["planwiki.json"])["history"] is False
@@ -164,7 +164,7 @@ def _comparable(contents: dict[str, bytes]) -> dict[str, object]:
     return out
 
 
-def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) -> None:
     first = transfer.export_site_as_operator(db, site="sam", files_dir=settings.files_path())
     other = Database(tmp_path / "elsewhere.db")
     migrate(other.db)
@@ -181,11 +181,15 @@ def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) 
     ] == ["import-site"]
     # ... and it works there: pages, history, search, sharing, the files.
     sam = Actor(
-        user_id=accounts.find_user(other, "sam@example.org").id, email="sam@example.org", name="Sam"
-    )  # type: ignore[union-attr]
+        user_id=accounts.find_user(other, "sam@example.org").id,  # type: ignore[union-attr]
+        email="sam@example.org",
+        name="Sam",
+    )
     bob = Actor(
-        user_id=accounts.find_user(other, "bob@example.org").id, email="bob@example.org", name="Bob"
-    )  # type: ignore[union-attr]
+        user_id=accounts.find_user(other, "bob@example.org").id,  # type: ignore[union-attr]
+        email="bob@example.org",
+        name="Bob",
+    )
     _, page = store.get_page(
         other, sam, site="sam", section="about-me", page="profile", record_view=False
     )
@@ -209,7 +213,7 @@ def test_export_import_export_gives_the_same_plan(db, plan, settings, tmp_path) 
     second.discard()
 
 
-def test_a_person_brings_a_plan_and_becomes_its_owner(db, plan, people, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_brings_a_plan_and_becomes_its_owner(db, plan, people, settings, tmp_path) -> None:
     made = transfer.export_site(db, plan["mum"], site="sam", files_dir=settings.files_path())
     other = Database(tmp_path / "new-area.db")
     migrate(other.db)
@@ -256,7 +260,7 @@ def _rezip(contents: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def test_bad_files_are_refused_plainly_and_change_nothing(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_refused_plainly_and_change_nothing(db, plan, settings) -> None:
     good = unzip(
         transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data
     )
@@ -308,7 +312,7 @@ def test_bad_files_are_refused_plainly_and_change_nothing(db, plan, settings) ->
         assert _snapshot(db) == before, case
 
 
-def test_a_file_that_is_not_what_it_says_is_left_out(db, plan, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_what_it_says_is_left_out(db, plan, settings, tmp_path) -> None:
     good = unzip(
         transfer.export_site(db, plan["sam"], site="sam", files_dir=settings.files_path()).data
     )
@@ -322,7 +326,7 @@ def test_a_file_that_is_not_what_it_says_is_left_out(db, plan, settings, tmp_pat
     assert other.one("SELECT COUNT(*) AS n FROM attachments")["n"] == 1  # type: ignore[index]
 
 
-def test_the_web_download_and_upload(db, plan, people, app) -> None:  # type: ignore[no-untyped-def]
+def test_the_web_download_and_upload(db, plan, people, app) -> None:
     bob = people.client(plan["bob"])
     page = bob.get("/s/sam/export")
     assert (
@@ -369,7 +373,7 @@ def test_the_web_download_and_upload(db, plan, people, app) -> None:  # type: ig
 
 def test_the_operator_exports_and_imports_from_the_command_line(
     db, plan, settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     runner = CliRunner()
     target = tmp_path / "sam.zip"
     done = runner.invoke(cli, ["export", "sam", str(target), "--db", str(settings.db)])
@@ -400,7 +404,7 @@ def test_the_operator_exports_and_imports_from_the_command_line(
 # ---- print ---------------------------------------------------------------------------------
 
 
-def test_sections_and_whole_plans_print_for_what_each_person_may_view(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_sections_and_whole_plans_print_for_what_each_person_may_view(db, plan, people) -> None:
     bob = people.client(plan["bob"])
     whole = bob.get("/s/sam/-/print")
     assert whole.status_code == 200 and SHARED in whole.text and SECRET not in whole.text
@@ -414,7 +418,7 @@ def test_sections_and_whole_plans_print_for_what_each_person_may_view(db, plan, 
     assert owner.get("/static/default/print.js").status_code == 200
 
 
-def test_a_pdf_when_weasyprint_is_installed(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_when_weasyprint_is_installed(db, plan, people) -> None:
     pytest.importorskip("weasyprint")
     bob = people.client(plan["bob"])
     pdf = bob.get("/s/sam/-/print.pdf")
@@ -431,7 +435,7 @@ def test_settings_fixture_keeps_files_beside_the_database(settings: Settings) ->
 
 def test_sams_own_line_and_photo_move_with_his_plan_to_another_planwiki(
     db, plan, settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Issue #16: the plan home's introduction and photo were lost on a move."""
     sam = plan["sam"]
     [photo] = files.list_for_page(db, sam, site="sam", section="about-me", page="profile")
@@ -448,10 +452,11 @@ def test_sams_own_line_and_photo_move_with_his_plan_to_another_planwiki(
         "SELECT s.intro, a.name FROM sites s JOIN attachments a ON a.id = s.photo_id"
         " WHERE s.slug = 'sam'"
     )
+    assert moved is not None
     assert (moved["intro"], moved["name"]) == ("I'm Sam. I love the pool.", "me.png")
 
 
-def test_a_photo_on_a_page_bob_may_not_read_is_not_named_in_his_export(db, plan, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_photo_on_a_page_bob_may_not_read_is_not_named_in_his_export(db, plan, settings) -> None:
     sam = plan["sam"]
     clinic = files.attach(db, sam, site="sam", section="health", page="tablets",
                           upload=io.BytesIO(png()), filename="clinic.png", caption="",

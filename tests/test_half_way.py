@@ -15,7 +15,7 @@ import pytest
 from wiki.store import circle, sites
 
 
-def fail_when(db, table: str, event: str, condition: str) -> None:  # type: ignore[no-untyped-def]
+def fail_when(db, table: str, event: str, condition: str) -> None:
     with db.write():
         db.execute(
             f"CREATE TRIGGER half_way BEFORE {event} ON {table} WHEN {condition}"
@@ -24,7 +24,7 @@ def fail_when(db, table: str, event: str, condition: str) -> None:  # type: igno
 
 
 @pytest.fixture
-def plan(people, db):  # type: ignore[no-untyped-def]
+def plan(people, db):
     ava, mo = people.add("Ava"), people.add("Mo")
     sites.create_site(db, ava, slug="ava", title="Ava's plan")
     for key, title in (("carers", "Carers"), ("coaches", "Coaches")):
@@ -34,11 +34,11 @@ def plan(people, db):  # type: ignore[no-untyped-def]
     return ava, mo
 
 
-def groups_of(db, ava, email):  # type: ignore[no-untyped-def]
+def groups_of(db, ava, email):
     return next(m.groups for m in circle.list_members(db, ava, site="ava") if m.email == email)
 
 
-def test_moving_someone_between_groups_fails_whole(plan, db):  # type: ignore[no-untyped-def]
+def test_moving_someone_between_groups_fails_whole(plan, db):
     ava, mo = plan
     fail_when(db, "member_groups", "INSERT", "NEW.group_key = 'coaches'")
     with pytest.raises(sqlite3.DatabaseError):
@@ -46,7 +46,7 @@ def test_moving_someone_between_groups_fails_whole(plan, db):  # type: ignore[no
     assert groups_of(db, ava, mo.email) == ["family"]
 
 
-def test_adding_someone_in_two_groups_fails_whole(plan, people, db):  # type: ignore[no-untyped-def]
+def test_adding_someone_in_two_groups_fails_whole(plan, people, db):
     ava, _ = plan
     sam = people.add("Sam")
     fail_when(db, "member_groups", "INSERT", "NEW.group_key = 'coaches'")
@@ -56,7 +56,7 @@ def test_adding_someone_in_two_groups_fails_whole(plan, people, db):  # type: ig
     assert [m.email for m in circle.list_members(db, ava, site="ava")] == [plan[1].email]
 
 
-def test_taking_someone_out_of_the_circle_fails_whole(plan, db):  # type: ignore[no-untyped-def]
+def test_taking_someone_out_of_the_circle_fails_whole(plan, db):
     ava, mo = plan
     fail_when(db, "grants", "DELETE", "1")
     with pytest.raises(sqlite3.DatabaseError):

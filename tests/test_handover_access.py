@@ -20,7 +20,7 @@ import pytest
 from conftest import csrf_of, post_form
 from test_sharing_flows import SITE, Plan, build_plan, no_markers, user
 
-from plugins.handover import read_pack
+from plugins._handover_pack import read_pack
 from wiki import clock, store
 from wiki.store import circle, links
 
@@ -37,7 +37,7 @@ def no_health(text: str) -> None:
 
 
 class Pack:
-    def __init__(self, plan: Plan, slug: str, senco, both, only_health) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, plan: Plan, slug: str, senco, both, only_health) -> None:
         self.plan, self.slug = plan, slug
         self.senco, self.both, self.only_health = senco, both, only_health
         self.url = f"/s/{SITE}/handover/{slug}"
@@ -56,7 +56,7 @@ def make_pack(plan: Plan, pages: list[str]) -> str:
 
 
 @pytest.fixture
-def pack(app, db) -> Pack:  # type: ignore[no-untyped-def]
+def pack(app, db) -> Pack:
     plan = build_plan(app, db)
     senco, both, only_health = (user(db, n) for n in ("Sue", "Hana", "Hal"))
     for person, sections in (
@@ -81,7 +81,7 @@ def pack(app, db) -> Pack:  # type: ignore[no-untyped-def]
 def test_the_stored_pack_holds_no_source_text_title_section_or_slug(pack: Pack) -> None:
     plan = pack.plan
     for number in (1, 2):
-        rev = store.get_revision(plan.db, plan.owner, site=SITE, section="handover",  # type: ignore[arg-type]
+        rev = store.get_revision(plan.db, plan.owner, site=SITE, section="handover",
                                  page=pack.slug, number=number)[2]  # fmt: skip
         for text in (rev.body, rev.html):
             no_health(text)
@@ -159,7 +159,7 @@ def test_see_it_as_the_senco_shows_what_the_senco_reads(pack: Pack) -> None:
 def test_a_guest_link_on_handover_reads_the_note_only(pack: Pack) -> None:
     plan = pack.plan
     link = links.create_guest_link(
-        plan.db, plan.owner, site=SITE, section="handover", label="New PA",  # type: ignore[arg-type]
+        plan.db, plan.owner, site=SITE, section="handover", label="New PA",
         expires_at=clock.iso(clock.now() + timedelta(days=2)),
     )  # fmt: skip
     guest = plan.client()
@@ -175,7 +175,7 @@ def test_a_guest_link_on_handover_reads_the_note_only(pack: Pack) -> None:
 def test_the_form_shows_who_will_read_which_part_before_the_pack_is_made(pack: Pack) -> None:
     plan = pack.plan
     links.create_guest_link(
-        plan.db, plan.owner, site=SITE, section="handover", label="Leisure centre",  # type: ignore[arg-type]
+        plan.db, plan.owner, site=SITE, section="handover", label="Leisure centre",
         expires_at=clock.iso(clock.now() + timedelta(days=2)),
     )  # fmt: skip
     client = plan.client(plan.owner)
@@ -212,7 +212,7 @@ def test_an_old_pack_with_copied_text_is_shown_through_its_sources(pack: Pack) -
         "## All about Ava\n\nAva loves trampolines and marmalade toast.\n\n"
         "## Tablets and doses\n\nAva takes kestrelmycin every morning.\n"
     )
-    store.save_page(plan.db, plan.owner, site=SITE, section="handover", page="old-pack",  # type: ignore[arg-type]
+    store.save_page(plan.db, plan.owner, site=SITE, section="handover", page="old-pack",
                     body=old, base_revision=None, title="Old pack")  # fmt: skip
     senco = plan.client(pack.senco).get(f"/s/{SITE}/handover/old-pack").text
     assert ABOUT in senco.lower() and "Old pack." in senco

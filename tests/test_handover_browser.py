@@ -24,17 +24,17 @@ HEALTH_WORDS = ["lamotrigine", "What to do if I have a seizure", "Health page: c
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory):
     server = start_server(Path(tmp_path_factory.mktemp("handover-demo")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser, demo):  # type: ignore[no-untyped-def]
+def signed_in(browser, demo):
     made, contexts = {}, []
 
-    def at(who: str, width: int):  # type: ignore[no-untyped-def]
+    def at(who: str, width: int):
         if (who, width) not in made:
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
@@ -48,11 +48,11 @@ def signed_in(browser, demo):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def look(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def look(page, name: str, width: int) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"handover-{name}-{width}.png"), full_page=True)
     assert axe_violations(page) == [], name
@@ -61,7 +61,7 @@ def look(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def pack_url(signed_in, demo) -> str:  # type: ignore[no-untyped-def]
+def pack_url(signed_in, demo) -> str:
     """Mum checks who will read what, then makes the pack (About me and Health, as ticked)."""
     page = signed_in("mum", 1280)
     page.goto(demo.url + f"{S}/handover-pack/new")
@@ -82,7 +82,7 @@ def pack_url(signed_in, demo) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_form_at_each_width(signed_in, demo, pack_url, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_at_each_width(signed_in, demo, pack_url, width: int) -> None:
     page = signed_in("mum", width)
     page.goto(demo.url + f"{S}/handover-pack/new")
     assert "Priya Desai" in main_text(page)
@@ -90,7 +90,7 @@ def test_the_form_at_each_width(signed_in, demo, pack_url, width: int) -> None: 
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_mum_reads_every_part(signed_in, demo, pack_url, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_mum_reads_every_part(signed_in, demo, pack_url, width: int) -> None:
     page = signed_in("mum", width)
     page.goto(demo.url + pack_url)
     text = main_text(page)
@@ -101,7 +101,7 @@ def test_mum_reads_every_part(signed_in, demo, pack_url, width: int) -> None:  #
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_senco_reads_about_me_and_nothing_from_health(
     signed_in, demo, pack_url, width: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = signed_in("SENCO", width)
     page.goto(demo.url + pack_url)
     html = page.content()

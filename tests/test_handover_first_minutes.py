@@ -28,7 +28,7 @@ HELEN_NUMBER = "07700 900456"  # in the safety plan, on the seizure plan page (H
 DAD_NUMBER = "07700 900245"  # in the circle of support (Circle) only
 
 
-def client_for(app, person: dict[str, str]) -> TestClient:  # type: ignore[no-untyped-def]
+def client_for(app, person: dict[str, str]) -> TestClient:
     client = TestClient(app, follow_redirects=False)
     sign_in(client, person["email"], person["password"])
     return client
@@ -48,7 +48,7 @@ def words_of(html: str) -> list[str]:
 
 
 @pytest.fixture
-def pack(app, db, settings) -> str:  # type: ignore[no-untyped-def]
+def pack(app, db, settings) -> str:
     """Rhys makes a pack with the form's defaults, changing nothing."""
     demo.load(db, files_dir=settings.files_path())
     rhys = client_for(app, OWNER)
@@ -60,7 +60,7 @@ def pack(app, db, settings) -> str:  # type: ignore[no-untyped-def]
     return made.headers["location"].replace("/handover-pack/", "/handover/")
 
 
-def test_safety_pages_are_ticked_by_default_when_making_a_pack(app, db, settings) -> None:  # type: ignore[no-untyped-def]
+def test_safety_pages_are_ticked_by_default_when_making_a_pack(app, db, settings) -> None:
     demo.load(db, files_dir=settings.files_path())
     form = client_for(app, OWNER).get(f"{S}/handover-pack/new").text
     picked = ticked(form)
@@ -72,7 +72,7 @@ def test_safety_pages_are_ticked_by_default_when_making_a_pack(app, db, settings
     assert "no phone numbers from the circle, no seizure plan from Health" in form
 
 
-def test_new_pa_reads_what_to_do_in_an_emergency_and_who_to_call_first(app, pack) -> None:  # type: ignore[no-untyped-def]
+def test_new_pa_reads_what_to_do_in_an_emergency_and_who_to_call_first(app, pack) -> None:
     tom = client_for(app, PEOPLE["personal assistant"])
     html = tom.get(pack).text
     first = first_minutes(html)
@@ -107,14 +107,14 @@ def test_new_pa_reads_what_to_do_in_an_emergency_and_who_to_call_first(app, pack
         assert f'id="{anchor}"' in html, anchor
 
 
-def test_social_worker_who_reads_circle_also_finds_the_family_numbers(app, pack) -> None:  # type: ignore[no-untyped-def]
+def test_social_worker_who_reads_circle_also_finds_the_family_numbers(app, pack) -> None:
     daniel = client_for(app, PEOPLE["social worker"])
     first = first_minutes(daniel.get(pack).text)
     assert HELEN_NUMBER in first or "07700 900123" in first
     assert "Call Mum (Claire)" in first
 
 
-def test_senco_without_health_or_circle_never_sees_the_seizure_plan_or_numbers(app, pack) -> None:  # type: ignore[no-untyped-def]
+def test_senco_without_health_or_circle_never_sees_the_seizure_plan_or_numbers(app, pack) -> None:
     priya = client_for(app, PEOPLE["SENCO"])
     html = priya.get(pack).text
     assert "First five minutes" in html  # her part: how Rhys communicates, good and bad days
@@ -131,7 +131,7 @@ def test_senco_without_health_or_circle_never_sees_the_seizure_plan_or_numbers(a
 
 def test_senco_pdf_of_the_pack_has_no_seizure_plan_or_numbers_and_pa_pdf_has_them(
     app, pack
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from pypdf import PdfReader
 
     def pdf_text(person: dict[str, str]) -> str:

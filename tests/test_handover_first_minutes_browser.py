@@ -23,17 +23,17 @@ TOM = next(p for p in CIRCLE if p["relationship"] == "personal assistant")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory):
     server = start_server(Path(tmp_path_factory.mktemp("first-minutes")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
-def top(page, locator) -> float:  # type: ignore[no-untyped-def]
+def top(page, locator) -> float:
     return float(locator.evaluate("e => e.getBoundingClientRect().top + window.scrollY"))
 
 
-def test_new_pa_finds_what_to_do_and_who_to_call_in_the_first_two_screens(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_new_pa_finds_what_to_do_and_who_to_call_in_the_first_two_screens(browser, demo) -> None:
     rhys_context = browser.new_context(viewport=PHONE)
     rhys = rhys_context.new_page()
     sign_in_page(rhys, demo.url, OWNER["email"], OWNER["password"])

@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 from conftest import csrf_of, post_form
 
-from plugins.handover import demote, read_pack
+from plugins._handover_pack import read_pack
+from plugins.handover import demote
 from wiki import clock, store
 from wiki.store import circle, links
 
 
 @pytest.fixture
-def site(people, db):  # type: ignore[no-untyped-def]
+def site(people, db):
     owner = people.add("Ola")
     mum = people.add("Mum")
     worker = people.add("Wes")
@@ -59,7 +60,7 @@ def site(people, db):  # type: ignore[no-untyped-def]
     return owner, mum, worker
 
 
-def build(client, pages: list[str], title: str = "How to support me"):  # type: ignore[no-untyped-def]
+def build(client, pages: list[str], title: str = "How to support me"):
     token = csrf_of(client.get("/s/ola/handover-pack/new").text)
     data = {"csrftoken": token, "title": title, "note": "Read this first.", "pages": pages}
     return client.post("/s/ola/handover-pack/new", data=data)

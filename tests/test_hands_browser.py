@@ -33,25 +33,25 @@ MALI = YOUNGER["slug"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own: these tests hand a plan over and invite people."""
     server = start_server(Path(tmp_path_factory.mktemp("hands-demo")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"hands-{name}-390.png"), full_page=False)
 
 
-def clean(page, where: str) -> None:  # type: ignore[no-untyped-def]
+def clean(page, where: str) -> None:
     assert axe_violations(page) == [], where
     wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     assert not wide, f"{where} is wider than the screen"
 
 
-def words(page) -> str:  # type: ignore[no-untyped-def]
+def words(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
@@ -69,12 +69,12 @@ def link_in(db_path: Path, to: str, kind: str) -> str:
     return found.group(1)
 
 
-def on_first_screen(page, locator) -> bool:  # type: ignore[no-untyped-def]
+def on_first_screen(page, locator) -> bool:
     box = locator.bounding_box()
     return box is not None and box["y"] + box["height"] <= PHONE["height"]
 
 
-def offer_mali_to(browser, demo, address: str):  # type: ignore[no-untyped-def]
+def offer_mali_to(browser, demo, address: str):
     """Claire sends Mali her plan from the ownership page (2 steps: open it, send)."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -87,7 +87,7 @@ def offer_mali_to(browser, demo, address: str):  # type: ignore[no-untyped-def]
     return context, page
 
 
-def test_an_offer_turned_down_says_so_and_tells_the_maker(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_an_offer_turned_down_says_so_and_tells_the_maker(browser, demo) -> None:
     address = "not.mali@example.org"
     claires, _ = offer_mali_to(browser, demo, address)
     context = browser.new_context(viewport=PHONE)
@@ -113,7 +113,7 @@ def test_an_offer_turned_down_says_so_and_tells_the_maker(browser, demo) -> None
 
 def test_rhys_in_easy_read_is_not_told_a_child_without_an_account_shares_her_plan(
     browser, demo
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
@@ -136,7 +136,7 @@ def test_rhys_in_easy_read_is_not_told_a_child_without_an_account_shares_her_pla
 
 def test_mali_takes_her_plan_and_sees_who_else_can_still_reach_it_on_the_first_screen(
     browser, demo
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mali_address = "mali.marsden@example.org"
     claires, claire = offer_mali_to(browser, demo, mali_address)
     # Mali, on her own phone: the link from her email, her name and password, one button.
@@ -186,7 +186,7 @@ def test_mali_takes_her_plan_and_sees_who_else_can_still_reach_it_on_the_first_s
     context.close()
 
 
-def main_seen(page, *roots: str) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+def main_seen(page, *roots: str) -> tuple[str, list[str]]:
     """The words of <main> (without the preview's own banner) and its pictures' sources."""
     text = page.evaluate(
         "() => { const m = document.querySelector('main').cloneNode(true);"
@@ -200,7 +200,7 @@ def main_seen(page, *roots: str) -> tuple[str, list[str]]:  # type: ignore[no-un
     return re.sub(r"\s+", " ", text).strip(), sources
 
 
-def test_see_it_as_sami_is_the_page_sami_gets_with_the_photo(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_see_it_as_sami_is_the_page_sami_gets_with_the_photo(browser, demo) -> None:
     site = SITE["slug"]
     owner = browser.new_context(viewport=PHONE).new_page()
     sign_in_page(owner, demo.url, OWNER["email"], OWNER["password"])
@@ -222,7 +222,7 @@ def test_see_it_as_sami_is_the_page_sami_gets_with_the_photo(browser, demo) -> N
 
 def test_someone_invited_but_not_joined_can_be_previewed_from_the_sharing_page(
     browser, demo
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     owner = browser.new_context(viewport=PHONE).new_page()
     sign_in_page(owner, demo.url, OWNER["email"], OWNER["password"])
     owner.goto(f"{demo.url}/s/{SITE['slug']}/sharing/new")

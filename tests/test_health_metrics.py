@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 import wiki
-from wiki import accounts, health, versions
+from wiki import accounts, versions
 from wiki.app import create_app
 from wiki.hookspecs import hookimpl
 from wiki.logs import JsonFormatter, TextFormatter
@@ -51,7 +51,7 @@ def sample(text: str, name: str, **labels: str) -> float:
 # ---- /healthz ------------------------------------------------------------------------------
 
 
-def test_healthz_answers_200_with_each_check(app) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_answers_200_with_each_check(app) -> None:
     response = TestClient(app).get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
@@ -75,7 +75,7 @@ def test_healthz_answers_503_when_the_disk_is_nearly_full(tmp_path: Path) -> Non
     assert str(tmp_path) not in response.text  # no paths for the world to read
 
 
-def test_healthz_answers_503_when_the_schema_is_behind(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_answers_503_when_the_schema_is_behind(app, db) -> None:
     with db.write():
         db.execute("DELETE FROM _sqlite_migrations WHERE name LIKE '0008%'")
     response = TestClient(app).get("/healthz")
@@ -98,11 +98,11 @@ def test_healthz_answers_503_when_the_database_cannot_be_read(tmp_path: Path) ->
     assert "cannot be read" in response.json()["reason"]
 
 
-def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:  # type: ignore[no-untyped-def]
+def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:
     def broken(_db: Any) -> list[str]:
         raise sqlite3.DatabaseError("disk I/O error at /secret/path")
 
-    monkeypatch.setattr(health.versions, "standing", broken)
+    monkeypatch.setattr(versions, "standing", broken)
     response = TestClient(app).get("/healthz")
     assert response.status_code == 503
     assert "/secret/path" not in response.text
@@ -111,7 +111,7 @@ def test_health_problems_names_no_exception_text(monkeypatch, app) -> None:  # t
 # ---- /metrics: who may read it --------------------------------------------------------------
 
 
-def test_metrics_are_served_to_this_machine_in_prometheus_text(app) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_are_served_to_this_machine_in_prometheus_text(app) -> None:
     response = local(app).get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
@@ -138,7 +138,7 @@ def test_metrics_are_served_to_this_machine_in_prometheus_text(app) -> None:  # 
         (("testclient", 50000), {}),
     ],
 )
-def test_metrics_do_not_exist_for_anyone_else(app, client, headers) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_do_not_exist_for_anyone_else(app, client, headers) -> None:
     response = TestClient(app, client=client).get("/metrics", headers=headers)
     assert response.status_code == 404
     assert "planwiki_" not in response.text
@@ -174,7 +174,7 @@ def test_requests_saves_searches_and_sessions_are_counted_by_template_not_addres
         "/login",
         data={"email": EMAIL, "password": PASSWORD, "csrftoken": _token(browser, "/login")},
     )
-    token = accounts.create_token(app.state.db, accounts.find_user(app.state.db, EMAIL))
+    token = accounts.create_token(app.state.db, accounts.find_user(app.state.db, EMAIL))  # type: ignore[arg-type]
     api = {"authorization": f"Bearer {token}"}
     script = TestClient(app)  # a script: a bearer token and no cookies
     made = script.post("/api/v1/sites", json={"slug": SITE, "title": "Zebra plan"}, headers=api)
@@ -217,7 +217,7 @@ def test_requests_saves_searches_and_sessions_are_counted_by_template_not_addres
         assert private not in after, private
 
 
-def test_a_method_nobody_uses_is_not_a_new_label(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_method_nobody_uses_is_not_a_new_label(app) -> None:
     client = local(app)
     client.request("BREW", "/healthz")
     text = client.get("/metrics").text
@@ -237,7 +237,7 @@ def _token(client: TestClient, path: str) -> str:
 # ---- request ids and log lines ---------------------------------------------------------------
 
 
-def test_every_answer_carries_a_request_id_and_a_proxys_id_is_kept(app) -> None:  # type: ignore[no-untyped-def]
+def test_every_answer_carries_a_request_id_and_a_proxys_id_is_kept(app) -> None:
     client = TestClient(app, follow_redirects=False)
     ids = {client.get("/login").headers["x-request-id"] for _ in range(3)}
     assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
@@ -272,7 +272,7 @@ def test_the_access_log_has_one_line_per_request_with_the_route_template(
 
 def test_without_the_access_log_there_are_no_request_lines(
     app, caplog: pytest.LogCaptureFixture
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with caplog.at_level(logging.INFO, logger="planwiki.access"):
         TestClient(app).get("/login")
     assert not [r for r in caplog.records if r.name == "planwiki.access"]
@@ -326,7 +326,7 @@ def test_log_lines_have_a_timestamp_as_text_and_as_json() -> None:
 # ---- Secure cookies behind https --------------------------------------------------------------
 
 
-def test_cookies_are_secure_over_https_and_not_over_plain_http(app) -> None:  # type: ignore[no-untyped-def]
+def test_cookies_are_secure_over_https_and_not_over_plain_http(app) -> None:
     plain = TestClient(app).get("/login")
     assert "csrftoken=" in plain.headers["set-cookie"]
     assert "secure" not in plain.headers["set-cookie"].lower()

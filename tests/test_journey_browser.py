@@ -44,14 +44,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     stop_server(server)
 
 
-def signed_in(browser, demo, width: int):  # type: ignore[no-untyped-def]
+def signed_in(browser, demo, width: int):
     context = browser.new_context(viewport=SIZES[width])
     page = context.new_page()
     sign_in_page(page, demo.url, OWNER["email"], OWNER["password"])
     return context, page
 
 
-def choose_easy_read(page, demo, on: bool) -> None:  # type: ignore[no-untyped-def]
+def choose_easy_read(page, demo, on: bool) -> None:
     """Through the How I read form, as Rhys would."""
     page.goto(demo.url + "/account/reading")
     box = page.locator("#easy_read")
@@ -61,7 +61,7 @@ def choose_easy_read(page, demo, on: bool) -> None:  # type: ignore[no-untyped-d
         page.locator("main form button[type=submit]").last.click()
 
 
-def look(page, mode: str, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def look(page, mode: str, name: str, width: int) -> None:
     SHOTS.mkdir(exist_ok=True)
     shot = SHOTS / f"journey-{mode}-{name}-{width}.png"
     page.screenshot(path=str(shot), full_page=False)
@@ -78,7 +78,7 @@ def look(page, mode: str, name: str, width: int) -> None:  # type: ignore[no-unt
 
 
 @pytest.fixture(scope="module")
-def pack(browser, demo) -> str:  # type: ignore[no-untyped-def]
+def pack(browser, demo) -> str:
     """Rhys makes a handover pack for new workers, with what the form suggests."""
     context, page = signed_in(browser, demo, 1280)
     page.goto(demo.url + f"{S}/handover-pack/new")
@@ -92,7 +92,7 @@ def pack(browser, demo) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_rhys_reads_and_writes_his_plan_in_default_words_and_in_easy_read(  # type: ignore[no-untyped-def]
+def test_rhys_reads_and_writes_his_plan_in_default_words_and_in_easy_read(
     browser, demo, pack, width: int
 ) -> None:
     context, page = signed_in(browser, demo, width)

@@ -23,8 +23,8 @@ words = st.text(alphabet=string.ascii_lowercase + " ", min_size=8, max_size=20).
 
 
 @st.composite
-def documents(draw: Any) -> dict:
-    doc: dict = {"person": draw(words)}
+def documents(draw: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"person": draw(words)}
     for name in LISTS:
         doc[name] = draw(st.lists(words, max_size=5, unique=True))
     doc["members"] = [
@@ -46,7 +46,7 @@ def documents(draw: Any) -> dict:
 # what it added in each gap of each list. A changed item keeps its words and adds some, as
 # people do; an added one is new words (capitals, nothing like the old ones).
 @st.composite
-def edits(draw: Any, doc: dict, side: str) -> dict:
+def edits(draw: Any, doc: dict[str, Any], side: str) -> dict[str, Any]:
     edit: dict[str, Any] = {}
     shared = draw(st.sampled_from(["", "-same"]))  # sometimes both sides make the same change
 
@@ -84,8 +84,10 @@ def edits(draw: Any, doc: dict, side: str) -> dict:
     return edit
 
 
-def apply(doc: dict, edit: dict) -> dict:
-    out: dict = {"person": edit["person"][1] if edit["person"][0] == "mod" else doc["person"]}
+def apply(doc: dict[str, Any], edit: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "person": edit["person"][1] if edit["person"][0] == "mod" else doc["person"]
+    }
     for name in LISTS:
         ops, adds = edit[name]
         items: list[str] = []
@@ -102,11 +104,13 @@ def apply(doc: dict, edit: dict) -> dict:
     return out
 
 
-def expected(doc: dict, mine: dict, theirs: dict) -> tuple[dict, set[str]]:
+def expected(
+    doc: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
     """The merge worked out from what each side did to each item."""
     clashes: set[str] = set()
 
-    def one(key: str, base: Any, a: tuple, b: tuple) -> list:
+    def one(key: str, base: Any, a: tuple[Any, ...], b: tuple[Any, ...]) -> list[Any]:
         value = {"keep": [base], "del": []}
         va = value.get(a[0], [a[-1]])
         vb = value.get(b[0], [b[-1]])
@@ -117,7 +121,9 @@ def expected(doc: dict, mine: dict, theirs: dict) -> tuple[dict, set[str]]:
         clashes.add(key)
         return va  # mine is kept until someone chooses
 
-    out: dict = {"person": one("b0/person", doc["person"], mine["person"], theirs["person"])[0]}
+    out: dict[str, Any] = {
+        "person": one("b0/person", doc["person"], mine["person"], theirs["person"])[0]
+    }
     for name in LISTS:
         (mops, madds), (tops, tadds) = mine[name], theirs[name]
         items: list[str] = []
@@ -140,22 +146,22 @@ def expected(doc: dict, mine: dict, theirs: dict) -> tuple[dict, set[str]]:
     return out, clashes
 
 
-def _row(member: dict, op: tuple) -> tuple:
+def _row(member: dict[str, Any], op: tuple[Any, ...]) -> tuple[Any, ...]:
     return ("mod", {**member, op[1]: op[2]}) if op[0] == "mod" else op
 
 
-def page_of(data: dict) -> str:
+def page_of(data: dict[str, Any]) -> str:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000)
     return f"# About me\n\nSome words first.\n\n```one-page-profile\n{text}```\n\nAnd after.\n"
 
 
-def block_of(body: str) -> dict:
+def block_of(body: str) -> dict[str, Any]:
     inside = body.split("```one-page-profile\n", 1)[1].split("```", 1)[0]
     return yaml.safe_load(inside)
 
 
 @st.composite
-def cases(draw: Any) -> tuple[dict, dict, dict]:
+def cases(draw: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     doc = draw(documents())
     return doc, draw(edits(doc, "mine")), draw(edits(doc, "theirs"))
 
@@ -163,7 +169,7 @@ def cases(draw: Any) -> tuple[dict, dict, dict]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_merge_keeps_every_change_and_clashes_exactly_where_both_changed_one_item(
-    case: tuple,
+    case: tuple[Any, ...],
 ) -> None:
     doc, mine_edit, theirs_edit = case
     mine, theirs = apply(doc, mine_edit), apply(doc, theirs_edit)

@@ -11,6 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Migrations
 
 import migrations as migrations_package
 from wiki import db as wikidb
@@ -24,7 +25,7 @@ def _steps() -> list[str]:
     return [m.name for m in wikidb.core_migrations()._migrations]
 
 
-def _applied(db) -> list[str]:  # type: ignore[no-untyped-def]
+def _applied(db) -> list[str]:
     if not db["_sqlite_migrations"].exists():
         return []
     return [
@@ -36,7 +37,7 @@ def _applied(db) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _schema(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _schema(db) -> dict[str, str]:
     return {
         r["name"]: r["sql"]
         for r in db.query(
@@ -45,7 +46,7 @@ def _schema(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     }
 
 
-def _healthy(db) -> None:  # type: ignore[no-untyped-def]
+def _healthy(db) -> None:
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -139,10 +140,10 @@ def test_a_step_that_fails_leaves_no_half_done_schema_and_is_not_recorded(tmp_pa
     db = wikidb.connect(tmp_path / "broken.db")
     wikidb.migrate(db)
     before = _schema(db)
-    broken = wikidb.Migrations("planwiki-test-broken")
+    broken = Migrations("planwiki-test-broken")
 
     @broken(name="0001_half_done")
-    def half_done(database) -> None:  # type: ignore[no-untyped-def]
+    def half_done(database) -> None:
         database.execute("CREATE TABLE half (id INTEGER PRIMARY KEY)")
         raise RuntimeError("boom")
 
@@ -162,7 +163,7 @@ def test_the_app_migrates_an_empty_file_when_it_starts(tmp_path: Path) -> None:
 # ---- connections ---------------------------------------------------------------------
 
 
-def _pragma(db, name: str):  # type: ignore[no-untyped-def]
+def _pragma(db, name: str):
     return db.execute(f"PRAGMA {name}").fetchone()[0]
 
 

@@ -28,7 +28,7 @@ PIXEL = "![dot](https://elsewhere.example/p.png)"
 
 
 @pytest.fixture
-def ava(people, db):  # type: ignore[no-untyped-def]
+def ava(people, db):
     owner = people.add("Ava")
     store.create_site(db, owner, slug="ava", title="Ava's plan")
     return owner
@@ -46,7 +46,7 @@ def ava(people, db):  # type: ignore[no-untyped-def]
         "![dot](/s/bob/-/files/1/photo.jpg)",  # another plan's file: not this plan's
     ],
 )
-def test_a_picture_from_elsewhere_is_never_an_img_on_the_page(people, db, ava, markdown):  # type: ignore[no-untyped-def]
+def test_a_picture_from_elsewhere_is_never_an_img_on_the_page(people, db, ava, markdown):
     store.save_page(db, ava, site="ava", section="about-me", page="me", body=markdown,
                     base_revision=None, title="Me")  # fmt: skip
     html = people.client(ava).get("/s/ava/about-me/me").text
@@ -56,7 +56,7 @@ def test_a_picture_from_elsewhere_is_never_an_img_on_the_page(people, db, ava, m
         assert urlsplit(src).netloc == "" and src.startswith("/"), src
 
 
-def test_a_picture_from_elsewhere_is_a_link_the_reader_may_follow(people, db, ava):  # type: ignore[no-untyped-def]
+def test_a_picture_from_elsewhere_is_a_link_the_reader_may_follow(people, db, ava):
     store.save_page(db, ava, site="ava", section="about-me", page="me", body=PIXEL,
                     base_revision=None, title="Me")  # fmt: skip
     html = people.client(ava).get("/s/ava/about-me/me").text
@@ -67,7 +67,7 @@ def test_a_picture_from_elsewhere_is_a_link_the_reader_may_follow(people, db, av
     ), html.split("<main", 1)[1][:800]
 
 
-def test_the_plans_own_photo_is_still_a_picture(people, db, ava):  # type: ignore[no-untyped-def]
+def test_the_plans_own_photo_is_still_a_picture(people, db, ava):
     body = "![my bus](/s/ava/-/files/3/bus.jpg)"
     store.save_page(db, ava, site="ava", section="about-me", page="me", body=body,
                     base_revision=None, title="Me")  # fmt: skip
@@ -77,13 +77,13 @@ def test_the_plans_own_photo_is_still_a_picture(people, db, ava):  # type: ignor
     )
 
 
-def test_the_policy_allows_pictures_from_the_plan_wiki_only(people, ava):  # type: ignore[no-untyped-def]
+def test_the_policy_allows_pictures_from_the_plan_wiki_only(people, ava):
     csp = people.client(ava).get("/s/ava").headers["content-security-policy"]
     img = next(part.split()[1:] for part in csp.split(";") if part.split()[:1] == ["img-src"])
     assert img == ["'self'", "data:", "blob:"]
 
 
-def test_every_answer_asks_not_to_be_indexed_and_robots_are_turned_away(people, db, ava):  # type: ignore[no-untyped-def]
+def test_every_answer_asks_not_to_be_indexed_and_robots_are_turned_away(people, db, ava):
     link = links.create_guest_link(db, ava, site="ava", section="about-me")
     anyone, signed_in = people.client(), people.client(ava)
     answers = [
@@ -100,7 +100,7 @@ def test_every_answer_asks_not_to_be_indexed_and_robots_are_turned_away(people, 
     ]
 
 
-def test_the_icon_and_the_manifest_are_the_plan_wikis_own(people):  # type: ignore[no-untyped-def]
+def test_the_icon_and_the_manifest_are_the_plan_wikis_own(people):
     client = people.client()
     page = client.get("/login").text
     assert '<link rel="icon" href="/static/default/icon.svg"' in page
@@ -117,7 +117,7 @@ def test_the_icon_and_the_manifest_are_the_plan_wikis_own(people):  # type: igno
     assert favicon.status_code == 301 and favicon.headers["location"] == "/static/default/icon.svg"
 
 
-def test_pages_saved_before_lose_their_pictures_from_elsewhere_when_migrated(tmp_path):  # type: ignore[no-untyped-def]
+def test_pages_saved_before_lose_their_pictures_from_elsewhere_when_migrated(tmp_path):
     from importlib import import_module
 
     step = import_module("migrations.0017_pictures_from_elsewhere")
@@ -140,7 +140,7 @@ def test_pages_saved_before_lose_their_pictures_from_elsewhere_when_migrated(tmp
 
 
 @pytest.mark.browser
-def test_a_reader_in_a_real_browser_sends_nothing_to_another_site(browser, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_reader_in_a_real_browser_sends_nothing_to_another_site(browser, tmp_path):
     """Chromium, served by uvicorn: every request the page makes goes to the plan wiki."""
     db_path = tmp_path / "wiki.db"
     server = start_server(db_path)
@@ -167,7 +167,7 @@ def test_a_reader_in_a_real_browser_sends_nothing_to_another_site(browser, tmp_p
             headers=auth, timeout=10,
         )  # fmt: skip
         assert saved.status_code in (200, 201), saved.text
-        page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+        page = browser.new_page(viewport={"width": 390, "height": 844})
         asked: list[str] = []
         page.on("request", lambda request: asked.append(request.url))
         sign_in_page(page, server.url, "ava@example.org", "a long pass phrase for ava")

@@ -19,18 +19,18 @@ EVIL = "Eve\r\nBcc: everyone@elsewhere.example"
 
 
 @pytest.mark.parametrize("name", [EVIL, "Eve\nSmith", "Eve\x00", "Eve\u2028Smith", "Eve\tSmith"])
-def test_an_account_cannot_be_made_with_a_name_on_two_lines(db, name):  # type: ignore[no-untyped-def]
+def test_an_account_cannot_be_made_with_a_name_on_two_lines(db, name):
     with pytest.raises(Invalid):
         accounts.create_user(db, email="eve@example.org", name=name, password=None)
     assert accounts.find_user(db, "eve@example.org") is None
 
 
-def test_a_name_with_accents_and_an_apostrophe_is_fine(db):  # type: ignore[no-untyped-def]
+def test_a_name_with_accents_and_an_apostrophe_is_fine(db):
     user = accounts.create_user(db, email="sian@example.org", name="Siân O'Neil-Jones")
     assert user.name == "Siân O'Neil-Jones"
 
 
-def test_the_account_page_refuses_a_new_name_on_two_lines_and_keeps_the_old(people, db):  # type: ignore[no-untyped-def]
+def test_the_account_page_refuses_a_new_name_on_two_lines_and_keeps_the_old(people, db):
     eve = people.add("Eve")
     client = people.client(eve)
     response = post_form(client, "/account/name", {"name": EVIL}, page="/account")
@@ -38,18 +38,18 @@ def test_the_account_page_refuses_a_new_name_on_two_lines_and_keeps_the_old(peop
     assert accounts.find_user(db, eve.email).name == "Eve"  # type: ignore[union-attr]
 
 
-def test_a_sign_in_provider_name_on_two_lines_is_made_one_line_not_refused(db):  # type: ignore[no-untyped-def]
+def test_a_sign_in_provider_name_on_two_lines_is_made_one_line_not_refused(db):
     user = accounts.sign_in_by_verified_email(db, "eve@example.org", EVIL)
     assert user.name == "Eve Bcc: everyone@elsewhere.example"
 
 
 @pytest.mark.parametrize("email", ["a b@example.org", "eve@example.org\r\nBcc: x@y.z"])
-def test_an_email_address_with_spaces_or_line_breaks_is_refused(db, email):  # type: ignore[no-untyped-def]
+def test_an_email_address_with_spaces_or_line_breaks_is_refused(db, email):
     with pytest.raises(Invalid):
         accounts.normalise_email(email)
 
 
-def test_titles_relationships_labels_and_names_in_the_store_are_one_line(people, db):  # type: ignore[no-untyped-def]
+def test_titles_relationships_labels_and_names_in_the_store_are_one_line(people, db):
     ava = people.add("Ava")
     sam = people.add("Sam")
     with pytest.raises(Invalid):
@@ -67,7 +67,7 @@ def test_titles_relationships_labels_and_names_in_the_store_are_one_line(people,
     assert mail.outbox(db) == []
 
 
-def test_the_api_refuses_a_relationship_on_two_lines_with_422(people, db):  # type: ignore[no-untyped-def]
+def test_the_api_refuses_a_relationship_on_two_lines_with_422(people, db):
     ava = people.add("Ava")
     sites.create_site(db, ava, slug="ava", title="Ava's plan")
     token = accounts.create_token(db, accounts.find_user(db, ava.email))  # type: ignore[arg-type]

@@ -27,13 +27,13 @@ BORN = "2011-03-14"  # decisions pass on Friday 25 June 2027
 DAY = date(2027, 6, 25)
 
 
-def bearer(db, person: Actor) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def bearer(db, person: Actor) -> dict[str, str]:
     user = accounts.find_user(db, person.email)
     assert user is not None
     return {"authorization": f"Bearer {accounts.create_token(db, user)}"}
 
 
-def offer_token(db) -> str:  # type: ignore[no-untyped-def]
+def offer_token(db) -> str:
     body = mail.outbox(db)[-1]["body"]
     found = re.search(r"/own/([A-Za-z0-9_-]{20,})", body)
     assert found, body
@@ -41,7 +41,7 @@ def offer_token(db) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def made(people, db):  # type: ignore[no-untyped-def]
+def made(people, db):
     """Mum makes "Ellis's plan" for Ellis (who has no account yet) through the API."""
     mum = people.add("Mum")
     client = people.client()
@@ -58,7 +58,7 @@ def made(people, db):  # type: ignore[no-untyped-def]
 # ---- a plan made for someone ----------------------------------------------------------------
 
 
-def test_a_plan_made_for_someone_has_a_pending_owner_and_its_maker_is_a_steward(made, people, db):  # type: ignore[no-untyped-def]
+def test_a_plan_made_for_someone_has_a_pending_owner_and_its_maker_is_a_steward(made, people, db):
     mum, body = made
     assert body["owner"] is None and body["pending_owner"] == "ellis@example.org"
     assert body["person_name"] == "Ellis" and body["date_of_birth"] == BORN
@@ -75,7 +75,7 @@ def test_a_plan_made_for_someone_has_a_pending_owner_and_its_maker_is_a_steward(
     assert "This plan is made for Ellis" in site
 
 
-def test_until_it_is_accepted_nobody_can_make_the_young_persons_choices(made, people, db):  # type: ignore[no-untyped-def]
+def test_until_it_is_accepted_nobody_can_make_the_young_persons_choices(made, people, db):
     mum, _ = made
     client = people.client(mum)
     assert client.get("/s/ellis/growing-up").status_code == 200
@@ -87,7 +87,7 @@ def test_until_it_is_accepted_nobody_can_make_the_young_persons_choices(made, pe
     assert handing.status_code == 403
 
 
-def test_accepting_needs_a_password_for_a_new_account_and_makes_them_the_owner(made, people, db):  # type: ignore[no-untyped-def]
+def test_accepting_needs_a_password_for_a_new_account_and_makes_them_the_owner(made, people, db):
     mum, _ = made
     token = offer_token(db)
     ellis = people.client()
@@ -111,7 +111,7 @@ def test_accepting_needs_a_password_for_a_new_account_and_makes_them_the_owner(m
     assert people.client().get(f"/own/{token}").status_code == 404
 
 
-def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):  # type: ignore[no-untyped-def]
+def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):
     mum, _ = made
     ellis = people.add("Ellis")
     stranger = people.add("Stranger")
@@ -143,7 +143,7 @@ def test_an_existing_account_must_be_signed_in_to_accept(made, people, db):  # t
 
 
 @pytest.mark.parametrize("path", ["/own/{token}", "/invite/{token}"])
-def test_accept_forms_refuse_a_post_without_the_form_cookie(made, people, db, path):  # type: ignore[no-untyped-def]
+def test_accept_forms_refuse_a_post_without_the_form_cookie(made, people, db, path):
     mum, _ = made
     if path.startswith("/invite"):
         invite = __import__("wiki.store.invitations", fromlist=["x"]).create_invitation(
@@ -159,7 +159,7 @@ def test_accept_forms_refuse_a_post_without_the_form_cookie(made, people, db, pa
     assert accounts.find_user(db, "ellis@example.org") is None
 
 
-def test_a_plan_for_someone_without_an_account_is_named_theirs_and_can_be_offered_later(people, db):  # type: ignore[no-untyped-def]
+def test_a_plan_for_someone_without_an_account_is_named_theirs_and_can_be_offered_later(people, db):
     dad = people.add("Dad")
     client = people.client(dad)
     form = client.get("/")
@@ -181,7 +181,7 @@ def test_a_plan_for_someone_without_an_account_is_named_theirs_and_can_be_offere
     assert people.client().get(f"/own/{offer_token(db)}").status_code == 404
 
 
-def test_the_create_form_asks_for_their_name_when_the_plan_is_for_someone_else(people):  # type: ignore[no-untyped-def]
+def test_the_create_form_asks_for_their_name_when_the_plan_is_for_someone_else(people):
     client = people.client(people.add("Dad"))
     form = client.get("/")
     empty = client.post("/sites", data={"title": "A plan", "for": "other",
@@ -189,7 +189,7 @@ def test_the_create_form_asks_for_their_name_when_the_plan_is_for_someone_else(p
     assert empty.status_code == 422 and "Give the name of the person" in empty.text
 
 
-def test_only_a_steward_may_offer_and_only_while_there_is_no_owner(made, people, db):  # type: ignore[no-untyped-def]
+def test_only_a_steward_may_offer_and_only_while_there_is_no_owner(made, people, db):
     mum, _ = made
     editor, reader = people.add("Ed"), people.add("Rae")
     for who, cap in ((editor, "edit"), (reader, "view")):
@@ -207,7 +207,7 @@ def test_only_a_steward_may_offer_and_only_while_there_is_no_owner(made, people,
 
 
 @pytest.mark.parametrize("keep", ["manage", "edit", "none"])
-def test_an_owner_hands_the_plan_over_and_both_agree(people, db, keep):  # type: ignore[no-untyped-def]
+def test_an_owner_hands_the_plan_over_and_both_agree(people, db, keep):
     ola, sam = people.add("Ola"), people.add("Sam")
     people.client().post(
         "/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola)
@@ -235,7 +235,7 @@ def test_an_owner_hands_the_plan_over_and_both_agree(people, db, keep):  # type:
     assert logged and "from Ola" in logged[0].detail
 
 
-def test_only_the_owner_can_hand_a_plan_over(people, db):  # type: ignore[no-untyped-def]
+def test_only_the_owner_can_hand_a_plan_over(people, db):
     ola, steward = people.add("Ola"), people.add("Stew")
     people.client().post(
         "/api/v1/sites", json={"slug": "p", "title": "A plan"}, headers=bearer(db, ola)
@@ -250,7 +250,7 @@ def test_only_the_owner_can_hand_a_plan_over(people, db):  # type: ignore[no-unt
 # ---- deleting and moving a plan that has no owner yet ---------------------------------------
 
 
-def test_stewards_may_delete_a_plan_with_no_owner_and_bring_it_back(made, people, db):  # type: ignore[no-untyped-def]
+def test_stewards_may_delete_a_plan_with_no_owner_and_bring_it_back(made, people, db):
     mum, _ = made
     editor = people.add("Ed")
     circle.add_member(db, mum, site="ellis", email=editor.email)
@@ -265,7 +265,7 @@ def test_stewards_may_delete_a_plan_with_no_owner_and_bring_it_back(made, people
     assert {s["capability"] for s in back["sections"]} == {"manage"}
 
 
-def test_once_owned_only_the_young_person_may_delete(made, people, db):  # type: ignore[no-untyped-def]
+def test_once_owned_only_the_young_person_may_delete(made, people, db):
     mum, _ = made
     ellis = people.add("Ellis")
     ownership.accept_offer(db, ellis, offer_token(db))
@@ -273,7 +273,7 @@ def test_once_owned_only_the_young_person_may_delete(made, people, db):  # type:
         erasure.delete_site(db, mum, site="ellis", confirm="ellis")
 
 
-def test_a_made_for_plan_exported_and_brought_back_stays_the_young_persons(made, people, db):  # type: ignore[no-untyped-def]
+def test_a_made_for_plan_exported_and_brought_back_stays_the_young_persons(made, people, db):
     mum, _ = made
     archive = transfer.export_site(db, mum, site="ellis")
     site = json.loads(zipfile.ZipFile(io.BytesIO(archive.data)).read("site.json"))
@@ -288,7 +288,7 @@ def test_a_made_for_plan_exported_and_brought_back_stays_the_young_persons(made,
 
 
 @pytest.fixture
-def circle_of(people, db):  # type: ignore[no-untyped-def]
+def circle_of(people, db):
     """Ola's own plan (born 2011-03-14) and five people with different standing."""
     ola = people.add("Ola")
     people.client().post("/api/v1/sites", json={"slug": "ola", "title": "Ola's plan",
@@ -308,7 +308,7 @@ MAY_SEE = {"owner": True, "steward": True, "friend": False, "editor": False, "re
 
 
 @pytest.mark.parametrize("who", sorted(MAY_SEE))
-def test_the_date_of_birth_reaches_only_the_owner_and_stewards(circle_of, people, db, who):  # type: ignore[no-untyped-def]
+def test_the_date_of_birth_reaches_only_the_owner_and_stewards(circle_of, people, db, who):
     clock.freeze(datetime(2027, 5, 1, 9, tzinfo=UTC))  # within 60 days of the day
     person = circle_of[who]
     headers = bearer(db, person)
@@ -339,7 +339,7 @@ def test_the_date_of_birth_reaches_only_the_owner_and_stewards(circle_of, people
 # ---- growing up: reminders to the young person, each once ------------------------------------
 
 
-def test_reminders_go_to_the_young_person_30_and_7_days_before_each_once(circle_of, made, db):  # type: ignore[no-untyped-def]
+def test_reminders_go_to_the_young_person_30_and_7_days_before_each_once(circle_of, made, db):
     ola = circle_of["owner"]
     before = len(mail.outbox(db))
     assert growing_up.send_reminders(db, today=DAY - timedelta(days=31)) == []
@@ -357,13 +357,13 @@ def test_reminders_go_to_the_young_person_30_and_7_days_before_each_once(circle_
     assert "/s/ola/growing-up" in sent[0]["body"] and "25 June 2027" in sent[0]["body"]
 
 
-def test_a_late_start_sends_only_the_most_urgent_reminder(circle_of, db):  # type: ignore[no-untyped-def]
+def test_a_late_start_sends_only_the_most_urgent_reminder(circle_of, db):
     sent = growing_up.send_reminders(db, today=DAY - timedelta(days=5))
     assert [r.days for r in sent] == [7]
     assert growing_up.send_reminders(db, today=DAY - timedelta(days=4)) == []
 
 
-def test_the_reminders_command_sends_them(circle_of, settings, db):  # type: ignore[no-untyped-def]
+def test_the_reminders_command_sends_them(circle_of, settings, db):
     from click.testing import CliRunner
 
     from wiki.cli import cli
@@ -375,7 +375,7 @@ def test_the_reminders_command_sends_them(circle_of, settings, db):  # type: ign
     assert "0 reminders sent" in again.output
 
 
-def test_the_home_links_the_young_person_to_growing_up_from_60_days_before(circle_of, people):  # type: ignore[no-untyped-def]
+def test_the_home_links_the_young_person_to_growing_up_from_60_days_before(circle_of, people):
     clock.freeze(datetime(2027, 4, 25, 9, tzinfo=UTC))  # 61 days before
     owner = people.client(circle_of["owner"])
     assert "/s/ola/growing-up" not in owner.get("/s/ola").text
@@ -389,7 +389,7 @@ def test_the_home_links_the_young_person_to_growing_up_from_60_days_before(circl
         assert "growing-up" not in people.client(circle_of[who]).get("/s/ola").text
 
 
-def test_control_status_is_not_there_for_anyone_else(circle_of, db):  # type: ignore[no-untyped-def]
+def test_control_status_is_not_there_for_anyone_else(circle_of, db):
     with pytest.raises(Exception):  # noqa: B017 - NotFound
         oversight.control_status(db, circle_of["editor"], site="ola")
 
@@ -416,7 +416,7 @@ def test_nothing_shows_or_sends_the_raw_date_of_birth_outside_the_rule():
     assert found == []
 
 
-def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):  # type: ignore[no-untyped-def]
+def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):
     from wiki import demo, demo_content
 
     demo.load(db)
@@ -440,7 +440,7 @@ def test_the_demo_has_a_plan_a_parent_made_for_a_younger_child(app, db, people):
     ]
 
 
-def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, people, db):  # type: ignore[no-untyped-def]
+def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, people, db):
     mum, _ = made
     with pytest.raises(Exception, match="only person looking after"):
         account_erasure.delete_account(db, mum, confirm_email=mum.email)
@@ -451,7 +451,7 @@ def test_the_only_steward_of_a_plan_with_no_owner_cannot_leave_it_behind(made, p
     assert accounts.find_user(db, mum.email) is None
 
 
-def test_ellis_with_easy_read_chosen_reads_the_offer_of_his_plan_in_easy_words(made, people, db):  # type: ignore[no-untyped-def]
+def test_ellis_with_easy_read_chosen_reads_the_offer_of_his_plan_in_easy_words(made, people, db):
     """Before he has an account, Ellis can choose easy read (a cookie, /reading): the page
     that gives him his plan then says it in easy words (issue #16)."""
     token = offer_token(db)

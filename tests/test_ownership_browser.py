@@ -21,32 +21,32 @@ WIDTHS = {1280: {"width": 1280, "height": 900}, 390: {"width": 390, "height": 84
 CLAIRE = next(p for p in CIRCLE if p["relationship"] == "mum")
 
 
-def open_menu(page, width: int) -> None:  # type: ignore[no-untyped-def]
+def open_menu(page, width: int) -> None:
     """On a phone the plan's other pages are in the Menu (issue #16)."""
     if width < 800:
         page.locator("details.menu > summary").click()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own: these tests make plans and accounts."""
     server = start_server(Path(tmp_path_factory.mktemp("ownership-demo")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
-def shoot(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, width: int) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"ownership-{name}-{width}.png"), full_page=True)
 
 
-def clean(page, where: str) -> None:  # type: ignore[no-untyped-def]
+def clean(page, where: str) -> None:
     assert axe_violations(page) == [], where
     wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     assert not wide, f"{where} is wider than the screen"
 
 
-def text(page) -> str:  # type: ignore[no-untyped-def]
+def text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
@@ -61,7 +61,7 @@ def offer_link(db_path: Path, to: str) -> str:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, width: int) -> None:
     slug, child = f"nia-{width}", f"nia.{width}@example.org"
     mum = browser.new_context(viewport=WIDTHS[width])
     page = mum.new_page()
@@ -132,7 +132,7 @@ def test_a_parent_makes_a_plan_for_her_daughter_who_accepts_it(browser, demo, wi
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_demo_plan_made_for_mali_reads_as_hers(browser, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_plan_made_for_mali_reads_as_hers(browser, demo, width: int) -> None:
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
     sign_in_page(page, demo.url, CLAIRE["email"], CLAIRE["password"])

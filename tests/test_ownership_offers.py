@@ -26,14 +26,14 @@ from wiki.templates import available_themes
 made = owned.made  # a fixture shared with test_ownership
 
 
-def owner_of(people, db, who) -> str | None:  # type: ignore[no-untyped-def]
+def owner_of(people, db, who) -> str | None:
     return people.client().get("/api/v1/sites/ellis", headers=bearer(db, who)).json()["owner"]
 
 
 # ---- only the person the plan was made for may take it (issue #25) ---------------------------
 
 
-def test_the_maker_cannot_send_the_offer_to_her_own_address_and_take_the_plan(made, people, db):  # type: ignore[no-untyped-def]
+def test_the_maker_cannot_send_the_offer_to_her_own_address_and_take_the_plan(made, people, db):
     mum, _ = made
     childs = offer_token(db)
     client = people.client(mum)
@@ -51,7 +51,7 @@ def test_the_maker_cannot_send_the_offer_to_her_own_address_and_take_the_plan(ma
 
 def test_the_store_refuses_an_offer_to_the_address_of_anyone_who_looks_after_the_plan(
     made, people, db
-):  # type: ignore[no-untyped-def]
+):
     mum, _ = made
     dad = people.add("Dad")
     circle.add_member(db, mum, site="ellis", email=dad.email)
@@ -68,7 +68,7 @@ def test_the_store_refuses_an_offer_to_the_address_of_anyone_who_looks_after_the
     assert ownership.offer_plan(db, mum, site="ellis", email=friend.email).email == friend.email
 
 
-def test_a_steward_cannot_accept_an_offer_made_out_to_her_in_the_store(made, people, db):  # type: ignore[no-untyped-def]
+def test_a_steward_cannot_accept_an_offer_made_out_to_her_in_the_store(made, people, db):
     """An offer to a corrected address, whose owner became a steward afterwards (or through a
     group): the store itself refuses her, whoever calls it."""
     mum, _ = made
@@ -89,7 +89,7 @@ def test_a_steward_cannot_accept_an_offer_made_out_to_her_in_the_store(made, peo
     assert owner_of(people, db, mum) == nan.email
 
 
-def test_the_maker_cannot_accept_through_the_page_either(made, people, db):  # type: ignore[no-untyped-def]
+def test_the_maker_cannot_accept_through_the_page_either(made, people, db):
     mum, _ = made
     dad = people.add("Dad")
     offer = ownership.offer_plan(db, mum, site="ellis", email=dad.email)
@@ -107,7 +107,7 @@ def test_the_maker_cannot_accept_through_the_page_either(made, people, db):  # t
 smtp = flows.smtp  # a real SMTP server (aiosmtpd) that keeps what it is sent
 
 
-def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, smtp):  # type: ignore[no-untyped-def]
+def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, smtp):
     mum, _ = made
     token = offer_token(db)
     ellis = people.client()  # no account, not signed in: the link is enough to say no
@@ -136,7 +136,7 @@ def test_ellis_says_no_thanks_with_the_link_and_mum_is_told(made, people, db, sm
 
 
 @pytest.mark.usefixtures("made")
-def test_only_the_person_it_was_sent_to_can_say_no_thanks(people, db):  # type: ignore[no-untyped-def]
+def test_only_the_person_it_was_sent_to_can_say_no_thanks(people, db):
     token = offer_token(db)
     stranger = people.client(people.add("Stranger"))
     door = stranger.get(f"/own/{token}")
@@ -150,7 +150,7 @@ def test_only_the_person_it_was_sent_to_can_say_no_thanks(people, db):  # type: 
 
 def test_when_ellis_accepts_everyone_who_looked_after_the_plan_is_told_what_they_keep(
     made, people, db, smtp
-):  # type: ignore[no-untyped-def]
+):
     mum, _ = made
     dad, friend = people.add("Dad"), people.add("Friend")
     for who, cap in ((dad, "manage"), (friend, "view")):
@@ -173,7 +173,7 @@ def test_when_ellis_accepts_everyone_who_looked_after_the_plan_is_told_what_they
 # ---- a link that no longer works says why (issue #23) ----------------------------------------
 
 
-def test_a_cancelled_or_replaced_or_expired_invitation_says_so(made, people, db):  # type: ignore[no-untyped-def]
+def test_a_cancelled_or_replaced_or_expired_invitation_says_so(made, people, db):
     mum, _ = made
     first = invitations.create_invitation(
         db, mum, site="ellis", email="nia@example.org", name="Nia"
@@ -196,7 +196,7 @@ def test_a_cancelled_or_replaced_or_expired_invitation_says_so(made, people, db)
     assert "Check you copied all of it" in unknown.text
 
 
-def test_a_taken_back_or_expired_offer_says_so(made, people, db):  # type: ignore[no-untyped-def]
+def test_a_taken_back_or_expired_offer_says_so(made, people, db):
     mum, _ = made
     token = offer_token(db)
     ownership.withdraw_offer(db, mum, site="ellis")
@@ -209,7 +209,7 @@ def test_a_taken_back_or_expired_offer_says_so(made, people, db):  # type: ignor
 # ---- every sentence about the plan is true for its reader (issue #23) ------------------------
 
 
-def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(made, people, db):  # type: ignore[no-untyped-def]
+def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(made, people, db):
     mum, _ = made
     dad = people.add("Dad")
     circle.add_member(db, mum, site="ellis", email=dad.email, relationship="dad", groups=["family"])
@@ -240,7 +240,7 @@ def test_after_accepting_ellis_sees_who_else_can_still_reach_the_plan_by_name(ma
     assert "<strong>Mum</strong> (made the plan) can read, change and share every part." in again
 
 
-def test_a_young_person_nobody_else_can_reach_is_told_so(people, db):  # type: ignore[no-untyped-def]
+def test_a_young_person_nobody_else_can_reach_is_told_so(people, db):
     ola = people.add("Ola")
     people.client().post("/api/v1/sites", json={"slug": "ola", "title": "Ola's plan"},
                          headers=bearer(db, ola))  # fmt: skip
@@ -248,7 +248,7 @@ def test_a_young_person_nobody_else_can_reach_is_told_so(people, db):  # type: i
     assert "Nobody else can see it. You choose who can see each part." in home
 
 
-def test_mum_after_ellis_accepts_is_not_told_she_shared_the_plan_with_herself(made, people, db):  # type: ignore[no-untyped-def]
+def test_mum_after_ellis_accepts_is_not_told_she_shared_the_plan_with_herself(made, people, db):
     mum, _ = made
     dad = people.add("Dad")
     circle.add_member(db, mum, site="ellis", email=dad.email, groups=["family"])
@@ -262,7 +262,7 @@ def test_mum_after_ellis_accepts_is_not_told_she_shared_the_plan_with_herself(ma
     assert "Mum shared this part of Ellis's plan with you" in dads
 
 
-def test_the_plan_list_never_says_a_child_without_an_account_shares_anything(made, people, db):  # type: ignore[no-untyped-def]
+def test_the_plan_list_never_says_a_child_without_an_account_shares_anything(made, people, db):
     mum, _ = made
     rhys = people.add("Rhys")
     circle.add_member(db, mum, site="ellis", email=rhys.email, groups=["family"])
@@ -283,7 +283,7 @@ def test_the_plan_list_never_says_a_child_without_an_account_shares_anything(mad
         ("none", "You cannot see it any more."),
     ],
 )
-def test_an_owner_who_hands_her_plan_over_is_told_what_she_keeps(people, db, smtp, keep, told):  # type: ignore[no-untyped-def]
+def test_an_owner_who_hands_her_plan_over_is_told_what_she_keeps(people, db, smtp, keep, told):
     ola, sam = people.add("Ola"), people.add("Sam")
     people.client().post("/api/v1/sites", json={"slug": "p", "title": "A plan"},
                          headers=bearer(db, ola))  # fmt: skip

@@ -5,6 +5,7 @@ CSRF, signing in and out."""
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -64,7 +65,7 @@ def save(
     base: int | str | None,
     title: str = "My profile",
     summary: str = "",
-):  # type: ignore[no-untyped-def]
+):
     """Post the edit form the way a browser does (token from the edit page)."""
     token = csrf_of(client.get(url + "/edit").text)
     data = {"csrftoken": token, "title": title, "body": body, "summary": summary,
@@ -72,7 +73,7 @@ def save(
     return client.post(url + "/edit", data=data)
 
 
-def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+def snapshot(db) -> dict[str, list[tuple[Any, ...]]]:
     """Everything a bad request must leave exactly as it was."""
     queries = {
         "sites": "SELECT slug, title, owner_id FROM sites ORDER BY id",
@@ -86,7 +87,7 @@ def snapshot(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
     return {name: [tuple(r) for r in db.all(sql)] for name, sql in queries.items()}
 
 
-def revisions_of(db, site: str, section: str, slug: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def revisions_of(db, site: str, section: str, slug: str) -> list[dict[str, Any]]:
     rows = db.all(
         "SELECT r.number, r.title, r.body, r.summary, r.base, u.email AS author FROM revisions r"
         " JOIN pages p ON p.id = r.page_id JOIN sections s ON s.id = p.section_id"
@@ -98,12 +99,12 @@ def revisions_of(db, site: str, section: str, slug: str) -> list[dict]:  # type:
 
 
 @pytest.fixture
-def owner(people):  # type: ignore[no-untyped-def]
+def owner(people):
     return people.add("Ola")
 
 
 @pytest.fixture
-def ola(people, owner):  # type: ignore[no-untyped-def]
+def ola(people, owner):
     """Ola, signed in, with her plan site 'ola' made through the home page form."""
     client = people.client(owner)
     response = post_form(client, "/sites", {"title": "Ola's plan", "slug": "ola"})
@@ -112,7 +113,7 @@ def ola(people, owner):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def profile(ola, db):  # type: ignore[no-untyped-def]
+def profile(ola, db):
     """A one-page profile with one revision."""
     response = save(ola, "/s/ola/about-me/profile", "I like buses.", base=None, summary="First go")
     assert response.status_code == 303, response.text
@@ -121,7 +122,7 @@ def profile(ola, db):  # type: ignore[no-untyped-def]
 
 def member(
     people, owner, name: str, *, section: str, capability: str, relationship: str = "friend"
-):  # type: ignore[no-untyped-def]
+):
     """Someone in Ola's circle with one grant; returns (actor, signed-in client)."""
     person = people.add(name)
     circle.add_member(people.db, owner, site="ola", email=person.email, relationship=relationship)
@@ -164,7 +165,7 @@ def test_the_web_address_is_made_from_the_name_when_left_empty(people, owner) ->
 def test_a_plan_can_be_made_through_the_api_with_a_token_and_then_opened_in_the_browser(
     people, owner, db
 ) -> None:
-    token = accounts.create_token(db, accounts.find_user(db, owner.email))
+    token = accounts.create_token(db, accounts.find_user(db, owner.email))  # type: ignore[arg-type]
     api = people.client()
     response = api.post("/api/v1/sites", json={"slug": "ola-api", "title": "Ola via API"},
                         headers={"authorization": f"Bearer {token}"})  # fmt: skip
@@ -270,7 +271,7 @@ def test_every_save_is_a_new_revision_with_its_base(ola, profile, db) -> None:
 
 
 @pytest.fixture
-def three_revisions(ola, people, owner, profile):  # type: ignore[no-untyped-def]
+def three_revisions(ola, people, owner, profile):
     """Ola wrote revision 1 and 3; her mum Claire (a steward) wrote revision 2."""
     _, claire = member(
         people, owner, "Claire", section="*", capability="manage", relationship="mum"
@@ -583,7 +584,7 @@ def test_someone_with_no_plans_is_told_how_to_start(people) -> None:
 # ---- not there ----------------------------------------------------------------------------
 
 
-def _is_not_found_page(response) -> bool:  # type: ignore[no-untyped-def]
+def _is_not_found_page(response) -> bool:
     return response.status_code == 404 and "text/html" in response.headers["content-type"] and \
         "We could not find that" in text_of(response.text)  # fmt: skip
 
@@ -815,7 +816,7 @@ def test_a_sign_in_form_posted_from_another_site_is_refused(people, owner, db) -
 # ---- signing in and out -------------------------------------------------------------------
 
 
-def _try_login(client, email: str, password: str):  # type: ignore[no-untyped-def]
+def _try_login(client, email: str, password: str):
     token = csrf_of(client.get("/login").text)
     return client.post("/login", data={"csrftoken": token, "email": email, "password": password})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import axe_violations, sign_in_page, start_server, stop_server
@@ -65,18 +66,18 @@ SHOT = {"plan-home", "plan-home-member", "section", "handover-read", "welcome", 
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory):
     server = start_server(Path(tmp_path_factory.mktemp("phone-demo")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def as_person(browser, demo):  # type: ignore[no-untyped-def]
+def as_person(browser, demo):
     """A signed-in page per person and width (None: signed out)."""
     made, contexts = {}, []
 
-    def at(who: str | None, viewport: dict[str, int], js: bool = True):  # type: ignore[no-untyped-def]
+    def at(who: str | None, viewport: dict[str, int], js: bool = True):
         key = (who, viewport["width"], js)
         if key not in made:
             context = browser.new_context(viewport=viewport, java_script_enabled=js)
@@ -94,7 +95,7 @@ def as_person(browser, demo):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def places(as_person, demo) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def places(as_person, demo) -> dict[str, str]:
     """The addresses made on the way: Claire's handover pack, Daniel's review report form."""
     page = as_person("claire", WIDE)
     page.goto(demo.url + f"{S}/handover-pack/new")
@@ -119,7 +120,7 @@ def address(url: str, places: dict[str, str]) -> str:
     return places[head] + ("/" + tail if tail else "") if head in places else url
 
 
-def measure(page) -> dict:  # type: ignore[no-untyped-def]
+def measure(page) -> dict[str, Any]:
     return page.evaluate(
         """() => { const h = document.querySelector('main h1');
         return {top: h ? h.getBoundingClientRect().top : null, heading: h ? h.innerText : '',
@@ -212,7 +213,7 @@ def test_without_javascript_the_menu_opens_and_the_welcome_is_put_away_and_found
     assert page.locator("#welcome-title").count() == 1
 
 
-def test_i_have_read_this_comes_after_the_pack(as_person, demo, places) -> None:  # type: ignore[no-untyped-def]
+def test_i_have_read_this_comes_after_the_pack(as_person, demo, places) -> None:
     page = as_person("priya", PHONE)
     page.goto(demo.url + places["PACK"])
     pack = page.locator(".content").bounding_box()

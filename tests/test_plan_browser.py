@@ -56,7 +56,7 @@ PHONE_CHECKS = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own: these tests add blocks, photos and change the theme."""
     server = start_server(Path(tmp_path_factory.mktemp("plan-demo")) / "demo.db", demo=True)
     yield server
@@ -66,11 +66,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture(scope="module")
-def rhys(browser, demo):  # type: ignore[no-untyped-def]
+def rhys(browser, demo):
     """Rhys, signed in, one browser page per width."""
     made, contexts = {}, []
 
-    def at(width: int = 1280):  # type: ignore[no-untyped-def]
+    def at(width: int = 1280):
         if width not in made:
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
@@ -84,16 +84,16 @@ def rhys(browser, demo):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def shoot(page, name: str, width: int, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, width: int, *, full: bool = True) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"plan-{name}-{width}.png"), full_page=full)
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def choose_theme(page, base: str, theme: str, *, accent: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def choose_theme(page, base: str, theme: str, *, accent: str | None = None) -> None:
     """Through the settings page, as Rhys would."""
     page.goto(base + f"{S}/settings")
     page.check(f"#theme-{theme}")
@@ -111,7 +111,7 @@ def choose_theme(page, base: str, theme: str, *, accent: str | None = None) -> N
 
 
 @pytest.mark.parametrize("theme", ["default", "high-contrast", "large-text"])
-def test_every_plan_page_type_passes_axe_in_every_theme(rhys, demo, theme: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_plan_page_type_passes_axe_in_every_theme(rhys, demo, theme: str) -> None:
     choose_theme(rhys(1280), demo.url, theme)
     try:
         for width in (1280, 375):
@@ -147,7 +147,7 @@ def test_every_plan_page_type_passes_axe_in_every_theme(rhys, demo, theme: str) 
         choose_theme(rhys(1280), demo.url, "default")
 
 
-def test_a_too_light_colour_is_darkened_and_the_plan_stays_readable(rhys, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_too_light_colour_is_darkened_and_the_plan_stays_readable(rhys, demo) -> None:
     page = rhys(1280)
     choose_theme(page, demo.url, "default", accent="#ffcc00")
     try:
@@ -221,7 +221,7 @@ FILLS = {
 }
 
 
-def test_each_block_form_can_be_filled_in_and_saved(rhys, demo) -> None:  # type: ignore[no-untyped-def]
+def test_each_block_form_can_be_filled_in_and_saved(rhys, demo) -> None:
     page = rhys(1280)
     scratch = f"{S}/about-me/trying-the-forms"
     page.goto(demo.url + scratch + "/edit")
@@ -247,7 +247,7 @@ def test_each_block_form_can_be_filled_in_and_saved(rhys, demo) -> None:  # type
     assert "£250.00 in all" in main_text(page), "the new budget adds up"
 
 
-def test_a_form_with_mistakes_keeps_every_word_and_says_what_to_fix(rhys, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_with_mistakes_keeps_every_word_and_says_what_to_fix(rhys, demo) -> None:
     page = rhys(375)
     page.goto(demo.url + PAGE_TYPES["block-form"])
     page.fill("#f-outcome", "Bus to college")
@@ -293,7 +293,7 @@ def test_a_form_with_mistakes_keeps_every_word_and_says_what_to_fix(rhys, demo) 
 # ---- photos and recordings -------------------------------------------------------------------------------
 
 
-def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_path: Path) -> None:
     page = rhys(1280)
     page.goto(demo.url + PAGE_TYPES["profile"])
     # The page's own recording comes first, and it plays.
@@ -327,7 +327,7 @@ def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_pat
     shoot(page, "profile-with-new-photo", 1280)
 
 
-def test_the_upload_controls_can_be_reached_in_order_with_the_keyboard(rhys, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_upload_controls_can_be_reached_in_order_with_the_keyboard(rhys, demo) -> None:
     page = rhys(1280)
     page.goto(demo.url + PAGE_TYPES["passport"])
     page.focus("details.add-file > summary")

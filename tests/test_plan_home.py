@@ -15,6 +15,7 @@ from conftest import People, csrf_of
 from starlette.testclient import TestClient
 
 from wiki import clock, store
+from wiki.db import Database
 from wiki.demo import bus_picture
 from wiki.errors import Forbidden
 from wiki.models import Actor
@@ -29,7 +30,7 @@ WELCOME = f"{HOME}/-/welcome"
 @dataclass
 class Plan:
     people: People
-    db: object
+    db: Database
     owner: Actor
     mum: Actor  # a steward: manage on every part
     gran: Actor  # edits About me, manages nothing
@@ -43,7 +44,7 @@ class Plan:
 
 
 @pytest.fixture
-def plan(people: People, db, settings) -> Plan:  # type: ignore[no-untyped-def]
+def plan(people: People, db, settings) -> Plan:
     owner, mum, gran = people.add("Ava"), people.add("Mum"), people.add("Gran")
     teacher, nurse = people.add("Teacher"), people.add("Nurse")
     store.create_site(db, owner, slug=SITE, title="Ava's plan")
@@ -74,12 +75,12 @@ def plan(people: People, db, settings) -> Plan:  # type: ignore[no-untyped-def]
     return Plan(people, db, owner, mum, gran, teacher, nurse, made[0].key, made[1].key)
 
 
-def words(response) -> str:  # type: ignore[no-untyped-def]
+def words(response) -> str:
     """The page as a person reads it (apostrophes and all)."""
     return html.unescape(response.text)
 
 
-def post(client: TestClient, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+def post(client: TestClient, url: str, data: dict[str, str]):
     token = csrf_of(client.get(HOME).text)
     return client.post(url, data={**data, "csrftoken": token})
 
@@ -107,12 +108,12 @@ def test_a_steward_may_change_them_and_an_editor_or_a_reader_may_not(plan: Plan)
         assert "Change the words and photo" not in client.get(HOME).text
     assert "Not mine to say" not in plan.client(plan.owner).get(HOME).text
     with pytest.raises(Forbidden):
-        introduction.set_introduction(plan.db, plan.gran, site=SITE, intro="x", photo=None)  # type: ignore[arg-type]
+        introduction.set_introduction(plan.db, plan.gran, site=SITE, intro="x", photo=None)
 
 
 def test_a_guest_link_reader_cannot_reach_the_form_or_the_welcome(plan: Plan) -> None:
     link = links.create_guest_link(
-        plan.db, plan.owner, site=SITE, section="about-me",  # type: ignore[arg-type]
+        plan.db, plan.owner, site=SITE, section="about-me",
         expires_at=clock.iso(clock.now() + timedelta(days=2)),
     )  # fmt: skip
     guest = plan.client()
@@ -220,7 +221,7 @@ def test_a_parent_who_manages_a_young_persons_own_plan_is_told_it_is_theirs(plan
 
 
 def test_a_parent_keeping_a_plan_made_for_a_child_gets_the_first_steps(plan: Plan) -> None:
-    store.create_site(plan.db, plan.mum, slug="mali", title="Mali's plan", for_name="Mali")  # type: ignore[arg-type]
+    store.create_site(plan.db, plan.mum, slug="mali", title="Mali's plan", for_name="Mali")
     home = words(plan.client(plan.mum).get("/s/mali"))
     assert (
         "This is Mali's plan." in home and "You look after it until Mali takes it as theirs" in home

@@ -170,7 +170,7 @@ class NosyPlugin:
 
 
 @pytest.fixture
-def nosy(tmp_path):  # type: ignore[no-untyped-def]
+def nosy(tmp_path):
     from conftest import People
 
     from wiki.app import create_app

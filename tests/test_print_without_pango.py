@@ -26,7 +26,7 @@ def test_weasyprint_is_a_normal_dependency() -> None:
 
 def test_without_pango_the_print_page_says_so_in_one_line_and_offers_print(
     app, db, settings, people, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from conftest import sign_in
     from starlette.testclient import TestClient
 

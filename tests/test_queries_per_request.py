@@ -51,7 +51,7 @@ class Counter:
         with self.lock:
             self.statements.append(sql)
 
-    def during(self, request) -> list[str]:  # type: ignore[no-untyped-def]
+    def during(self, request) -> list[str]:
         with self.lock:
             self.statements.clear()
         request()
@@ -66,7 +66,7 @@ def counted(
     counter = Counter()
     real_connect = wiki.db.connect
 
-    def connect(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def connect(*args, **kwargs):
         made = real_connect(*args, **kwargs)
         made.conn.set_trace_callback(counter.note)
         return made
@@ -98,7 +98,7 @@ def _page_url(client: TestClient) -> str:
     "name, ceiling",
     [("page view", 8), ("diff", 12), ("save", 100), ("sharing page", 14)],
 )
-def test_a_request_loads_the_site_and_decides_access_once(counted, name: str, ceiling: int):  # type: ignore[no-untyped-def]
+def test_a_request_loads_the_site_and_decides_access_once(counted, name: str, ceiling: int):
     client, counter = counted
     url = _page_url(client)
     if name == "page view":
@@ -118,7 +118,7 @@ def test_a_request_loads_the_site_and_decides_access_once(counted, name: str, ce
     )
 
 
-def _ok(response) -> None:  # type: ignore[no-untyped-def]
+def _ok(response) -> None:
     assert response.status_code == 200, response.text[:500]
 
 
@@ -126,7 +126,7 @@ def _save(client: TestClient, url: str, words: str) -> None:
     _save_form(client, url, words)()
 
 
-def _save_form(client: TestClient, url: str, words: str):  # type: ignore[no-untyped-def]
+def _save_form(client: TestClient, url: str, words: str):
     """The edit form filled in, as a call that sends it (so only the POST is counted)."""
     form = client.get(f"{url}/edit?view=text")
     assert form.status_code == 200
@@ -157,13 +157,13 @@ def _field(html: str, name: str, *, textarea: bool = False) -> str:
     return html_lib.unescape(found.group(1))
 
 
-def test_a_persons_own_reading_choices_cost_a_page_view_no_query(counted) -> None:  # type: ignore[no-untyped-def]
+def test_a_persons_own_reading_choices_cost_a_page_view_no_query(counted) -> None:
     """They are read with the session (issue #16): own colours, big text, easy read and read
     aloud change the page, not the number of statements behind it."""
     client, counter = counted
     url = _page_url(client)
     plain = counter.during(lambda: _ok(client.get(url)))
-    db = client.app.state.db  # type: ignore[attr-defined]
+    db = client.app.state.db
     user = accounts.find_user(db, STEWARD)
     assert user is not None
     mine = Preferences(theme="own-colours", text_size="larger", easy_read=True, read_aloud=True,

@@ -30,7 +30,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def demo(demo_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def demo(demo_server) -> Iterator[object]:
     """The shared demo server; everyone's reading choices are cleared again afterwards, so
     the other browser tests see the demo as it was."""
     yield demo_server
@@ -39,7 +39,7 @@ def demo(demo_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
         db.execute("UPDATE users SET preferences = NULL")
 
 
-def set_choices(demo, email: str, prefs: Preferences) -> None:  # type: ignore[no-untyped-def]
+def set_choices(demo, email: str, prefs: Preferences) -> None:
     """Straight into the demo's database: for the tests that are about the pages, not the form."""
     db = Database(demo.db_path)
     user = accounts.find_user(db, email)
@@ -48,23 +48,23 @@ def set_choices(demo, email: str, prefs: Preferences) -> None:  # type: ignore[n
     accounts.set_preferences(db, who, prefs, themes=available_themes())
 
 
-def signed_in(browser, demo, account: dict[str, str], **options):  # type: ignore[no-untyped-def]
+def signed_in(browser, demo, account: dict[str, str], **options):
     context = browser.new_context(**{"viewport": PHONE, **options})
     page = context.new_page()
     sign_in_page(page, demo.url, account["email"], account["password"])
     return context, page
 
 
-def body_classes(page) -> set[str]:  # type: ignore[no-untyped-def]
+def body_classes(page) -> set[str]:
     return set(str(page.get_attribute("body", "class")).split())
 
 
-def fits(page) -> None:  # type: ignore[no-untyped-def]
+def fits(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url}: {width} px wide"
 
 
-def until(page, script: str, *, seconds: float = 5) -> None:  # type: ignore[no-untyped-def]
+def until(page, script: str, *, seconds: float = 5) -> None:
     """Wait for ``script`` to be true (wait_for_function evaluates a string, which the CSP forbids)."""
     for _ in range(int(seconds * 20)):
         if page.evaluate(script):
@@ -73,7 +73,7 @@ def until(page, script: str, *, seconds: float = 5) -> None:  # type: ignore[no-
     raise AssertionError(f"never true: {script}")
 
 
-def tab_to(page, selector: str, *, limit: int = 120) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page, selector: str, *, limit: int = 120) -> None:
     """Press Tab until the element matching ``selector`` has the focus, as a keyboard user would."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -88,7 +88,7 @@ def tab_to(page, selector: str, *, limit: int = 120) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_rhys_switches_easy_read_and_large_text_on_for_himself_by_keyboard_on_his_phone(  # type: ignore[no-untyped-def]
+def test_rhys_switches_easy_read_and_large_text_on_for_himself_by_keyboard_on_his_phone(
     browser, demo, javascript: bool
 ) -> None:
     set_choices(demo, OWNER["email"], Preferences())
@@ -140,7 +140,7 @@ def test_rhys_switches_easy_read_and_large_text_on_for_himself_by_keyboard_on_hi
         set_choices(demo, OWNER["email"], Preferences())
 
 
-def test_a_mistake_on_the_form_is_explained_and_nothing_chosen_is_lost(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_mistake_on_the_form_is_explained_and_nothing_chosen_is_lost(browser, demo) -> None:
     context, page = signed_in(browser, demo, OWNER, java_script_enabled=False)
     try:
         page.goto(demo.url + "/account/reading")
@@ -163,7 +163,7 @@ def test_a_mistake_on_the_form_is_explained_and_nothing_chosen_is_lost(browser, 
         context.close()
 
 
-def test_a_guest_link_reader_chooses_high_contrast_for_this_phone_only(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_guest_link_reader_chooses_high_contrast_for_this_phone_only(browser, demo) -> None:
     db = Database(demo.db_path)
     owner = accounts.find_user(db, OWNER["email"])
     assert owner is not None
@@ -217,7 +217,7 @@ LOOKS = {
 
 
 @pytest.mark.parametrize("look", list(LOOKS))
-def test_every_look_and_text_size_passes_axe_and_fits_a_phone(browser, demo, look: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_look_and_text_size_passes_axe_and_fits_a_phone(browser, demo, look: str) -> None:
     context, page = signed_in(browser, demo, OWNER)
     try:
         for size, viewport in (("normal", DESKTOP), ("larger", PHONE), ("large", PHONE)):
@@ -239,7 +239,7 @@ def test_every_look_and_text_size_passes_axe_and_fits_a_phone(browser, demo, loo
 # ---- read aloud --------------------------------------------------------------------------------
 
 
-def test_read_aloud_says_why_when_the_browser_has_no_voices(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_read_aloud_says_why_when_the_browser_has_no_voices(browser, demo) -> None:
     """Headless Chromium has speech but no voices: the button stays and says so."""
     set_choices(demo, OWNER["email"], Preferences(read_aloud=True))
     context, page = signed_in(browser, demo, OWNER)
@@ -296,7 +296,7 @@ STUB = """
 """
 
 
-def test_pressing_read_aloud_speaks_the_main_words_and_can_pause_and_stop(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_pressing_read_aloud_speaks_the_main_words_and_can_pause_and_stop(browser, demo) -> None:
     set_choices(demo, OWNER["email"], Preferences(read_aloud=True))
     context, page = signed_in(browser, demo, OWNER)
     try:
@@ -335,7 +335,7 @@ def test_pressing_read_aloud_speaks_the_main_words_and_can_pause_and_stop(browse
         set_choices(demo, OWNER["email"], Preferences())
 
 
-def test_read_aloud_is_offered_only_to_people_who_chose_it(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_read_aloud_is_offered_only_to_people_who_chose_it(browser, demo) -> None:
     set_choices(demo, OWNER["email"], Preferences(read_aloud=True))
     context, page = signed_in(browser, demo, MUM)
     try:

@@ -24,7 +24,7 @@ from wiki.store import circle, links
 THEMES = Path(__file__).parent.parent / "themes"
 
 
-def stored(db, who: Actor) -> str | None:  # type: ignore[no-untyped-def]
+def stored(db, who: Actor) -> str | None:
     return db.one("SELECT preferences FROM users WHERE id = ?", (who.user_id,))[0]
 
 
@@ -35,7 +35,7 @@ def body_of(html: str) -> str:
 
 
 @pytest.fixture
-def plan(people, db):  # type: ignore[no-untyped-def]
+def plan(people, db):
     """Ola's plan; Mum reads all of it."""
     ola, mum = people.add("Ola"), people.add("Mum")
     store.create_site(db, ola, slug="ola", title="Ola's plan")
@@ -46,7 +46,7 @@ def plan(people, db):  # type: ignore[no-untyped-def]
     return {"ola": ola, "mum": mum}
 
 
-def choose(client: TestClient, where: str = "/account/reading", **fields: str):  # type: ignore[no-untyped-def]
+def choose(client: TestClient, where: str = "/account/reading", **fields: str):
     """Send the How I read form the way a browser does."""
     form = client.get(where)
     assert form.status_code == 200, form.text[:300]
@@ -57,7 +57,7 @@ def choose(client: TestClient, where: str = "/account/reading", **fields: str): 
 # ---- a signed-in person, through the form --------------------------------------------------------
 
 
-def test_ola_switches_easy_read_and_bigger_text_on_for_herself_and_sees_them_on_every_page(  # type: ignore[no-untyped-def]
+def test_ola_switches_easy_read_and_bigger_text_on_for_herself_and_sees_them_on_every_page(
     people, db, plan
 ) -> None:
     ola = people.client(plan["ola"])
@@ -83,7 +83,7 @@ def test_ola_switches_easy_read_and_bigger_text_on_for_herself_and_sees_them_on_
     assert body_of(mums.get("/s/ola").text) == '<body class="theme-default">', "Mum's unchanged"
 
 
-def test_mum_reads_in_her_own_colours_served_as_a_stylesheet(people, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_mum_reads_in_her_own_colours_served_as_a_stylesheet(people, db, plan) -> None:
     mum = people.client(plan["mum"])
     assert choose(mum, theme="own-colours", colours="night").status_code == 303
     page = mum.get("/s/ola/about-me/profile").text
@@ -102,7 +102,7 @@ def test_mum_reads_in_her_own_colours_served_as_a_stylesheet(people, db, plan) -
     assert "/reading/colours/" not in ola.get("/s/ola").text
 
 
-def test_the_form_shows_a_preview_of_each_look_and_words_for_each_choice(people, plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_shows_a_preview_of_each_look_and_words_for_each_choice(people, plan) -> None:
     text = html.unescape(people.client(plan["ola"]).get("/account/reading").text)
     for words in ("The plan's own look", "Clear and calm", "High contrast", "Large text",
                   "My own colours", "Normal", "Big", "Bigger", "Easy read", "Read aloud",
@@ -132,7 +132,7 @@ def test_the_form_shows_a_preview_of_each_look_and_words_for_each_choice(people,
          "Write a colour as #"),
     ],
 )  # fmt: skip
-def test_a_bad_choice_is_refused_and_nothing_is_changed_or_lost(  # type: ignore[no-untyped-def]
+def test_a_bad_choice_is_refused_and_nothing_is_changed_or_lost(
     people, db, plan, fields: dict[str, str], field: str, words: str
 ) -> None:
     ola = people.client(plan["ola"])
@@ -154,7 +154,7 @@ def test_a_bad_choice_is_refused_and_nothing_is_changed_or_lost(  # type: ignore
     assert 'class="theme-high-contrast easy-read"' in body_of(answer.text), "drawn as saved"
 
 
-def test_a_choice_without_the_forms_security_check_is_refused(people, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_choice_without_the_forms_security_check_is_refused(people, db, plan) -> None:
     ola = people.client(plan["ola"])
     answer = ola.post("/account/reading", data={"theme": "high-contrast", "text_size": "normal"})
     assert answer.status_code == 403 and stored(db, plan["ola"]) is None
@@ -164,13 +164,13 @@ def test_a_choice_without_the_forms_security_check_is_refused(people, db, plan) 
 
 
 @pytest.fixture
-def guest_link(db, plan) -> str:  # type: ignore[no-untyped-def]
+def guest_link(db, plan) -> str:
     made = links.create_guest_link(db, plan["ola"], site="ola", section="about-me")
     assert made.token
     return made.token
 
 
-def test_a_guest_link_reader_keeps_their_choices_in_a_cookie(app, db, plan, guest_link) -> None:  # type: ignore[no-untyped-def]
+def test_a_guest_link_reader_keeps_their_choices_in_a_cookie(app, db, plan, guest_link) -> None:
     reader = TestClient(app, follow_redirects=False)
     page_url = f"/g/{guest_link}/about-me/profile"
     shown = reader.get(page_url).text
@@ -196,7 +196,7 @@ def test_a_guest_link_reader_keeps_their_choices_in_a_cookie(app, db, plan, gues
     assert body_of(other.get(page_url).text) == '<body class="theme-default">'
 
 
-def test_a_signed_in_person_reading_through_a_guest_link_sees_their_own_choices(  # type: ignore[no-untyped-def]
+def test_a_signed_in_person_reading_through_a_guest_link_sees_their_own_choices(
     people, plan, guest_link
 ) -> None:
     """A guest link's pages know nobody's account (the link is the whole identity): the
@@ -208,7 +208,7 @@ def test_a_signed_in_person_reading_through_a_guest_link_sees_their_own_choices(
     assert f'href="/reading?back=/g/{guest_link}/about-me/profile"' in page
 
 
-def test_over_https_the_reading_cookie_is_secure(app) -> None:  # type: ignore[no-untyped-def]
+def test_over_https_the_reading_cookie_is_secure(app) -> None:
     reader = TestClient(app, base_url="https://testserver", follow_redirects=False)
     form = reader.get("/reading")
     answer = reader.post("/reading", data={
@@ -219,7 +219,7 @@ def test_over_https_the_reading_cookie_is_secure(app) -> None:  # type: ignore[n
     assert "Secure" in cookie
 
 
-def test_a_bad_or_tampered_cookie_is_the_plans_look(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_or_tampered_cookie_is_the_plans_look(app) -> None:
     reader = TestClient(app, follow_redirects=False)
     tampered = Preferences.model_construct(
         theme="own-colours", text_size="normal", easy_read=False, read_aloud=False,
@@ -231,7 +231,7 @@ def test_a_bad_or_tampered_cookie_is_the_plans_look(app) -> None:  # type: ignor
         assert page.status_code == 200 and body_of(page.text) == '<body class="theme-default">'
 
 
-def test_signed_in_the_reading_page_is_the_accounts(people, plan) -> None:  # type: ignore[no-untyped-def]
+def test_signed_in_the_reading_page_is_the_accounts(people, plan) -> None:
     ola = people.client(plan["ola"])
     moved = ola.get("/reading?back=/s/ola")
     assert moved.status_code == 303 and moved.headers["location"] == "/account/reading?back=/s/ola"
@@ -247,7 +247,7 @@ def test_signed_in_the_reading_page_is_the_accounts(people, plan) -> None:  # ty
 # ---- the API ------------------------------------------------------------------------------------
 
 
-def api_client(app, db, who: Actor) -> TestClient:  # type: ignore[no-untyped-def]
+def api_client(app, db, who: Actor) -> TestClient:
     user = accounts.find_user(db, who.email)
     assert user is not None
     client = TestClient(app)
@@ -255,7 +255,7 @@ def api_client(app, db, who: Actor) -> TestClient:  # type: ignore[no-untyped-de
     return client
 
 
-def test_ola_reads_and_changes_her_choices_through_the_api(app, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_ola_reads_and_changes_her_choices_through_the_api(app, db, plan) -> None:
     ola = api_client(app, db, plan["ola"])
     assert ola.get("/api/v1/me/preferences").json() == {
         "theme": "plan", "text_size": "normal", "easy_read": False, "read_aloud": False,
@@ -283,7 +283,7 @@ def test_ola_reads_and_changes_her_choices_through_the_api(app, db, plan) -> Non
     assert '<script src="/static/high-contrast/read-aloud.js" defer></script>' in page.get("/").text
 
 
-def test_the_api_works_with_a_browser_session_and_its_csrf_header(people, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_works_with_a_browser_session_and_its_csrf_header(people, db, plan) -> None:
     mum = people.client(plan["mum"])
     assert mum.get("/api/v1/me/preferences").json()["theme"] == "plan"
     refused = mum.put("/api/v1/me/preferences", json={"theme": "high-contrast"})
@@ -298,7 +298,7 @@ def test_the_api_works_with_a_browser_session_and_its_csrf_header(people, db, pl
     )
 
 
-def test_nobody_can_read_or_set_another_persons_choices(app, db, plan, guest_link) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_can_read_or_set_another_persons_choices(app, db, plan, guest_link) -> None:
     ola, mum = api_client(app, db, plan["ola"]), api_client(app, db, plan["mum"])
     assert ola.put("/api/v1/me/preferences", json={"theme": "large-text"}).status_code == 200
     assert mum.get("/api/v1/me/preferences").json()["theme"] == "plan"
@@ -337,7 +337,7 @@ def test_nobody_can_read_or_set_another_persons_choices(app, db, plan, guest_lin
         ({"colour": "#000000"}, "colour"),
     ],
 )
-def test_bad_values_through_the_api_get_422_with_a_plain_message_and_change_nothing(  # type: ignore[no-untyped-def]
+def test_bad_values_through_the_api_get_422_with_a_plain_message_and_change_nothing(
     app, db, plan, body: dict[str, object], words: str
 ) -> None:
     ola = api_client(app, db, plan["ola"])
@@ -351,7 +351,7 @@ def test_bad_values_through_the_api_get_422_with_a_plain_message_and_change_noth
     assert stored(db, plan["ola"]) == before
 
 
-def test_odd_bodies_get_a_4xx_and_change_nothing(app, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_odd_bodies_get_a_4xx_and_change_nothing(app, db, plan) -> None:
     ola = api_client(app, db, plan["ola"])
     raw = {"content-type": "application/json"}
     for body, status in ((b'{"theme": "\\ud800"}', 400), (b"[]", 422), (b"null", 422),
@@ -365,7 +365,7 @@ def test_odd_bodies_get_a_4xx_and_change_nothing(app, db, plan) -> None:  # type
     assert stored(db, plan["ola"]) is None
 
 
-def test_the_openapi_document_describes_my_preferences(people) -> None:  # type: ignore[no-untyped-def]
+def test_the_openapi_document_describes_my_preferences(people) -> None:
     doc = people.client().get("/api/v1/openapi.json").json()
     ops = doc["paths"]["/api/v1/me/preferences"]
     assert set(ops) == {"get", "put"}
@@ -399,7 +399,7 @@ def test_every_pair_offered_is_easy_to_read_and_a_pair_that_is_not_is_refused() 
     )
 
 
-def test_the_own_colours_stylesheet_is_served_only_for_a_readable_pair(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_own_colours_stylesheet_is_served_only_for_a_readable_pair(app) -> None:
     anyone = TestClient(app)
     assert anyone.get("/reading/colours/000000-ffffff.css").status_code == 200
     for bad in ("777777-ffffff.css", "zzzzzz-ffffff.css", "000-fff.css", "000000ffffff.css",
@@ -415,7 +415,7 @@ def test_the_own_colours_look_uses_only_the_persons_two_colours() -> None:
         assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgb|hsl", text), sheet.name
 
 
-def test_the_plans_look_page_says_it_is_only_the_default_and_offers_no_personal_look(  # type: ignore[no-untyped-def]
+def test_the_plans_look_page_says_it_is_only_the_default_and_offers_no_personal_look(
     people, db, plan
 ) -> None:
     ola = people.client(plan["ola"])

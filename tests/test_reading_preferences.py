@@ -26,7 +26,7 @@ def test_broken_or_unknown_stored_choices_fall_back_to_the_plans_look() -> None:
     assert DEFAULT_PREFERENCES.theme_or("large-text") == "large-text"
 
 
-def test_a_look_that_is_not_installed_is_refused_and_nothing_changes(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_look_that_is_not_installed_is_refused_and_nothing_changes(people, db) -> None:
     mum = people.add("Mum")
     with pytest.raises(Invalid):
         accounts.set_preferences(db, mum, Preferences(theme="neon"), themes=available_themes())
@@ -35,7 +35,7 @@ def test_a_look_that_is_not_installed_is_refused_and_nothing_changes(people, db)
         accounts.set_preferences(db, ANONYMOUS, Preferences(), themes=available_themes())
 
 
-def test_mum_with_low_vision_reads_ola_plan_in_high_contrast_while_ola_keeps_her_look(  # type: ignore[no-untyped-def]
+def test_mum_with_low_vision_reads_ola_plan_in_high_contrast_while_ola_keeps_her_look(
     people, db
 ) -> None:
     ola, mum = people.add("Ola"), people.add("Mum")
@@ -49,7 +49,7 @@ def test_mum_with_low_vision_reads_ola_plan_in_high_contrast_while_ola_keeps_her
     assert 'class="theme-high-contrast' in mums.get("/").text, "on every page, not one plan"
 
 
-def test_a_reader_without_an_account_keeps_their_choice_in_a_cookie(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_reader_without_an_account_keeps_their_choice_in_a_cookie(app) -> None:
     client = TestClient(app, follow_redirects=False)
     client.cookies.set(READING_COOKIE, Preferences(theme="large-text").as_cookie())
     assert 'class="theme-large-text' in client.get("/login").text

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import LiveServer, free_port, start_server, stop_server
@@ -86,8 +87,8 @@ def past_grace(db_path: Path) -> None:
 
 
 def request(
-    url: str, token: str, method: str, path: str, body: dict | None = None
-) -> tuple[int, dict]:
+    url: str, token: str, method: str, path: str, body: dict[str, Any] | None = None
+) -> tuple[int, dict[str, Any]]:
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=20)
     try:
@@ -489,7 +490,7 @@ def test_every_outcome_but_the_clean_one_avoids_saying_for_good() -> None:
         ),
         ({"index_rewritten": False}, "The search index still holds older entries"),
     ]:
-        text = said(**outcome)
+        text = said(**outcome)  # type: ignore[arg-type]
         assert "for good" not in text and needle in text, (outcome, text)
     assert "its search index" not in said(index_rewritten=False)
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
+def fast_passwords(monkeypatch):
     monkeypatch.setattr(
         accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )

@@ -23,7 +23,7 @@ DANIEL = next(p for p in CIRCLE if p["relationship"] == "social worker")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own: these tests save decisions."""
     server = start_server(Path(tmp_path_factory.mktemp("review-demo")) / "demo.db", demo=True)
     yield server
@@ -31,11 +31,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
 
 @pytest.fixture(scope="module")
-def daniel(browser, demo):  # type: ignore[no-untyped-def]
+def daniel(browser, demo):
     """Daniel, the social worker who runs the review, signed in; one page per width."""
     made, contexts = {}, []
 
-    def at(width: int):  # type: ignore[no-untyped-def]
+    def at(width: int):
         if width not in made:
             context = browser.new_context(viewport=WIDTHS[width])
             contexts.append(context)
@@ -49,23 +49,23 @@ def daniel(browser, demo):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def shoot(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, width: int) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"review-{name}-{width}.png"), full_page=True)
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+def no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"scrolls sideways by {overflow}px"
 
 
-def tab_to(page, name: str, limit: int = 60) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page, name: str, limit: int = 60) -> None:
     """Press Tab until the focused control's accessible text starts with ``name``."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -79,7 +79,7 @@ def tab_to(page, name: str, limit: int = 60) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_review_shows_the_law_s_dates_with_their_reasons(daniel, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_review_shows_the_law_s_dates_with_their_reasons(daniel, demo, width: int) -> None:
     page = daniel(width)
     response = page.goto(demo.url + REVIEW)
     assert response is not None and response.status == 200
@@ -105,7 +105,7 @@ def test_the_review_shows_the_law_s_dates_with_their_reasons(daniel, demo, width
 )
 def test_one_outcome_is_decided_with_the_keyboard_alone(
     daniel, demo, width: int, outcome: str, choice: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = daniel(width)
     page.goto(demo.url + REVIEW)
     card = page.locator(
@@ -142,7 +142,7 @@ def test_one_outcome_is_decided_with_the_keyboard_alone(
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_saving_with_no_decision_is_refused_and_nothing_is_lost(daniel, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_saving_with_no_decision_is_refused_and_nothing_is_lost(daniel, demo, width: int) -> None:
     page = daniel(width)
     page.goto(demo.url + REVIEW)
     card = page.locator(
@@ -173,7 +173,7 @@ def test_saving_with_no_decision_is_refused_and_nothing_is_lost(daniel, demo, wi
     shoot(page, "refused", width)
 
 
-def test_the_outcomes_board_shows_each_outcome_s_last_decision_and_trend(daniel, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_outcomes_board_shows_each_outcome_s_last_decision_and_trend(daniel, demo) -> None:
     page = daniel(1280)
     page.goto(demo.url + f"{S}/outcomes/-/board")
     text = main_text(page)
@@ -184,7 +184,7 @@ def test_the_outcomes_board_shows_each_outcome_s_last_decision_and_trend(daniel,
 
 
 @pytest.mark.parametrize("theme", ["high-contrast", "large-text"])
-def test_the_review_and_board_pass_axe_in_the_other_themes(browser, demo, theme: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_review_and_board_pass_axe_in_the_other_themes(browser, demo, theme: str) -> None:
     """Rhys (who may change the look) picks the theme; the review page and board stay clean."""
     context = browser.new_context(viewport=WIDTHS[1280])
     try:

@@ -5,14 +5,15 @@ the last Friday in June (issue #17). A rule added to the table without a row her
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from plugins import _deadlines as law
 from plugins._deadlines import Facts
 
-RHYS = {"name": "Rhys", "born": date(2011, 3, 14)}  # Year 11 in 2026 to 2027
-TO_COLLEGE = {"setting": "secondary school", "moving_to": "post-16 institution"}
+RHYS: dict[str, Any] = {"name": "Rhys", "born": date(2011, 3, 14)}  # Year 11 in 2026 to 2027
+TO_COLLEGE: dict[str, Any] = {"setting": "secondary school", "moving_to": "post-16 institution"}
 
 # (id, facts, rule key, the date, words the sentence must hold)
 ROWS: list[tuple[str, Facts, str, date | None, str]] = [

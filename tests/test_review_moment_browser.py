@@ -30,22 +30,22 @@ CHOICES = ["Achieved", "Partly", "Not yet", "Partly", "Achieved", "No longer wan
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory):
     server = start_server(Path(tmp_path_factory.mktemp("review-moment")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"review-moment-{name}.png"), full_page=True)
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def every_link_answers(page, base: str) -> int:  # type: ignore[no-untyped-def]
+def every_link_answers(page, base: str) -> int:
     hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
     checked = 0
     for href in sorted(set(hrefs)):
@@ -59,7 +59,7 @@ def every_link_answers(page, base: str) -> int:  # type: ignore[no-untyped-def]
 
 def test_senco_runs_the_review_decides_every_outcome_once_and_gets_a_whole_report(
     browser, demo
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     rhys = phone.new_page()
     sign_in_page(rhys, demo.url, OWNER["email"], OWNER["password"])

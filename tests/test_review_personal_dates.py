@@ -30,7 +30,7 @@ def test_the_law_table_knows_the_date_but_the_checklist_leaves_it_out() -> None:
 
 
 @pytest.fixture
-def plan(people, db):  # type: ignore[no-untyped-def]
+def plan(people, db):
     """Ola's plan: Sam (social worker) may run reviews, Kit may read them, Mo is a steward."""
     ola, sam, kit, mo = (people.add(n) for n in ("Ola", "Sam", "Kit", "Mo"))
     store.create_site(db, ola, slug="ola", title="Ola's plan", date_of_birth=BORN)
@@ -43,7 +43,7 @@ def plan(people, db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("starter", ["Sam", "Mo", "Ola"])
-def test_a_reader_of_reviews_never_learns_the_young_persons_age_from_a_review(  # type: ignore[no-untyped-def]
+def test_a_reader_of_reviews_never_learns_the_young_persons_age_from_a_review(
     plan, people, db, starter
 ):
     ola, sam, kit, mo = plan

@@ -9,7 +9,7 @@ from conftest import post_form, sign_in
 from starlette.testclient import TestClient
 
 from plugins._deadlines import Facts
-from plugins.review import Review, ReviewItem, new_review, read_review, refresh, review_body
+from plugins._review_model import Review, ReviewItem, new_review, read_review, refresh, review_body
 from wiki import demo, store
 from wiki.demo_content import CIRCLE, OWNER, SITE
 from wiki.store import circle
@@ -87,7 +87,7 @@ reviews:
 
 
 @pytest.fixture
-def site(people, db):  # type: ignore[no-untyped-def]
+def site(people, db):
     owner = people.add("Ola")
     worker = people.add("Sam")
     reader = people.add("Kit")
@@ -229,7 +229,7 @@ def test_drafting_a_new_outcome_from_the_review_needs_edit_on_outcomes(site, peo
     assert bad.status_code == 422
 
 
-def _decide(client, url: str, n: int, statement: str, **fields: str):  # type: ignore[no-untyped-def]
+def _decide(client, url: str, n: int, statement: str, **fields: str):
     """One outcome's fields on the review's one form (issue #23: every outcome, one save)."""
     named = {k.replace("evidence-", "evidence-0-") if k.startswith("evidence-") else f"{k}-0": v
              for k, v in fields.items()}  # fmt: skip
@@ -238,7 +238,7 @@ def _decide(client, url: str, n: int, statement: str, **fields: str):  # type: i
     return post_form(client, url, data, page=url)
 
 
-def _outcomes(db, actor):  # type: ignore[no-untyped-def]
+def _outcomes(db, actor):
     from plugins.blocks import BLOCKS
     from plugins.plan_views import outcomes_in
 
@@ -345,7 +345,7 @@ def test_earlier_reviews_are_found_and_counted(site, people, db) -> None:
     assert "first review" not in page
 
 
-def test_rhys_demo_review_shows_the_31_march_deadline_and_counts_october(app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_rhys_demo_review_shows_the_31_march_deadline_and_counts_october(app, db, people) -> None:
     demo.load(db)
     url = f"/s/{SITE['slug']}/review/early-review-2027-01-20"
     daniel = next(p for p in CIRCLE if p["relationship"] == "social worker")

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import csrf_of
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from test_access_grid import EXPECTED, PEOPLE, SECTIONS, leak_words
 
@@ -28,6 +29,7 @@ from plugins._report_changes import Changes, NewPerson, OutcomeChange, PageChang
 from plugins._report_words import easy_read, professional
 from wiki import accounts, clock, demo, demo_content, store
 from wiki.app import create_app
+from wiki.db import Database
 from wiki.errors import Forbidden, NotFound
 from wiki.middleware import SESSION_COOKIE
 from wiki.models import Actor
@@ -49,8 +51,8 @@ COPYABLE = [s for s in SECTIONS if all(_may_read(who, s) for who in READERS_OF_R
 
 @dataclass
 class Demo:
-    app: object
-    db: object
+    app: Starlette
+    db: Database
     clients: dict[str, TestClient]
     actors: dict[str, Actor]
 
@@ -144,7 +146,7 @@ def test_a_saved_report_is_an_ordinary_page_that_reaches_no_one_it_should_not(rh
     where = _save(rhys, "daniel")  # Daniel reads every section, Jess and Priya read Reviews
     assert where.startswith(f"/s/{SITE}/reviews/review-report-")
     slug = where.rsplit("/", 1)[1]
-    saved = store.get_page(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews", page=slug)[1]  # type: ignore[arg-type]
+    saved = store.get_page(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews", page=slug)[1]
     assert saved.revision == 1
     assert "## What changed (easy read)" in saved.body and "## Professional summary" in saved.body
     assert "Rhys's last review was on 8 October 2026." in saved.body
@@ -200,7 +202,7 @@ def test_the_summaries_say_each_kind_of_change_plainly():
         held=date(2026, 10, 8),
         written="2026-10-09T10:00:00+00:00",
     )
-    review.page = type("P", (), {"title": "Annual review, 8 October 2026"})()  # type: ignore[assignment]
+    review.page = type("P", (), {"title": "Annual review, 8 October 2026"})()
     one = frozenset({"outcomes"})
     changes = Changes(review, date(2026, 12, 3),
         pages=[PageChange(one, "Outcomes", "outcomes", "bus", "The bus", False, 2, ["Progress note"])],
@@ -238,14 +240,14 @@ def test_the_summaries_say_each_kind_of_change_plainly():
 )
 def test_earlier_reviews_are_found_by_their_date(title: str, slug: str, held: date | None):
     page = type("P", (), {"title": title, "slug": slug, "body": "Notes."})()
-    assert _report_changes.review_date(page) == held  # type: ignore[arg-type]
+    assert _report_changes.review_date(page) == held
 
 
 # ---- who counts as a reader of Reviews (a small plan) ---------------------------------------
 
 
 @pytest.fixture
-def small(app, db, people):  # type: ignore[no-untyped-def]
+def small(app, db, people):
     owner, mum, nan = people.add("Owner"), people.add("Mum"), people.add("Nan")
     store.create_site(db, owner, slug="ava", title="Ava's plan")
     # a new plan has the usual circle groups (family, friends, school …)
@@ -257,17 +259,17 @@ def small(app, db, people):  # type: ignore[no-untyped-def]
     return db, owner, mum, nan
 
 
-def _safe(db, who) -> list[str]:  # type: ignore[no-untyped-def]
+def _safe(db, who) -> list[str]:
     return audience.safe_to_copy_into(db, who, site="ava", into="reviews")
 
 
-def test_a_section_read_by_every_reader_of_reviews_may_be_copied(small):  # type: ignore[no-untyped-def]
+def test_a_section_read_by_every_reader_of_reviews_may_be_copied(small):
     db, owner, _mum, _nan = small
     assert set(_safe(db, owner)) >= {"reviews", "outcomes", "budget"}
     assert "health" not in _safe(db, owner)  # nobody but the owner and the steward reads it
 
 
-def test_a_grant_that_ends_sooner_than_reviews_access_makes_a_section_unsafe(small):  # type: ignore[no-untyped-def]
+def test_a_grant_that_ends_sooner_than_reviews_access_makes_a_section_unsafe(small):
     db, owner, _mum, nan = small
     soon = clock.iso(datetime.now(UTC) + timedelta(days=3))
     circle.add_grant(
@@ -287,7 +289,7 @@ def test_a_grant_that_ends_sooner_than_reviews_access_makes_a_section_unsafe(sma
     assert "education" in safe  # and Education for ever
 
 
-def test_an_invitation_or_a_guest_link_on_reviews_counts_as_a_reader(small):  # type: ignore[no-untyped-def]
+def test_an_invitation_or_a_guest_link_on_reviews_counts_as_a_reader(small):
     db, owner, _mum, _nan = small
     invitations.create_invitation(db, owner, site="ava", email="new@example.org",
                             grants=[{"section": "reviews", "capability": "view"}])  # fmt: skip
@@ -296,7 +298,7 @@ def test_an_invitation_or_a_guest_link_on_reviews_counts_as_a_reader(small):  # 
     assert _safe(db, owner) == ["reviews"]
 
 
-def test_only_people_who_may_write_in_reviews_may_ask(small):  # type: ignore[no-untyped-def]
+def test_only_people_who_may_write_in_reviews_may_ask(small):
     db, _owner, _mum, nan = small
     with pytest.raises(Forbidden):
         _safe(db, nan)
@@ -304,7 +306,7 @@ def test_only_people_who_may_write_in_reviews_may_ask(small):  # type: ignore[no
         audience.safe_to_copy_into(db, nan, site="ava", into="health")
 
 
-def test_a_plan_without_an_earlier_review_says_there_is_nothing_to_compare(small, people):  # type: ignore[no-untyped-def]
+def test_a_plan_without_an_earlier_review_says_there_is_nothing_to_compare(small, people):
     _db, owner, _mum, _nan = small
     client = people.client(owner)
     page = client.get("/s/ava/-/review-report")
@@ -315,7 +317,7 @@ def test_a_plan_without_an_earlier_review_says_there_is_nothing_to_compare(small
     )
 
 
-def test_the_report_can_start_from_a_chosen_earlier_review(small, people):  # type: ignore[no-untyped-def]
+def test_the_report_can_start_from_a_chosen_earlier_review(small, people):
     db, owner, _mum, _nan = small
     for slug, title in [("annual-review-2025", "Annual review, 2 October 2025"),
                         ("annual-review-2026", "Annual review, 8 October 2026")]:  # fmt: skip
@@ -342,7 +344,7 @@ def test_words_from_a_left_out_section_typed_in_by_hand_are_pointed_out_before_s
         warned.text
     )
     assert 'name="checked"' in warned.text
-    before = len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])  # type: ignore[arg-type]
+    before = len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])
     saved = client.post(
         REPORT, data={**data, "checked": "yes"}
     )  # the author's own, informed choice
@@ -350,4 +352,4 @@ def test_words_from_a_left_out_section_typed_in_by_hand_are_pointed_out_before_s
     assert (
         len(store.list_pages(rhys.db, rhys.actors["rhys"], site=SITE, section="reviews")[1])
         == before + 1
-    )  # type: ignore[arg-type]
+    )

@@ -23,17 +23,17 @@ PEOPLE = {p["name"].split()[0].lower(): (p["email"], p["password"]) for p in CIR
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     server = start_server(Path(tmp_path_factory.mktemp("report-demo")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser, demo):  # type: ignore[no-untyped-def]
+def signed_in(browser, demo):
     made, contexts = {}, []
 
-    def at(who: str, width: int):  # type: ignore[no-untyped-def]
+    def at(who: str, width: int):
         if (who, width) not in made:
             context = browser.new_context(viewport={"width": width, "height": 900})
             contexts.append(context)
@@ -47,7 +47,7 @@ def signed_in(browser, demo):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def check(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
+def check(page, name: str, width: int) -> None:
     """axe clean, no sideways scrolling on a phone, and a screenshot to look at."""
     violations = axe_violations(page)
     assert violations == [], f"{name} at {width}px: {violations}"
@@ -59,12 +59,12 @@ def check(page, name: str, width: int) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"report-{name}-{width}.png"), full_page=True)
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_from_the_october_review_to_a_saved_printed_report(signed_in, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_from_the_october_review_to_a_saved_printed_report(signed_in, demo, width: int) -> None:
     page = signed_in("daniel", width)
     page.goto(demo.url + f"{S}/reviews/annual-review-2026")
     with page.expect_navigation():
@@ -93,7 +93,7 @@ def test_from_the_october_review_to_a_saved_printed_report(signed_in, demo, widt
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_reader_of_reviews_sees_no_budget_and_no_form(signed_in, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_a_reader_of_reviews_sees_no_budget_and_no_form(signed_in, demo, width: int) -> None:
     page = signed_in("jess", width)
     response = page.goto(demo.url + f"{S}/-/review-report")
     assert response is not None and response.status == 200
@@ -107,7 +107,7 @@ def test_a_reader_of_reviews_sees_no_budget_and_no_form(signed_in, demo, width: 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_budget_guidance_beside_the_budget_in_plain_words_and_easy_read(
     signed_in, demo, width: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = signed_in("claire", width)
     page.goto(demo.url + f"{S}/budget/personal-budget")
     with page.expect_navigation():
@@ -124,7 +124,7 @@ def test_budget_guidance_beside_the_budget_in_plain_words_and_easy_read(
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_safety_plan_form_and_block(signed_in, demo, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_safety_plan_form_and_block(signed_in, demo, width: int) -> None:
     page = signed_in("claire", width)
     page.goto(demo.url + f"{S}/about-me/good-day-bad-day/blocks/new?type=safeguards")
     check(page, "safety-form", width)

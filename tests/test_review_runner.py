@@ -29,7 +29,7 @@ MISSING = (
 )
 
 
-def client_for(app, person: dict[str, str]) -> TestClient:  # type: ignore[no-untyped-def]
+def client_for(app, person: dict[str, str]) -> TestClient:
     client = TestClient(app, follow_redirects=False)
     sign_in(client, person["email"], person["password"])
     return client
@@ -40,7 +40,7 @@ def text_of(html: str) -> str:
 
 
 @pytest.fixture
-def plan(app, db, settings):  # type: ignore[no-untyped-def]
+def plan(app, db, settings):
     demo.load(db, files_dir=settings.files_path())
     return app
 
@@ -53,7 +53,7 @@ def tick(client: TestClient) -> int:
     return got.status_code
 
 
-def test_senco_who_cannot_run_the_review_is_told_what_is_missing_and_who_can_give_it(plan) -> None:  # type: ignore[no-untyped-def]
+def test_senco_who_cannot_run_the_review_is_told_what_is_missing_and_who_can_give_it(plan) -> None:
     priya = client_for(plan, PEOPLE["SENCO"])
     page = priya.get(REVIEW)
     assert page.status_code == 200
@@ -68,7 +68,7 @@ def test_senco_who_cannot_run_the_review_is_told_what_is_missing_and_who_can_giv
     assert started.status_code == 403 and MISSING in text_of(started.text)
 
 
-def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> None:  # type: ignore[no-untyped-def]
+def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> None:
     rhys = client_for(plan, OWNER)
     home = rhys.get(S).text
     assert "Next review: 20 January 2027." in text_of(home)
@@ -102,7 +102,7 @@ def test_rhys_asks_priya_to_run_the_review_in_two_steps_and_she_can(plan) -> Non
 
 
 @pytest.mark.parametrize("who", ["SENCO", "social worker", "sister"])
-def test_only_the_young_person_and_stewards_may_choose_who_runs_the_review(plan, who) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_young_person_and_stewards_may_choose_who_runs_the_review(plan, who) -> None:
     person = client_for(plan, PEOPLE[who])
     assert "Who runs my review?" not in person.get(S).text
     assert person.get(f"{S}/-/review-runner").status_code == 403
@@ -111,7 +111,7 @@ def test_only_the_young_person_and_stewards_may_choose_who_runs_the_review(plan,
     assert mum.get(f"{S}/-/review-runner").status_code == 200
 
 
-def test_the_next_review_date_shows_only_to_readers_of_reviews(plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_next_review_date_shows_only_to_readers_of_reviews(plan) -> None:
     assert "Next review: 20 January 2027." in text_of(
         client_for(plan, PEOPLE["sister"]).get(S).text
     )
@@ -119,7 +119,7 @@ def test_the_next_review_date_shows_only_to_readers_of_reviews(plan) -> None:  #
         assert "Next review" not in client_for(plan, PEOPLE[who]).get(S).text, who
 
 
-def test_report_decisions_reach_only_readers_of_the_outcomes(plan, db) -> None:  # type: ignore[no-untyped-def]
+def test_report_decisions_reach_only_readers_of_the_outcomes(plan, db) -> None:
     """A decision copied into the report is read by whoever may read the outcome, and no one
     else: Jess (Reviews and Outcomes) finds it; Helen, given Reviews alone, does not."""
     from wiki.store import circle
@@ -153,7 +153,7 @@ def test_report_decisions_reach_only_readers_of_the_outcomes(plan, db) -> None: 
     assert "Kestrel note" not in draft.split('id="write-report"')[1]  # not in what is saved
 
 
-def test_rhys_with_easy_read_on_is_asked_in_easy_words(plan, db) -> None:  # type: ignore[no-untyped-def]
+def test_rhys_with_easy_read_on_is_asked_in_easy_words(plan, db) -> None:
     """The page a young person meets speaks easy read once they chose it (issue #23)."""
     from wiki import accounts
     from wiki.models import Actor, Preferences

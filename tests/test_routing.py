@@ -36,7 +36,7 @@ def concrete_paths(pattern: str) -> list[str]:
     return paths
 
 
-def first_match(routes, scope):  # type: ignore[no-untyped-def]
+def first_match(routes, scope):
     partial = None
     for route in routes:
         match, _child = route.matches(scope)
@@ -47,7 +47,7 @@ def first_match(routes, scope):  # type: ignore[no-untyped-def]
     return ("partial", partial) if partial else ("none", None)
 
 
-def test_every_route_is_reached_as_before(app):  # type: ignore[no-untyped-def]
+def test_every_route_is_reached_as_before(app):
     starlette_app = app.starlette
     router = starlette_app.router
     assert isinstance(router, IndexedRouter)
@@ -70,7 +70,7 @@ def test_every_route_is_reached_as_before(app):  # type: ignore[no-untyped-def]
     "path",
     ["/", "/s/", "/s/x/", "/unknown/path/here", "/s/x/profile/page/edit/", "/api/v1/sites/x/"],
 )
-def test_paths_that_match_nothing_or_need_a_slash_change_agree(app, path):  # type: ignore[no-untyped-def]
+def test_paths_that_match_nothing_or_need_a_slash_change_agree(app, path):
     router = app.starlette.router
     for method in ("GET", "POST"):
         scope = {"type": "http", "path": path, "root_path": "", "method": method}
@@ -86,7 +86,7 @@ def test_a_route_shape_keeps_literals_and_stops_at_a_path_parameter():
     assert route_shape(Route("/look/{theme}/{name}.css", lambda r: None)) == ("look", None, None)
 
 
-def test_wrong_method_still_answers_405_a_missing_page_404_and_a_slash_redirects(people):  # type: ignore[no-untyped-def]
+def test_wrong_method_still_answers_405_a_missing_page_404_and_a_slash_redirects(people):
     web = people.client()
     assert web.delete("/login").status_code == 405
     assert web.get("/no/such/place").status_code == 404

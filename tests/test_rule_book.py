@@ -182,7 +182,7 @@ def person(*grants: tuple[str, str]) -> Actor:
     return Actor(user_id=ME, email="me@example.org", name="Me")
 
 
-def standing_of(who: str, *, owner_id: int | None = OWNER_ID, rules=None):  # type: ignore[no-untyped-def]
+def standing_of(who: str, *, owner_id: int | None = OWNER_ID, rules=None):
     rows = {
         "owner": [],
         "steward": [("*", "manage")],
@@ -326,7 +326,7 @@ class LoosenDelete:
         return [Action("delete-plan", Rule.READER, "delete")]
 
 
-def test_a_plugin_may_add_an_action_to_its_own_app_but_not_loosen_a_core_one(tmp_path):  # type: ignore[no-untyped-def]
+def test_a_plugin_may_add_an_action_to_its_own_app_but_not_loosen_a_core_one(tmp_path):
     from wiki.app import create_app
     from wiki.settings import Settings
 
@@ -344,7 +344,7 @@ def test_a_plugin_may_add_an_action_to_its_own_app_but_not_loosen_a_core_one(tmp
         create_app(Settings(db=tmp_path / "c.db"), plugins=[LoosenDelete()])
 
 
-def test_the_core_and_built_in_plugins_declare_their_actions_through_the_hook(app):  # type: ignore[no-untyped-def]
+def test_the_core_and_built_in_plugins_declare_their_actions_through_the_hook(app):
     from wiki.plugins import make_manager
 
     declared = [a.name for result in make_manager().hook.actions() for a in result]
@@ -364,7 +364,7 @@ def test_the_operator_reads_every_section_but_makes_none_of_the_young_persons_ch
     assert not OPERATOR.signed_in  # no session, token or link can stand for the operator
 
 
-def test_the_map_in_docs_names_every_action(app):  # type: ignore[no-untyped-def]
+def test_the_map_in_docs_names_every_action(app):
     page = ROOT.joinpath("docs", "rules.md").read_text()
     names = app.state.db.extensions.rules.names()
     assert [name for name in names if f"`{name}`" not in page] == []

@@ -21,7 +21,7 @@ BOBS = ["BOBSWORDS one.", "BOBSWORDS two."]
 
 
 @pytest.fixture
-def plans(people, db):  # type: ignore[no-untyped-def]
+def plans(people, db):
     ava, bob, ben = people.add("Ava"), people.add("Bob"), people.add("Ben")
     store.create_site(db, ava, slug="ava", title="Ava's plan")
     store.create_site(db, bob, slug="bob", title="Bob's plan")
@@ -43,7 +43,7 @@ def no_hidden_words(text: str) -> None:
     assert "HEALTHSECRET" not in text and "BOBSWORDS" not in text
 
 
-def test_ben_meets_only_about_mes_notes_through_every_door(plans, people, db):  # type: ignore[no-untyped-def]
+def test_ben_meets_only_about_mes_notes_through_every_door(plans, people, db):
     _ava, _bob, ben = plans
     client = people.client(ben)
     token = accounts.create_token(db, accounts.find_user(db, ben.email))  # type: ignore[arg-type]
@@ -70,7 +70,7 @@ def test_ben_meets_only_about_mes_notes_through_every_door(plans, people, db):  
         assert client.get(f"/s/ava/health/notes{door}").status_code == 404, door
 
 
-def test_restoring_about_mes_notes_brings_back_about_mes_words(plans, people, db):  # type: ignore[no-untyped-def]
+def test_restoring_about_mes_notes_brings_back_about_mes_words(plans, people, db):
     ava, _bob, ben = plans
     client = people.client(ben)
     restored = post_form(client, "/s/ava/about-me/notes/restore", {"revision": "1"},

@@ -25,7 +25,7 @@ NOWHERE = "qqxvnowhere"
 
 
 @pytest.fixture
-def plan(db, people):  # type: ignore[no-untyped-def]
+def plan(db, people):
     """Sam's plan: about-me shared with Bob (view), health shared with nobody."""
     sam, bob = people.add("Sam"), people.add("Bob")
     store.create_site(db, sam, slug="sam", title="Sam's plan")
@@ -46,7 +46,7 @@ def _urls(results: search.Results) -> list[str]:
     return [h.url for h in results.hits]
 
 
-def test_a_save_is_searchable_at_once_and_old_words_only_with_history(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_save_is_searchable_at_once_and_old_words_only_with_history(db, plan) -> None:
     sam = plan["sam"]
     _, found = search.search_site(db, sam, site="sam", query=OPEN_WORD)
     assert _urls(found) == ["/s/sam/about-me/profile"] and found.total == 1
@@ -62,7 +62,7 @@ def test_a_save_is_searchable_at_once_and_old_words_only_with_history(db, plan) 
     assert search.index_in_step(search.index_health(db))
 
 
-def test_results_are_ranked_highlighted_and_escaped(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_results_are_ranked_highlighted_and_escaped(db, plan) -> None:
     sam = plan["sam"]
     store.save_page(db, sam, site="sam", section="about-me", page="swimming", title="Swimming",
                     body="<script>alert('x')</script> Lessons at the pool. [pool](https://example.org/swimming)",
@@ -103,7 +103,7 @@ def test_results_are_ranked_highlighted_and_escaped(db, plan) -> None:  # type: 
         "🙂",
     ],
 )
-def test_any_query_gets_results_or_a_plain_message_never_an_error(db, plan, people, query) -> None:  # type: ignore[no-untyped-def]
+def test_any_query_gets_results_or_a_plain_message_never_an_error(db, plan, people, query) -> None:
     _, found = search.search_site(db, plan["sam"], site="sam", query=query)
     assert found.message in (None, search.NO_WORDS)
     client = people.client(plan["sam"])
@@ -125,7 +125,7 @@ def test_any_query_gets_results_or_a_plain_message_never_an_error(db, plan, peop
         assert api.json()["total"] >= 0
 
 
-def test_phrases_and_stars(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_phrases_and_stars(db, plan) -> None:
     sam = plan["sam"]
     _, star = search.search_site(db, sam, site="sam", query="trampoline*")  # "*" is ignored
     assert _urls(star) == ["/s/sam/about-me/profile"]
@@ -151,7 +151,7 @@ def _neutral(text: str, query: str) -> str:
 
 def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowhere(
     db, plan, people
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     bob = plan["bob"]
     for history in (False, True):
         _, hidden = search.search_site(db, bob, site="sam", query=SECRET, history=history)
@@ -180,7 +180,7 @@ def test_words_only_in_a_hidden_section_are_answered_exactly_as_words_found_nowh
         )
 
 
-def test_a_row_whose_index_tokens_lie_about_its_section_is_still_never_shown(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_whose_index_tokens_lie_about_its_section_is_still_never_shown(db, plan) -> None:
     # Defence in depth (issue #8): scoring and snippets match on the words alone, so the
     # listing's section check is what must keep a hidden page out, whatever its tokens say.
     bob = plan["bob"]
@@ -200,7 +200,7 @@ def test_a_row_whose_index_tokens_lie_about_its_section_is_still_never_shown(db,
         assert SECRET not in " ".join(str(h.snippet) + str(h.title) for h in found.hits)
 
 
-def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:
     sam, bob = plan["sam"], plan["bob"]
     _, before = search.search_site(db, bob, site="sam", query=OPEN_WORD)
     assert before.total == 1
@@ -210,7 +210,7 @@ def test_a_revoked_grant_stops_the_very_next_search(db, plan) -> None:  # type: 
     assert search.search_all(db, bob, query=OPEN_WORD).total == 0
 
 
-def test_a_grant_on_one_more_section_widens_the_search_at_once(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_grant_on_one_more_section_widens_the_search_at_once(db, plan) -> None:
     sam, bob = plan["sam"], plan["bob"]
     assert search.search_all(db, bob, query=SECRET).total == 0
     health = circle.add_grant(
@@ -224,7 +224,7 @@ def test_a_grant_on_one_more_section_widens_the_search_at_once(db, plan) -> None
     assert search.search_site(db, bob, site="sam", query=OPEN_WORD)[1].total == 1
 
 
-def test_guest_links_and_strangers_cannot_search(db, plan, people, app) -> None:  # type: ignore[no-untyped-def]
+def test_guest_links_and_strangers_cannot_search(db, plan, people, app) -> None:
     link = links.create_guest_link(db, plan["sam"], site="sam", section="about-me")
     guest = Actor(guest_link_id=link.id, guest_site_id=1, guest_section="about-me")
     with pytest.raises(NotFound):
@@ -243,7 +243,7 @@ def test_guest_links_and_strangers_cannot_search(db, plan, people, app) -> None:
     assert search.search_all(db, stranger, query=OPEN_WORD).total == 0
 
 
-def test_searching_every_plan_i_can_see(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_searching_every_plan_i_can_see(db, plan, people) -> None:
     bob, sam = plan["bob"], plan["sam"]
     store.create_site(db, bob, slug="bob", title="Bob's plan")
     store.save_page(db, bob, site="bob", section="about-me", page="me", title="About Bob",
@@ -256,7 +256,7 @@ def test_searching_every_plan_i_can_see(db, plan, people) -> None:  # type: igno
     assert page.status_code == 200 and "Bob&#39;s plan" in page.text and "2 results" in page.text
 
 
-def test_section_renames_and_page_renames_keep_the_index_right(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_section_renames_and_page_renames_keep_the_index_right(db, plan) -> None:
     sam = plan["sam"]
     store.rename_section(db, sam, site="sam", section="health", title="Staying well")
     _, renamed = search.search_site(db, sam, site="sam", query="staying well")
@@ -269,7 +269,7 @@ def test_section_renames_and_page_renames_keep_the_index_right(db, plan) -> None
     assert _urls(moved) == ["/s/sam/health/tablets"]
 
 
-def test_many_results_come_in_pages(db, plan, people) -> None:  # type: ignore[no-untyped-def]
+def test_many_results_come_in_pages(db, plan, people) -> None:
     sam = plan["sam"]
     for n in range(25):
         store.save_page(db, sam, site="sam", section="reviews", page=f"review-{n}", title=f"Review {n}",
@@ -285,7 +285,7 @@ def test_many_results_come_in_pages(db, plan, people) -> None:  # type: ignore[n
 
 def test_a_search_matching_many_pages_scores_a_bounded_set_and_still_lists_everything(
     db, plan, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Issue #8: only title matches and the newest rows are scored; the rest follow."""
     monkeypatch.setattr(search, "SCORED_ROWS", 3)
     sam, bob = plan["sam"], plan["bob"]
@@ -317,7 +317,7 @@ def test_a_search_matching_many_pages_scores_a_bounded_set_and_still_lists_every
     assert _urls(his) == ["/s/sam/about-me/kettles"] and his.total == 1
 
 
-def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -> None:
     sam = plan["sam"]
     # Titles are one line without control characters (issue #25); a body may hold them.
     store.save_page(db, sam, site="sam", section="about-me", page="odd", title="Odd title",
@@ -335,7 +335,7 @@ def test_the_index_holds_no_snippet_markers_and_passes_its_own_check(db, plan) -
 
 def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_their_page(
     db, plan, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sam, bob = plan["sam"], plan["bob"]
     recording = files.attach(
         db,
@@ -374,7 +374,7 @@ def test_files_are_found_by_name_caption_and_transcript_by_those_who_may_view_th
 @pytest.mark.browser
 def test_search_print_export_and_deleting_pages_pass_axe_at_phone_and_desktop_widths(
     browser, demo_server
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from pathlib import Path
 
     from conftest import axe_violations, sign_in_page

@@ -40,14 +40,14 @@ TOO_WIDE = """() => {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo of our own: these journeys change the sharing."""
     server = start_server(Path(tmp_path_factory.mktemp("share-ux")) / "demo.db", demo=True)
     yield server
     stop_server(server)
 
 
-def look(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def look(page, name: str) -> None:
     """Axe clean, nothing wider than the screen, and a screenshot to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -56,7 +56,7 @@ def look(page, name: str) -> None:  # type: ignore[no-untyped-def]
     assert wide["scroll"] <= wide["width"] and wide["out"] == [], (name, wide)
 
 
-def tab_to(page, test: str, *, most: int = 60) -> int:  # type: ignore[no-untyped-def]
+def tab_to(page, test: str, *, most: int = 60) -> int:
     """Press Tab until the focused element passes ``test`` (JS on ``el``); returns presses."""
     for n in range(1, most + 1):
         page.keyboard.press("Tab")
@@ -66,7 +66,7 @@ def tab_to(page, test: str, *, most: int = 60) -> int:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_three_steps_from_the_plan_home_by_keyboard_alone(browser, demo, size):  # type: ignore[no-untyped-def]
+def test_three_steps_from_the_plan_home_by_keyboard_alone(browser, demo, size):
     base, width = demo.url, WIDTHS[size]
     owner = browser.new_context(viewport={"width": width, "height": 900})
     friend = browser.new_context()
@@ -122,7 +122,7 @@ def test_three_steps_from_the_plan_home_by_keyboard_alone(browser, demo, size): 
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_who_can_see_what_shows_everything_and_takes_back_in_one_click(browser, demo, size):  # type: ignore[no-untyped-def]
+def test_who_can_see_what_shows_everything_and_takes_back_in_one_click(browser, demo, size):
     base = demo.url
     owner = browser.new_context(viewport={"width": WIDTHS[size], "height": 900})
     try:
@@ -150,7 +150,7 @@ def test_who_can_see_what_shows_everything_and_takes_back_in_one_click(browser, 
         owner.close()
 
 
-def test_inviting_someone_new_lists_the_invitation_with_cancel_and_resend(browser, demo):  # type: ignore[no-untyped-def]
+def test_inviting_someone_new_lists_the_invitation_with_cancel_and_resend(browser, demo):
     base = demo.url
     owner = browser.new_context(viewport={"width": 390, "height": 900})
     try:
@@ -183,7 +183,7 @@ def test_inviting_someone_new_lists_the_invitation_with_cancel_and_resend(browse
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_easy_read_log_by_person_and_day_with_stop_sharing(browser, demo, size):  # type: ignore[no-untyped-def]
+def test_the_easy_read_log_by_person_and_day_with_stop_sharing(browser, demo, size):
     base = demo.url
     owner, friend = (
         browser.new_context(viewport={"width": WIDTHS[size], "height": 900}),

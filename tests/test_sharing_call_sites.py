@@ -24,6 +24,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2
 import pytest
@@ -99,7 +100,7 @@ def grid(app, db) -> Circle:
     return Circle(plan, people, ids)
 
 
-def snapshot(db: Database) -> dict[str, list[tuple]]:
+def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Everything a sharing call could change, read straight from the tables."""
     tables = {
         "grants": "SELECT * FROM grants ORDER BY id",
@@ -144,7 +145,7 @@ class Call:
     path: str
     expected: dict[str, Status]
     method: str = "GET"
-    body: dict | None = None
+    body: dict[str, Any] | None = None
 
     def run(self, grid: Circle, who: str) -> httpx2.Response:
         fill = lambda value: value.format(**grid.ids) if isinstance(value, str) else value  # noqa: E731
@@ -259,7 +260,7 @@ def check(grid: Circle, who: str, call: Call) -> httpx2.Response:
 GAPS: dict[tuple[str, str], str] = {}  # known gaps, as strict xfails (none left)
 
 
-def _ids(people: tuple[str, ...]) -> list:
+def _ids(people: tuple[str, ...]) -> list[Any]:
     return [
         pytest.param(
             who, call, id=f"{who}-{call.story}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from conftest import csrf_of
@@ -38,7 +39,7 @@ def inbox(smtp: Inbox) -> Inbox:  # noqa: F811 - the fixture from test_sharing_f
 
 
 @pytest.fixture
-def plan(app, db) -> Plan:  # type: ignore[no-untyped-def]
+def plan(app, db) -> Plan:
     clock.freeze(T0)
     return build_plan(app, db)
 
@@ -50,7 +51,7 @@ def visible_text(page: str) -> str:
     return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def as_form(items: list) -> dict[str, list[str]]:
+def as_form(items: list[Any]) -> dict[str, list[str]]:
     """Repeated fields (ticked boxes) the way the test client takes them."""
     out: dict[str, list[str]] = {}
     for name, value in items:
@@ -58,7 +59,7 @@ def as_form(items: list) -> dict[str, list[str]]:
     return out
 
 
-def step(client: TestClient, url: str, data: dict | list) -> object:
+def step(client: TestClient, url: str, data: dict[str, Any] | list[Any]) -> object:
     """Post a form from the page at ``url`` the way a browser does (CSRF from that page)."""
     page = client.get(url)
     assert page.status_code == 200, page.text
@@ -66,7 +67,7 @@ def step(client: TestClient, url: str, data: dict | list) -> object:
     return client.post(url, data=as_form([*items, ("csrftoken", csrf_of(page.text))]))
 
 
-def follow(client: TestClient, response) -> str:  # type: ignore[no-untyped-def]
+def follow(client: TestClient, response) -> str:
     assert response.status_code == 303, response.text
     page = client.get(response.headers["location"])
     assert page.status_code == 200, page.text
@@ -164,7 +165,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
     waiting = visible_text(sharing).split("Invitations waiting", 1)[1].split("Guest links", 1)[0]
     assert "Sami" in waiting and "will be able to read About me" in waiting
     assert "@" not in waiting
-    invite_id = invitations.list_invitations(plan.db, plan.owner, site=SITE)[0].id  # type: ignore[arg-type]
+    invite_id = invitations.list_invitations(plan.db, plan.owner, site=SITE)[0].id
 
     again = owner.post(f"/s/{SITE}/sharing", data={"action": "resend-invite", "invitation": invite_id,
                        "csrftoken": csrf_of(sharing)})  # fmt: skip
@@ -178,7 +179,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
                            "invitation": invite_id, "csrftoken": csrf_of(sharing)})  # fmt: skip
     assert "The invitation to Sami is cancelled" in follow(owner, cancelled)
     assert plan.client().get(f"/invite/{second}").status_code == 404
-    assert invitations.list_invitations(plan.db, plan.owner, site=SITE) == []  # type: ignore[arg-type]
+    assert invitations.list_invitations(plan.db, plan.owner, site=SITE) == []
     assert {"cancel-invite", "resend-invite"} <= {e.action for e in plan.audit()}
 
 
@@ -186,7 +187,7 @@ def test_someone_new_is_invited_by_name_and_the_invitation_can_be_resent_and_can
 
 
 def test_who_can_see_what_is_a_card_per_person_in_names_and_titles(plan: Plan):
-    circle.add_grant(plan.db, plan.owner, site=SITE, section="health", capability="view",  # type: ignore[arg-type]
+    circle.add_grant(plan.db, plan.owner, site=SITE, section="health", capability="view",
                      person=plan.ben.email, expires_at="2027-03-01T23:59:59Z")  # fmt: skip
     page = plan.client(plan.owner).get(f"/s/{SITE}/sharing").text
     text = visible_text(page)
@@ -246,7 +247,7 @@ def test_the_log_speaks_in_sentences_by_person_and_day_without_the_owners_own_vi
     assert "Show what I did too" in text and "Hide what I did" in everything
 
 
-def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan: Plan, app):  # type: ignore[no-untyped-def]
+def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan: Plan, app):
     from pathlib import Path
 
     from wiki.store import files
@@ -258,14 +259,14 @@ def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan
 
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as w:
-            w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
+            w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)  # type: ignore[func-returns-value]
             w.writeframes(b"\0\0" * 800)
         data = buffer.getvalue()
     else:
         data = wav.read_bytes()
     import io
 
-    files.attach(plan.db, plan.mum, site=SITE, section="about-me", page="profile",  # type: ignore[arg-type]
+    files.attach(plan.db, plan.mum, site=SITE, section="about-me", page="profile",
                  upload=io.BytesIO(data), filename="rhys-says-hello.wav", caption="Ava says hello",
                  files_dir=app.state.settings.files_path())  # fmt: skip
     text = visible_text(plan.client(plan.owner).get(f"/s/{SITE}/audit").text)
@@ -275,7 +276,7 @@ def test_an_attachment_is_named_by_its_caption_and_page_never_its_file_name(plan
 
 def test_stop_sharing_with_a_person_from_the_log_takes_everything_back_with_undo(plan: Plan):
     owner, ben = plan.client(plan.owner), plan.client(plan.ben)
-    circle.add_grant(plan.db, plan.owner, site=SITE, section="health", capability="view",  # type: ignore[arg-type]
+    circle.add_grant(plan.db, plan.owner, site=SITE, section="health", capability="view",
                      person=plan.ben.email)  # fmt: skip
     assert ben.get(f"/s/{SITE}/health/medicines").status_code == 200
     log = owner.get(f"/s/{SITE}/audit").text
@@ -305,15 +306,15 @@ def turn_on_digest(client: TestClient) -> None:
 
 def test_the_weekly_digest_says_the_same_in_email_once_a_week(plan: Plan, inbox: Inbox):
     turn_on_digest(plan.client(plan.owner))
-    assert activity.send_due_digests(plan.db) == 0  # nothing is due on the first day  # type: ignore[arg-type]
+    assert activity.send_due_digests(plan.db) == 0  # nothing is due on the first day
     clock.freeze(T0 + timedelta(days=2))
     owner, ben = plan.client(plan.owner), plan.client(plan.ben)
     assert ben.get(f"/s/{SITE}/about-me/profile").status_code == 200
     assert owner.get(f"/s/{SITE}/health/medicines").status_code == 200
     clock.freeze(T0 + timedelta(days=7, hours=1))
     before = len(inbox.messages)
-    assert activity.send_due_digests(plan.db) == 1  # type: ignore[arg-type]
-    assert activity.send_due_digests(plan.db) == 0  # idempotent: the week is sent once  # type: ignore[arg-type]
+    assert activity.send_due_digests(plan.db) == 1
+    assert activity.send_due_digests(plan.db) == 0  # idempotent: the week is sent once
     assert len(inbox.messages) == before + 1
     message = inbox.messages[-1]
     assert message["To"] == plan.owner.email
@@ -323,10 +324,10 @@ def test_the_weekly_digest_says_the_same_in_email_once_a_week(plan: Plan, inbox:
     assert "Ava looked" not in body  # not her own views
     clock.freeze(T0 + timedelta(days=15))
     assert plan.client(plan.ben).get(f"/s/{SITE}/about-me/likes").status_code == 200
-    assert activity.send_due_digests(plan.db) == 1  # the next week  # type: ignore[arg-type]
+    assert activity.send_due_digests(plan.db) == 1  # the next week
 
 
-def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings):  # type: ignore[no-untyped-def]
+def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings):
     from click.testing import CliRunner
 
     from wiki.cli import cli
@@ -341,7 +342,7 @@ def test_the_digest_command_sends_what_is_due(plan: Plan, inbox: Inbox, settings
     assert again.output.strip() == "0 weekly emails sent."
 
 
-def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(  # type: ignore[no-untyped-def]
+def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(
     plan: Plan, inbox: Inbox, settings
 ):
     """Issue #25: Mo turned the weekly email on as a steward, then became a reader only.
@@ -353,11 +354,11 @@ def test_a_steward_made_a_reader_gets_no_digest_and_does_not_stop_the_owners(  #
 
     turn_on_digest(plan.client(plan.mum))  # Mo's row comes first
     turn_on_digest(plan.client(plan.owner))
-    mine = [g for g in circle.list_grants(plan.db, plan.owner, site=SITE)  # type: ignore[arg-type]
+    mine = [g for g in circle.list_grants(plan.db, plan.owner, site=SITE)
             if g.person == plan.mum.email]  # fmt: skip
-    circle.add_grant(plan.db, plan.owner, site=SITE, section="about-me", capability="view",  # type: ignore[arg-type]
+    circle.add_grant(plan.db, plan.owner, site=SITE, section="about-me", capability="view",
                      person=plan.mum.email)  # fmt: skip
-    circle.revoke_grant(plan.db, plan.owner, site=SITE, grant_id=mine[0].id)  # type: ignore[arg-type]
+    circle.revoke_grant(plan.db, plan.owner, site=SITE, grant_id=mine[0].id)
     clock.freeze(T0 + timedelta(hours=1))
     assert plan.client(plan.ben).get(f"/s/{SITE}/about-me/profile").status_code == 200
     clock.freeze(T0 + timedelta(days=8))
@@ -391,11 +392,11 @@ def readable(plan: Plan, address: str) -> set[str]:
     from wiki import accounts
     from wiki.models import Actor
 
-    user = accounts.find_user(plan.db, address)  # type: ignore[arg-type]
+    user = accounts.find_user(plan.db, address)
     if user is None:
         return set()
     try:
-        ctx = site_for(plan.db, Actor(user_id=user.id, email=user.email, name=user.name), SITE)  # type: ignore[arg-type]
+        ctx = site_for(plan.db, Actor(user_id=user.id, email=user.email, name=user.name), SITE)
     except Exception:
         return set()
     return {s.key for s in ctx.sections}
@@ -409,7 +410,7 @@ def readable(plan: Plan, address: str) -> set[str]:
         {"cara": ["about-me", "health", "budget"]},
     ],
 )
-def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan: Plan, shares):  # type: ignore[no-untyped-def]
+def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan: Plan, shares):
     owner, mum = plan.client(plan.owner), plan.client(plan.mum)
     turn_on_digest(owner)
     turn_on_digest(mum)
@@ -427,9 +428,9 @@ def test_no_words_from_a_section_reach_anyone_who_may_not_read_it_by_email(plan:
         for section, slug, _, _ in CONTENT:
             client.get(f"/s/{SITE}/{section}/{slug}")
     clock.freeze(T0 + timedelta(days=8))
-    assert activity.send_due_digests(plan.db) == 2  # type: ignore[arg-type]
+    assert activity.send_due_digests(plan.db) == 2
 
-    sent = mail.outbox(plan.db, limit=200)  # type: ignore[arg-type]
+    sent = mail.outbox(plan.db, limit=200)
     assert len(sent) >= 4
     for message in sent:
         words = (message["subject"] + "\n" + message["body"]).lower()
@@ -454,9 +455,9 @@ def test_an_invitation_with_an_end_date_gives_access_only_until_that_day(plan: P
     owner = plan.client(plan.owner)
     step(owner, f"/s/{SITE}/sharing/new", {"who": "new", "name": "Nia", "email": "nia@example.org",
          "sections": "health", "until": "2026-12-01"})  # fmt: skip
-    token = invitation_token(mail.outbox(plan.db)[0]["body"])  # type: ignore[arg-type]
-    nia = accounts.create_user(plan.db, email="nia@example.org", name="Nia")  # type: ignore[arg-type]
-    invitations.accept_invitation(plan.db, token, user_id=nia.id)  # type: ignore[arg-type]
+    token = invitation_token(mail.outbox(plan.db)[0]["body"])
+    nia = accounts.create_user(plan.db, email="nia@example.org", name="Nia")
+    invitations.accept_invitation(plan.db, token, user_id=nia.id)
     given = [g for g in plan.grants() if g["person"] == "nia@example.org"]
     assert [(g["section"], g["expires_at"][:10]) for g in given] == [("health", "2026-12-01")]
 

@@ -33,7 +33,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
@@ -66,13 +66,13 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     controller.stop()
 
 
-def browser_client(app) -> TestClient:  # type: ignore[no-untyped-def]
+def browser_client(app) -> TestClient:
     return TestClient(app, follow_redirects=False)
 
 
 def ask_for_link(
     client: TestClient, address: str, *, next_path: str = "/", url: str = "/login/email"
-):  # type: ignore[no-untyped-def]
+):
     token = csrf_of(client.get("/login").text)
     return client.post(url, data={"email": address, "next": next_path, "csrftoken": token})
 
@@ -84,7 +84,7 @@ def path_of(link: str) -> str:
 # ---- the link arrives, works once ---------------------------------------------------------
 
 
-def test_link_arrives_and_works_once(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_link_arrives_and_works_once(app, people, smtp: Inbox) -> None:
     people.add("Pat")
     client = browser_client(app)
     asked = ask_for_link(client, "pat@example.org", next_path="/account")
@@ -105,7 +105,7 @@ def test_link_arrives_and_works_once(app, people, smtp: Inbox) -> None:  # type:
     assert "Ask for a new sign-in link" in again.text
 
 
-def test_link_expires_after_15_minutes(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_link_expires_after_15_minutes(app, people, smtp: Inbox) -> None:
     people.add("Quinn")
     client = browser_client(app)
     start = clock.now()
@@ -125,7 +125,7 @@ def test_link_expires_after_15_minutes(app, people, smtp: Inbox) -> None:  # typ
     assert client.get(path_of(fresh)).status_code == 303
 
 
-def test_link_only_works_in_the_browser_that_asked(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_link_only_works_in_the_browser_that_asked(app, people, smtp: Inbox) -> None:
     people.add("Rae")
     asker = browser_client(app)
     ask_for_link(asker, "rae@example.org")
@@ -139,7 +139,7 @@ def test_link_only_works_in_the_browser_that_asked(app, people, smtp: Inbox) -> 
     assert asker.get(path_of(link)).status_code == 303
 
 
-def test_tampered_link_gets_a_friendly_page(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_link_gets_a_friendly_page(app, people, smtp: Inbox) -> None:
     people.add("Sol")
     client = browser_client(app)
     ask_for_link(client, "sol@example.org")
@@ -152,7 +152,7 @@ def test_tampered_link_gets_a_friendly_page(app, people, smtp: Inbox) -> None:  
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_only_one_of_several_links_can_be_used(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_only_one_of_several_links_can_be_used(app, people, smtp: Inbox) -> None:
     people.add("Tam")
     client = browser_client(app)
     ask_for_link(client, "tam@example.org")
@@ -164,7 +164,7 @@ def test_only_one_of_several_links_can_be_used(app, people, smtp: Inbox) -> None
     assert client.get(path_of(first)).status_code == 410
 
 
-def test_session_is_rotated_when_a_link_is_used(app, people, db, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_session_is_rotated_when_a_link_is_used(app, people, db, smtp: Inbox) -> None:
     uma = people.add("Uma")
     client = people.client(uma)
     old = client.cookies.get("planwiki_session")
@@ -176,7 +176,7 @@ def test_session_is_rotated_when_a_link_is_used(app, people, db, smtp: Inbox) ->
     assert db.one("SELECT method FROM sessions")["method"] == "email link"
 
 
-def test_next_is_kept_but_only_a_local_path(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_next_is_kept_but_only_a_local_path(app, people, smtp: Inbox) -> None:
     people.add("Val")
     for asked, expected in (("/s/val-plan/about-me", "/s/val-plan/about-me"), ("https://evil.example/", "/"),
                             ("//evil.example", "/"), ("/\\evil.example", "/")):  # fmt: skip
@@ -186,7 +186,7 @@ def test_next_is_kept_but_only_a_local_path(app, people, smtp: Inbox) -> None:  
         assert response.headers["location"] == expected, asked
 
 
-def test_asking_needs_the_forms_cookie(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_asking_needs_the_forms_cookie(app, people, smtp: Inbox) -> None:
     people.add("Wyn")
     response = TestClient(app).post("/login/email", data={"email": "wyn@example.org"})
     assert response.status_code == 403
@@ -203,7 +203,7 @@ def _normalised(html: str, address: str) -> str:
 @pytest.mark.parametrize("url", ["/login/email", "/login/forgot"])
 def test_same_answer_whether_or_not_the_address_has_an_account(
     app, people, smtp: Inbox, url: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     people.add("Xia")
     known = ask_for_link(browser_client(app), "xia@example.org", url=url)
     unknown = ask_for_link(browser_client(app), "nobody@example.org", url=url)
@@ -217,7 +217,7 @@ def test_same_answer_whether_or_not_the_address_has_an_account(
     assert "/login/" not in smtp.last_body("nobody@example.org")
 
 
-def test_wrong_password_answer_is_the_same_for_unknown_addresses(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_answer_is_the_same_for_unknown_addresses(app, people) -> None:
     people.add("Yan")
     answers = []
     for address in ("yan@example.org", "nobody@example.org"):
@@ -230,7 +230,7 @@ def test_wrong_password_answer_is_the_same_for_unknown_addresses(app, people) ->
     assert answers[0] == answers[1]
 
 
-def test_open_signup_creates_an_account_from_a_link(settings: Settings, smtp: Inbox, db) -> None:  # type: ignore[no-untyped-def]
+def test_open_signup_creates_an_account_from_a_link(settings: Settings, smtp: Inbox, db) -> None:
     app = create_app(settings.model_copy(update={"open_signup": True}))
     client = browser_client(app)
     ask_for_link(client, "New.Parent@Example.org")
@@ -245,7 +245,7 @@ def test_open_signup_creates_an_account_from_a_link(settings: Settings, smtp: In
 # ---- rate limits, with the clock under control ----------------------------------------------------
 
 
-def test_links_are_rate_limited_per_address(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_links_are_rate_limited_per_address(app, people, smtp: Inbox) -> None:
     people.add("Zed")
     start = clock.now()
     clock.freeze(start)
@@ -268,7 +268,7 @@ def test_links_are_rate_limited_per_address(app, people, smtp: Inbox) -> None:  
     assert ask_for_link(client, "zed@example.org").status_code == 200
 
 
-def test_links_are_rate_limited_per_network_address(app, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_links_are_rate_limited_per_network_address(app, smtp: Inbox) -> None:
     clock.freeze(clock.now())
     client = browser_client(app)
     for n in range(20):
@@ -278,7 +278,7 @@ def test_links_are_rate_limited_per_network_address(app, smtp: Inbox) -> None:  
     assert smtp.to("one-more@example.org") == []
 
 
-def test_password_sign_in_is_rate_limited(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_password_sign_in_is_rate_limited(app, people) -> None:
     people.add("Ada")
     start = clock.now()
     clock.freeze(start)
@@ -306,7 +306,7 @@ def test_password_sign_in_is_rate_limited(app, people) -> None:  # type: ignore[
 # ---- password reset by email link ----------------------------------------------------------------
 
 
-def test_password_reset_by_email_link(app, people, db, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_password_reset_by_email_link(app, people, db, smtp: Inbox) -> None:
     bodhi = people.add("Bodhi")
     elsewhere = people.client(bodhi)  # signed in on another device
     client = browser_client(app)
@@ -337,7 +337,7 @@ def test_password_reset_by_email_link(app, people, db, smtp: Inbox) -> None:  # 
     assert "Ask for a new password link" in reused.text
 
 
-def test_reset_link_expires_and_is_bound_to_the_browser(app, people, smtp: Inbox) -> None:  # type: ignore[no-untyped-def]
+def test_reset_link_expires_and_is_bound_to_the_browser(app, people, smtp: Inbox) -> None:
     people.add("Cy")
     start = clock.now()
     clock.freeze(start)
@@ -362,7 +362,7 @@ def test_reset_link_expires_and_is_bound_to_the_browser(app, people, smtp: Inbox
 @pytest.mark.browser
 def test_parent_signs_in_from_an_email_link_on_a_phone(
     browser, smtp: Inbox, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import os
 
     db_path = tmp_path / "live.db"
@@ -423,7 +423,7 @@ def test_parent_signs_in_from_an_email_link_on_a_phone(
 
 def test_a_reader_who_chose_easy_read_is_told_to_look_at_their_email_in_easy_words(
     app, people, smtp: Inbox
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Easy read chosen on the sign-in page (the cookie, before signing in) holds on the
     page that says the link is on its way (issue #16)."""
     people.add("Rhys")

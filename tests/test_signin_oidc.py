@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx2
@@ -68,7 +69,7 @@ class Provider:
             self.process.stdout.close()
 
 
-def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
+def start_provider(clients: list[dict[str, Any]], *, port: int | None = None) -> Provider:
     _install_provider()
     port = port or free_port()
     process = subprocess.Popen(
@@ -95,7 +96,7 @@ def start_provider(clients: list[dict], *, port: int | None = None) -> Provider:
     raise RuntimeError("the OIDC provider did not start")
 
 
-def _client(client_id: str, keys: list[str], base: str = "http://testserver") -> dict:
+def _client(client_id: str, keys: list[str], base: str = "http://testserver") -> dict[str, Any]:
     return {"client_id": client_id, "client_secret": SECRET,
             "redirect_uris": [f"{base}/login/oidc/{k}/callback" for k in keys]}  # fmt: skip
 
@@ -126,7 +127,7 @@ def sso_settings(settings: Settings, provider: Provider) -> Settings:
 
 
 @pytest.fixture
-def sso_app(sso_settings: Settings):  # type: ignore[no-untyped-def]
+def sso_app(sso_settings: Settings):
     return create_app(sso_settings)
 
 
@@ -183,20 +184,20 @@ def callback_path(url: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
-def sign_in_sso(client: TestClient, login: str, key: str = "council", next_path: str | None = None):  # type: ignore[no-untyped-def]
+def sign_in_sso(client: TestClient, login: str, key: str = "council", next_path: str | None = None):
     return client.get(callback_path(through_provider(start(client, key, next_path), login)))
 
 
 # ---- the flow end to end, in-process -------------------------------------------------------
 
 
-def test_login_page_offers_each_provider(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_offers_each_provider(sso_app) -> None:
     html = TestClient(sso_app).get("/login?next=/s/plan").text
     assert "Sign in with Riverside Council" in html and "Sign in with Hill School" in html
     assert 'href="/login/oidc/council?next=%2Fs%2Fplan"' in html
 
 
-def test_first_sign_in_creates_an_account_from_userinfo_claims(sso_app, db) -> None:  # type: ignore[no-untyped-def]
+def test_first_sign_in_creates_an_account_from_userinfo_claims(sso_app, db) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     response = sign_in_sso(client, "ana.ward@council.example", next_path="/account")
     assert response.status_code == 303, response.text
@@ -215,7 +216,7 @@ def test_first_sign_in_creates_an_account_from_userinfo_claims(sso_app, db) -> N
     assert session["method"] == "single sign-on (Riverside Council)"
 
 
-def test_first_sign_in_links_an_existing_account_by_verified_email(sso_app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_first_sign_in_links_an_existing_account_by_verified_email(sso_app, db, people) -> None:
     existing = people.add("Bea")  # bea@example.org, with a password
     client = TestClient(sso_app, follow_redirects=False)
     assert sign_in_sso(client, "bea@example.org").status_code == 303
@@ -228,7 +229,7 @@ def test_first_sign_in_links_an_existing_account_by_verified_email(sso_app, db, 
     assert db.one("SELECT COUNT(*) AS n FROM identities")["n"] == 1
 
 
-def test_unverified_email_is_not_trusted(sso_app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_unverified_email_is_not_trusted(sso_app, db, people) -> None:
     people.add("Cal")
     client = TestClient(sso_app, follow_redirects=False)
     response = sign_in_sso(client, "unverified+cal@example.org")
@@ -238,7 +239,7 @@ def test_unverified_email_is_not_trusted(sso_app, db, people) -> None:  # type: 
     assert db.one("SELECT COUNT(*) AS n FROM identities")["n"] == 0
 
 
-def test_allowed_domains(sso_app, db) -> None:  # type: ignore[no-untyped-def]
+def test_allowed_domains(sso_app, db) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     response = sign_in_sso(client, "dan@gmail.example", key="school")
     assert response.status_code == 403
@@ -248,7 +249,7 @@ def test_allowed_domains(sso_app, db) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/me").json()["email"] == "dan@hill-school.example"
 
 
-def test_session_is_rotated_at_single_sign_on(sso_app, db, people) -> None:  # type: ignore[no-untyped-def]
+def test_session_is_rotated_at_single_sign_on(sso_app, db, people) -> None:
     eve = people.add("Eve")
     client = people.client(eve)
     old = client.cookies.get("planwiki_session")
@@ -261,7 +262,7 @@ def test_session_is_rotated_at_single_sign_on(sso_app, db, people) -> None:  # t
     assert accounts.actor_from_session(db, old, idle_minutes=60) is None
 
 
-def test_callback_cannot_be_replayed_or_used_in_another_browser(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_callback_cannot_be_replayed_or_used_in_another_browser(sso_app) -> None:
     asker = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(asker), "fay@council.example")
     # Another browser (no sign-in cookie from this flow) gets nothing, even with a good code.
@@ -276,7 +277,7 @@ def test_callback_cannot_be_replayed_or_used_in_another_browser(sso_app) -> None
     assert sign_in_sso(asker, "fay@council.example").status_code == 303
 
 
-def test_unknown_or_missing_state_is_refused(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_or_missing_state_is_refused(sso_app) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     for query in ("", "?code=abc", "?code=abc&state=made-up"):
         response = client.get("/login/oidc/council/callback" + query)
@@ -284,7 +285,7 @@ def test_unknown_or_missing_state_is_refused(sso_app) -> None:  # type: ignore[n
         assert "Traceback" not in response.text and "Please" in response.text
 
 
-def test_a_slow_sign_in_expires(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_a_slow_sign_in_expires(sso_app) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(client), "gus@council.example")
     clock.freeze(clock.now() + timedelta(minutes=11))
@@ -292,7 +293,7 @@ def test_a_slow_sign_in_expires(sso_app) -> None:  # type: ignore[no-untyped-def
     assert response.status_code == 400 and "took too long" in response.text
 
 
-def test_wrong_nonce_is_refused(sso_app, db) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_nonce_is_refused(sso_app, db) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(client), "hal@council.example")
     # The provider put the nonce we sent into its ID token; pretend we had sent another.
@@ -304,7 +305,7 @@ def test_wrong_nonce_is_refused(sso_app, db) -> None:  # type: ignore[no-untyped
     assert accounts.find_user(db, "hal@council.example") is None
 
 
-def test_wrong_pkce_verifier_is_refused_by_the_provider(sso_app, db) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_pkce_verifier_is_refused_by_the_provider(sso_app, db) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(client), "ida@council.example")
     with db.write():
@@ -314,7 +315,7 @@ def test_wrong_pkce_verifier_is_refused_by_the_provider(sso_app, db) -> None:  #
     assert accounts.find_user(db, "ida@council.example") is None
 
 
-def test_mixed_up_issuer_in_the_answer_is_refused(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_up_issuer_in_the_answer_is_refused(sso_app) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(client), "jo@council.example")
     assert "iss=" in url  # the provider names itself in its answer (RFC 9207)
@@ -323,7 +324,7 @@ def test_mixed_up_issuer_in_the_answer_is_refused(sso_app) -> None:  # type: ign
     assert response.status_code == 400 and "wrong place" in response.text
 
 
-def test_cancelling_at_the_provider_gets_a_plain_message(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_at_the_provider_gets_a_plain_message(sso_app) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     location = start(client)
     state = parse_qs(urlsplit(location).query)["state"][0]
@@ -332,7 +333,7 @@ def test_cancelling_at_the_provider_gets_a_plain_message(sso_app) -> None:  # ty
     assert "Sign-in was cancelled" in response.text
 
 
-def test_unknown_provider_key(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_provider_key(sso_app) -> None:
     response = TestClient(sso_app).get("/login/oidc/nobody")
     assert response.status_code == 404 and "choose again" in response.text
 
@@ -340,12 +341,14 @@ def test_unknown_provider_key(sso_app) -> None:  # type: ignore[no-untyped-def]
 # ---- ID token checks with real tokens from the provider -------------------------------------
 
 
-def _real_token(provider: Provider, client_id: str, key: str) -> tuple[str, str, dict, Clients]:
+def _real_token(
+    provider: Provider, client_id: str, key: str
+) -> tuple[str, str, dict[str, Any], Clients]:
     """A real ID token issued by the provider to ``client_id``, with the nonce we sent."""
     config = provider_config(provider, key, client_id=client_id)
     clients = Clients([config])
 
-    async def run() -> tuple[str, str, dict]:
+    async def run() -> tuple[str, str, dict[str, Any]]:
         begun = await clients.begin(
             config, redirect_uri=f"http://testserver/login/oidc/{key}/callback"
         )
@@ -393,7 +396,7 @@ def test_token_for_another_client_is_refused(provider: Provider) -> None:
     assert "aud" in str(refused.value.__cause__)
 
 
-def test_expired_id_token_through_the_app(sso_app, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_expired_id_token_through_the_app(sso_app, db, monkeypatch) -> None:
     """The whole callback with the app's clock two hours on: the ID token has expired."""
     client = TestClient(sso_app, follow_redirects=False)
     url = through_provider(start(client), "lee@council.example")
@@ -460,7 +463,7 @@ def test_providers_from_a_config_file(tmp_path: Path, settings: Settings) -> Non
 
 def test_a_broken_config_file_leaves_the_other_ways_in(
     tmp_path: Path, settings: Settings, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     config = tmp_path / "sso.toml"
     config.write_text("[[provider]]\nkey = 'Not A Key'\n")
     app = create_app(settings.model_copy(update={"oidc_config": config}))
@@ -474,7 +477,7 @@ def test_a_broken_config_file_leaves_the_other_ways_in(
     assert response.status_code == 303
 
 
-def test_next_after_single_sign_on_is_only_local(sso_app) -> None:  # type: ignore[no-untyped-def]
+def test_next_after_single_sign_on_is_only_local(sso_app) -> None:
     client = TestClient(sso_app, follow_redirects=False)
     response = sign_in_sso(client, "pip@council.example", next_path="https://evil.example/")
     assert response.status_code == 303 and response.headers["location"] == "/"
@@ -499,7 +502,7 @@ def _cli(db_path: Path, *args: str, stdin: str | None = None) -> str:
 
 
 @pytest.mark.browser
-def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_council_worker_signs_in_with_single_sign_on_in_a_browser(browser, tmp_path: Path) -> None:
     db_path = tmp_path / "live.db"
     _cli(db_path, "migrate")  # only migrate and serve create a database (issue #15)
     _cli(db_path, "user", "add", "yasmin@example.org", "--name", "Yasmin", "--password-stdin",
@@ -541,7 +544,7 @@ def _share_about_me(api: httpx2.Client) -> None:
     assert grant.status_code == 201, grant.text
 
 
-def _sso_in_browser(browser, server_url: str) -> None:  # type: ignore[no-untyped-def]
+def _sso_in_browser(browser, server_url: str) -> None:
     page = browser.new_page()
     try:
         page.goto(server_url + "/s/yasmin/about-me")

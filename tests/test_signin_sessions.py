@@ -29,7 +29,7 @@ def session_cookie(client: TestClient) -> str:
     return value
 
 
-def set_cookie_header(response, name: str) -> str:  # type: ignore[no-untyped-def]
+def set_cookie_header(response, name: str) -> str:
     found = [
         v
         for k, v in response.headers.multi_items()
@@ -42,7 +42,7 @@ def set_cookie_header(response, name: str) -> str:  # type: ignore[no-untyped-de
 # ---- session fixation and cookies ---------------------------------------------------------
 
 
-def test_password_sign_in_rotates_the_session(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_password_sign_in_rotates_the_session(app, people, db) -> None:
     ann = people.add("Ann")
     client = people.client(ann)
     first = session_cookie(client)
@@ -53,7 +53,7 @@ def test_password_sign_in_rotates_the_session(app, people, db) -> None:  # type:
     assert db.one("SELECT COUNT(*) AS n FROM sessions")["n"] == 1
 
 
-def test_a_planted_session_id_is_never_adopted(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_planted_session_id_is_never_adopted(app, people, db) -> None:
     people.add("Ben")
     client = TestClient(app, follow_redirects=False)
     client.cookies.set("planwiki_session", "attacker-chosen-value", domain="testserver.local")
@@ -62,7 +62,7 @@ def test_a_planted_session_id_is_never_adopted(app, people, db) -> None:  # type
     assert accounts.actor_from_session(db, "attacker-chosen-value", idle_minutes=60) is None
 
 
-def test_session_cookie_flags(app, people, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_flags(app, people, settings: Settings) -> None:
     people.add("Cat")
     client = TestClient(app, follow_redirects=False)
     token = csrf_of(client.get("/login").text)
@@ -76,7 +76,7 @@ def test_session_cookie_flags(app, people, settings: Settings) -> None:  # type:
     assert f"max-age={settings.session_absolute_hours * 3600}" in cookie
 
 
-def test_secure_cookies_behind_https(settings: Settings, db) -> None:  # type: ignore[no-untyped-def]
+def test_secure_cookies_behind_https(settings: Settings, db) -> None:
     secure = settings.model_copy(update={"secure_cookies": True})
     app = create_app(secure)
     accounts.create_user(db, email="dee@example.org", name="Dee", password="correct-horse-battery")
@@ -92,7 +92,7 @@ def test_secure_cookies_behind_https(settings: Settings, db) -> None:  # type: i
     assert Settings(db=settings.db, base_url="https://plans.example.org").secure_cookies is True
 
 
-def test_idle_timeout(app, people, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_idle_timeout(app, people, settings: Settings) -> None:
     start = clock.now()
     clock.freeze(start)
     eve = people.add("Eve")
@@ -107,7 +107,7 @@ def test_idle_timeout(app, people, settings: Settings) -> None:  # type: ignore[
     assert response.status_code == 303 and response.headers["location"] == "/login?next=/account"
 
 
-def test_absolute_timeout(app, people, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_absolute_timeout(app, people, settings: Settings) -> None:
     start = clock.now()
     clock.freeze(start)
     fay = people.add("Fay")
@@ -124,18 +124,18 @@ def test_absolute_timeout(app, people, settings: Settings) -> None:  # type: ign
 
 def test_use_of_a_session_or_token_is_filed_with_the_view_log_not_by_the_request(
     app, people, db, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Issue #8: a page view does not write (nor wait for an fsync) to note "last seen".
     start = clock.now()
     clock.freeze(start)
     hal = people.add("Hal")
     client = people.client(hal)
     session_id = accounts._digest(session_cookie(client))
-    token = accounts.create_token(db, accounts.get_user(db, hal.user_id), name="script")
+    token = accounts.create_token(db, accounts.get_user(db, hal.user_id), name="script")  # type: ignore[arg-type]
     writers: list[str] = []
     real_write = Database.write
 
-    def spy(self: Database):  # type: ignore[no-untyped-def]
+    def spy(self: Database):
         writers.append(threading.current_thread().name)
         return real_write(self)
 
@@ -155,7 +155,7 @@ def test_use_of_a_session_or_token_is_filed_with_the_view_log_not_by_the_request
 
 def test_a_session_still_times_out_while_its_last_use_waits_to_be_filed(
     app, people, db, settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     start = clock.now()
     clock.freeze(start)
     ida = people.add("Ida")
@@ -172,7 +172,7 @@ def test_a_session_still_times_out_while_its_last_use_waits_to_be_filed(
 
 def test_filing_a_late_touch_never_brings_back_an_ended_session_or_moves_time_back(
     app, people, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     jo = people.add("Jo")
     client = people.client(jo)
     secret = session_cookie(client)
@@ -196,7 +196,7 @@ def test_filing_a_late_touch_never_brings_back_an_ended_session_or_moves_time_ba
     assert row["last_seen_at"] == "2999-01-01T00:00:00+00:00"
 
 
-def test_sign_out_ends_the_session_on_the_server(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_ends_the_session_on_the_server(app, people, db) -> None:
     gil = people.add("Gil")
     client = people.client(gil)
     secret = session_cookie(client)
@@ -220,7 +220,7 @@ def test_sign_out_ends_the_session_on_the_server(app, people, db) -> None:  # ty
     ("javascript:alert(1)", "/"),
     ("", "/"),
 ])  # fmt: skip
-def test_next_only_goes_to_local_paths(app, people, next_path: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_next_only_goes_to_local_paths(app, people, next_path: str, expected: str) -> None:
     people.add("Hal")
     client = TestClient(app, follow_redirects=False)
     token = csrf_of(client.get("/login?next=" + next_path).text)
@@ -230,7 +230,7 @@ def test_next_only_goes_to_local_paths(app, people, next_path: str, expected: st
     assert response.headers["location"] == expected
 
 
-def test_login_page_does_not_echo_a_foreign_next(app) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_does_not_echo_a_foreign_next(app) -> None:
     html = TestClient(app).get("/login?next=https://evil.example/").text
     assert "evil.example" not in html
 
@@ -238,7 +238,7 @@ def test_login_page_does_not_echo_a_foreign_next(app) -> None:  # type: ignore[n
 # ---- the account page: sessions -------------------------------------------------------------
 
 
-def test_account_page_lists_sessions_and_can_end_one(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_account_page_lists_sessions_and_can_end_one(app, people, db) -> None:
     ivy = people.add("Ivy")
     laptop = people.client(ivy)
     phone = TestClient(app, follow_redirects=False, headers={
@@ -264,7 +264,7 @@ def test_account_page_lists_sessions_and_can_end_one(app, people, db) -> None:  
     assert "That session has been ended" in laptop.get("/account?done=session-ended").text
 
 
-def test_cannot_end_someone_elses_session(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_end_someone_elses_session(app, people, db) -> None:
     jo, kit = people.add("Jo"), people.add("Kit")
     jo_client, kit_client = people.client(jo), people.client(kit)
     kit_handle = accounts.list_sessions(db, kit.user_id)[0].handle
@@ -273,7 +273,7 @@ def test_cannot_end_someone_elses_session(app, people, db) -> None:  # type: ign
     assert kit_client.get("/api/v1/me").status_code == 200
 
 
-def test_sign_out_everywhere(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_everywhere(app, people) -> None:
     lou = people.add("Lou")
     devices = [people.client(lou) for _ in range(3)]
     other = people.client(people.add("Mo"))
@@ -284,7 +284,7 @@ def test_sign_out_everywhere(app, people) -> None:  # type: ignore[no-untyped-de
     assert "signed out everywhere" in devices[0].get("/login?ended=1").text
 
 
-def test_sign_out_everywhere_else(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_everywhere_else(app, people) -> None:
     ned = people.add("Ned")
     here, there = people.client(ned), people.client(ned)
     response = post_form(here, "/account/sessions/end-others", {}, page="/account")
@@ -293,7 +293,7 @@ def test_sign_out_everywhere_else(app, people) -> None:  # type: ignore[no-untyp
     assert there.get("/api/v1/me").status_code == 401
 
 
-def test_ending_this_session_signs_out_here(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_ending_this_session_signs_out_here(app, people, db) -> None:
     oz = people.add("Oz")
     client = people.client(oz)
     handle = accounts.list_sessions(db, oz.user_id)[0].handle
@@ -302,7 +302,7 @@ def test_ending_this_session_signs_out_here(app, people, db) -> None:  # type: i
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_account_forms_need_csrf(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_account_forms_need_csrf(app, people) -> None:
     pia = people.add("Pia")
     client = people.client(pia)
     for url in (
@@ -316,7 +316,7 @@ def test_account_forms_need_csrf(app, people) -> None:  # type: ignore[no-untype
     assert client.get("/api/v1/me").status_code == 200
 
 
-def test_account_page_needs_a_browser_session_not_a_token(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_account_page_needs_a_browser_session_not_a_token(app, people, db) -> None:
     raj = people.add("Raj")
     user = accounts.find_user(db, raj.email)
     assert user is not None
@@ -332,7 +332,7 @@ def test_account_page_needs_a_browser_session_not_a_token(app, people, db) -> No
 # ---- personal access tokens -------------------------------------------------------------------
 
 
-def test_token_is_shown_once_works_and_can_be_revoked(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_shown_once_works_and_can_be_revoked(app, people, db) -> None:
     sue = people.add("Sue")
     client = people.client(sue)
     created = post_form(client, "/account/tokens", {"name": "nightly export"}, page="/account")
@@ -367,7 +367,7 @@ def test_token_is_shown_once_works_and_can_be_revoked(app, people, db) -> None: 
     assert "nightly export" not in client.get("/account").text
 
 
-def test_cannot_revoke_someone_elses_token(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_cannot_revoke_someone_elses_token(app, people, db) -> None:
     tom, una = people.add("Tom"), people.add("Una")
     una_user = accounts.find_user(db, una.email)
     assert una_user is not None
@@ -383,31 +383,31 @@ def test_cannot_revoke_someone_elses_token(app, people, db) -> None:  # type: ig
     )
 
 
-def test_token_needs_a_name(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_token_needs_a_name(app, people) -> None:
     client = people.client(people.add("Vic"))
     response = post_form(client, "/account/tokens", {"name": "   "}, page="/account")
     assert response.status_code == 422 and "Give the token a name" in response.text
     assert 'aria-invalid="true"' in response.text
 
 
-def test_token_sees_what_the_person_sees(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_token_sees_what_the_person_sees(app, people, db) -> None:
     wen, xi = people.add("Wen"), people.add("Xi")
     owner = TestClient(
         app,
         headers={
             "authorization": "Bearer "
-            + accounts.create_token(db, accounts.find_user(db, wen.email))
+            + accounts.create_token(db, accounts.find_user(db, wen.email))  # type: ignore[arg-type]
         },
-    )  # type: ignore[arg-type]
+    )
     assert (
         owner.post("/api/v1/sites", json={"slug": "wen", "title": "Wen's plan"}).status_code == 201
     )
     outsider = TestClient(
         app,
         headers={
-            "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))
+            "authorization": "Bearer " + accounts.create_token(db, accounts.find_user(db, xi.email))  # type: ignore[arg-type]
         },
-    )  # type: ignore[arg-type]
+    )
     assert outsider.get("/api/v1/sites/wen").status_code == 404
     assert owner.get("/api/v1/sites/wen").status_code == 200
 
@@ -457,7 +457,7 @@ def test_bundled_list_is_the_common_passwords() -> None:
     assert {"123456", "password", "qwerty", "iloveyou"} <= common
 
 
-def test_weak_password_refused_when_an_account_is_made(db) -> None:  # type: ignore[no-untyped-def]
+def test_weak_password_refused_when_an_account_is_made(db) -> None:
     with pytest.raises(Invalid, match="too easy to guess"):
         accounts.create_user(db, email="abe@example.org", name="Abe", password="password1234")
     assert accounts.find_user(db, "abe@example.org") is None
@@ -473,7 +473,7 @@ def test_cli_refuses_a_weak_password(tmp_path: Path) -> None:
     assert done.returncode != 0 and "too easy to guess" in done.stderr
 
 
-def test_change_password_on_the_account_page(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_change_password_on_the_account_page(app, people, db) -> None:
     amy = people.add("Amy")
     here, there = people.client(amy), people.client(amy)
     wrong = post_form(
@@ -502,7 +502,7 @@ def test_change_password_on_the_account_page(app, people, db) -> None:  # type: 
     assert accounts.check_password(db, email="amy@example.org", password="heron teapot velvet")
 
 
-def test_set_a_first_password(app, db) -> None:  # type: ignore[no-untyped-def]
+def test_set_a_first_password(app, db) -> None:
     user = accounts.sign_in_by_verified_email(db, "bel@example.org", "Bel")
     assert not accounts.has_password(db, user.id)
     client = TestClient(app, follow_redirects=False)
@@ -516,7 +516,7 @@ def test_set_a_first_password(app, db) -> None:  # type: ignore[no-untyped-def]
     assert accounts.check_password(db, email="bel@example.org", password="heron teapot velvet")
 
 
-def test_rename(app, people, db) -> None:  # type: ignore[no-untyped-def]
+def test_rename(app, people, db) -> None:
     client = people.client(people.add("Cleo"))
     assert (
         post_form(client, "/account/name", {"name": "Cleo Jones"}, page="/account").status_code
@@ -529,7 +529,7 @@ def test_rename(app, people, db) -> None:  # type: ignore[no-untyped-def]
 # ---- for the sharing issue: invitations land here ---------------------------------------------
 
 
-def test_sign_in_by_verified_email_finds_or_creates(db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_by_verified_email_finds_or_creates(db) -> None:
     made = accounts.sign_in_by_verified_email(db, "Dara.Lee@Example.org")
     assert made.email == "dara.lee@example.org" and made.name == "Dara Lee"
     again = accounts.sign_in_by_verified_email(db, "dara.lee@example.org", "Someone Else")
@@ -546,7 +546,7 @@ def test_sign_in_by_verified_email_finds_or_creates(db) -> None:  # type: ignore
     "path",
     ["/login", "/login/forgot", "/account", "/login/email/nonsense", "/api/v1/me", "/nowhere"],
 )
-def test_security_headers(app, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers(app, path: str) -> None:
     response = TestClient(app, follow_redirects=False).get(path)
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
@@ -561,7 +561,7 @@ def test_security_headers(app, path: str) -> None:  # type: ignore[no-untyped-de
         assert response.headers["cache-control"] == "no-store"
 
 
-def test_pages_have_no_inline_script(app, people) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_no_inline_script(app, people) -> None:
     client = people.client(people.add("Dev"))
     for path in ("/login", "/login/forgot", "/account"):
         html = client.get(path).text
@@ -569,7 +569,7 @@ def test_pages_have_no_inline_script(app, people) -> None:  # type: ignore[no-un
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
 
 
-def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:
     """A request arriving while the batch is written must not find the session idle
     (it found neither the note, taken out, nor the row, not yet written: a flaky 401)."""
     log = ViewLog(flush_seconds=3600)
@@ -578,7 +578,7 @@ def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type
     during: list[str | None] = []
     real_write = log._write
 
-    def write(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def write(*args, **kwargs):
         during.append(log.last_seen(session="s1"))
         real_write(*args, **kwargs)
 
@@ -589,7 +589,7 @@ def test_a_use_being_filed_still_counts_while_it_is_written(db) -> None:  # type
 
 
 @pytest.mark.real_password_cost
-def test_a_password_is_stored_at_argon2s_production_cost(people):  # type: ignore[no-untyped-def]
+def test_a_password_is_stored_at_argon2s_production_cost(people):
     """Every other test hashes cheaply (conftest, issue #25); this one keeps the real cost."""
     from argon2 import PasswordHasher as Production
 

@@ -16,7 +16,7 @@ from wiki.store import circle, sites
 from wiki.store.context import site_for
 
 
-def made_for_ellis(people, db):  # type: ignore[no-untyped-def]
+def made_for_ellis(people, db):
     """Claire makes a plan for Ellis, who has no account yet: Claire is its only steward."""
     claire = people.add("Claire")
     sites.create_site(
@@ -26,7 +26,7 @@ def made_for_ellis(people, db):  # type: ignore[no-untyped-def]
     return claire
 
 
-def grant_id(db, claire, *, person=None, group=None, section="*", capability="manage"):  # type: ignore[no-untyped-def]
+def grant_id(db, claire, *, person=None, group=None, section="*", capability="manage"):
     for grant in circle.list_grants(db, claire, site="ellis"):
         if (grant.person, grant.group, grant.section, grant.capability) == (
             person, group, section, capability,
@@ -35,7 +35,7 @@ def grant_id(db, claire, *, person=None, group=None, section="*", capability="ma
     raise AssertionError("no such grant")
 
 
-def test_the_only_steward_of_a_plan_with_no_owner_cannot_remove_herself(people, db):  # type: ignore[no-untyped-def]
+def test_the_only_steward_of_a_plan_with_no_owner_cannot_remove_herself(people, db):
     claire = made_for_ellis(people, db)
     with pytest.raises(Forbidden):
         circle.remove_member(db, claire, site="ellis", email=claire.email)
@@ -43,7 +43,7 @@ def test_the_only_steward_of_a_plan_with_no_owner_cannot_remove_herself(people, 
     assert site_for(db, claire, "ellis").allows("manage-circle")
 
 
-def test_the_only_steward_cannot_revoke_her_own_manage_everything_grant(people, db):  # type: ignore[no-untyped-def]
+def test_the_only_steward_cannot_revoke_her_own_manage_everything_grant(people, db):
     claire = made_for_ellis(people, db)
     mine = grant_id(db, claire, person=claire.email)
     with pytest.raises(Forbidden):
@@ -51,7 +51,7 @@ def test_the_only_steward_cannot_revoke_her_own_manage_everything_grant(people, 
     assert site_for(db, claire, "ellis").allows("manage-circle")
 
 
-def test_a_second_steward_lets_the_first_step_down(people, db):  # type: ignore[no-untyped-def]
+def test_a_second_steward_lets_the_first_step_down(people, db):
     claire = made_for_ellis(people, db)
     dad = people.add("Dad")
     circle.add_member(db, claire, site="ellis", email=dad.email, relationship="Dad")
@@ -62,7 +62,7 @@ def test_a_second_steward_lets_the_first_step_down(people, db):  # type: ignore[
     assert site_for(db, dad, "ellis").allows("manage-circle")
 
 
-def test_a_steward_through_a_group_counts_and_the_last_group_stays(people, db):  # type: ignore[no-untyped-def]
+def test_a_steward_through_a_group_counts_and_the_last_group_stays(people, db):
     claire = made_for_ellis(people, db)
     circle.add_group(db, claire, site="ellis", key="parents", title="Parents")
     circle.set_member_groups(db, claire, site="ellis", email=claire.email, groups=["parents"])
@@ -82,7 +82,7 @@ def test_a_steward_through_a_group_counts_and_the_last_group_stays(people, db): 
     assert circle.list_members(db, claire, site="ellis")[0].groups == ["parents"]
 
 
-def test_an_expired_steward_grant_does_not_count_as_a_manager(people, db):  # type: ignore[no-untyped-def]
+def test_an_expired_steward_grant_does_not_count_as_a_manager(people, db):
     from datetime import timedelta
 
     from wiki import clock
@@ -100,7 +100,7 @@ def test_an_expired_steward_grant_does_not_count_as_a_manager(people, db):  # ty
         circle.remove_member(db, claire, site="ellis", email=claire.email)
 
 
-def test_on_an_owned_plan_the_last_steward_may_step_down_the_owner_still_manages(people, db):  # type: ignore[no-untyped-def]
+def test_on_an_owned_plan_the_last_steward_may_step_down_the_owner_still_manages(people, db):
     rhys = people.add("Rhys")
     mum = people.add("Mum")
     sites.create_site(db, rhys, slug="rhys", title="Rhys's plan")
@@ -110,7 +110,7 @@ def test_on_an_owned_plan_the_last_steward_may_step_down_the_owner_still_manages
     assert site_for(db, rhys, "rhys").allows("manage-circle")
 
 
-def test_removing_the_last_steward_through_the_sharing_page_says_why(people, db):  # type: ignore[no-untyped-def]
+def test_removing_the_last_steward_through_the_sharing_page_says_why(people, db):
     from conftest import post_form
 
     claire = made_for_ellis(people, db)
@@ -124,7 +124,7 @@ def test_removing_the_last_steward_through_the_sharing_page_says_why(people, db)
     assert client.get("/s/ellis").status_code == 200
 
 
-def test_the_api_refuses_the_last_stewards_own_revoke_with_403_and_the_plan_stays(people, db):  # type: ignore[no-untyped-def]
+def test_the_api_refuses_the_last_stewards_own_revoke_with_403_and_the_plan_stays(people, db):
     """Issue #25: the API answered 204, and the plan then answered 404 to everyone."""
     claire = made_for_ellis(people, db)
     api = people.api(claire)

@@ -17,7 +17,7 @@ SITE = "ava"
 
 
 @pytest.fixture
-def ava(app, db, people):  # type: ignore[no-untyped-def]
+def ava(app, db, people):
     owner, friend = people.add("Ava"), people.add("Ben")
     store.create_site(db, owner, slug=SITE, title="Ava's plan")
     from wiki.store import circle
@@ -40,7 +40,7 @@ def _hidden(text: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
 
 
-def test_the_safety_plan_is_added_with_a_friendly_form_and_shown_escaped(ava):  # type: ignore[no-untyped-def]
+def test_the_safety_plan_is_added_with_a_friendly_form_and_shown_escaped(ava):
     owner, friend = ava
     url = f"/s/{SITE}/about-me/safety/blocks/new?type=safeguards"
     form = owner.get(url)
@@ -66,14 +66,14 @@ def test_a_safety_plan_needs_the_risk_itself():
         support_plan.Safeguards.model_validate({"risks": [{"prevent": "x"}]})
 
 
-def test_guidance_is_linked_beside_every_budget_and_nowhere_else(ava):  # type: ignore[no-untyped-def]
+def test_guidance_is_linked_beside_every_budget_and_nowhere_else(ava):
     owner, _friend = ava
     assert "/-/budget-guidance" in owner.get(f"/s/{SITE}/budget/money").text
     assert "/-/budget-guidance" not in owner.get(f"/s/{SITE}/about-me/safety").text
 
 
 @pytest.mark.parametrize("read", ["", "?read=easy"])
-def test_guidance_shows_the_budget_only_to_people_who_may_read_it(ava, read: str):  # type: ignore[no-untyped-def]
+def test_guidance_shows_the_budget_only_to_people_who_may_read_it(ava, read: str):
     owner, friend = ava
     mine = owner.get(f"/s/{SITE}/-/budget-guidance{read}")
     assert mine.status_code == 200
@@ -84,7 +84,7 @@ def test_guidance_shows_the_budget_only_to_people_who_may_read_it(ava, read: str
     assert ("Questions to ask" in theirs.text) and ("cannot" in theirs.text)
 
 
-def test_guidance_in_easy_read_uses_short_sentences(ava):  # type: ignore[no-untyped-def]
+def test_guidance_in_easy_read_uses_short_sentences(ava):
     owner, _friend = ava
     easy = owner.get(f"/s/{SITE}/-/budget-guidance?read=easy").text
     part = easy.split("You can use your budget for", 1)[1].split('class="meta"', 1)[0]
@@ -94,14 +94,14 @@ def test_guidance_in_easy_read_uses_short_sentences(ava):  # type: ignore[no-unt
     assert "prescriptions" in plain and "safeguarding lead" in plain
 
 
-def test_the_guidance_block_renders_plain_or_easy_read(ava):  # type: ignore[no-untyped-def]
+def test_the_guidance_block_renders_plain_or_easy_read(ava):
     owner, _friend = ava
     shown = owner.get(f"/s/{SITE}/budget/guide").text
     assert "You can use your budget for" in shown and "Jabs and check-ups." in shown
     assert "Questions to ask a provider" not in shown  # the easy-read version only
 
 
-def test_guidance_needs_someone_who_may_see_the_plan(ava, app):  # type: ignore[no-untyped-def]
+def test_guidance_needs_someone_who_may_see_the_plan(ava, app):
     assert TestClient(app, follow_redirects=False).get(
         f"/s/{SITE}/-/budget-guidance"
     ).status_code in (302, 303, 404)

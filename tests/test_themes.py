@@ -61,12 +61,12 @@ def test_a_colour_keeps_its_hue_when_it_is_made_readable() -> None:
 # ---- the settings page -----------------------------------------------------------------------------
 
 
-def person(db, name: str) -> Actor:  # type: ignore[no-untyped-def]
+def person(db, name: str) -> Actor:
     user = accounts.create_user(db, email=f"{name.lower()}@example.org", name=name)
     return Actor(user_id=user.id, email=user.email, name=user.name)
 
 
-def client_for(app, db, who: Actor | None) -> TestClient:  # type: ignore[no-untyped-def]
+def client_for(app, db, who: Actor | None) -> TestClient:
     client = TestClient(app, follow_redirects=False)
     if who is not None:
         user = accounts.find_user(db, who.email)
@@ -76,7 +76,7 @@ def client_for(app, db, who: Actor | None) -> TestClient:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def plan(app, db):  # type: ignore[no-untyped-def]
+def plan(app, db):
     ola, mum, fay, stan = (person(db, n) for n in ("Ola", "Mum", "Fay", "Stan"))
     store.create_site(db, ola, slug="ola", title="Ola's plan")
     circle.add_member(db, ola, site="ola", email=mum.email, relationship="mum", groups=[])
@@ -91,12 +91,12 @@ def plan(app, db):  # type: ignore[no-untyped-def]
     }
 
 
-def choose(client: TestClient, **fields: str):  # type: ignore[no-untyped-def]
+def choose(client: TestClient, **fields: str):
     token = csrf_of(client.get("/s/ola/settings").text)
     return client.post("/s/ola/settings", data={"csrftoken": token, **fields})
 
 
-def test_only_the_young_person_and_their_stewards_choose_the_look(plan) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_young_person_and_their_stewards_choose_the_look(plan) -> None:
     assert plan["ola"][1].get("/s/ola/settings").status_code == 200
     assert plan["mum"][1].get("/s/ola/settings").status_code == 200
     assert plan["fay"][1].get("/s/ola/settings").status_code == 403
@@ -110,7 +110,7 @@ def test_only_the_young_person_and_their_stewards_choose_the_look(plan) -> None:
     assert "Theme and colour" not in plan["fay"][1].get("/s/ola/about-me/me").text
 
 
-def test_a_chosen_theme_is_what_everyone_sees_on_that_plan(app, db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_chosen_theme_is_what_everyone_sees_on_that_plan(app, db, plan) -> None:
     assert choose(plan["ola"][1], theme="high-contrast", accent="").status_code == 303
     page = plan["fay"][1].get("/s/ola/about-me/me").text
     assert "/static/high-contrast/style.css" in page and "/static/high-contrast/plan.css" in page
@@ -131,7 +131,7 @@ def test_a_chosen_theme_is_what_everyone_sees_on_that_plan(app, db, plan) -> Non
     assert set(log) == {"theme large-text", "theme high-contrast"}
 
 
-def test_a_colour_too_light_to_read_is_darkened_and_the_page_says_so(plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_colour_too_light_to_read_is_darkened_and_the_page_says_so(plan) -> None:
     ola = plan["ola"][1]
     assert choose(ola, theme="default", accent="custom", custom="#ffcc00").status_code == 303
     shown = colour.readable_accent("#ffcc00", "default")
@@ -149,7 +149,7 @@ def test_a_colour_too_light_to_read_is_darkened_and_the_page_says_so(plan) -> No
     )
 
 
-def test_nonsense_colours_and_themes_are_refused_and_change_nothing(db, plan) -> None:  # type: ignore[no-untyped-def]
+def test_nonsense_colours_and_themes_are_refused_and_change_nothing(db, plan) -> None:
     ola = plan["ola"][1]
     assert (
         choose(ola, theme="default", accent="custom", custom="javascript:alert(1)").status_code
@@ -163,7 +163,7 @@ def test_nonsense_colours_and_themes_are_refused_and_change_nothing(db, plan) ->
     assert anon.get("/look/nope/112233.css").status_code == 404
 
 
-def test_the_settings_page_offers_every_theme_and_a_choice_of_colours(plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_page_offers_every_theme_and_a_choice_of_colours(plan) -> None:
     text = plan["ola"][1].get("/s/ola/settings").text
     for name in (
         "Clear and calm",

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -61,7 +62,7 @@ def applied(path: Path) -> list[str]:
         conn.close()
 
 
-def table_rows(path: Path) -> dict[str, list[dict]]:
+def table_rows(path: Path) -> dict[str, list[dict[str, Any]]]:
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
     try:

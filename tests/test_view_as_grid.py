@@ -72,7 +72,7 @@ def main_of(html: str, *roots: str) -> tuple[str, list[str]]:
 
 
 class Grid:
-    def __init__(self, people: People, db, settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, people: People, db, settings) -> None:
         self.people, self.db = people, db
         self.owner = people.add("Ava")
         store.create_site(db, self.owner, slug=SITE, title="Ava's plan")
@@ -124,14 +124,14 @@ class Grid:
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch):  # type: ignore[no-untyped-def]
+def fast_passwords(monkeypatch):
     monkeypatch.setattr(
         accounts.passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 
 @pytest.fixture
-def grid(people: People, db, settings) -> Grid:  # type: ignore[no-untyped-def]
+def grid(people: People, db, settings) -> Grid:
     return Grid(people, db, settings)
 
 

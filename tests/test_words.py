@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from conftest import post_form
+from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from plugins import blocks
@@ -54,7 +55,7 @@ JARGON = re.compile(
 )
 MAX_WORDS = 15
 # Form fields that carry easy labels: the one-page profile and the circle of support.
-EASY_FORMS = [blocks.OnePageProfile, blocks.Circle, blocks.Member]
+EASY_FORMS: list[type[BaseModel]] = [blocks.OnePageProfile, blocks.Circle, blocks.Member]
 
 
 def _first_argument(text: str, start: int) -> str:
@@ -164,7 +165,7 @@ def test_every_symbol_has_its_file_and_licence_and_every_file_is_named() -> None
         assert "<script" not in (folder / symbols.file_of(name)).read_text()
 
 
-def _plan(people, db):  # type: ignore[no-untyped-def]
+def _plan(people, db):
     rhys = people.add("Rhys")
     store.create_site(db, rhys, slug="rhys", title="Rhys's plan")
     store.save_page(db, rhys, site="rhys", section="about-me", page="hello", body="# Hello\n\nI like buses.",
@@ -172,7 +173,7 @@ def _plan(people, db):  # type: ignore[no-untyped-def]
     return rhys
 
 
-def _mum_and_easy_read(people, db, rhys, capability: str):  # type: ignore[no-untyped-def]
+def _mum_and_easy_read(people, db, rhys, capability: str):
     """Rhys's mum in his circle with ``capability`` on every part; Rhys chooses easy read."""
     mum = people.add("Mum")
     circle.add_member(db, rhys, site="rhys", email=mum.email, relationship="mum", groups=[])
@@ -181,7 +182,7 @@ def _mum_and_easy_read(people, db, rhys, capability: str):  # type: ignore[no-un
     return mum
 
 
-def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(people, db) -> None:
     rhys = _plan(people, db)
     mum = _mum_and_easy_read(people, db, rhys, "view")
     easy, standard = people.client(rhys), people.client(mum)
@@ -199,7 +200,7 @@ def test_a_signed_in_person_with_easy_read_on_gets_easy_words_and_pictures(peopl
     assert "Old versions" not in mums and "/symbols/" not in mums, "no pictures unless chosen"
 
 
-def test_the_form_labels_of_the_one_page_profile_are_easy(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_labels_of_the_one_page_profile_are_easy(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     url = "/s/rhys/about-me/hello/blocks/new?type=one-page-profile"
@@ -210,7 +211,7 @@ def test_the_form_labels_of_the_one_page_profile_are_easy(people, db) -> None:  
     assert "What people like and admire about me" not in form
 
 
-def test_a_guest_link_reader_chooses_easy_read_with_the_cookie(people, db, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_guest_link_reader_chooses_easy_read_with_the_cookie(people, db, app) -> None:
     rhys = _plan(people, db)
     link = links.create_guest_link(db, rhys, site="rhys", section="about-me", label="Club")
     reader = TestClient(app, follow_redirects=True)
@@ -223,7 +224,7 @@ def test_a_guest_link_reader_chooses_easy_read_with_the_cookie(people, db, app) 
     assert "Go to the main part" in easy, "the skip link too"
 
 
-def test_a_message_after_an_action_is_said_in_the_readers_words(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_after_an_action_is_said_in_the_readers_words(people, db) -> None:
 
     rhys = _plan(people, db)
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
@@ -234,7 +235,7 @@ def test_a_message_after_an_action_is_said_in_the_readers_words(people, db) -> N
     assert "Done. The new group is ready." in shown
 
 
-def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:  # type: ignore[no-untyped-def]
+def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:
     page = people.client().get("/")
     assert 'href="/about"' in page.text, "linked from the footer of every page"
     about = people.client().get("/about").text
@@ -243,7 +244,7 @@ def test_the_about_page_credits_the_symbols_in_plain_words(people) -> None:  # t
     assert "Jinja2" in about, "the libraries it runs on, from the installed packages"
 
 
-def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     url = "/s/rhys/about-me/hello"
@@ -264,7 +265,7 @@ def test_the_recorder_and_the_upload_box_speak_easy_read_when_it_is_chosen(peopl
         assert standard not in easy, standard
 
 
-def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     plain = client.get("/s/rhys").text
@@ -280,7 +281,7 @@ def test_the_welcome_on_the_plan_home_speaks_easy_read_when_it_is_chosen(people,
     assert "Hello! This is your plan" in client.get("/s/rhys/-/welcome").text
 
 
-def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     url = "/s/rhys/about-me/hello/edit"
@@ -293,7 +294,7 @@ def test_the_text_editor_speaks_easy_read_when_it_is_chosen(people, db) -> None:
 
 def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_standard(
     people, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Rhys writes while his mum saves the same page: his words are kept, and the page that
     says so speaks easy read to him and names his mum (issue #16)."""
     rhys = _plan(people, db)
@@ -321,7 +322,7 @@ def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_s
     assert "Rhys changed the same thing while you were writing" in standard.text
 
 
-def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, db) -> None:
     rhys = _plan(people, db)
     mum = _mum_and_easy_read(people, db, rhys, "manage")
     easy = people.client(rhys).get("/s/rhys/owner?done=withdrawn").text
@@ -334,7 +335,7 @@ def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, d
     assert "The offer is taken back." in standard
 
 
-def test_the_form_that_makes_a_new_plan_speaks_easy_read_when_it_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_form_that_makes_a_new_plan_speaks_easy_read_when_it_is_chosen(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     assert "Create the plan" in client.get("/").text
@@ -345,7 +346,7 @@ def test_the_form_that_makes_a_new_plan_speaks_easy_read_when_it_is_chosen(peopl
     assert "Create the plan" not in home and "Lower-case letters" not in home
 
 
-def test_the_account_page_says_how_rhys_reads_and_signs_in_in_easy_words(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_account_page_says_how_rhys_reads_and_signs_in_in_easy_words(people, db) -> None:
     rhys = _plan(people, db)
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
     page = people.client(rhys).get("/account").text
@@ -353,7 +354,7 @@ def test_the_account_page_says_how_rhys_reads_and_signs_in_in_easy_words(people,
     assert "Choose how I read" not in page and "Signed in by" not in page
 
 
-def test_how_i_read_names_its_looks_in_easy_words_once_easy_read_is_chosen(people, db) -> None:  # type: ignore[no-untyped-def]
+def test_how_i_read_names_its_looks_in_easy_words_once_easy_read_is_chosen(people, db) -> None:
     rhys = _plan(people, db)
     client = people.client(rhys)
     standard = client.get("/account/reading").text

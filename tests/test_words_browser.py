@@ -40,16 +40,17 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def demo(tmp_path_factory: pytest.TempPathFactory):
     """A demo server of our own, where Rhys has switched easy read on."""
     server = start_server(Path(tmp_path_factory.mktemp("words-demo")) / "demo.db", demo=True)
     db = Database(server.db_path)
     row = db.one("SELECT id, name FROM users WHERE email = ?", (OWNER["email"],))
+    assert row is not None
     rhys = Actor(user_id=row["id"], email=OWNER["email"], name=row["name"])
     accounts.set_preferences(db, rhys, Preferences(easy_read=True), themes=available_themes())
-    server.guest_token = links.create_guest_link(
+    server.guest_token = links.create_guest_link(  # type: ignore[attr-defined]
         db, rhys, site=SITE["slug"], section="about-me"
-    ).token  # type: ignore[attr-defined]
+    ).token
     db.close()
     yield server
     stop_server(server)
@@ -58,7 +59,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-def test_rhys_reads_his_plan_in_easy_words_with_pictures(browser, demo, width) -> None:  # type: ignore[no-untyped-def]
+def test_rhys_reads_his_plan_in_easy_words_with_pictures(browser, demo, width) -> None:
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
     try:
@@ -82,7 +83,7 @@ def test_rhys_reads_his_plan_in_easy_words_with_pictures(browser, demo, width) -
         context.close()
 
 
-def test_a_club_reads_the_profile_by_guest_link_in_easy_read_and_large_text(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_club_reads_the_profile_by_guest_link_in_easy_read_and_large_text(browser, demo) -> None:
     """No account: the reading cookie carries easy read and the large-text look."""
     context = browser.new_context(viewport=WIDTHS[390])
     cookie = Preferences(theme="large-text", easy_read=True).as_cookie()

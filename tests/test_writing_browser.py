@@ -47,17 +47,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     stop_server(server)
 
 
-def shoot(page, name: str, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, *, full: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=full)
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def focused(page) -> str:  # type: ignore[no-untyped-def]
+def focused(page) -> str:
     return str(
         page.evaluate(
             "() => { const e = document.activeElement;"
@@ -67,7 +67,7 @@ def focused(page) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def tab_to(page, wanted: str, *, back: bool = False, most: int = 120) -> None:  # type: ignore[no-untyped-def]
+def tab_to(page, wanted: str, *, back: bool = False, most: int = 120) -> None:
     """Press Tab (or Shift+Tab) until the element with this id, name or text has focus."""
     for _ in range(most):
         page.keyboard.press("Shift+Tab" if back else "Tab")
@@ -76,7 +76,7 @@ def tab_to(page, wanted: str, *, back: bool = False, most: int = 120) -> None:  
     raise AssertionError(f"never reached {wanted!r} with the keyboard")
 
 
-def sign_in_by_keyboard(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in_by_keyboard(page, base: str) -> None:
     page.goto(base + "/login")
     tab_to(page, "email")
     page.keyboard.type(OWNER["email"])
@@ -87,7 +87,7 @@ def sign_in_by_keyboard(page, base: str) -> None:  # type: ignore[no-untyped-def
         page.keyboard.press("Enter")
 
 
-def sign_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, base: str) -> None:
     sign_in_page(page, base, OWNER["email"], OWNER["password"])
 
 
@@ -96,7 +96,7 @@ def sign_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_rhys_writes_his_profile_with_the_form_on_a_phone_using_only_the_keyboard(
     browser, demo
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
@@ -137,7 +137,7 @@ def test_rhys_writes_his_profile_with_the_form_on_a_phone_using_only_the_keyboar
         context.close()
 
 
-def test_the_profile_form_works_with_javascript_off(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_profile_form_works_with_javascript_off(browser, demo) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -164,7 +164,7 @@ def test_the_profile_form_works_with_javascript_off(browser, demo) -> None:  # t
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_the_toolbar_and_preview_work_by_keyboard_and_say_what_they_did(
     browser, demo, viewport
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context = browser.new_context(viewport=viewport)
     try:
         page = context.new_page()
@@ -220,7 +220,7 @@ def test_the_toolbar_and_preview_work_by_keyboard_and_say_what_they_did(
         context.close()
 
 
-def test_the_plain_text_box_and_a_reloading_preview_work_with_javascript_off(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_plain_text_box_and_a_reloading_preview_work_with_javascript_off(browser, demo) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -248,7 +248,7 @@ def test_the_plain_text_box_and_a_reloading_preview_work_with_javascript_off(bro
 
 
 @pytest.fixture(scope="module")
-def camera_browser(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def camera_browser(browser) -> Iterator[object]:
     """Chromium with a fake camera and microphone that it may use without asking, started
     by the same Playwright as the session's browser (a second one cannot run beside it)."""
     launched = browser.browser_type.launch(
@@ -267,8 +267,8 @@ def camera_browser(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
     camera_browser, demo, viewport
-) -> None:  # type: ignore[no-untyped-def]
-    context = camera_browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+) -> None:
+    context = camera_browser.new_context(viewport=viewport)
     try:
         page = context.new_page()
         sign_in(page, demo.url)
@@ -340,7 +340,7 @@ def test_rhys_records_two_seconds_of_video_and_finds_it_on_his_page(
         context.close()
 
 
-def test_the_photo_button_puts_one_of_the_pages_photos_in_the_text(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_photo_button_puts_one_of_the_pages_photos_in_the_text(browser, demo) -> None:
     context = browser.new_context(viewport=DESKTOP)
     try:
         page = context.new_page()

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import axe_violations, sign_in_page, start_server, stop_server
@@ -37,47 +38,47 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.fixture(params=[True, False], ids=["js", "no-js"])
-def js(request) -> bool:  # type: ignore[no-untyped-def]
+def js(request) -> bool:
     return bool(request.param)
 
 
-def person(browser, demo, who: dict, *, js: bool, size: dict = PHONE):  # type: ignore[no-untyped-def]
+def person(browser, demo, who: dict[str, Any], *, js: bool, size: dict[str, Any] = PHONE):
     context = browser.new_context(viewport=size, java_script_enabled=js)
     page = context.new_page()
     sign_in_page(page, demo.url, who["email"], who["password"])
     return context, page
 
 
-def main_text(page) -> str:  # type: ignore[no-untyped-def]
+def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("main"))
 
 
-def no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+def no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
-def shoot(page, name: str, *, full: bool = True) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str, *, full: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=full)
 
 
-def lines(page, field: str) -> list[str]:  # type: ignore[no-untyped-def]
+def lines(page, field: str) -> list[str]:
     return [x for x in page.input_value(f"#f-{field}").split("\n") if x.strip()]
 
 
-def set_lines(page, field: str, values: list[str]) -> None:  # type: ignore[no-untyped-def]
+def set_lines(page, field: str, values: list[str]) -> None:
     page.fill(f"#f-{field}", "\n".join(values))
 
 
-def save(page) -> None:  # type: ignore[no-untyped-def]
+def save(page) -> None:
     with page.expect_navigation():
         page.locator("main form.block-form button.button[value=save]").click()
 
 
-def end_sessions(demo, email: str) -> None:  # type: ignore[no-untyped-def]
+def end_sessions(demo, email: str) -> None:
     """The session times out (as if the phone sat for hours): its time is up in the database."""
     with sqlite3.connect(demo.db_path) as db:
         db.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'"

@@ -21,6 +21,7 @@ import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wiki import backup, clock, versions
 from wiki.backup import BackupError, Report
@@ -126,7 +127,7 @@ def is_backup_set(path: Path) -> bool:
         return False
 
 
-def manifest(tar: tarfile.TarFile, where: Path) -> dict:
+def manifest(tar: tarfile.TarFile, where: Path) -> dict[str, Any]:
     try:
         member = tar.getmember(MANIFEST)
         handle = tar.extractfile(member)
@@ -138,7 +139,7 @@ def manifest(tar: tarfile.TarFile, where: Path) -> dict:
     return dict(data)
 
 
-def extract(tar: tarfile.TarFile, where: Path, into_db: Path, into_files: Path) -> dict:
+def extract(tar: tarfile.TarFile, where: Path, into_db: Path, into_files: Path) -> dict[str, Any]:
     """The database to ``into_db`` and the files under ``into_files`` (which must not
     exist yet), each file checked against the manifest's size and SHA-256."""
     found = manifest(tar, where)

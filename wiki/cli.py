@@ -13,6 +13,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -91,7 +92,9 @@ def serve(
     from wiki.serve import ServeOptions, default_workers, run
 
     # With --log-json every line is JSON, the start-up lines too (issue #24).
-    say = (lambda message: click.echo(json_line(message))) if log_json else click.echo
+    say: Callable[[str], None] = (
+        (lambda message: click.echo(json_line(message))) if log_json else click.echo
+    )
     problem = settings_check.first_problem(settings_for(db_path))
     if problem:
         raise BadInput(problem)

@@ -13,7 +13,7 @@ through ``wiki.plugin_api``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -130,7 +130,7 @@ def read(form: Mapping[str, Any], name: str, *, required: bool = False) -> DateV
             shown = DateValue.of(day)  # ISO, shown day month year
             value = shown if shown.iso else DateValue(*_SPLIT.split(day))
             value = DateValue(value.day, value.month, value.year)
-            parse = lambda: parse_text(day, required=required)  # noqa: E731
+            parse: Callable[[], date | None] = lambda: parse_text(day, required=required)  # noqa: E731
         else:
             value = DateValue(day, month, year)
             parse = lambda: parse_parts(day, month, year, required=required)  # noqa: E731

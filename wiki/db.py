@@ -231,14 +231,20 @@ class Database:
             self._local.db = db
         return db
 
-    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+    def execute(
+        self, sql: str, params: tuple[Any, ...] | list[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Cursor:
         return self.db.conn.execute(sql, params)
 
-    def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+    def one(
+        self, sql: str, params: tuple[Any, ...] | list[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.db.conn.execute(sql, params).fetchone()
         return row
 
-    def all(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+    def all(
+        self, sql: str, params: tuple[Any, ...] | list[Any] | dict[str, Any] = ()
+    ) -> list[sqlite3.Row]:
         return self.db.conn.execute(sql, params).fetchall()
 
     @contextlib.contextmanager

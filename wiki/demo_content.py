@@ -52,7 +52,7 @@ def block(name: str, data: dict[str, Any]) -> str:
     return f"```{name}\n{text}```\n"
 
 
-SITE = {
+SITE: dict[str, str] = {
     "slug": "rhys-marsden",
     "title": "Rhys's plan",
     "date_of_birth": "2011-03-14",
@@ -62,13 +62,13 @@ SITE = {
 # drawing of the 42 bus (wiki/demo.py).
 INTRO = "I'm Rhys. I love buses and my dog Pickle."
 
-OWNER = {
+OWNER: dict[str, str] = {
     "email": "rhys.marsden@example.org",
     "name": "Rhys Marsden",
     "password": "pickle-timetable-42",
 }
 
-CIRCLE = [
+CIRCLE: list[dict[str, Any]] = [
     {
         "email": "claire.marsden@example.org",
         "name": "Claire Marsden",

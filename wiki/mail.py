@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import smtplib
 from email.message import EmailMessage
+from typing import Any
 
 from wiki import clock
 from wiki.db import Database
@@ -76,6 +77,6 @@ def resend(db: Database, *, message_id: int | None = None) -> tuple[int, list[st
     return sent, failed
 
 
-def outbox(db: Database, *, limit: int = 20) -> list[dict]:
+def outbox(db: Database, *, limit: int = 20) -> list[dict[str, Any]]:
     """The newest messages, for the operator (``planwiki outbox``)."""
     return [dict(r) for r in db.all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))]

@@ -117,7 +117,8 @@ def exposition(figures: DatabaseFigures) -> bytes:
     registry = CollectorRegistry()
     folder = multiprocess_dir()
     if folder:
-        MultiProcessCollector(registry, path=folder)
+        # prometheus_client leaves this constructor unannotated.
+        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
         registry.register(figures)
         return generate_latest(registry)
     registry.register(figures)

@@ -82,7 +82,7 @@ def cookies_of(scope: Scope) -> dict[str, str]:
 def bearer_of(scope: Scope) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"authorization":
-            text = value.decode("latin-1")
+            text: str = value.decode("latin-1")
             if text[:7].lower() == "bearer ":
                 return text[7:].strip()
     return None

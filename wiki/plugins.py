@@ -22,6 +22,7 @@ from starlette.requests import Request
 import plugins as builtin_plugins
 from wiki import access as policy
 from wiki import hookspecs, store
+from wiki.actions import core_actions
 from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import Actor, Capability, GrantRow, Page, Revision
@@ -391,7 +392,7 @@ class _CoreActions:
 
     @hookspecs.hookimpl
     def actions(self) -> list[policy.Action]:
-        return policy.core_actions()
+        return core_actions()
 
 
 def make_manager(

@@ -154,7 +154,7 @@ def _build() -> MarkdownIt:
     renderer: Any = md.renderer  # RendererHTML; the protocol type lacks ``rules``
     default_image = renderer.rules["image"]
 
-    def image(tokens: Any, idx: int, options: Any, env: dict, *rest: Any) -> str:
+    def image(tokens: Any, idx: int, options: Any, env: dict[str, Any], *rest: Any) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         if not _is_allowed_image(src, env.get("site", "")):
@@ -165,7 +165,7 @@ def _build() -> MarkdownIt:
     renderer.rules["image"] = image
     default_fence = renderer.rules["fence"]
 
-    def fence(tokens: Any, idx: int, options: Any, env: dict, *rest: Any) -> str:
+    def fence(tokens: Any, idx: int, options: Any, env: dict[str, Any], *rest: Any) -> str:
         token = tokens[idx]
         name = token.info.strip().split(" ")[0] if token.info.strip() else ""
         blocks = env.get("blocks") or {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from wiki import clock
 from wiki.accounts.app_secrets import _digest
@@ -107,7 +108,7 @@ def sign_in_by_identity(
     return user
 
 
-def list_identities(db: Database, user_id: int) -> list[dict]:
+def list_identities(db: Database, user_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in db.all(
         "SELECT provider, email, created_at, last_used_at FROM identities"
         " WHERE user_id = ? ORDER BY created_at",

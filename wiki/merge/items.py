@@ -112,8 +112,14 @@ class _Merge:
         choice, kept = _resolve(clash, self.choices, self.clashes)
         return both_values(mine, theirs) if choice == BOTH else kept
 
-    def mapping(self, base: dict, mine: dict, theirs: dict, path: tuple[str | int, ...]) -> dict:
-        out: dict = {}
+    def mapping(
+        self,
+        base: dict[str, Any],
+        mine: dict[str, Any],
+        theirs: dict[str, Any],
+        path: tuple[str | int, ...],
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for name in [*mine, *(k for k in theirs if k not in mine)]:
             got = self.value(
                 base.get(name, MISSING), mine.get(name, MISSING), theirs.get(name, MISSING),
@@ -123,10 +129,12 @@ class _Merge:
                 out[name] = got
         return out
 
-    def sequence(self, base: list, mine: list, theirs: list, path: tuple[str | int, ...]) -> list:
+    def sequence(
+        self, base: list[Any], mine: list[Any], theirs: list[Any], path: tuple[str | int, ...]
+    ) -> list[Any]:
         mine_ops, mine_new = align(base, mine)
         theirs_ops, theirs_new = align(base, theirs)
-        out: list = []
+        out: list[Any] = []
         for gap in range(len(base) + 1):
             added = theirs_new.get(gap, [])  # theirs were saved first, so come first
             out += added + [m for m in mine_new.get(gap, []) if m not in added]
@@ -134,7 +142,7 @@ class _Merge:
                 out += self.item(base[gap], mine_ops[gap], theirs_ops[gap], (*path, gap))
         return out
 
-    def item(self, base: Any, mine: Any, theirs: Any, path: tuple[str | int, ...]) -> list:
+    def item(self, base: Any, mine: Any, theirs: Any, path: tuple[str | int, ...]) -> list[Any]:
         """One list item as each side left it (``MISSING``: taken out)."""
         if _same(mine, theirs):
             return [] if mine is MISSING else [mine]
@@ -161,12 +169,12 @@ def _text_of(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
-def align(base: list, side: list) -> tuple[list[Any], dict[int, list]]:
+def align(base: list[Any], side: list[Any]) -> tuple[list[Any], dict[int, list[Any]]]:
     """What one side did to each base item (the item as it is now, or ``MISSING`` if taken
     out), and what it added in each gap (gap ``g`` is just before base item ``g``)."""
     keys, side_keys = [_text_of(v) for v in base], [_text_of(v) for v in side]
     now: list[Any] = [MISSING] * len(base)
-    added: dict[int, list] = defaultdict(list)
+    added: dict[int, list[Any]] = defaultdict(list)
     matcher = difflib.SequenceMatcher(None, keys, side_keys, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -177,8 +185,8 @@ def align(base: list, side: list) -> tuple[list[Any], dict[int, list]]:
 
 
 def _pair(
-    keys: list[str], side_keys: list[str], side: list,
-    span: tuple[int, int, int, int], now: list[Any], added: dict[int, list],
+    keys: list[str], side_keys: list[str], side: list[Any],
+    span: tuple[int, int, int, int], now: list[Any], added: dict[int, list[Any]],
 ) -> None:  # fmt: skip
     """Within a changed stretch, the most alike pair of items is one item changed; the
     stretches either side of it are paired the same way; the rest was taken out or added."""

@@ -65,7 +65,7 @@ def cut_page(body: str, names: Collection[str]) -> _Cut:
     return cut
 
 
-def _dump(block: _Block, data: dict) -> list[str]:
+def _dump(block: _Block, data: dict[str, Any]) -> list[str]:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
                           width=1_000_000)  # fmt: skip
     opening, closing = block.lines[0], block.lines[-1] if len(block.lines) > 1 else "```"

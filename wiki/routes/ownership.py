@@ -8,6 +8,8 @@ nothing here. The store decides (``offer-plan``, ``hand-over-plan``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -26,8 +28,8 @@ DONE = {  # said in the reader's words when the page is drawn (issue #16)
 }
 
 
-async def owner_page(request: Request, *, errors: dict | None = None, status: int = 200,
-                     values: dict | None = None) -> Response:  # fmt: skip
+async def owner_page(request: Request, *, errors: dict[str, Any] | None = None, status: int = 200,
+                     values: dict[str, Any] | None = None) -> Response:  # fmt: skip
     db, actor = db_of(request), require_signed_in(request)
     ctx = store.site_for(db, actor, str(request.path_params["site"]))
     if not (ctx.allows("offer-plan") or ctx.allows("hand-over-plan") or ctx.allows("see-sharing")):

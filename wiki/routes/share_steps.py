@@ -13,7 +13,9 @@ confirmation is the second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -65,7 +67,7 @@ def base_url(request: Request) -> str:
     return settings_of(request).base_url or str(request.base_url).rstrip("/")
 
 
-def _choices(db: Database, actor: Actor, site: str) -> dict:
+def _choices(db: Database, actor: Actor, site: str) -> dict[str, Any]:
     ctx = store.site_for(db, actor, site)
     ctx.check("see-sharing")
     return {
@@ -79,7 +81,11 @@ def _choices(db: Database, actor: Actor, site: str) -> dict:
 
 
 async def steps_get(
-    request: Request, *, status: int = 200, errors: dict | None = None, chosen: dict | None = None
+    request: Request,
+    *,
+    status: int = 200,
+    errors: dict[str, Any] | None = None,
+    chosen: dict[str, Any] | None = None,
 ) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     data = _choices(db, actor, str(request.path_params["site"]))
@@ -192,7 +198,7 @@ async def steps_post(request: Request) -> Response:
     db, actor = db_of(request), require_signed_in(request)
     site = str(request.path_params["site"])
     form = await request.form()
-    get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+    get: Callable[[str], str] = lambda name: str(form.get(name, "")).strip()  # noqa: E731
     chosen = {
         "who": get("who"),
         "sections": [str(s) for s in form.getlist("sections")],
@@ -212,7 +218,9 @@ async def steps_post(request: Request) -> Response:
         )
 
 
-def _share(db: Database, request: Request, actor: Actor, site: str, chosen: dict) -> Response:
+def _share(
+    db: Database, request: Request, actor: Actor, site: str, chosen: dict[str, Any]
+) -> Response:
     data = _choices(db, actor, site)
     ctx = data["ctx"]
     who, sections, level = chosen["who"], chosen["sections"], chosen["level"]
@@ -297,7 +305,7 @@ async def done_get(request: Request) -> Response:
     names = {m.email: m.name for m in data["members"]}
     easy = preferences_of(request).easy_read
     said: list[str] = []
-    undo: dict = {}
+    undo: dict[str, Any] = {}
     person = None
     if q.getlist("g"):
         ids = {int(i) for i in q.getlist("g") if i.isdigit()}
@@ -309,7 +317,7 @@ async def done_get(request: Request) -> Response:
                 or f"The {data['groups'].get(first.group or '', '')} group"
             )
             person = first.person
-            by_level: dict[tuple, list[str]] = {}
+            by_level: dict[tuple[str, str | None], list[str]] = {}
             for g in made:
                 by_level.setdefault((g.capability, g.expires_at), []).append(
                     titles.get(g.section, "")

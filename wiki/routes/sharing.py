@@ -39,7 +39,7 @@ def _matrix(
     members: list[circle.Member],
     groups: dict[str, str],
     grants: list[circle.Grant],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Rows for the page: each person and group, their own rule per section, and what they
     can actually do once group grants are counted — both folded by ``wiki.access``, the
     code that makes the decisions (issue #13)."""
@@ -85,7 +85,7 @@ def _cards(
     members: list[circle.Member],
     groups: dict[str, str],
     grants: list[circle.Grant],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """A card per person and per group: what they can read and what they can change, in
     plain words, and each rule that gives it as a line with its own take-back button.
     The folding is ``wiki.access``'s (``fold``, ``standing``, ``describe``), the code that
@@ -158,7 +158,7 @@ async def sharing_page(
     request: Request,
     *,
     status: int = 200,
-    errors: dict | None = None,
+    errors: dict[str, Any] | None = None,
     created_link: links.GuestLink | None = None,
     notice: str = "",
     template: str = "sharing.html",

@@ -5,11 +5,14 @@ with a notice in the reader's own words or a confirmation to go to. The page its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from wiki import accounts, clock, dates, store
+from wiki.db import Database
 from wiki.errors import Forbidden, Invalid, NotFound
 from wiki.models import Actor, is_slug
 from wiki.routes.common import (
@@ -53,12 +56,14 @@ def _took_back(
     return Go(f"/s/{site}/sharing/done?" + urlencode(query))
 
 
-def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request):
+def _apply_more(
+    db: Database, actor: Actor, site: str, action: str, form: FormData, request: Request
+) -> str | None:
     """The actions of issue #14: take back with undo, stop sharing, invitations, digest."""
-    get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+    get: Callable[[str], str] = lambda name: str(form.get(name, "")).strip()  # noqa: E731
     ctx = store.site_for(db, actor, site)
     if action == "take-back" or action == "undo-share":
-        ids = {int(i) for i in [*form.getlist("grants"), get("grant")] if str(i).isdigit()}
+        ids = {int(i) for i in [*form.getlist("grants"), get("grant")] if str(i).isdigit()}  # type: ignore[arg-type]  # isdigit() lets only text through; FormData allows an upload
         taken = [g for g in circle.list_grants(db, actor, site=ctx) if g.id in ids]
         if not taken:
             raise NotFound("That sharing has already been taken back.")
@@ -79,7 +84,7 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
                 expires_at=until,
                 **({"person": ident} if kind == "person" else {"group": ident}),
             )
-            for section, cap, until in map(_unspec, form.getlist("r"))
+            for section, cap, until in map(_unspec, form.getlist("r"))  # type: ignore[arg-type]  # these fields are text; FormData allows an upload
             if until is None or until > clock.iso()  # an ended share is not brought back open
         ]
         back = [str(k) for k in form.getlist("grp")]
@@ -125,8 +130,10 @@ def _apply_more(db, actor: Actor, site: str, action: str, form, request: Request
     return None
 
 
-def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
-    get = lambda name: str(form.get(name, "")).strip()  # noqa: E731
+def _apply(
+    db: Database, actor: Actor, site: str, action: str, form: FormData, request: Request
+) -> str | links.GuestLink:
+    get: Callable[[str], str] = lambda name: str(form.get(name, "")).strip()  # noqa: E731
     more = _apply_more(db, actor, site, action, form, request)
     if more is not None:
         return more
@@ -168,7 +175,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             site=site,
             email=accounts.normalise_email(get("email")),
             relationship=get("relationship"),
-            groups=form.getlist("groups"),
+            groups=form.getlist("groups"),  # type: ignore[arg-type]  # these fields are text; FormData allows an upload
         )
         return say("notice.member_added", easy=_easy(request))
     if action == "remove-member":
@@ -176,7 +183,11 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
         return say("notice.member_removed", easy=_easy(request))
     if action == "groups":
         circle.set_member_groups(
-            db, actor, site=site, email=get("email"), groups=form.getlist("groups")
+            db,
+            actor,
+            site=site,
+            email=get("email"),
+            groups=form.getlist("groups"),  # type: ignore[arg-type]  # these fields are text; FormData allows an upload
         )
         return say("notice.groups_updated", easy=_easy(request))
     if action == "group":
@@ -195,7 +206,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
             site=site,
             email=accounts.normalise_email(get("email")),
             relationship=get("relationship"),
-            groups=form.getlist("groups"),
+            groups=form.getlist("groups"),  # type: ignore[arg-type]  # these fields are text; FormData allows an upload
             grants=[{"section": get("section"), "capability": get("capability")}]
             if get("section")
             else [],
@@ -219,7 +230,7 @@ def _apply(db, actor: Actor, site: str, action: str, form, request: Request):
     raise Invalid("Unknown action.")
 
 
-def _save_matrix(db, actor: Actor, site: str, form) -> str:
+def _save_matrix(db: Database, actor: Actor, site: str, form: FormData) -> str:
     """Cells named ``cell|person:email|section`` (or group:key); change only what changed."""
     grants = circle.list_grants(db, actor, site=site)
     changed = 0

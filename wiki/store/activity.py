@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from wiki import clock, mail
 from wiki.db import Database
@@ -99,7 +100,7 @@ def _whom(detail: str, people: dict[str, str], groups: dict[str, str]) -> str:
 
 
 def _sentence(
-    row: dict,
+    row: dict[str, Any],
     *,
     titles: dict[str, str],
     people: dict[str, str],
@@ -169,8 +170,8 @@ def _fold(
 ) -> list[PersonLog]:
     titles = {s.key: s.title for s in ctx.sections}
     people, groups = _people(db, ctx.site.id)
-    logs: dict[tuple, PersonLog] = {}
-    counts: dict[tuple, Counter[str]] = {}
+    logs: dict[tuple[Any, ...], PersonLog] = {}
+    counts: dict[tuple[Any, ...], Counter[str]] = {}
     for r in db.all(_ROWS_SQL, (ctx.site.id, since, until, limit)):
         row = dict(r)
         if skip_user is not None and row["user_id"] == skip_user:

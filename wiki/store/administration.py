@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wiki import clock
 from wiki.db import Database
@@ -43,7 +44,7 @@ def log(db: Database, command: str, detail: str) -> None:
         )
 
 
-def operator_log(db: Database, limit: int = 50) -> list[dict]:
+def operator_log(db: Database, limit: int = 50) -> list[dict[str, Any]]:
     return [
         dict(r) for r in db.all("SELECT * FROM operator_log ORDER BY id DESC LIMIT ?", (limit,))
     ]
@@ -77,7 +78,7 @@ def list_plans(db: Database) -> tuple[list[Plan], list[Plan]]:
     return live, deleted
 
 
-def _deletion(db: Database, slug: str) -> dict:
+def _deletion(db: Database, slug: str) -> dict[str, Any]:
     row = db.one(
         "SELECT * FROM deletions WHERE kind = 'site' AND site_slug = ? AND restored_at IS NULL"
         " AND purged_at IS NULL AND purge_after > ? ORDER BY requested_at DESC LIMIT 1",

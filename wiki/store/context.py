@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from wiki import access as policy
 from wiki.db import Database
@@ -144,7 +145,7 @@ def _previewed_grants(db: Database, preview_of: str, site: Site) -> list[GrantRo
     """What a group's grants give, or what a pending invitation would give once accepted
     (its own starting grants and its groups'), for "see it as" (issue #23)."""
     kind, _, ident = preview_of.partition(":")
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     if kind == "group":
         rows = [dict(r) for r in db.all(_GROUP_GRANTS_SQL, (site.id, ident))]
     elif kind == "invite" and ident.isdigit():

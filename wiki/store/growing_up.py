@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from wiki import clock, mail
 from wiki.db import Database
-from wiki.store.oversight import end_of_compulsory_school_age
+from wiki.models import end_of_compulsory_school_age
 
 NOTICE_DAYS = 60
 REMINDER_DAYS = (30, 7)

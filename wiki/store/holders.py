@@ -9,6 +9,7 @@ Each person's standing is the rule book's own answer for them (``access_for`` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from wiki import access as policy
 from wiki import clock
@@ -31,7 +32,7 @@ class Holder:
     reads: list[str] = field(default_factory=list)
 
 
-def _person(db: Database, ctx: SiteContext, row: dict, kind: str) -> Holder | None:
+def _person(db: Database, ctx: SiteContext, row: dict[str, Any], kind: str) -> Holder | None:
     person = Actor(user_id=row["id"], email=row["email"], name=row["name"])
     access = access_for(db, person, ctx.site)
     found = Holder(row["name"] or row["email"], kind, row.get("relationship") or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from wiki import access as policy
 from wiki import clock
@@ -161,7 +162,7 @@ WHERE g.site_id = ? AND g.group_key = ?
 """
 
 
-def _previewed_shares(db: Database, ctx: SiteContext, preview_of: str) -> list[dict]:
+def _previewed_shares(db: Database, ctx: SiteContext, preview_of: str) -> list[dict[str, Any]]:
     """Who shared what with a group, or who will have shared what once an invitation is
     accepted (the inviter gives its starting grants), for "see it as" (issue #23)."""
     kind, _, ident = preview_of.partition(":")

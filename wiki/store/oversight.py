@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from wiki import access as policy
 from wiki import clock
@@ -87,7 +88,7 @@ def list_audit(
 
 def who_has_looked(
     db: Database, actor: Actor, *, site: str | SiteContext, days: int = 30
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Other people's (and guest links') views in the last ``days``, most recent first."""
     ctx = site_for(db, actor, site)
     ctx.check("see-audit")
@@ -157,7 +158,7 @@ class ControlStatus:
     due_on: date | None
     due: bool  # the day has come
     reviewed: bool  # the young person has decided
-    stewards: list[dict]
+    stewards: list[dict[str, Any]]
 
     @property
     def pending(self) -> bool:

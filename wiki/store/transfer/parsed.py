@@ -69,7 +69,8 @@ def _text(value: Any, what: str, *, limit: int = MAX_TITLE, empty: bool = False)
 def _slug(value: Any, what: str) -> str:
     if not is_slug(value):
         raise _bad(f"{what} is not a valid address (lower-case letters, numbers and hyphens).")
-    return value
+    slug: str = value
+    return slug
 
 
 def _when(value: Any, what: str, *, optional: bool = False) -> str | None:
