@@ -21,9 +21,8 @@ from plugins import _form_layout, _forms
 from plugins._pagetext import FoundBlock, append_block, dump_yaml, find_blocks, replace_block
 from plugins.blocks import BLOCKS
 from wiki.plugin_api import (
-    MAX_TITLE,
     BlockType,
-    Conflict,
+    Clashed,
     Invalid,
     Link,
     NotFound,
@@ -32,13 +31,16 @@ from wiki.plugin_api import (
     SiteContext,
     collect,
     context_of,
-    diff_lines,
     form_of,
     hookimpl,
+    kept_if_signed_out,
     page,
     parse_block,
     redirect,
     require_signed_in,
+    saved_url,
+    say,
+    show_clashes,
     with_article,
 )
 
@@ -124,6 +126,8 @@ def _show(
             "base": base,
             "summary": summary,
             "action": action,
+            "draft_url": f"{_page_url(site, section.key, found_page.slug)}/draft",
+            "kept": bool(request.query_params.get("kept")),
         },
         status=status,
     )
@@ -196,8 +200,28 @@ async def block_form(request: Request) -> Response:
     values, note = _values_of(block, found)
     if not found.editable:
         note = "This block is inside a quote, so it can only be changed with the ordinary editor."
+    base, summary = found_page.revision, ""
+    if (
+        kept := _kept(
+            context, site, section, slug, f"{_page_url(site, section, slug)}/block/{number}"
+        )
+    ) is not None:
+        values, base, summary, note = kept
     return _show(request, ctx=ctx, found_page=found_page, block=block, number=number, values=values, errors={},
-                 base=found_page.revision, summary="", note=note)  # fmt: skip
+                 base=base, summary=summary, note=note)  # fmt: skip
+
+
+def _kept(
+    context: PluginContext, site: str, section: str, slug: str, form: str
+) -> tuple[dict[str, str], int, str, str] | None:
+    """This person's unsaved words in this very form (issue #26): its values, the revision
+    they started from (a save merges with anything saved since), and a note."""
+    draft = context.draft(site, section, slug)
+    if draft is None or draft.form != form or not draft.fields:
+        return None
+    values = {k: v for k, v in draft.fields.items() if k != "summary"}
+    base = draft.base if draft.base is not None else context.page(site, section, slug).revision
+    return values, base, draft.fields.get("summary", ""), say("kept.unsaved")
 
 
 def _more_rows(form: dict[str, str], extra: dict[str, int]) -> dict[str, int]:
@@ -236,7 +260,11 @@ async def _save(
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values, errors={},
                      base=base, summary=summary, extra_rows=_more_rows(form, {}))  # fmt: skip
     model, errors = _forms.read_form(block.model, form)
-    if model is None:
+    if model is None:  # without JavaScript, a submit that cannot save keeps the words
+        here = f"{_page_url(site, section, slug)}/" + (f"block/{number}" if number is not None
+                                                       else f"blocks/new?type={block.name}")  # fmt: skip
+        typed = {k: v for k, v in form.items() if k not in ("csrftoken", "action", "base", "kind")}
+        context.keep_draft(site, section, slug, form=here, fields=typed, base=base)
         values = {
             k: v
             for k, v in form.items()
@@ -245,7 +273,7 @@ async def _save(
         return _show(request, ctx=ctx, found_page=current, block=block, number=number, values=values,
                      errors=errors, base=base, summary=summary, status=422)  # fmt: skip
     # The change is made to the text the form was made from, and saved from that revision:
-    # if someone saved in between, the store says Conflict, exactly as in the ordinary editor.
+    # if someone saved in between, the store merges the two, exactly as in the ordinary editor.
     start = current if base == current.revision else context.revision(site, section, slug, base)
     if number is None:
         body = append_block(start.body, block.name, dump_yaml(model))
@@ -259,42 +287,48 @@ async def _save(
             raise Invalid(str(problem)) from None
     words = summary or (f"Changed the {block.title.lower()} with its form" if number is not None
                         else f"Added {with_article(block.title.lower())} with a form")  # fmt: skip
-    try:
-        context.save(
+    try:  # someone else saved meanwhile: merged three ways, a real clash asks (issue #26)
+        saved, _ = context.save_merging(
             site, section, slug, body=body, base_revision=base, summary=words, title=current.title
         )
-    except Conflict as conflict:
-        latest = conflict.current
-        theirs = diff_lines(start.body, latest.body) if latest is not None else []
-        return page(
-            request,
-            "conflict.html",
-            {
-                "site": ctx.site,
-                "ctx": ctx,
-                "section": current.section,
-                "slug": slug,
-                "current": latest,
-                "values": {
-                    "title": current.title[:MAX_TITLE],
-                    "body": body,
-                    "base": base,
-                    "summary": words,
-                },
-                "theirs": theirs,
-                "mine": diff_lines(latest.body, body) if latest is not None else [],
-            },
-            status=409,
-        )
-    return redirect(_page_url(site, section, slug))
+    except Clashed as clashed:
+        return show_clashes(request, ctx=ctx, section=section, slug=slug, clashed=clashed,
+                            summary=words)  # fmt: skip
+    old = None if number is None else _old_model(block, start.body, request, number)
+    return redirect(saved_url(site, section, slug, saved.revision, anchor_of(old, model)))
+
+
+def _old_model(block: BlockType, body: str, request: Request, number: int) -> Any:
+    found, _ = _block_at(request, body, number)
+    try:
+        return parse_block(block, found.text)
+    except ValueError:
+        return None
+
+
+def anchor_of(old: Any, new: Any) -> str:
+    """The heading on the page of the first part of the block that changed, so the page
+    opens there after a save (issue #26): "What is important to me" → what-is-important-to-me.
+    Lists of lines have such headings (the ``part`` macro of the block templates)."""
+    for name, info in type(new).model_fields.items():
+        value = getattr(new, name)
+        if old is not None and getattr(old, name) == value:
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return re.sub(r"[^a-z0-9]+", "-", (info.title or name).lower()).strip("-")
+        if old is not None:
+            return ""  # a part with no heading of its own: the top of the page
+    return ""
 
 
 async def block_save(request: Request) -> Response:
+    form = await form_of(request)
+    if (kept := await kept_if_signed_out(request, form)) is not None:
+        return kept  # the session timed out while they typed: their words wait (issue #26)
     require_signed_in(request)
     context = context_of(request)
     site, section, slug = _where(request)
     ctx, current = _editable(context, site, section, slug)
-    form = await form_of(request)
     # The kind of block comes with the form, so a page changed meanwhile still gets a fair conflict.
     block = _type_of(request, form.get("kind"))
     return await _save(request, form, number=int(request.path_params["n"]), block=block, context=context, ctx=ctx,
@@ -315,17 +349,23 @@ async def new_block_form(request: Request) -> Response:
     ctx, found_page = _editable(context, site, section, slug)
     block = _type_of(request, request.query_params.get("type"))
     defaults: dict[str, Any] = {}
+    base, summary, note = found_page.revision, "", ""
+    here = f"{_page_url(site, section, slug)}/blocks/new?type={block.name}"
+    if (kept := _kept(context, site, section, slug, here)) is not None:
+        defaults, base, summary, note = kept
     return _show(request, ctx=ctx, found_page=found_page, block=block, number=None, values=defaults, errors={},
-                 base=found_page.revision, summary="")  # fmt: skip
+                 base=base, summary=summary, note=note)  # fmt: skip
 
 
 async def new_block_save(request: Request) -> Response:
+    form = await form_of(request)
+    if (kept := await kept_if_signed_out(request, form)) is not None:
+        return kept
     require_signed_in(request)
     context = context_of(request)
     site, section, slug = _where(request)
     ctx, current = _editable(context, site, section, slug)
     block = _type_of(request, request.query_params.get("type"))
-    form = await form_of(request)
     return await _save(
         request, form, number=None, block=block, context=context, ctx=ctx, current=current
     )

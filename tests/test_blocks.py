@@ -440,7 +440,7 @@ def test_saving_a_form_makes_one_new_revision_that_changes_only_that_block(
         }
     )
     saved = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
-    assert saved.status_code == 303 and saved.headers["location"] == "/s/ola/outcomes/mine"
+    assert saved.status_code == 303 and saved.headers["location"] == "/s/ola/outcomes/mine?saved=2"
     _, revisions = store.history(db, plan["ola"], site="ola", section="outcomes", page="mine")[1:]
     assert (
         [r.number for r in revisions] == [2, 1]
@@ -517,11 +517,12 @@ def test_a_form_from_an_old_revision_gets_a_conflict_and_the_words_are_kept(
     values["how_we_will_know"] = "My own words, typed while Ola was saving"
     sent = client.post("/s/ola/outcomes/mine/block/0", data={**values, "action": "save"})
     assert sent.status_code == 409
-    assert (
-        "Your changes are not saved yet" in sent.text and "typed while Ola was saving" in sent.text
-    )
+    # Issue #26: Ola took the outcome out while Mum changed it: Mum chooses, in words.
+    assert "Choose what to keep" in sent.text and "typed while Ola was saving" in sent.text
+    assert "Ola took this out." in sent.text
+    assert "```" not in sent.text and "how_we_will_know" not in sent.text
     draft = store.get_draft(db, plan["mum"], site="ola", section="outcomes", page="mine")
-    assert draft is not None and "typed while Ola was saving" in draft["body"]
+    assert draft is not None and "typed while Ola was saving" in draft.body
     assert (
         store.get_page(db, plan["ola"], site="ola", section="outcomes", page="mine")[1].body
         == "Ola changed it first.\n"

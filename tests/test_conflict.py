@@ -102,99 +102,124 @@ def claire(request, people, owner, ola):
 # ---- in the browser -----------------------------------------------------------------------
 
 
-def test_second_editor_from_same_base_gets_conflict_and_keeps_text(ola, claire, db) -> None:
+def test_second_editor_changing_other_lines_is_merged_with_both_kept(ola, claire, db) -> None:
+    """Issue #26: nothing clashed, so nobody is asked to merge by hand."""
     claire_person, claire_client = claire
     olas_form = ola.get(PAGE + "/edit").text
     claires_form = claire_client.get(PAGE + "/edit").text
     assert hidden_of(olas_form, "base") == hidden_of(claires_form, "base") == "1"
-
-    first = submit(ola, olas_form, OLAS, summary="The 47 bus")
-    assert first.status_code == 303
+    assert submit(ola, olas_form, OLAS, summary="The 47 bus").status_code == 303
 
     second = submit(claire_client, claires_form, CLAIRES, summary="Swimming")
 
-    assert second.status_code == 409
-    page = second.text
-    assert textarea_of(page) == CLAIRES, "her own words come back to her, all of them"
-    theirs = re.search(r'aria-labelledby="theirs-title".*?</section>', page, flags=re.S)
-    assert theirs, "the other person's change is shown"
-    assert re.search(r"<ins>.*?especially the 47.*?</ins>", theirs.group(0))
-    assert "Revision 2 by Ola" in text_of(theirs.group(0))
-    assert hidden_of(page, "base") == "2", "merging starts from the revision that is there now"
-    assert 'role="alert"' in page
-    # Nothing of hers was applied; Ola's revision stands.
-    assert revisions(db) == [(1, ORIGINAL, None, "Ola"), (2, OLAS, 1, "Ola")]
-    assert draft_of(db, claire_person)["body"] == CLAIRES  # type: ignore[index]
+    assert second.status_code == 303
+    assert second.headers["location"] == PAGE + "?saved=3"
+    assert revisions(db) == [
+        (1, ORIGINAL, None, "Ola"),
+        (2, OLAS, 1, "Ola"),
+        (3, MERGED, 1, "Claire"),
+    ]
+    assert draft_of(db, claire_person) is None
+    landed = text_of(claire_client.get(second.headers["location"]).text)
+    assert "Saved ✓ Ola also changed this page. Both changes are kept." in landed
+    # Said only to the person who saved it, and only about that save.
+    assert "Saved" not in text_of(ola.get(PAGE + "?saved=3").text)
+    assert "also changed" not in text_of(ola.get(PAGE + "?saved=2").text)
 
 
-def test_the_conflict_page_shows_how_my_text_differs_from_the_page_now(ola, claire) -> None:
-    _, claire_client = claire
+CLASHING = ORIGINAL.replace("- Buses\n", "- Buses and trains\n")
+
+
+def clash_with_ola(ola, claire_client):
+    """Ola and Claire both change the line about buses, differently."""
     claires_form = claire_client.get(PAGE + "/edit").text
     submit(ola, ola.get(PAGE + "/edit").text, OLAS)
-    page = submit(claire_client, claires_form, CLAIRES).text
-    # the first <details> in <main> (the Menu in the top bar is one too, issue #16)
-    details = re.search(r"<details.*?</details>", page.split("<main", 1)[1], flags=re.S)
-    assert details
-    assert re.search(r"<ins>.*?Swimming on Saturdays.*?</ins>", details.group(0))
+    return submit(claire_client, claires_form, CLASHING)
+
+
+def test_the_same_line_changed_differently_asks_about_that_line_only(ola, claire, db) -> None:
+    claire_person, claire_client = claire
+    response = clash_with_ola(ola, claire_client)
+
+    assert response.status_code == 409
+    words = text_of(response.text)
+    assert "What you wrote - Buses and trains" in words
+    assert "What Ola wrote - Buses, especially the 47" in words
+    assert "<textarea" not in response.text, "no text box to merge by hand"
+    assert response.text.count('type="radio"') == 3
+    assert 'role="alert"' in response.text
+    assert revisions(db)[-1][:2] == (2, OLAS), "nothing of hers applied yet"
+    assert draft_of(db, claire_person)["body"] == CLASHING  # type: ignore[index]
 
 
 def test_the_kept_text_is_offered_when_they_open_the_edit_form_again(ola, claire, db) -> None:
     _, claire_client = claire
-    claires_form = claire_client.get(PAGE + "/edit").text
-    submit(ola, ola.get(PAGE + "/edit").text, OLAS)
-    submit(claire_client, claires_form, CLAIRES)
+    clash_with_ola(ola, claire_client)
 
     again = claire_client.get(PAGE + "/edit")
 
     assert again.status_code == 200
-    assert textarea_of(again.text) == CLAIRES
+    assert textarea_of(again.text) == CLASHING
     assert "unsaved text" in text_of(again.text)
     assert "Throw my unsaved text away" in again.text
     # Ola has no draft: she is offered the page as it is.
     assert textarea_of(ola.get(PAGE + "/edit").text) == OLAS
 
 
-def test_after_merging_and_saving_with_the_new_base_it_saves(ola, claire, db) -> None:
+@pytest.mark.parametrize(
+    ("choice", "line"),
+    [("mine", "- Buses and trains"), ("theirs", "- Buses, especially the 47"),
+     ("both", "- Buses and trains\n- Buses, especially the 47")],
+)  # fmt: skip
+def test_choosing_for_each_clash_saves_and_keeps_both_versions_in_history(
+    ola, claire, db, choice, line
+) -> None:
     claire_person, claire_client = claire
-    claires_form = claire_client.get(PAGE + "/edit").text
-    submit(ola, ola.get(PAGE + "/edit").text, OLAS)
-    conflict_page = submit(claire_client, claires_form, CLAIRES).text
+    page = clash_with_ola(ola, claire_client).text
 
-    merged = submit(claire_client, conflict_page, MERGED, summary="Swimming, and kept the 47")
+    chosen = claire_client.post(PAGE + "/choose", data={
+        "csrftoken": csrf_of(page), "against": hidden_of(page, "against"), "choice-0": choice})  # fmt: skip
 
-    assert merged.status_code == 303
-    assert merged.headers["location"] == PAGE
-    assert revisions(db)[-1] == (3, MERGED, 2, "Claire")
+    assert chosen.status_code == 303
+    want = ORIGINAL.replace("- Buses", line, 1)
+    if choice == "theirs":  # the page already says it: nothing new to keep
+        assert revisions(db) == [(1, ORIGINAL, None, "Ola"), (2, OLAS, 1, "Ola")]
+    else:
+        assert chosen.headers["location"] == PAGE + "?saved=3"
+        assert revisions(db) == [
+            (1, ORIGINAL, None, "Ola"),
+            (2, OLAS, 1, "Ola"),
+            (3, want, 1, "Claire"),
+        ]
     assert draft_of(db, claire_person) is None, "the draft goes once it is saved"
-    assert (
-        "Swimming on Saturdays" in ola.get(PAGE).text and "especially the 47" in ola.get(PAGE).text
-    )
-    assert textarea_of(claire_client.get(PAGE + "/edit").text) == MERGED
+
+
+def test_saving_without_choosing_asks_again_and_saves_nothing(ola, claire, db) -> None:
+    _, claire_client = claire
+    page = clash_with_ola(ola, claire_client).text
+    again = claire_client.post(PAGE + "/choose", data={"csrftoken": csrf_of(page),
+                                                       "against": hidden_of(page, "against")})  # fmt: skip
+    assert again.status_code == 409
+    assert "Choose what to keep for each thing below." in text_of(again.text)
+    assert revisions(db)[-1][:2] == (2, OLAS)
 
 
 def test_saving_the_offered_draft_never_overwrites_the_other_change(ola, claire, db) -> None:
-    """The reopened form still carries the draft's old base, so saving it as-is asks again."""
+    """The reopened form still carries the draft's old base, so saving it as-is merges."""
     _, claire_client = claire
-    claires_form = claire_client.get(PAGE + "/edit").text
-    submit(ola, ola.get(PAGE + "/edit").text, OLAS)
-    submit(claire_client, claires_form, CLAIRES)
+    clash_with_ola(ola, claire_client)
     reopened = claire_client.get(PAGE + "/edit").text
 
     response = submit(claire_client, reopened, textarea_of(reopened))
 
-    if response.status_code == 409:
-        assert textarea_of(response.text) == CLAIRES
-        assert revisions(db)[-1][:2] == (2, OLAS)
-    else:  # if the app ever lets it through, it must not have thrown Ola's words away
-        assert response.status_code == 303
-        assert "especially the 47" in revisions(db)[-1][1]
+    assert response.status_code == 409, "the same clash is asked about again"
+    assert "What Ola wrote" in text_of(response.text)
+    assert revisions(db)[-1][:2] == (2, OLAS)
 
 
 def test_throwing_the_draft_away_brings_back_the_current_page(ola, claire, db) -> None:
     claire_person, claire_client = claire
-    claires_form = claire_client.get(PAGE + "/edit").text
-    submit(ola, ola.get(PAGE + "/edit").text, OLAS)
-    submit(claire_client, claires_form, CLAIRES)
+    clash_with_ola(ola, claire_client)
     reopened = claire_client.get(PAGE + "/edit").text
 
     response = claire_client.post(
@@ -208,9 +233,7 @@ def test_throwing_the_draft_away_brings_back_the_current_page(ola, claire, db) -
     assert revisions(db)[-1][:2] == (2, OLAS)
 
 
-def test_three_editors_from_one_base_only_the_first_is_applied(
-    ola, claire, people, owner, db
-) -> None:
+def test_three_editors_from_one_base_all_keep_their_lines(ola, claire, people, owner, db) -> None:
     _, claire_client = claire
     jess = people.add("Jess")
     circle.add_member(db, owner, site="ola", email=jess.email, relationship="sister")
@@ -220,13 +243,14 @@ def test_three_editors_from_one_base_only_the_first_is_applied(
     jess_client = people.client(jess)
     forms = [c.get(PAGE + "/edit").text for c in (ola, claire_client, jess_client)]
     assert submit(ola, forms[0], OLAS).status_code == 303
-    assert submit(claire_client, forms[1], CLAIRES).status_code == 409
-    jess_says = ORIGINAL + "\n- Minecraft"
-    late = submit(jess_client, forms[2], jess_says)
-    assert late.status_code == 409
-    assert textarea_of(late.text) == jess_says
-    assert [r[0] for r in revisions(db)] == [1, 2]
-    assert draft_of(db, jess)["body"] == jess_says  # type: ignore[index]
+    assert submit(claire_client, forms[1], CLAIRES).status_code == 303
+    late = submit(jess_client, forms[2], ORIGINAL + "\n- Minecraft")
+    assert late.status_code == 303
+    assert [r[0] for r in revisions(db)] == [1, 2, 3, 4]
+    assert revisions(db)[-1][1] == MERGED + "\n- Minecraft", "added after the lines saved before"
+    landed = text_of(jess_client.get(late.headers["location"]).text)
+    assert "Ola and Claire also changed this page." in landed
+    assert draft_of(db, jess) is None
 
 
 def test_two_people_starting_the_same_new_page_do_not_overwrite_each_other(ola, claire, db) -> None:

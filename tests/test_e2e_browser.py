@@ -75,7 +75,7 @@ def make_conflict(mine, theirs, base: str, *, my_line: str, their_line: str) -> 
     theirs.fill("#body", theirs.input_value("#body") + "\n" + their_line)
     with theirs.expect_navigation():
         theirs.get_by_role("button", name="Save", exact=True).click()
-    assert theirs.url == base + PROFILE
+    assert theirs.url.startswith(base + PROFILE + "?saved=")
     typed = mine.input_value("#body") + "\n" + my_line
     mine.fill("#body", typed)
     with mine.expect_navigation():
@@ -83,12 +83,22 @@ def make_conflict(mine, theirs, base: str, *, my_line: str, their_line: str) -> 
     return typed
 
 
-def merge_and_save(page, base: str, their_line: str) -> None:
-    mine = page.input_value("#body")
-    page.fill("#body", mine + "\n" + their_line)
+def make_clash(mine, theirs, base: str, *, width: str) -> None:
+    """Both change the page's first line, differently; they save first (issue #26)."""
+    mine.goto(base + PROFILE + "/edit")
+    theirs.goto(base + PROFILE + "/edit")
+    for who, words in ((theirs, "Claire's first line"), (mine, "My first line")):
+        body = who.input_value("#body").split("\n")
+        who.fill("#body", "\n".join([f"{words} at {width} width.", *body[1:]]))
+        with who.expect_navigation():
+            who.get_by_role("button", name="Save", exact=True).click()
+
+
+def choose_and_save(page, base: str) -> None:
+    page.locator("input[value=both]").first.check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Save my merged version").click()
-    assert page.url == base + PROFILE
+        page.locator("main form.clash-form button[type=submit]").click()
+    assert page.url.startswith(base + PROFILE + "?saved=")
 
 
 # ---- the stories --------------------------------------------------------------------------
@@ -147,7 +157,7 @@ def test_edit_and_save_then_see_it_in_history_and_the_diff(person, demo) -> None
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
 
-    assert page.url == demo.url + PROFILE
+    assert page.url.startswith(demo.url + PROFILE + "?saved=")
     assert "I can make focaccia now." in body_text(page)
 
     page.get_by_role("link", name="History", exact=True).click()
@@ -163,31 +173,16 @@ def test_edit_and_save_then_see_it_in_history_and_the_diff(person, demo) -> None
     assert "focaccia" in added
 
 
-def test_two_people_editing_at_once_get_a_conflict_and_lose_no_word(person, demo) -> None:
+def test_two_people_editing_at_once_lose_no_word(person, demo) -> None:
     rhys, claire = person("rhys"), person("claire")
     rhys_line = "- Sami and I are saving up for a bus rover ticket."
     claire_line = "- He likes to know the plan for the day before breakfast."
 
-    typed = make_conflict(claire, rhys, demo.url, my_line=claire_line, their_line=rhys_line)
+    make_conflict(claire, rhys, demo.url, my_line=claire_line, their_line=rhys_line)
 
-    assert claire.get_by_role("heading", level=1).inner_text() == "Your changes are not saved yet"
-    assert claire.input_value("#body") == typed, "every word Claire typed is still in her box"
-    theirs = claire.locator("section[aria-labelledby=theirs-title]").inner_text()
-    assert "bus rover ticket" in theirs, "and she can see what Rhys changed"
-
-    # She goes away and comes back: her words are offered again.
-    claire.goto(demo.url + PROFILE + "/edit")
-    assert claire.input_value("#body") == typed
-    assert "unsaved text" in body_text(claire)
-    claire.fill("#body", typed)
-    with claire.expect_navigation():
-        claire.get_by_role("button", name="Save", exact=True).click()
-    # The draft still carries the old base, so she is shown the conflict again rather than overwriting.
-    if (
-        "/edit" in claire.url
-        or claire.get_by_role("heading", level=1).inner_text() == "Your changes are not saved yet"
-    ):
-        merge_and_save(claire, demo.url, rhys_line)
+    # Issue #26: nothing clashed (they added different lines), so both are simply saved.
+    assert claire.url.startswith(demo.url + PROFILE + "?saved="), body_text(claire)[:1500]
+    assert "Rhys Marsden also changed this page. Both changes are kept." in body_text(claire)
 
     rhys.goto(demo.url + PROFILE)
     words = body_text(rhys)
@@ -237,12 +232,11 @@ def test_every_page_type_has_no_axe_violations_and_is_photographed(
         shoot(page, name, width)
 
     other = person("claire", width)
-    make_conflict(page, other, base, my_line=f"- Conflict check at {width} width.",
-                  their_line=f"- Claire's note at {width} width.")  # fmt: skip
-    assert page.get_by_role("heading", level=1).inner_text() == "Your changes are not saved yet"
+    make_clash(page, other, base, width=width)
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose what to keep"
     assert_accessible(page, "conflict")
     shoot(page, "conflict", width)
-    merge_and_save(page, base, f"- Claire's note at {width} width.")
+    choose_and_save(page, base)
 
 
 def test_pages_fit_a_phone_screen_without_sideways_scrolling(person, demo) -> None:

@@ -4,7 +4,7 @@ changed, and never to someone who may no longer read it.
 Two apps on one database file play two workers (each keeps its own pages in its own memory,
 as two processes would): a change made through one must be seen on the next request to
 the other, which only works if the kept pages are keyed by the database's own change
-counter (``sites.changes``, migration 0018), not by anything one worker remembers.
+counter (``sites.changes``, migration 0019), not by anything one worker remembers.
 """
 
 from __future__ import annotations
@@ -237,8 +237,8 @@ def test_every_table_of_a_plan_moves_its_change_counter_or_is_named_as_not(
     workers: Workers,
 ) -> None:
     """A new table with a site_id must say whether pages show it: counted tables have the
-    triggers (migration 0018), the others are named as not shown."""
-    step = importlib.import_module("migrations.0018_site_changes")
+    triggers (migration 0019), the others are named as not shown."""
+    step = importlib.import_module("migrations.0019_site_changes")
     db = workers.db
     tables = [
         r["name"]
@@ -247,7 +247,7 @@ def test_every_table_of_a_plan_moves_its_change_counter_or_is_named_as_not(
     ]
     unnamed = [t for t in tables if t not in step.COUNTED + step.NOT_COUNTED]
     unnamed = [t for t in unnamed if not t.startswith("search_index")]
-    assert unnamed == [], f"say in migrations/0018_site_changes.py whether pages show {unnamed}"
+    assert unnamed == [], f"say in migrations/0019_site_changes.py whether pages show {unnamed}"
     triggers = {r["name"] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for table in step.COUNTED:
         for event in ("insert", "update", "delete"):
@@ -257,6 +257,15 @@ def test_every_table_of_a_plan_moves_its_change_counter_or_is_named_as_not(
         db.execute("UPDATE sections SET title = 'All about me' WHERE key = 'about-me'")
     after = _row(db, "SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"]
     assert after > before
+    # A draft names its page, not the plan: it moves the plan's number all the same (#26).
+    with db.write():
+        db.execute(
+            "INSERT INTO drafts (user_id, page_id, title, body, base, saved_at)"
+            " SELECT owner_id, (SELECT MIN(id) FROM pages WHERE site_id = sites.id), 'x', 'y', 1,"
+            " '2026-12-08T00:00:00+00:00' FROM sites WHERE slug = ?",
+            (SITE,),
+        )
+    assert _row(db, "SELECT changes FROM sites WHERE slug = ?", (SITE,))["changes"] > after
 
 
 @pytest.mark.parametrize(

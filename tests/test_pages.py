@@ -220,7 +220,7 @@ def test_writing_the_first_page_through_the_section_and_edit_forms(ola, owner, d
     })  # fmt: skip
 
     assert saved.status_code == 303
-    assert saved.headers["location"] == "/s/ola/about-me/my-one-page-profile"
+    assert saved.headers["location"] == "/s/ola/about-me/my-one-page-profile?saved=1"
     page = ola.get("/s/ola/about-me/my-one-page-profile")
     assert page.status_code == 200
     assert '<h2 id="what-is-important-to-me">' in page.text

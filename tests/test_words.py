@@ -33,7 +33,9 @@ SOURCES = [
 ALREADY_EASY = {
     "about.pictures", "account.save_name", "account.save_password", "audit.hide_mine",
     "audit.show_mine", "audit.times", "audit.weekly_on", "audit.weekly_stop", "base.my_plans",
-    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone", "looks.default_hint", "looks.size_large", "looks.size_larger", "looks.size_normal", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
+    "base.how_i_read", "base.menu", "base.sign_in", "conflict.someone",
+    "clash.keep_both", "clash.mine", "clash.mine_gone", "clash.no", "clash.save", "clash.saved",
+    "clash.theirs", "clash.theirs_gone", "clash.yes", "kept.save", "kept.signed_out", "looks.default_hint", "looks.size_large", "looks.size_larger", "looks.size_normal", "door.make_account", "door.someone", "diff.same", "done.nothing", "done.title", "editor.a_photo", "editor.link", "editor.list", "editor.photo",
     "editor.save", "editor.summary", "editor.write", "error.go_home", "form.save",
     "form.summary", "growing.save", "home.new", "handover.ask", "handover.ask_about", "handover.have_you_read",
     "handover.read", "handover.thanks", "handover.your_question", "history.version",
@@ -303,16 +305,21 @@ def test_rhys_with_easy_read_on_gets_a_clash_of_saves_in_easy_words_and_mum_in_s
     easy = post_form(people.client(rhys), "/s/rhys/about-me/hello/edit", form,
                      page="/s/rhys/about-me/hello/edit")  # fmt: skip
     assert easy.status_code == 409
-    assert "Your words are not kept yet" in easy.text and "Mum changed this page" in easy.text
-    assert "I like buses." in easy.text, "what he typed is still in the box"
-    assert "revision" not in easy.text.lower().replace('name="base"', "")
+    # Issue #26: the clash is asked about item by item, in his words.
+    assert (
+        "Choose which words to keep" in easy.text
+        and "Mum changed the same thing as you" in easy.text
+    )
+    assert "What you wrote" in easy.text and "What Mum wrote" in easy.text
+    assert "I like buses." in easy.text, "what he typed is shown back to him"
+    assert "revision" not in easy.text.lower().replace('name="against"', "")
 
     store.save_page(db, rhys, site="rhys", section="about-me", page="hello", base_revision=2,
                     body="Rhys again.\n", title="Hello")  # fmt: skip
     standard = post_form(people.client(mum), "/s/rhys/about-me/hello/edit",
                          {**form, "base": "2"}, page="/s/rhys/about-me/hello/edit")  # fmt: skip
-    assert "Your changes are not saved yet" in standard.text
-    assert "Rhys saved this page while you were editing" in standard.text
+    assert "Choose what to keep" in standard.text
+    assert "Rhys changed the same thing while you were writing" in standard.text
 
 
 def test_rhys_reads_whose_plan_it_is_in_easy_words_and_mum_in_standard(people, db) -> None:

@@ -124,7 +124,7 @@ def test_rhys_writes_his_profile_with_the_form_on_a_phone_using_only_the_keyboar
         assert focused(page) == "Save"
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert page.url == demo.url + PROFILE
+        assert page.url.startswith(demo.url + PROFILE + "?saved=")  # "Saved ✓" (issue #26)
         assert "Going swimming on Saturdays with Sami" in main_text(page)
 
         # His change reads as words in the history's diff.
@@ -152,7 +152,7 @@ def test_the_profile_form_works_with_javascript_off(browser, demo) -> None:
         # "Add another" and Save are ordinary buttons: no script needed.
         with page.expect_navigation():
             page.get_by_role("button", name="Save", exact=True).click()
-        assert page.url == demo.url + PROFILE
+        assert page.url.startswith(demo.url + PROFILE + "?saved=")  # "Saved ✓" (issue #26)
         assert "Text me the plan for the day." in main_text(page)
     finally:
         context.close()
@@ -238,7 +238,7 @@ def test_the_plain_text_box_and_a_reloading_preview_work_with_javascript_off(bro
         # (axe needs JavaScript: the same preview is checked with it on, above.)
         with page.expect_navigation():
             page.get_by_role("button", name="Save", exact=True).click()
-        assert page.url == demo.url + TEXT_PAGE
+        assert page.url.startswith(demo.url + TEXT_PAGE + "?saved=")  # "Saved ✓" (issue #26)
         assert "Nan's bread on Sundays" in main_text(page)
     finally:
         context.close()

@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from wiki import accounts, metrics
 from wiki.csrf import CSRFMiddleware, Refuse, plain_refusal
 from wiki.db import Database, migrate, migration_lock
-from wiki.errors import NotFound, NotSignedIn, SlowDown, WikiError
+from wiki.errors import Clashed, NotFound, NotSignedIn, SlowDown, WikiError
 from wiki.keepalive import KeepAliveLimit
 from wiki.middleware import ActorMiddleware, CompressWhenAsked, SecurityHeaders
 from wiki.plugins import RevisionSaved, collect, make_manager, rule_book
@@ -30,6 +30,8 @@ from wiki.routes import (
     api_sharing,  # noqa: F401 - registers the sharing endpoints
     audit,
     auth,
+    clashes,
+    drafts,
     export,
     files,  # photos, recordings and documents; also registers the attachments API
     growing_up,
@@ -80,6 +82,8 @@ async def wiki_error(request: Request, exc: Exception) -> Response:
             from wiki.routes.api import page_out
 
             extra["current"] = page_out(request.path_params.get("site", ""), current).model_dump()
+        if isinstance(exc, Clashed):
+            extra["clashes"] = [c.as_json() for c in exc.clashes]
         response = _json_error(exc.code, exc.message, exc.status, **extra)
         if isinstance(exc, SlowDown):
             response.headers["retry-after"] = str(exc.retry_after)
@@ -136,6 +140,8 @@ def csrf_refusal(app: Starlette) -> Refuse:
             await plain_refusal(scope, receive, send, status, message)
             return
         scope["app"] = app  # outside Starlette: the page needs the app's state
+        if status == 403 and await drafts.words_back(scope, receive, send, status):
+            return  # a writing form of ours: its words are shown back (issue #26)
         request = Request(scope, receive)
         context = {"status": status, "message": message}
         await page(request, "error.html", context, status=status)(scope, receive, send)
@@ -217,6 +223,8 @@ def create_app(
         *about.routes,
         *reading.routes,
         *plan_home.routes,
+        *clashes.routes,
+        *drafts.routes,
         *collect(pm.hook.routes()),  # before the catch-all page routes
         *pages.routes,
     ]

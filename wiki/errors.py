@@ -50,6 +50,16 @@ class Conflict(WikiError):
         self.current = current
 
 
+class Clashed(Conflict):
+    """Someone else saved meanwhile and both changed the same item differently (issue
+    #26): ``clashes`` are the merge's clashes, each to be chosen by the person."""
+
+    def __init__(self, message: str, *, current: Any, clashes: list[Any], base: int) -> None:
+        super().__init__(message, current=current)
+        self.clashes = clashes
+        self.base = base
+
+
 class TooLarge(WikiError):
     status = 413
     code = "too_large"

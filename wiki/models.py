@@ -382,7 +382,7 @@ class Site:
     pending_owner: str | None = None  # the address an offer to own the plan went to
     intro: str = ""  # the young person's own one line: "I'm Rhys. I love buses." (issue #16)
     photo_id: int | None = None  # their photo: one of the plan's attachments (issue #16)
-    changes: int = 0  # goes up with every change to the plan (issue #21, migration 0018)
+    changes: int = 0  # goes up with every change to the plan (issue #21, migration 0019)
 
     @property
     def person(self) -> str:
@@ -490,6 +490,12 @@ class PageSave(StrictBody):
     base_revision: int | None
     summary: Summary = ""
     title: Title | None = None
+    merge: bool = Field(
+        default=False,
+        description="When base_revision is stale, merge three ways instead of answering 409:"
+        ' a clean merge saves (200, with "merged": true); a clash answers 409 with'
+        ' "clashes": [{"field" or "line", "base", "mine", "theirs"}] (issue #26).',
+    )
 
 
 class GrantCreate(StrictBody):

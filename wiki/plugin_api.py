@@ -14,7 +14,7 @@ from wiki.clock import now
 from wiki.dates import DateValue, day_month_year
 from wiki.dates import read as read_date
 from wiki.diff import DiffLine, diff_lines
-from wiki.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
+from wiki.errors import Clashed, Conflict, Forbidden, Invalid, NotFound, NotSignedIn, WikiError
 from wiki.grammar import with_article
 from wiki.hookspecs import hookimpl
 from wiki.models import (
@@ -47,6 +47,8 @@ from wiki.plugins import (
 )
 from wiki.render import parse_block
 from wiki.render import render as render_markdown
+from wiki.routes.clashes import saved_url
+from wiki.routes.clashes import show as show_clashes
 from wiki.routes.common import (
     csrf_token,
     form_of,
@@ -55,6 +57,7 @@ from wiki.routes.common import (
     redirect,
     require_signed_in,
 )
+from wiki.routes.drafts import kept_if_signed_out
 from wiki.store import SiteContext
 from wiki.store.oversight import AuditEntry
 from wiki.words import say, say_later
@@ -70,6 +73,7 @@ __all__ = [
     "Capability",
     "Change",
     "ChecklistItem",
+    "Clashed",
     "Conflict",
     "DateValue",
     "DiffLine",
@@ -102,6 +106,7 @@ __all__ = [
     "end_of_compulsory_school_age",
     "form_of",
     "hookimpl",
+    "kept_if_signed_out",
     "login_url",
     "now",
     "page",
@@ -110,7 +115,9 @@ __all__ = [
     "redirect",
     "render_markdown",
     "require_signed_in",
+    "saved_url",
     "say",
     "say_later",
+    "show_clashes",
     "with_article",
 ]

@@ -26,7 +26,7 @@ from wiki.actions import core_actions
 from wiki.db import Database
 from wiki.errors import NotFound
 from wiki.models import Actor, Capability, GrantRow, Page, Revision
-from wiki.store import SiteContext, audience, circle, files
+from wiki.store import SiteContext, audience, circle, drafts, files, merging
 from wiki.store.files import Attachment
 from wiki.store.links import guest_site_slug, list_guest_links
 from wiki.store.oversight import AuditEntry, preview_actor
@@ -282,6 +282,28 @@ class PluginContext:
     ) -> Page:  # fmt: skip
         return store.save_page(self.__db, self.actor, site=self.site(site), section=section, page=page, body=body,
                                base_revision=base_revision, summary=summary, title=title).page  # fmt: skip
+
+    def save_merging(
+        self, site: str, section: str, page: str, *, body: str, base_revision: int, summary: str = "",
+        title: str | None = None,
+    ) -> tuple[Page, bool]:  # fmt: skip
+        """``save``, but a stale base is merged three ways (issue #26): the page saved, and
+        whether someone else's change was merged in; ``Clashed`` when both changed one item."""
+        done = merging.save_merging(self.__db, self.actor, site=self.site(site), section=section, page=page,
+                                    body=body, base_revision=base_revision, summary=summary, title=title)  # fmt: skip
+        return done.saved.page, done.merged
+
+    def draft(self, site: str, section: str, page: str) -> drafts.Draft | None:
+        """This person's own unsaved words for the page (issue #26); nobody else's."""
+        return drafts.mine(self.__db, self.actor, site=self.site(site), section=section, page=page)
+
+    def keep_draft(
+        self, site: str, section: str, page: str, *, form: str, fields: dict[str, str], base: int | None
+    ) -> None:  # fmt: skip
+        """Keep a form's words as this person's draft of the page (issue #26)."""
+        found = self.page(site, section, page)
+        drafts.keep(self.__db, self.actor, site=self.site(site), section=section, page=page,
+                    title=found.title, body=found.body, base=base, form=form, fields=fields)  # fmt: skip
 
     def add_section(self, site: str, *, key: str, title: str, template: str | None = None) -> None:
         """Add a section (stewards only); the store refuses a bad or reserved address and a

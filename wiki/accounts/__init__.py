@@ -52,6 +52,7 @@ from wiki.accounts.preferences import check_preferences, set_preferences
 from wiki.accounts.rate_limits import check_rate, clear_failures, note_attempt, note_failure
 from wiki.accounts.sessions import (
     SessionInfo,
+    account_of_ended_session,
     actor_from_session,
     end_all_sessions,
     end_session,
@@ -107,6 +108,7 @@ __all__ = [
     "User",
     "UserSummary",
     "_digest",
+    "account_of_ended_session",
     "actor_from_session",
     "actor_from_token",
     "app_secret",

@@ -47,7 +47,7 @@ def actor_from_session(db: Database, secret: str, *, idle_minutes: int) -> Actor
     idle_limit = clock.iso(now - timedelta(minutes=idle_minutes))
     last_seen = max(row["last_seen_at"], view_log(db).last_seen(session=session_id) or "")
     if row["expires_at"] <= clock.iso(now) or last_seen <= idle_limit:
-        end_session(db, secret)
+        end_session(db, secret, timed_out=True)
         return None
     # Touch at most once a minute, filed with the page-view log: a page view does not write.
     if last_seen <= clock.iso(now - timedelta(minutes=1)):
@@ -58,14 +58,37 @@ def actor_from_session(db: Database, secret: str, *, idle_minutes: int) -> Actor
     )  # fmt: skip
 
 
-def end_session(db: Database, secret: str) -> None:
+def end_session(db: Database, secret: str, *, timed_out: bool = False) -> None:
+    """End a session. One that ``timed_out`` (not one ended by signing out) is remembered
+    as its account's for a while, so a form posted with it keeps its words as that
+    person's draft (issue #26): it never acts as them."""
     with db.write():
+        if timed_out:
+            db.execute(
+                "INSERT OR REPLACE INTO ended_sessions (id, user_id, ended_at)"
+                " SELECT id, user_id, ? FROM sessions WHERE id = ?",
+                (clock.iso(), _digest(secret)),
+            )
+        else:
+            db.execute("DELETE FROM ended_sessions WHERE id = ?", (_digest(secret),))
         db.execute("DELETE FROM sessions WHERE id = ?", (_digest(secret),))
+
+
+def account_of_ended_session(db: Database, secret: str) -> Actor | None:
+    """Whose session this was, if it timed out in the last 30 days (issue #26). The answer
+    may only be used to keep a posted form's words as that person's private draft."""
+    row = db.one(
+        "SELECT u.id, u.email, u.name FROM ended_sessions e JOIN users u ON u.id = e.user_id"
+        " WHERE e.id = ? AND e.ended_at >= ? AND u.deleted_at IS NULL",
+        (_digest(secret), clock.iso(clock.now() - timedelta(days=30))),
+    )
+    return Actor(user_id=row["id"], email=row["email"], name=row["name"]) if row else None
 
 
 def end_all_sessions(db: Database, user_id: int, *, except_id: str | None = None) -> int:
     """Sign a person out everywhere (or everywhere but ``except_id``, a session's digest)."""
     with db.write():
+        db.execute("DELETE FROM ended_sessions WHERE user_id = ?", (user_id,))
         return db.execute(
             "DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?", (user_id, except_id)
         ).rowcount
@@ -110,7 +133,16 @@ def prune_expired(db: Database) -> None:
     """Forget sessions, links and sign-in attempts that can never be used again."""
     now = clock.iso()
     with db.write():
+        db.execute(
+            "INSERT OR REPLACE INTO ended_sessions (id, user_id, ended_at)"
+            " SELECT id, user_id, expires_at FROM sessions WHERE expires_at <= ?",
+            (now,),
+        )
         db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
+        db.execute(
+            "DELETE FROM ended_sessions WHERE ended_at <= ?",
+            (clock.iso(clock.now() - timedelta(days=30)),),
+        )
         db.execute(
             "DELETE FROM email_links WHERE expires_at <= ?",
             (clock.iso(clock.now() - timedelta(days=7)),),

@@ -31,7 +31,7 @@ from wiki.models import (
 from wiki.openapi import Api
 from wiki.routes import site_setup
 from wiki.routes.common import actor_of, db_of, prepared_text, revision_number, settings_of
-from wiki.store import introduction
+from wiki.store import introduction, merging
 from wiki.templates import available_themes
 
 api = Api("/api/v1", title="planwiki", version=__version__)
@@ -290,7 +290,8 @@ async def page_get(request: Request) -> Response:
 @api.route(
     "PUT",
     "/sites/{site}/pages/{section}/{page}",
-    summary="Save a page (201 when it makes a new page; 409 on a stale base_revision)",
+    summary="Save a page (201 when it makes a new page; 409 on a stale base_revision, unless"
+    ' "merge": true merges it three ways: 200 with "merged": true, or 409 with "clashes")',
     body=PageSave,
     response=PageOut,
     also={201: "Saved as a new page"},
@@ -308,6 +309,12 @@ async def page_put(request: Request) -> Response:
     ctx.require("edit", section)  # before the text costs any rendering
     # Rendered off the event loop when long, and refused (422) when nested beyond reason.
     prepared = await prepared_text(db, site=ctx.site.slug, body=body.body, max_chars=max_chars)
+    if body.merge:  # a stale base is merged three ways (issue #26)
+        merged = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=body.body,
+                                      base_revision=body.base_revision, summary=body.summary,
+                                      title=body.title, max_chars=max_chars, prepared=prepared)  # fmt: skip
+        out = {**page_out(site, merged.saved.page).model_dump(), "merged": merged.merged}
+        return ok(out, 201 if merged.saved.created else 200)
     result = store.save_page(
         db,
         actor,

@@ -24,7 +24,9 @@ from wiki import accounts, mail
 from wiki.db import Database
 from wiki.errors import Invalid, SlowDown, WikiError
 from wiki.middleware import SESSION_COOKIE, cookies_of
+from wiki.models import Actor
 from wiki.oidc import Clients, ProviderUnavailable, SignInFailed
+from wiki.routes import drafts
 from wiki.routes.common import actor_of, db_of, form_of, page, redirect, safe_next, settings_of
 from wiki.settings import Settings
 
@@ -152,6 +154,9 @@ async def login(request: Request) -> Response:
             status=400,
         )  # fmt: skip
     accounts.clear_failures(db, ["email:" + email])
+    if form.get("carried"):  # signing in from the page that showed their words back (#26)
+        me = Actor(user_id=user.id, email=user.email, name=user.name)
+        next_path = drafts.keep_carried(request, form, me) or next_path
     return signed_in(request, user, method="password", next_path=next_path)
 
 

@@ -11,7 +11,7 @@ it shows:
 - what they may do on this plan, as decided on this request from the grants loaded on
   this request (``SiteContext.standing``): a grant given, changed, revoked or expired
   changes it at once;
-- the plan's change counter, ``sites.changes`` (migration 0018): database triggers move it
+- the plan's change counter, ``sites.changes`` (migration 0019): database triggers move it
   with every change to the plan — a save, a section, a file, a look, the circle, a grant,
   a link, a name — and every worker reads it with the site on every request, so a change
   made through another worker is seen on the next request here;

@@ -14,10 +14,10 @@ from starlette.routing import Route
 
 from wiki import dates, store
 from wiki import diff as differ
-from wiki.errors import Conflict, Invalid, NotFound, TooLarge
-from wiki.models import MAX_TITLE, SLUG_HELP, SiteCreate, is_slug, slug_problem
+from wiki.errors import Clashed, Conflict, Invalid, NotFound, TooLarge
+from wiki.models import MAX_TITLE, SLUG_HELP, Page, SiteCreate, is_slug, slug_problem
 from wiki.plugins import context_of, shown
-from wiki.routes import kept, plan_pages, site_setup
+from wiki.routes import clashes, drafts, kept, plan_pages, site_setup
 from wiki.routes.common import (
     MAX_REVISION,
     actor_of,
@@ -32,7 +32,7 @@ from wiki.routes.common import (
     revision_number,
     settings_of,
 )
-from wiki.store import holders
+from wiki.store import holders, merging
 
 
 def slugify(title: str) -> str:
@@ -202,7 +202,34 @@ async def page_view(request: Request) -> Response:
             )
         raise
     found = shown(request, ctx, found, f"/s/{site}")  # read through, as this reader (#14)
-    return page(request, "page.html", plan_pages.page_of(ctx, found), keep=key)
+    sec = found.section
+    return page(
+        request,
+        "page.html",
+        {
+            **plan_pages.page_of(ctx, found),
+            "saved": _saved(request, ctx, found),
+            # Their own words not saved yet (issue #26): only ever the reader's own.
+            "draft": store.get_draft(db, actor, site=ctx, section=sec.key, page=found.slug)
+            if actor.signed_in and ctx.allows("edit", sec.key)
+            else None,
+        },
+        keep=key,
+    )
+
+
+def _saved(request: Request, ctx: store.SiteContext, found: Page) -> dict[str, Any] | None:
+    """After a save (``?saved=N``, issue #26): "Saved ✓", and who else changed the page
+    when their change was merged in. Said only to the person who saved revision N."""
+    raw = request.query_params.get("saved", "")
+    actor = actor_of(request)
+    if not _is_number(raw) or not actor.signed_in or int(raw) > found.revision:
+        return None
+    others = merging.saved_by(db_of(request), actor, site=ctx, section=found.section.key,
+                              page_id=found.id, number=int(raw))  # fmt: skip
+    if others is None:
+        return None
+    return {"revision": int(raw), "others": " and ".join(others)}
 
 
 async def edit_form(request: Request) -> Response:
@@ -221,6 +248,8 @@ async def edit_form(request: Request) -> Response:
     except NotFound:
         found = None
     draft = store.get_draft(db, actor, site=ctx, section=section, page=slug) if found else None
+    if draft is not None and not draft.in_text_editor:
+        draft = None  # words from a block's form wait in that form
     values = {
         "title": (
             found.title
@@ -249,9 +278,11 @@ async def edit_form(request: Request) -> Response:
 
 
 async def edit_save(request: Request) -> Response:
-    db, actor = db_of(request), require_signed_in(request)
     site, section, slug = _p(request, "site"), _p(request, "section"), _p(request, "page")
     form = await form_of(request)
+    if (kept := await drafts.kept_if_signed_out(request, form)) is not None:
+        return kept  # the session timed out while they typed: their words wait (issue #26)
+    db, actor = db_of(request), require_signed_in(request)
     if form.get("action") == "discard-draft":
         store.discard_draft(db, actor, site=site, section=section, page=slug)
         return redirect(f"/s/{site}/{section}/{slug}/edit")
@@ -307,44 +338,23 @@ async def edit_save(request: Request) -> Response:
             status=422 if errors else 200,
         )
     base = int(base_text) if _is_number(base_text) else None
-    try:
-        store.save_page(
-            db,
-            actor,
-            site=ctx,
-            section=section,
-            page=slug,
-            body=body,
-            base_revision=base,
-            summary=summary,
-            title=title,
-            max_chars=settings_of(request).max_page_chars,
-            prepared=prepared,
-        )
-    except Conflict as conflict:
-        current = conflict.current
-        theirs = []
-        if current is not None and base is not None:
-            _, _, base_rev = store.get_revision(
-                db, actor, site=ctx, section=section, page=slug, number=base
-            )
-            theirs = differ.diff_lines(base_rev.body, current.body)
+    try:  # a stale base is merged three ways; only a real clash asks (issue #26)
+        done = merging.save_merging(db, actor, site=ctx, section=section, page=slug, body=body,
+                                    base_revision=base, summary=summary, title=title,
+                                    max_chars=settings_of(request).max_page_chars,
+                                    prepared=prepared)  # fmt: skip
+    except Clashed as clashed:
+        return clashes.show(request, ctx=ctx, section=section, slug=slug, clashed=clashed,
+                            summary=summary)  # fmt: skip
+    except Conflict as conflict:  # the page went away (renamed) while they typed
         return page(
             request,
             "conflict.html",
-            {
-                "site": ctx.site,
-                "ctx": ctx,
-                "section": sec,
-                "slug": slug,
-                "current": current,
-                "values": values,
-                "theirs": theirs,
-                "mine": differ.diff_lines(current.body, body) if current else [],
-            },
+            {"site": ctx.site, "ctx": ctx, "section": sec, "slug": slug, "current": conflict.current,
+             "values": values, "theirs": [], "mine": []},
             status=409,
-        )
-    return redirect(f"/s/{site}/{section}/{slug}")
+        )  # fmt: skip
+    return redirect(clashes.saved_url(site, section, slug, done.saved.page.revision))
 
 
 async def preview_post(request: Request) -> Response:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Conflict, NotFound, TooLarge
 from wiki.models import Actor, Page, Revision, Section
 from wiki.render import render
-from wiki.store import checks
+from wiki.store import checks, drafts
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, site_for
 
@@ -154,9 +153,12 @@ def save_page(
     title: str | None = None,
     max_chars: int = 200_000,
     prepared: Prepared | None = None,
+    started_from: int | None = None,
 ) -> SaveResult:
     """Save a new revision, or raise Conflict (keeping the text as the actor's draft).
-    ``prepared``: this body already checked and rendered (``prepare_text``)."""
+    ``prepared``: this body already checked and rendered (``prepare_text``);
+    ``started_from``: the revision the author began from, when their words were merged
+    with later ones (wiki/store/merging.py): kept as the revision's base."""
     ctx = site_for(db, actor, site)
     sec = ctx.require("edit", section)
     checks.address(page)
@@ -193,7 +195,7 @@ def save_page(
                 html=html,
                 title=title,
                 summary=summary,
-                base_revision=base_revision,
+                base_revision=base_revision if started_from is None else started_from,
                 now=now,
             )
     if conflict is not None:
@@ -273,6 +275,10 @@ def _write_revision(
 ) -> SaveResult:
     new_title = title or (current.title if current else page.replace("-", " ").capitalize())
     if current is not None and current.body == body and current.title == new_title:
+        # Nothing new to keep; what they had not saved is the page now (issue #26).
+        db.execute(
+            "DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, current.id)
+        )
         return SaveResult(current, created=False, changed=False)
     if current is None:
         inserted = db.execute(
@@ -313,23 +319,15 @@ def _write_revision(
 
 def get_draft(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
-) -> dict[str, Any] | None:
-    ctx, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    ctx.require("edit", section)
-    row = db.one(
-        "SELECT * FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
-    )
-    return dict(row) if row else None
+) -> drafts.Draft | None:
+    """The actor's own unsaved words for this page (wiki/store/drafts.py)."""
+    return drafts.mine(db, actor, site=site, section=section, page=page)
 
 
 def discard_draft(
     db: Database, actor: Actor, *, site: str | SiteContext, section: str, page: str
 ) -> None:
-    _, found = get_page(db, actor, site=site, section=section, page=page, record_view=False)
-    with db.write():
-        db.execute(
-            "DELETE FROM drafts WHERE user_id = ? AND page_id = ?", (actor.user_id, found.id)
-        )
+    drafts.throw_away(db, actor, site=site, section=section, page=page)
 
 
 def _revision(row: sqlite3.Row) -> Revision:

@@ -7,7 +7,7 @@ seen by all of them on their next request, and no kept page outlives the change.
 
 Triggers rather than code: no route, plugin, import or command-line path can change a
 plan without moving its number. A name or an account closed moves every plan the person
-belongs to (their name is shown beside what they wrote). The audit log and the view log
+belongs to (their name is shown beside what they wrote); a draft moves its page's plan. The audit log and the view log
 (written by every page view) and the weekly digests' bookkeeping do not move it;
 ``tests/test_kept_pages.py`` holds every table with a ``site_id`` to one list or the other.
 """
@@ -34,6 +34,10 @@ COUNTED = (
 NOT_COUNTED = ("audit", "log_digests", "search_index")
 
 _BUMP = "UPDATE sites SET changes = changes + 1 WHERE id = {row}.site_id;"
+_DRAFT_BUMP = (
+    "UPDATE sites SET changes = changes + 1"
+    " WHERE id = (SELECT site_id FROM pages WHERE id = {row}.page_id);"
+)
 
 
 def migrate(db):
@@ -55,6 +59,13 @@ def migrate(db):
                 f"CREATE TRIGGER IF NOT EXISTS {table}_changes_{event.lower()}"
                 f" AFTER {event} ON {table} BEGIN {body} END"
             )
+    # A person's own draft is shown to them on its page (issue #26): drafts name the page.
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        body = _DRAFT_BUMP.format(row=row)
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS drafts_changes_{event.lower()}"
+            f" AFTER {event} ON drafts BEGIN {body} END"
+        )
     # A person's name is shown beside what they wrote, in every plan they belong to.
     db.execute(
         """CREATE TRIGGER IF NOT EXISTS users_named AFTER UPDATE OF name, deleted_at ON users
