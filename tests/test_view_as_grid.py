@@ -246,3 +246,27 @@ def test_the_sharing_page_offers_see_it_as_for_people_groups_links_and_invitatio
         assert f'href="/s/{SITE}/view-as/{who}"' in page, who
     for link in re.findall(rf'href="(/s/{SITE}/view-as/[^"]+)"', page):
         assert grid.client(grid.owner).get(link).status_code in (200, 303), link
+
+
+@pytest.mark.parametrize("easy_reader", ["owner", "sami"])
+def test_the_preview_speaks_the_words_the_person_gets_whoever_reads_easy(
+    grid: Grid, db, easy_reader: str
+):
+    """Issue #23: Ava with easy read on previewing Sami (standard words) saw easy words; and
+    Sami with easy read on was previewed in Ava's standard words. The banner above the
+    preview stays in the words of the person previewing."""
+    from wiki.models import Preferences
+    from wiki.templates import available_themes
+
+    who = grid.owner if easy_reader == "owner" else grid.sami
+    accounts.set_preferences(db, who, Preferences(easy_read=True), themes=available_themes())
+    preview_root = f"/s/{SITE}/view-as/{quote(grid.sami.email, safe='@:')}"
+    ava, sami = grid.client(grid.owner), grid.client(grid.sami)
+    for path in grid.paths(["about-me"]):
+        preview = ava.get(preview_root + path)
+        served = sami.get(f"/s/{SITE}" + path, follow_redirects=path == "")
+        assert main_of(preview.text, preview_root, f"/s/{SITE}") == main_of(
+            served.text, f"/s/{SITE}"
+        )
+        banner = "Look:" if easy_reader == "owner" else "Preview:"
+        assert f"<strong>{banner}</strong>" in preview.text, path

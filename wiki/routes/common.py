@@ -198,6 +198,11 @@ def page(
                     context=plugin_ctx, site=site_ctx, page=ctx["page"], root=ctx["root"]
                 )
     prefs = preferences_of(request)
+    if ctx.get("preview") and site_ctx is not None:
+        # "See it as" someone (issue #23): their words and pictures (easy read or not), in
+        # the look the person previewing reads comfortably.
+        ctx["viewer_easy"] = prefs.easy_read  # the banner is for the person previewing
+        prefs = prefs.model_copy(update={"easy_read": site_ctx.actor.preferences.easy_read})
     ctx["prefs"] = prefs
     plan_look = (
         theme or (getattr(site, "theme", None) if site else None) or settings_of(request).theme

@@ -11,7 +11,7 @@ from wiki import access as policy
 from wiki import clock
 from wiki.db import Database
 from wiki.errors import Invalid, NotFound
-from wiki.models import Actor, Capability, GrantRow, end_of_compulsory_school_age
+from wiki.models import Actor, Capability, GrantRow, Preferences, end_of_compulsory_school_age
 from wiki.store.audit import record, view_log
 from wiki.store.context import SiteContext, circle_accesses, site_for
 from wiki.store.stewards import keep_a_manager
@@ -141,13 +141,15 @@ def preview_actor(db: Database, actor: Actor, *, site: str | SiteContext, who: s
         return Actor(email=invite["email"], name=invite["name"] or invite["email"],
                      preview_of=f"invite:{invite['id']}")  # fmt: skip
     row = db.one(
-        "SELECT u.id, u.email, u.name FROM members m JOIN users u ON u.id = m.user_id"
-        " WHERE m.site_id = ? AND u.email = ?",
+        "SELECT u.id, u.email, u.name, u.preferences FROM members m JOIN users u"
+        " ON u.id = m.user_id WHERE m.site_id = ? AND u.email = ?",
         (ctx.site.id, who),
     )
     if row is None:
         raise NotFound("That person is not in the circle.")
-    return Actor(user_id=row["id"], email=row["email"], name=row["name"])
+    # Their reading choices too: the preview speaks the words they get (easy read or not).
+    return Actor(user_id=row["id"], email=row["email"], name=row["name"],
+                 preferences=Preferences.parse(row["preferences"]))  # fmt: skip
 
 
 # ---- growing up ---------------------------------------------------------------------------
