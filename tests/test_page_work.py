@@ -19,6 +19,7 @@ import gzip
 import importlib
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -70,6 +71,9 @@ def _browser(app: Any, email: str, prefs: Preferences | None = None) -> TestClie
     client = TestClient(app, follow_redirects=False)
     client.cookies.set(SESSION_COOKIE, accounts.start_session(db, user, absolute_hours=24))
     return client
+
+
+_APP_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-work")
 
 
 class Reader:
@@ -128,7 +132,11 @@ class Reader:
             finally:
                 sys.setprofile(None)
 
-        self.loop.run_until_complete(run())
+        # On a thread of its own: a browser test earlier in the session may leave an event
+        # loop running on the main thread (Playwright's sync API). The profile is set inside
+        # ``run``, so it counts the thread the app runs on; always the same thread, so the
+        # database connection (one per thread) is opened once, not counted on every call.
+        _APP_THREAD.submit(self.loop.run_until_complete, run()).result()
         return status, count
 
 
@@ -206,7 +214,10 @@ SIZES = {
     (RHYS, f"/s/{SITE}"): 15,
     (RHYS, PROFILE): 19,  # 18.5 measured
     (RHYS, f"/s/{SITE}/budget/personal-budget"): 24,  # 23.4
-    (RHYS, f"/s/{SITE}/sharing"): 30,  # 29.1
+    (
+        RHYS,
+        f"/s/{SITE}/sharing",
+    ): 31,  # 30.2: a line keeps one leading space (it may part two words)
 }
 
 

@@ -85,8 +85,10 @@ _INDENT = re.compile(r"\n[ \t]+")
 
 class NoIndent(Extension):
     """Templates are indented for people reading them; pages need none of it (issue #21:
-    ~1 KB of every page). Each line's leading spaces go when the template is compiled, once,
-    except inside ``<pre>`` and ``<textarea>``, where they are the text."""
+    ~1 KB of every page). Each line's leading spaces become one when the template is
+    compiled, once, except inside ``<pre>`` and ``<textarea>``, where they are the text.
+    One, not none: after a block tag (``trim_blocks`` eats its newline) a line's leading
+    space may be the only space between two words ("Dad (dad) can read")."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         if not (name or "").endswith(".html"):
@@ -96,7 +98,7 @@ class NoIndent(Extension):
         out = []
         for n, chunk in enumerate(chunks):
             if n % 3 == 0:
-                out.append(_INDENT.sub("\n", chunk))
+                out.append(_INDENT.sub("\n ", chunk))
             elif n % 3 == 1:
                 out.append(chunk)
         return "".join(out)
