@@ -165,6 +165,19 @@ def _posted_evidence(form: dict[str, str]) -> tuple[list[str], str]:
     return list(dict.fromkeys([*ticked, *lines])), other
 
 
+def _outcome_at(body: str, n: int, statement: str) -> tuple[Any, Outcome] | None:
+    """The page's ``n``th outcome block and its model, if it is still the one the person
+    decided about (the same statement); None if it was changed or removed meanwhile."""
+    blocks = find_blocks(body, {"outcome"})
+    if n >= len(blocks) or not blocks[n].editable:
+        return None
+    try:
+        model = parse_block(BLOCKS["outcome"], blocks[n].text)
+    except ValueError:
+        return None
+    return (blocks[n], model) if model.outcome == statement else None
+
+
 def save_decision(
     request: Request, context: PluginContext, site_ctx: SiteContext, form: dict[str, str], *,
     review_slug: str, meeting: date, show: Callable[..., Response],
@@ -188,17 +201,11 @@ def save_decision(
         )
     site_ctx.require("edit", section)
     current = context.page(slug, section, page_slug)
-    blocks = find_blocks(current.body, {"outcome"})
-    n = int(number)
-    model: Outcome | None = None
-    if n < len(blocks) and blocks[n].editable:
-        try:
-            model = parse_block(BLOCKS["outcome"], blocks[n].text)
-        except ValueError:
-            model = None
-    if model is None or model.outcome != form.get("statement", ""):
+    found = _outcome_at(current.body, int(number), form.get("statement", ""))
+    if found is None:
         raise Conflict("This outcome was changed while you were deciding. Open the review again; "
                        "your decision has not been saved.")  # fmt: skip
+    block, model = found
     try:
         entry = OutcomeReview(date=meeting, decision=decision, note=note, evidence=evidence,  # type: ignore[arg-type]
                               review=review_slug, decided_on=now().date())  # fmt: skip
@@ -208,7 +215,7 @@ def save_decision(
                     status=422)  # fmt: skip
     reviews = [r for r in model.reviews if r.review != review_slug] + [entry]
     updated = model.model_copy(update={"reviews": reviews})
-    body = replace_block(current.body, blocks[n], dump_yaml(updated))
+    body = replace_block(current.body, block, dump_yaml(updated))
     label = f"outcome {model.ref}" if model.ref else "an outcome"
     context.save(slug, section, page_slug, body=body, base_revision=current.revision, title=current.title,
                  summary=f"Review on {day(meeting)}: {label} {decision}")  # fmt: skip
@@ -270,17 +277,11 @@ def save_decisions(
         for key, fields, evidence, note in sorted(
             entries, key=lambda e: -int(e[0].rsplit("/", 1)[1])
         ):
-            blocks = find_blocks(body, {"outcome"})
-            n = int(key.rsplit("/", 1)[1])
-            model: Outcome | None = None
-            if n < len(blocks) and blocks[n].editable:
-                try:
-                    model = parse_block(BLOCKS["outcome"], blocks[n].text)
-                except ValueError:
-                    model = None
-            if model is None or model.outcome != fields.get("statement", ""):
+            found = _outcome_at(body, int(key.rsplit("/", 1)[1]), fields.get("statement", ""))
+            if found is None:
                 raise Conflict("An outcome was changed while you were deciding. Open the review again; "
                                "your decisions have not been saved.")  # fmt: skip
+            block, model = found
             old = next((r for r in model.reviews if r.review == review_slug), None)
             decision = fields["decision"]
             same = old is not None and (old.decision, old.note, old.evidence) == (
@@ -300,7 +301,7 @@ def save_decisions(
                 continue
             reviews = [r for r in model.reviews if r.review != review_slug] + [made]
             body = replace_block(
-                body, blocks[n], dump_yaml(model.model_copy(update={"reviews": reviews}))
+                body, block, dump_yaml(model.model_copy(update={"reviews": reviews}))
             )
             said.append(
                 f"outcome {model.ref} {decision}" if model.ref else f"an outcome {decision}"
