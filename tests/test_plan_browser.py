@@ -299,7 +299,7 @@ def test_upload_a_photo_and_play_the_young_persons_recording(rhys, demo, tmp_pat
     # The page's own recording comes first, and it plays.
     played = page.evaluate("""async () => {
         const a = document.querySelector('.recording audio');
-        await a.play(); await new Promise(r => setTimeout(r, 500));
+        await a.play(); for (let i = 0; i < 50 && a.currentTime === 0; i++) await new Promise(r => setTimeout(r, 100));
         return [a.paused, a.currentTime > 0, Math.round(a.duration * 10) / 10]; }""")
     assert played == [False, True, 2.4]
     assert page.locator(".recording").get_by_text("Read what is said").count() == 1
